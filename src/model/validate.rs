@@ -1,0 +1,145 @@
+//! Validation that needs nothing but the record and its declaration: required
+//! fields, ranges, shapes and cross-field rules. Reference checks need the store
+//! and live there.
+
+use super::schema::{Check, FieldKind, Record};
+use super::value::{format_value, Value};
+
+/// A rule a field's value breaks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub value: String,
+    pub message: String,
+}
+
+/// Checks one record against its declaration; the first problem found is returned.
+pub fn validate(record: &dyn Record) -> Result<(), FieldError> {
+    let def = record.def();
+    for (i, f) in def.fields.iter().enumerate() {
+        let value = record.get(i);
+        let err = |message: String| FieldError {
+            field: f.name,
+            value: format_value(&f.kind, &value),
+            message,
+        };
+        if f.required && value.is_empty() {
+            return Err(err(format!("{} is required", f.label_en)));
+        }
+        match (&f.kind, &value) {
+            (FieldKind::Percent, Value::Int(p)) if !(0..=100).contains(p) => {
+                return Err(err(format!("{} must lie between 0 and 100", f.label_en)));
+            }
+            (FieldKind::Email, Value::Text(s)) if !is_email(s) => {
+                return Err(err(format!("'{s}' is not an e-mail address (name@example.com)")));
+            }
+            (FieldKind::Choice(options), Value::Text(s)) if !options.contains(&s.as_str()) => {
+                return Err(err(format!("must be one of {}", options.join(", "))));
+            }
+            (FieldKind::Lines(line), Value::Lines(lines)) => {
+                for (n, l) in lines.iter().enumerate() {
+                    for (lf, lv) in line.fields.iter().zip(l) {
+                        if lf.required && lv.is_empty() {
+                            return Err(err(format!("line {}: {} is required", n + 1, lf.label_en)));
+                        }
+                        if let (FieldKind::Percent, Value::Int(p)) = (&lf.kind, lv) {
+                            if !(0..=100).contains(p) {
+                                return Err(err(format!(
+                                    "line {}: {} must lie between 0 and 100",
+                                    n + 1,
+                                    lf.label_en
+                                )));
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for check in def.checks {
+        match *check {
+            Check::DateOrder(start, end) => {
+                let (s, e) = (record.value(start), record.value(end));
+                let before = match (&s, &e) {
+                    (Value::Date(s), Value::Date(e)) => e < s,
+                    (Value::DateTime(s), Value::DateTime(e)) => e < s,
+                    _ => false,
+                };
+                if before {
+                    let kind = &def.field(end).expect("checked field exists").kind;
+                    return Err(FieldError {
+                        field: end,
+                        value: format_value(kind, &e),
+                        message: format!(
+                            "{end} lies before {start} ({})",
+                            format_value(kind, &s)
+                        ),
+                    });
+                }
+            }
+            Check::NotBoth(a, b) => {
+                if !record.value(a).is_empty() && !record.value(b).is_empty() {
+                    return Err(FieldError {
+                        field: b,
+                        value: record.value(b).as_str().unwrap_or("").to_string(),
+                        message: format!("a {} names a {a} or a {b}, not both", def.name),
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A plausible e-mail address: one @, a non-empty local part, a dotted domain.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.chars().any(char::is_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Money, Opportunity, Record};
+
+    fn opportunity() -> Opportunity {
+        Opportunity {
+            description: "Ersatzteile".into(),
+            amount: Some(Money::eur(100_00)),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn required_percent_and_exclusive_fields() {
+        assert!(validate(&opportunity()).is_ok());
+        let mut o = opportunity();
+        o.description.clear();
+        assert_eq!(validate(&o).unwrap_err().field, "description");
+        let mut o = opportunity();
+        o.probability = Some(150);
+        let e = validate(&o).unwrap_err();
+        assert_eq!((e.field, e.value.as_str()), ("probability", "150"));
+        let mut o = opportunity();
+        o.customer = "CUS0000001".into();
+        o.prospect = "PRO0000001".into();
+        assert_eq!(validate(&o).unwrap_err().field, "prospect");
+        assert_eq!(o.def().name, "opportunity");
+    }
+
+    #[test]
+    fn email_shape() {
+        assert!(is_email("anna.mueller@example.de"));
+        assert!(!is_email("anna"));
+        assert!(!is_email("anna@localhost"));
+        assert!(!is_email("a b@example.com"));
+    }
+}
