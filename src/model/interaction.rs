@@ -1,0 +1,29 @@
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::model::{Check, KeyKind};
+
+entity! {
+    /// A call, visit or message with a sales contact, a prospect or a customer; the
+    /// three interaction masks are views of this one entity.
+    Interaction {
+        name: "interaction",
+        labels: ("Interaction", "Interaktion"),
+        key: KeyKind::Generated("INT"),
+        fields: {
+            contact: String = reference("sales_contact", "Contact", "Kontakt"),
+            prospect: String = reference("prospect", "Prospect", "Interessent"),
+            customer: String = reference("customer", "Customer", "Kunde"),
+            occurred_at: Option<NaiveDateTime> = datetime("Date/time", "Datum/Uhrzeit").required(),
+            interaction_type: String = reference("interaction_type", "Type", "Art"),
+            topic: String = reference("interaction_topic", "Topic", "Thema"),
+            salesperson: String = reference("salesperson", "Salesperson", "Verkäufer"),
+            notes: String = multiline("Notes", "Notizen"),
+            follow_up: Option<NaiveDate> = date("Follow-up", "Wiedervorlage"),
+        },
+        checks: [
+            Check::NotBoth("customer", "prospect"),
+            Check::NotBoth("contact", "prospect"),
+            Check::NotBoth("contact", "customer"),
+        ],
+    }
+}

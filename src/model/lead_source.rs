@@ -1,0 +1,14 @@
+use crate::model::KeyKind;
+
+entity! {
+    /// Where leads and prospects come from.
+    LeadSource {
+        name: "lead_source",
+        labels: ("Lead source", "Lead-Quelle"),
+        key: KeyKind::Code,
+        fields: {
+            description: String = text("Description", "Beschreibung").required().width(30),
+        },
+        checks: [],
+    }
+}

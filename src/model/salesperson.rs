@@ -1,0 +1,17 @@
+use crate::model::KeyKind;
+
+entity! {
+    /// A salesperson; the OS user name tells who "me" is.
+    Salesperson {
+        name: "salesperson",
+        labels: ("Salesperson", "Verkäufer"),
+        key: KeyKind::Code,
+        fields: {
+            name: String = text("Name", "Name").required().width(28),
+            email: String = email("E-mail", "E-Mail"),
+            os_user: String = text("OS user name", "Betriebssystem-Benutzername").width(12),
+            active: bool = boolean("Active", "Aktiv"),
+        },
+        checks: [],
+    }
+}
