@@ -4,6 +4,7 @@
 
 #[macro_use]
 mod macros;
+pub mod assign;
 pub mod schema;
 pub mod validate;
 pub mod value;

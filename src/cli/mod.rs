@@ -1,0 +1,146 @@
+//! The command line: `crm <command>`. One file per command group; all data goes
+//! through the store API.
+
+mod check;
+mod demo;
+mod output;
+mod records;
+mod schema;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::store::{default_db_path, Store};
+
+/// termcrm — a keyboard-driven CRM for the terminal.
+#[derive(Debug, Parser)]
+#[command(name = "crm", version, about, after_help = EXAMPLES)]
+pub struct Cli {
+    /// Database directory (default: $XDG_DATA_HOME/termcrm/db).
+    #[arg(long, global = true, env = "CRM_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Output format of reading commands.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+const EXAMPLES: &str = "Examples:
+  crm demo --records 10000
+  crm list opportunity --territory NORD --format csv
+  crm add territory key=HAMBURG description=\"Hamburg und Umland\"
+  crm get prospect PRO0000001 --format json
+  crm set opportunity OPP0000001 stage=PROPOSAL probability=50
+  crm schema opportunity";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the entities, or the fields of one entity.
+    Schema { entity: Option<String> },
+    /// Add a record: crm add ENTITY field=value... (prints the new key).
+    Add {
+        entity: String,
+        #[arg(value_name = "FIELD=VALUE")]
+        fields: Vec<String>,
+    },
+    /// Show one record.
+    Get { entity: String, key: String },
+    /// Change fields of a record: crm set ENTITY KEY field=value...
+    Set {
+        entity: String,
+        key: String,
+        #[arg(value_name = "FIELD=VALUE", required = true)]
+        fields: Vec<String>,
+    },
+    /// Delete a record (refused while other records name it).
+    Rm { entity: String, key: String },
+    /// List the records of an entity, all or by territory or sales team.
+    List {
+        entity: String,
+        /// Only records of this territory (read from the territory index).
+        #[arg(long, value_name = "CODE", conflicts_with = "team")]
+        territory: Option<String>,
+        /// Only records of this sales team (read from the team index).
+        #[arg(long, value_name = "CODE")]
+        team: Option<String>,
+        /// At most this many records.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+    },
+    /// Fill an empty database with realistic demo data.
+    Demo {
+        /// About this many records in total, across all entities.
+        #[arg(long, default_value_t = 10_000, value_name = "N")]
+        records: usize,
+        /// Seed of the generator (the same seed gives the same data).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Verify that the indexes match the records.
+    Check {
+        /// Rebuild the indexes from the records.
+        #[arg(long)]
+        repair: bool,
+    },
+}
+
+/// A failure to report: one line on stderr, exit code 1.
+pub type CliResult = anyhow::Result<()>;
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match run(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("crm: {e:#}");
+            1
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> CliResult {
+    let Some(command) = cli.command else {
+        use clap::CommandFactory;
+        Cli::command().print_help()?;
+        println!("\nThe full-screen interface is not built yet; use the commands above.");
+        return Ok(());
+    };
+    if let Command::Schema { entity } = &command {
+        return schema::run(entity.as_deref(), cli.format);
+    }
+    let path = cli.db.unwrap_or_else(default_db_path);
+    let store = Store::open(&path)?;
+    let format = cli.format;
+    match command {
+        Command::Schema { .. } => unreachable!("handled before the store opens"),
+        Command::Add { entity, fields } => records::add(&store, &entity, &fields),
+        Command::Get { entity, key } => records::get(&store, &entity, &key, format),
+        Command::Set { entity, key, fields } => records::set(&store, &entity, &key, &fields),
+        Command::Rm { entity, key } => records::rm(&store, &entity, &key),
+        Command::List {
+            entity,
+            territory,
+            team,
+            limit,
+        } => records::list(&store, &entity, territory, team, limit, format),
+        Command::Demo { records, seed } => demo::run(&store, records, seed),
+        Command::Check { repair } => check::run(&store, repair),
+    }
+}

@@ -1,0 +1,120 @@
+//! Printing records as an aligned table, CSV or JSON, from the schema.
+
+use std::io::Write;
+
+use super::{CliResult, Format};
+use crate::model::value::value_to_json;
+use crate::model::{format_value, EntityDef, Record};
+
+fn json_object(record: &dyn Record) -> serde_json::Value {
+    let def = record.def();
+    let mut map = serde_json::Map::new();
+    map.insert("key".into(), serde_json::Value::String(record.key().to_string()));
+    for (i, f) in def.fields.iter().enumerate() {
+        map.insert(f.name.to_string(), value_to_json(&f.kind, &record.get(i)));
+    }
+    serde_json::Value::Object(map)
+}
+
+fn csv_row(record: &dyn Record) -> Vec<String> {
+    let def = record.def();
+    std::iter::once(record.key().to_string())
+        .chain(def.fields.iter().enumerate().map(|(i, f)| format_value(&f.kind, &record.get(i))))
+        .collect()
+}
+
+fn header(def: &EntityDef) -> Vec<&'static str> {
+    std::iter::once("key").chain(def.fields.iter().map(|f| f.name)).collect()
+}
+
+pub fn print_record(record: &dyn Record, format: Format) -> CliResult {
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&json_object(record))?)?,
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(header(record.def()))?;
+            w.write_record(csv_row(record))?;
+            w.flush()?;
+        }
+        Format::Table => {
+            let def = record.def();
+            let width = def.fields.iter().map(|f| f.label_en.chars().count()).max().unwrap_or(3).max(3);
+            writeln!(out, "{:<width$}  {}", "Key", record.key())?;
+            for (i, f) in def.fields.iter().enumerate() {
+                let text = format_value(&f.kind, &record.get(i));
+                let text = text.replace('\n', &format!("\n{:width$}  ", ""));
+                writeln!(out, "{:<width$}  {}", f.label_en, text)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn print_records(def: &EntityDef, records: &[Box<dyn Record>], format: Format) -> CliResult {
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            let all: Vec<_> = records.iter().map(|r| json_object(r.as_ref())).collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(header(def))?;
+            for r in records {
+                w.write_record(csv_row(r.as_ref()))?;
+            }
+            w.flush()?;
+        }
+        Format::Table => print_table(&mut out, def, records)?,
+    }
+    Ok(())
+}
+
+/// The key and as many leading columns as fit the terminal width.
+fn print_table(out: &mut impl Write, def: &EntityDef, records: &[Box<dyn Record>]) -> CliResult {
+    let max_width: usize = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(160);
+    let key_width = records.iter().map(|r| r.key().len()).max().unwrap_or(3).max(3);
+    let mut columns = Vec::new();
+    let mut used = key_width;
+    for (i, f) in def.fields.iter().enumerate() {
+        let w = (f.width as usize).max(f.label_en.chars().count().min(f.width as usize));
+        if used + 2 + w > max_width {
+            break;
+        }
+        used += 2 + w;
+        columns.push((i, w));
+    }
+    let mut line = format!("{:<key_width$}", "Key");
+    for (i, w) in &columns {
+        line.push_str("  ");
+        line.push_str(&fit(def.fields[*i].label_en, *w));
+    }
+    writeln!(out, "{}", line.trim_end())?;
+    for r in records {
+        let mut line = format!("{:<key_width$}", r.key());
+        for (i, w) in &columns {
+            line.push_str("  ");
+            let text = format_value(&def.fields[*i].kind, &r.get(*i)).replace('\n', " ");
+            line.push_str(&fit(&text, *w));
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    writeln!(out, "({} {})", records.len(), if records.len() == 1 { "record" } else { "records" })?;
+    Ok(())
+}
+
+/// Pads or cuts to exactly `width` characters.
+fn fit(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    if n <= width {
+        format!("{text}{}", " ".repeat(width - n))
+    } else {
+        let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}

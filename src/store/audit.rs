@@ -1,0 +1,200 @@
+//! `crm check`: every record has its index entries and every index entry belongs
+//! to a record that still produces it. `repair` rebuilds the indexes from the records.
+
+use std::fmt;
+
+use super::index;
+use super::{Result, Store};
+use crate::model;
+
+/// What an audit found.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct AuditReport {
+    /// (entity, records) for every entity.
+    pub records: Vec<(&'static str, usize)>,
+    /// Index entries found, per index.
+    pub territory_entries: usize,
+    pub team_entries: usize,
+    pub ref_entries: usize,
+    /// Index entries a record should have but the index lacks (or holds stale).
+    pub missing: Vec<String>,
+    /// Index entries no record produces.
+    pub stale: Vec<String>,
+    /// Records that cannot be decoded.
+    pub unreadable: Vec<String>,
+}
+
+impl AuditReport {
+    pub fn is_clean(&self) -> bool {
+        self.missing.is_empty() && self.stale.is_empty() && self.unreadable.is_empty()
+    }
+    pub fn total_records(&self) -> usize {
+        self.records.iter().map(|(_, n)| n).sum()
+    }
+}
+
+impl fmt::Display for AuditReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (entity, n) in &self.records {
+            writeln!(f, "{entity:<20} {n:>9}")?;
+        }
+        writeln!(f, "{:<20} {:>9}", "records", self.total_records())?;
+        writeln!(f, "{:<20} {:>9}", "idx:territory", self.territory_entries)?;
+        writeln!(f, "{:<20} {:>9}", "idx:team", self.team_entries)?;
+        writeln!(f, "{:<20} {:>9}", "idx:ref", self.ref_entries)?;
+        for (what, list) in [
+            ("missing index entry", &self.missing),
+            ("stale index entry", &self.stale),
+            ("unreadable record", &self.unreadable),
+        ] {
+            for item in list.iter().take(50) {
+                writeln!(f, "{what}: {item}")?;
+            }
+            if list.len() > 50 {
+                writeln!(f, "{what}: ... and {} more", list.len() - 50)?;
+            }
+        }
+        if self.is_clean() {
+            write!(f, "clean: every record has its index entries and every entry its record")
+        } else {
+            write!(
+                f,
+                "drift: {} missing, {} stale, {} unreadable; run `crm check --repair`",
+                self.missing.len(),
+                self.stale.len(),
+                self.unreadable.len()
+            )
+        }
+    }
+}
+
+fn show(key: &[u8]) -> String {
+    index::split(key).join(" / ")
+}
+
+impl Store {
+    /// Checks the indexes against the records. Expected entries are looked up one by
+    /// one; if every expected entry exists and the index holds exactly as many, it
+    /// holds nothing else — only then is a second, slower pass skipped.
+    pub fn audit(&self) -> Result<AuditReport> {
+        let mut report = AuditReport::default();
+        let (mut want_territory, mut want_team, mut want_refs) = (0usize, 0usize, 0usize);
+        for def in model::ENTITIES {
+            let (tree, codec) = self.tree(def);
+            let mut n = 0;
+            for kv in tree.iter() {
+                let (k, v) = kv?;
+                n += 1;
+                let record = match (codec.decode)(&v) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        report.unreadable.push(format!("{} {}: {e}", def.name, String::from_utf8_lossy(&k)));
+                        continue;
+                    }
+                };
+                let e = index::entries(record.as_ref());
+                want_territory += e.territory.len();
+                want_team += e.team.len();
+                want_refs += e.refs.len();
+                for (tree, keys, covering) in [
+                    (&self.idx_territory, &e.territory, true),
+                    (&self.idx_team, &e.team, true),
+                    (&self.idx_ref, &e.refs, false),
+                ] {
+                    for key in keys {
+                        match tree.get(key)? {
+                            Some(stored) if !covering || stored == v => {}
+                            _ => report.missing.push(show(key)),
+                        }
+                    }
+                }
+            }
+            report.records.push((def.name, n));
+        }
+        report.territory_entries = self.idx_territory.len();
+        report.team_entries = self.idx_team.len();
+        report.ref_entries = self.idx_ref.len();
+        let counts_match = report.territory_entries == want_territory
+            && report.team_entries == want_team
+            && report.ref_entries == want_refs;
+        if !counts_match || !report.missing.is_empty() {
+            report.stale = self.stale_entries()?;
+        }
+        Ok(report)
+    }
+
+    /// Index entries whose record is gone or no longer produces them.
+    fn stale_entries(&self) -> Result<Vec<String>> {
+        let mut stale = Vec::new();
+        for (tree, entity_at, key_at) in [
+            (&self.idx_territory, 1, 2),
+            (&self.idx_team, 1, 2),
+            (&self.idx_ref, 2, 3),
+        ] {
+            for k in tree.iter().keys() {
+                let k = k?;
+                let parts = index::split(&k);
+                let produced = match (
+                    parts.get(entity_at).and_then(|e| model::entity(e)),
+                    parts.get(key_at),
+                ) {
+                    (Some(def), Some(key)) => match self.get(def, key) {
+                        Ok(Some(record)) => {
+                            let e = index::entries(record.as_ref());
+                            e.territory.contains(&k.to_vec())
+                                || e.team.contains(&k.to_vec())
+                                || e.refs.contains(&k.to_vec())
+                        }
+                        _ => false,
+                    },
+                    _ => false,
+                };
+                if !produced {
+                    stale.push(show(&k));
+                }
+            }
+        }
+        Ok(stale)
+    }
+
+    /// Drops every index and writes it anew from the records.
+    pub fn repair(&self) -> Result<AuditReport> {
+        {
+            let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+            for tree in [&self.idx_territory, &self.idx_team, &self.idx_ref] {
+                tree.clear()?;
+            }
+            for def in model::ENTITIES {
+                let (tree, codec) = self.tree(def);
+                let mut batches = (sled::Batch::default(), sled::Batch::default(), sled::Batch::default());
+                let mut n = 0;
+                for kv in tree.iter() {
+                    let (_, v) = kv?;
+                    let Ok(record) = (codec.decode)(&v) else { continue };
+                    let e = index::entries(record.as_ref());
+                    for k in e.territory {
+                        batches.0.insert(k, v.clone());
+                    }
+                    for k in e.team {
+                        batches.1.insert(k, v.clone());
+                    }
+                    for k in e.refs {
+                        batches.2.insert(k, &[] as &[u8]);
+                    }
+                    n += 1;
+                    if n % super::bulk::CHUNK == 0 {
+                        let full = std::mem::take(&mut batches);
+                        self.idx_territory.apply_batch(full.0)?;
+                        self.idx_team.apply_batch(full.1)?;
+                        self.idx_ref.apply_batch(full.2)?;
+                    }
+                }
+                self.idx_territory.apply_batch(batches.0)?;
+                self.idx_team.apply_batch(batches.1)?;
+                self.idx_ref.apply_batch(batches.2)?;
+            }
+            self.flush()?;
+        }
+        self.audit()
+    }
+}

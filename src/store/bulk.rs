@@ -1,0 +1,98 @@
+//! Bulk loading (demo data, imports): records are checked one by one like single
+//! inserts, but written in bounded chunks of per-tree batches and flushed once.
+//! Index entries of a chunk are written before its records, so a crash mid-load may
+//! leave index entries without records (which `crm check --repair` removes) but never
+//! a record without its index entries.
+
+use std::collections::HashMap;
+
+use super::index;
+use super::write::Pending;
+use super::{Result, Store, StoreError};
+use crate::model::Record;
+
+/// What a bulk load wrote.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct BulkReport {
+    pub inserted: usize,
+}
+
+/// Records per chunk: large enough to amortise, small enough that sled's batches
+/// stay small in memory.
+pub const CHUNK: usize = 5_000;
+
+impl Store {
+    /// Inserts every record, stopping at the first invalid one with its error
+    /// (earlier chunks stay written).
+    pub fn bulk_insert(
+        &self,
+        records: impl IntoIterator<Item = Box<dyn Record>>,
+        mut progress: impl FnMut(usize),
+    ) -> Result<BulkReport> {
+        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let mut report = BulkReport::default();
+        let mut counters: HashMap<&'static str, Option<u64>> = HashMap::new();
+        let mut chunk: Vec<Box<dyn Record>> = Vec::with_capacity(CHUNK);
+        let mut records = records.into_iter();
+        loop {
+            chunk.clear();
+            chunk.extend(records.by_ref().take(CHUNK));
+            if chunk.is_empty() {
+                break;
+            }
+            self.write_chunk(&mut chunk, &mut counters)?;
+            report.inserted += chunk.len();
+            progress(report.inserted);
+        }
+        self.flush()?;
+        Ok(report)
+    }
+
+    fn write_chunk(
+        &self,
+        chunk: &mut [Box<dyn Record>],
+        counters: &mut HashMap<&'static str, Option<u64>>,
+    ) -> Result<()> {
+        let mut pending = Pending::new();
+        let mut record_batches: HashMap<&'static str, sled::Batch> = HashMap::new();
+        let (mut territory, mut team, mut refs) =
+            (sled::Batch::default(), sled::Batch::default(), sled::Batch::default());
+        let mut seq = sled::Batch::default();
+        for record in chunk.iter_mut() {
+            let def = record.def();
+            let counter = counters.entry(def.name).or_insert(None);
+            if let Some(n) = self.assign_key(record.as_mut(), counter, Some(&pending))? {
+                seq.insert(def.name.as_bytes(), &n.to_be_bytes());
+            }
+            let key = record.key().to_string();
+            if pending.contains(&(def.name, key.clone())) || self.contains(def, &key)? {
+                return Err(StoreError::Duplicate { entity: def.name, key });
+            }
+            self.check(record.as_ref(), Some(&pending))?;
+            let bytes = (self.tree(def).1.encode)(record.as_ref());
+            let entries = index::entries(record.as_ref());
+            for k in entries.territory {
+                territory.insert(k, bytes.as_slice());
+            }
+            for k in entries.team {
+                team.insert(k, bytes.as_slice());
+            }
+            for k in entries.refs {
+                refs.insert(k, &[] as &[u8]);
+            }
+            record_batches
+                .entry(def.name)
+                .or_default()
+                .insert(key.as_bytes(), bytes);
+            pending.insert((def.name, key));
+        }
+        self.idx_territory.apply_batch(territory)?;
+        self.idx_team.apply_batch(team)?;
+        self.idx_ref.apply_batch(refs)?;
+        self.seq.apply_batch(seq)?;
+        for (name, batch) in record_batches {
+            self.trees[name].0.apply_batch(batch)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,77 @@
+//! The store's errors: each names the record, the field or the path, and what to do.
+
+use std::fmt;
+
+/// A record that names another one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Referrer {
+    pub entity: String,
+    pub key: String,
+    pub field: String,
+}
+
+impl fmt::Display for Referrer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} ({})", self.entity, self.key, self.field)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path} is in use by another crm process{pid}; close that one, or pass --db for another database")]
+    Locked { path: String, pid: String },
+    #[error("{entity} {key}: {field} = '{value}': {message}")]
+    Invalid {
+        entity: &'static str,
+        key: String,
+        field: String,
+        value: String,
+        message: String,
+    },
+    #[error("{entity} {key}: {field} = '{value}' names no existing {target}{suggestion}")]
+    DanglingRef {
+        entity: &'static str,
+        key: String,
+        field: String,
+        value: String,
+        target: &'static str,
+        suggestion: String,
+    },
+    #[error("{entity} {key} does not exist{suggestion}")]
+    NotFound {
+        entity: &'static str,
+        key: String,
+        suggestion: String,
+    },
+    #[error("{entity} {key} exists already; use `crm set` to change it")]
+    Duplicate { entity: &'static str, key: String },
+    #[error("cannot delete {entity} {key}: {total} record(s) name it: {}{}; change or delete those first", list_referrers(.referrers), if *.total > .referrers.len() { ", ..." } else { "" })]
+    Referenced {
+        entity: &'static str,
+        key: String,
+        referrers: Vec<Referrer>,
+        total: usize,
+    },
+    #[error("{entity} {key}: the stored record cannot be read ({message}); run `crm check`")]
+    Corrupt {
+        entity: String,
+        key: String,
+        message: String,
+    },
+    #[error("database {path}: schema version {found} is newer than this crm knows ({known}); update crm")]
+    NewerSchema { path: String, found: u32, known: u32 },
+    #[error("database {path}: {message}")]
+    Io { path: String, message: String },
+    #[error("database error: {0}; if it persists, run `crm check`")]
+    Sled(#[from] sled::Error),
+}
+
+fn list_referrers(referrers: &[Referrer]) -> String {
+    referrers
+        .iter()
+        .map(Referrer::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

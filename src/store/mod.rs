@@ -1,0 +1,237 @@
+//! The store: the only code that touches sled. Everything above reaches data
+//! through `Store`, whose methods take and return model types, never sled's.
+
+mod audit;
+mod bulk;
+pub mod codec;
+mod error;
+pub mod index;
+mod migrate;
+mod open;
+mod write;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+pub use audit::AuditReport;
+pub use bulk::BulkReport;
+pub use error::{Referrer, Result, StoreError};
+pub use migrate::{Migration, SCHEMA_VERSION};
+pub use open::{default_db_path, OpenOptions};
+
+use codec::Codec;
+use crate::model::{self, Entity, EntityDef, Record};
+use crate::util::suggest::nearest;
+
+/// An open CRM database.
+pub struct Store {
+    db: sled::Db,
+    path: PathBuf,
+    trees: HashMap<&'static str, (sled::Tree, Codec)>,
+    idx_territory: sled::Tree,
+    idx_team: sled::Tree,
+    idx_ref: sled::Tree,
+    seq: sled::Tree,
+    meta: sled::Tree,
+    /// Serialises writers, so that reference and referrer checks made before a
+    /// transaction still hold when it commits.
+    write_lock: Mutex<()>,
+    flush_each_write: bool,
+}
+
+/// Which secondary index a listing reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexKind {
+    Territory,
+    Team,
+}
+
+impl Store {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn tree(&self, def: &EntityDef) -> &(sled::Tree, Codec) {
+        // Every registered entity gets its tree on open.
+        &self.trees[def.name]
+    }
+
+    fn decode(&self, def: &EntityDef, key: &[u8], bytes: &[u8]) -> Result<Box<dyn Record>> {
+        (self.tree(def).1.decode)(bytes).map_err(|message| StoreError::Corrupt {
+            entity: def.name.to_string(),
+            key: String::from_utf8_lossy(key).into_owned(),
+            message,
+        })
+    }
+
+    /// One record by key, if it exists.
+    pub fn get(&self, def: &EntityDef, key: &str) -> Result<Option<Box<dyn Record>>> {
+        match self.tree(def).0.get(key.as_bytes())? {
+            Some(bytes) => Ok(Some(self.decode(def, key.as_bytes(), &bytes)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// One record by key, or an error that names the nearest existing key.
+    pub fn fetch(&self, def: &'static EntityDef, key: &str) -> Result<Box<dyn Record>> {
+        let key = key.trim().to_uppercase();
+        match self.get(def, &key)? {
+            Some(r) => Ok(r),
+            None => Err(StoreError::NotFound {
+                entity: def.name,
+                suggestion: self.suggest_key(def, &key),
+                key,
+            }),
+        }
+    }
+
+    /// A typed record by key.
+    pub fn get_as<E: Entity>(&self, key: &str) -> Result<Option<E>> {
+        Ok(self
+            .get(E::DEF, key)?
+            .and_then(|r| r.downcast_ref::<E>().cloned()))
+    }
+
+    pub fn contains(&self, def: &EntityDef, key: &str) -> Result<bool> {
+        Ok(self.tree(def).0.contains_key(key.as_bytes())?)
+    }
+
+    /// Every record of an entity in key order, decoded one at a time.
+    pub fn scan<'a>(
+        &'a self,
+        def: &'a EntityDef,
+    ) -> impl Iterator<Item = Result<Box<dyn Record>>> + 'a {
+        self.tree(def).0.iter().map(move |kv| {
+            let (k, v) = kv?;
+            self.decode(def, &k, &v)
+        })
+    }
+
+    /// Up to `limit` records of an entity in key order.
+    pub fn list(&self, def: &EntityDef, limit: Option<usize>) -> Result<Vec<Box<dyn Record>>> {
+        self.scan(def).take(limit.unwrap_or(usize::MAX)).collect()
+    }
+
+    /// The records of an entity whose territory or sales team is `code`, read from
+    /// the index alone (its entries carry the records).
+    pub fn list_by(
+        &self,
+        index: IndexKind,
+        code: &str,
+        def: &EntityDef,
+        limit: Option<usize>,
+    ) -> Result<Vec<Box<dyn Record>>> {
+        let tree = match index {
+            IndexKind::Territory => &self.idx_territory,
+            IndexKind::Team => &self.idx_team,
+        };
+        let code = code.trim().to_uppercase();
+        tree.scan_prefix(index::prefix(&[&code, def.name]))
+            .take(limit.unwrap_or(usize::MAX))
+            .map(|kv| {
+                let (k, v) = kv?;
+                self.decode(def, &k, &v)
+            })
+            .collect()
+    }
+
+    /// How many records of each entity a territory or team holds, from the index.
+    pub fn count_by(&self, index: IndexKind, code: &str) -> Result<Vec<(String, usize)>> {
+        let tree = match index {
+            IndexKind::Territory => &self.idx_territory,
+            IndexKind::Team => &self.idx_team,
+        };
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for k in tree.scan_prefix(index::prefix(&[&code.to_uppercase()])).keys() {
+            let parts = index::split(&k?);
+            let entity = parts.get(1).cloned().unwrap_or_default();
+            match counts.last_mut() {
+                Some((e, n)) if *e == entity => *n += 1,
+                _ => counts.push((entity, 1)),
+            }
+        }
+        Ok(counts)
+    }
+
+    /// The records that name `key` of `def`, through the reference index.
+    pub fn referrers(&self, def: &EntityDef, key: &str, limit: usize) -> Result<(Vec<Referrer>, usize)> {
+        let mut out = Vec::new();
+        let mut total = 0;
+        for k in self.idx_ref.scan_prefix(index::prefix(&[def.name, key])).keys() {
+            total += 1;
+            if out.len() < limit {
+                let parts = index::split(&k?);
+                out.push(Referrer {
+                    entity: parts.get(2).cloned().unwrap_or_default(),
+                    key: parts.get(3).cloned().unwrap_or_default(),
+                    field: parts.get(4).cloned().unwrap_or_default(),
+                });
+            }
+        }
+        Ok((out, total))
+    }
+
+    /// The keys of `entity` records whose `field` names `target_key` (reverse lookup:
+    /// a prospect's contacts, an opportunity's tasks, ...).
+    pub fn keys_naming(
+        &self,
+        target: &EntityDef,
+        target_key: &str,
+        entity: &EntityDef,
+    ) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for k in self
+            .idx_ref
+            .scan_prefix(index::prefix(&[target.name, target_key, entity.name]))
+            .keys()
+        {
+            let parts = index::split(&k?);
+            if let Some(key) = parts.get(3) {
+                if out.last() != Some(key) {
+                    out.push(key.clone());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Number of records of an entity.
+    pub fn count(&self, def: &EntityDef) -> usize {
+        self.tree(def).0.len()
+    }
+
+    /// Total records over all entities.
+    pub fn total_records(&self) -> usize {
+        model::ENTITIES.iter().map(|d| self.count(d)).sum()
+    }
+
+    /// A " (did you mean X?)" for a key that does not exist; looks at no more than a
+    /// few thousand keys so that a typo never costs a full scan.
+    pub fn suggest_key(&self, def: &EntityDef, key: &str) -> String {
+        let keys: Vec<String> = self
+            .tree(def)
+            .0
+            .iter()
+            .keys()
+            .take(5000)
+            .filter_map(|k| k.ok())
+            .map(|k| String::from_utf8_lossy(&k).into_owned())
+            .collect();
+        match nearest(key, keys.iter().map(String::as_str)) {
+            Some(s) => format!(" (did you mean {s}?)"),
+            None => String::new(),
+        }
+    }
+
+    /// Writes everything to disk now.
+    pub fn flush(&self) -> Result<()> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Bytes the database occupies on disk.
+    pub fn size_on_disk(&self) -> u64 {
+        self.db.size_on_disk().unwrap_or(0)
+    }
+}

@@ -1,0 +1,121 @@
+//! Opening a database: sled configuration, the one-process lock, file permissions.
+
+use std::collections::HashMap;
+use std::fs;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use super::codec::codec_for;
+use super::{migrate, Result, Store, StoreError};
+use crate::model;
+
+const PID_FILE: &str = "crm.pid";
+
+/// How to open a database.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// sled's page cache; sled's own default (1 GiB) is far more than a CRM needs.
+    pub cache_bytes: u64,
+    /// Flush after every committed change (the UI and CLI rely on it: "saved" means
+    /// on disk). Tests that make thousands of changes may turn it off.
+    pub flush_each_write: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            cache_bytes: 64 * 1024 * 1024,
+            flush_each_write: true,
+        }
+    }
+}
+
+/// `$XDG_DATA_HOME/termcrm/db` (or the platform's equivalent).
+pub fn default_db_path() -> PathBuf {
+    directories::ProjectDirs::from("", "", "termcrm")
+        .map(|d| d.data_dir().join("db"))
+        .unwrap_or_else(|| PathBuf::from("termcrm-db"))
+}
+
+fn io_error(path: &Path, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+impl Store {
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        Self::open_with(path, &OpenOptions::default())
+    }
+
+    pub fn open_with(path: impl AsRef<Path>, options: &OpenOptions) -> Result<Store> {
+        let path = path.as_ref().to_path_buf();
+        if !path.exists() {
+            fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(&path)
+                .map_err(|e| io_error(&path, format!("cannot create the directory: {e}")))?;
+        }
+        let db = sled::Config::new()
+            .path(&path)
+            .cache_capacity(options.cache_bytes)
+            .mode(sled::Mode::LowSpace)
+            .flush_every_ms(Some(1000))
+            .open()
+            .map_err(|e| open_error(&path, e))?;
+        let _ = fs::write(path.join(PID_FILE), std::process::id().to_string());
+        restrict_permissions(&path);
+
+        let mut trees = HashMap::new();
+        for def in model::ENTITIES {
+            trees.insert(def.name, (db.open_tree(def.name)?, codec_for(def)));
+        }
+        let store = Store {
+            idx_territory: db.open_tree("idx:territory")?,
+            idx_team: db.open_tree("idx:team")?,
+            idx_ref: db.open_tree("idx:ref")?,
+            seq: db.open_tree("seq")?,
+            meta: db.open_tree("meta")?,
+            db,
+            path,
+            trees,
+            write_lock: Mutex::new(()),
+            flush_each_write: options.flush_each_write,
+        };
+        migrate::run(&store, migrate::MIGRATIONS)?;
+        Ok(store)
+    }
+}
+
+fn open_error(path: &Path, e: sled::Error) -> StoreError {
+    let text = e.to_string();
+    if text.contains("could not acquire lock") || text.contains("WouldBlock") {
+        let pid = fs::read_to_string(path.join(PID_FILE))
+            .ok()
+            .map(|p| format!(" (pid {}?)", p.trim()))
+            .unwrap_or_else(|| " (pid ?)".to_string());
+        return StoreError::Locked {
+            path: path.display().to_string(),
+            pid,
+        };
+    }
+    match e {
+        sled::Error::Io(io) => io_error(path, io),
+        other => io_error(path, other),
+    }
+}
+
+/// The database holds customer data: only its owner may read it.
+fn restrict_permissions(path: &Path) {
+    let _ = fs::set_permissions(path, fs::Permissions::from_mode(0o700));
+    let Ok(entries) = fs::read_dir(path) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let mode = if entry.path().is_dir() { 0o700 } else { 0o600 };
+        let _ = fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode));
+    }
+}

@@ -1,0 +1,259 @@
+//! Inserts, updates and deletes: each one validated, reference-checked and written
+//! with its index entries in a single sled transaction, then flushed.
+
+use std::collections::HashSet;
+
+use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
+
+use super::index::{self, IndexEntries};
+use super::{Result, Store, StoreError};
+use crate::model::validate::validate;
+use crate::model::{self, EntityDef, KeyKind, Record};
+
+/// Keys written earlier in the same bulk chunk, which count as existing.
+pub(super) type Pending = HashSet<(&'static str, String)>;
+
+/// Upper-cases a typed key and checks its characters.
+pub fn normalize_key(def: &EntityDef, raw: &str) -> Result<String> {
+    let key = raw.trim().to_uppercase();
+    let bad = |message: String| StoreError::Invalid {
+        entity: def.name,
+        key: if key.is_empty() { "(new)".into() } else { key.clone() },
+        field: "key".into(),
+        value: raw.to_string(),
+        message,
+    };
+    if key.is_empty() {
+        return Err(bad("a code is required (key=CODE)".into()));
+    }
+    if key.chars().count() > 32 {
+        return Err(bad("a key has at most 32 characters".into()));
+    }
+    if !key
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+    {
+        return Err(bad("a key may hold only letters A-Z, digits and - _ . /".into()));
+    }
+    Ok(key)
+}
+
+pub(super) fn generated_key(prefix: &str, n: u64) -> String {
+    format!("{prefix}{n:07}")
+}
+
+impl Store {
+    pub(super) fn next_seq(&self, entity: &str) -> Result<u64> {
+        Ok(self
+            .seq
+            .get(entity.as_bytes())?
+            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
+            .unwrap_or(0))
+    }
+
+    /// Gives a record without a key its generated key, or checks the one it has.
+    /// Returns the counter value to store when a key was generated.
+    pub(super) fn assign_key(
+        &self,
+        record: &mut dyn Record,
+        counter: &mut Option<u64>,
+        pending: Option<&Pending>,
+    ) -> Result<Option<u64>> {
+        let def = record.def();
+        match def.key {
+            KeyKind::Generated(prefix) if record.key().trim().is_empty() => {
+                let mut n = match counter {
+                    Some(n) => *n,
+                    None => self.next_seq(def.name)?,
+                };
+                loop {
+                    n += 1;
+                    let key = generated_key(prefix, n);
+                    let taken = self.contains(def, &key)?
+                        || pending.is_some_and(|p| p.contains(&(def.name, key.clone())));
+                    if !taken {
+                        record.set_key(key);
+                        *counter = Some(n);
+                        return Ok(Some(n));
+                    }
+                }
+            }
+            KeyKind::Generated(prefix) => {
+                // An explicit key in the generated form (an import, the demo data)
+                // moves the counter past it, so later generated keys do not collide.
+                let key = normalize_key(def, record.key())?;
+                let number = key
+                    .strip_prefix(prefix)
+                    .filter(|digits| digits.len() == 7)
+                    .and_then(|digits| digits.parse::<u64>().ok());
+                record.set_key(key);
+                let Some(number) = number else {
+                    return Ok(None);
+                };
+                let current = match counter {
+                    Some(n) => *n,
+                    None => self.next_seq(def.name)?,
+                };
+                if number > current {
+                    *counter = Some(number);
+                    Ok(Some(number))
+                } else {
+                    Ok(None)
+                }
+            }
+            KeyKind::Code => {
+                let key = normalize_key(def, record.key())?;
+                record.set_key(key);
+                Ok(None)
+            }
+        }
+    }
+
+    /// Schema rules, then every reference must name an existing record.
+    pub(super) fn check(&self, record: &dyn Record, pending: Option<&Pending>) -> Result<()> {
+        let def = record.def();
+        let shown_key = match record.key() {
+            "" => "(new)".to_string(),
+            key => key.to_string(),
+        };
+        validate(record).map_err(|e| StoreError::Invalid {
+            entity: def.name,
+            key: shown_key.clone(),
+            field: e.field.to_string(),
+            value: e.value,
+            message: e.message,
+        })?;
+        for (field, target, key) in index::references(record) {
+            let target_def = model::entity(target).expect("targets are checked by the registry test");
+            let exists = self.contains(target_def, &key)?
+                || pending.is_some_and(|p| p.contains(&(target, key.clone())));
+            if !exists {
+                return Err(StoreError::DanglingRef {
+                    entity: def.name,
+                    key: shown_key,
+                    field,
+                    target,
+                    suggestion: self.suggest_key(target_def, &key),
+                    value: key,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds a new record and returns its key (generated when the entity has a
+    /// prefix and the record came without one).
+    pub fn insert(&self, mut record: Box<dyn Record>) -> Result<String> {
+        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        // A record about to get a generated key is checked before the key is drawn,
+        // so that an error names it "(new)" rather than a key it never gets.
+        self.check(record.as_ref(), None)?;
+        let seq = self.assign_key(record.as_mut(), &mut None, None)?;
+        let def = record.def();
+        let key = record.key().to_string();
+        let bytes = (self.tree(def).1.encode)(record.as_ref());
+        let entries = index::entries(record.as_ref());
+        self.commit(def, &key, None, Some((&bytes, &entries)), seq, true)?;
+        self.after_write()?;
+        Ok(key)
+    }
+
+    /// Replaces an existing record (same entity and key) with `record`.
+    pub fn update(&self, record: Box<dyn Record>) -> Result<()> {
+        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let def = record.def();
+        let key = record.key().to_string();
+        let old = self.fetch(def, &key)?;
+        self.check(record.as_ref(), None)?;
+        let bytes = (self.tree(def).1.encode)(record.as_ref());
+        let entries = index::entries(record.as_ref());
+        let old_entries = index::entries(old.as_ref());
+        self.commit(def, &key, Some(&old_entries), Some((&bytes, &entries)), None, false)?;
+        self.after_write()
+    }
+
+    /// Deletes a record no other record names; otherwise lists the referrers.
+    pub fn delete(&self, def: &'static EntityDef, key: &str) -> Result<()> {
+        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let old = self.fetch(def, key)?;
+        let key = old.key().to_string();
+        let (referrers, total) = self.referrers(def, &key, 10)?;
+        if total > 0 {
+            return Err(StoreError::Referenced {
+                entity: def.name,
+                key,
+                referrers,
+                total,
+            });
+        }
+        let old_entries = index::entries(old.as_ref());
+        self.commit(def, &key, Some(&old_entries), None, None, false)?;
+        self.after_write()
+    }
+
+    fn after_write(&self) -> Result<()> {
+        if self.flush_each_write {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// One transaction over the record's tree, the three indexes and the counters.
+    fn commit(
+        &self,
+        def: &'static EntityDef,
+        key: &str,
+        old: Option<&IndexEntries>,
+        new: Option<(&[u8], &IndexEntries)>,
+        seq: Option<u64>,
+        must_be_new: bool,
+    ) -> Result<()> {
+        let tree = &self.tree(def).0;
+        let result = (tree, &self.idx_territory, &self.idx_team, &self.idx_ref, &self.seq)
+            .transaction(|(records, territory, team, refs, counters)| {
+                if must_be_new && records.get(key.as_bytes())?.is_some() {
+                    return Err(ConflictableTransactionError::Abort(StoreError::Duplicate {
+                        entity: def.name,
+                        key: key.to_string(),
+                    }));
+                }
+                if let Some(old) = old {
+                    for k in &old.territory {
+                        territory.remove(k.as_slice())?;
+                    }
+                    for k in &old.team {
+                        team.remove(k.as_slice())?;
+                    }
+                    for k in &old.refs {
+                        refs.remove(k.as_slice())?;
+                    }
+                }
+                match new {
+                    Some((bytes, entries)) => {
+                        records.insert(key.as_bytes(), bytes)?;
+                        for k in &entries.territory {
+                            territory.insert(k.as_slice(), bytes)?;
+                        }
+                        for k in &entries.team {
+                            team.insert(k.as_slice(), bytes)?;
+                        }
+                        for k in &entries.refs {
+                            refs.insert(k.as_slice(), &[])?;
+                        }
+                    }
+                    None => {
+                        records.remove(key.as_bytes())?;
+                    }
+                }
+                if let Some(n) = seq {
+                    counters.insert(def.name.as_bytes(), &n.to_be_bytes())?;
+                }
+                Ok(())
+            });
+        match result {
+            Ok(()) => Ok(()),
+            Err(TransactionError::Abort(e)) => Err(e),
+            Err(TransactionError::Storage(e)) => Err(e.into()),
+        }
+    }
+}
