@@ -6,10 +6,17 @@ use super::CliResult;
 use crate::store::Store;
 
 pub fn run(store: &Store, repair: bool) -> CliResult {
-    let report = if repair { store.repair()? } else { store.audit()? };
+    let report = if repair {
+        store.repair()?
+    } else {
+        store.audit()?
+    };
     println!("{report}");
     if !report.is_clean() {
-        bail!("the indexes of {} drifted from the records", store.path().display());
+        bail!(
+            "the indexes of {} drifted from the records",
+            store.path().display()
+        );
     }
     Ok(())
 }

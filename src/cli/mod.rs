@@ -132,7 +132,11 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Schema { .. } => unreachable!("handled before the store opens"),
         Command::Add { entity, fields } => records::add(&store, &entity, &fields),
         Command::Get { entity, key } => records::get(&store, &entity, &key, format),
-        Command::Set { entity, key, fields } => records::set(&store, &entity, &key, &fields),
+        Command::Set {
+            entity,
+            key,
+            fields,
+        } => records::set(&store, &entity, &key, &fields),
         Command::Rm { entity, key } => records::rm(&store, &entity, &key),
         Command::List {
             entity,

@@ -9,7 +9,10 @@ use crate::model::{format_value, EntityDef, Record};
 fn json_object(record: &dyn Record) -> serde_json::Value {
     let def = record.def();
     let mut map = serde_json::Map::new();
-    map.insert("key".into(), serde_json::Value::String(record.key().to_string()));
+    map.insert(
+        "key".into(),
+        serde_json::Value::String(record.key().to_string()),
+    );
     for (i, f) in def.fields.iter().enumerate() {
         map.insert(f.name.to_string(), value_to_json(&f.kind, &record.get(i)));
     }
@@ -19,18 +22,29 @@ fn json_object(record: &dyn Record) -> serde_json::Value {
 fn csv_row(record: &dyn Record) -> Vec<String> {
     let def = record.def();
     std::iter::once(record.key().to_string())
-        .chain(def.fields.iter().enumerate().map(|(i, f)| format_value(&f.kind, &record.get(i))))
+        .chain(
+            def.fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| format_value(&f.kind, &record.get(i))),
+        )
         .collect()
 }
 
 fn header(def: &EntityDef) -> Vec<&'static str> {
-    std::iter::once("key").chain(def.fields.iter().map(|f| f.name)).collect()
+    std::iter::once("key")
+        .chain(def.fields.iter().map(|f| f.name))
+        .collect()
 }
 
 pub fn print_record(record: &dyn Record, format: Format) -> CliResult {
     let mut out = std::io::stdout().lock();
     match format {
-        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&json_object(record))?)?,
+        Format::Json => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&json_object(record))?
+        )?,
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
             w.write_record(header(record.def()))?;
@@ -39,7 +53,13 @@ pub fn print_record(record: &dyn Record, format: Format) -> CliResult {
         }
         Format::Table => {
             let def = record.def();
-            let width = def.fields.iter().map(|f| f.label_en.chars().count()).max().unwrap_or(3).max(3);
+            let width = def
+                .fields
+                .iter()
+                .map(|f| f.label_en.chars().count())
+                .max()
+                .unwrap_or(3)
+                .max(3);
             writeln!(out, "{:<width$}  {}", "Key", record.key())?;
             for (i, f) in def.fields.iter().enumerate() {
                 let text = format_value(&f.kind, &record.get(i));
@@ -77,7 +97,12 @@ fn print_table(out: &mut impl Write, def: &EntityDef, records: &[Box<dyn Record>
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(160);
-    let key_width = records.iter().map(|r| r.key().len()).max().unwrap_or(3).max(3);
+    let key_width = records
+        .iter()
+        .map(|r| r.key().len())
+        .max()
+        .unwrap_or(3)
+        .max(3);
     let mut columns = Vec::new();
     let mut used = key_width;
     for (i, f) in def.fields.iter().enumerate() {
@@ -103,7 +128,16 @@ fn print_table(out: &mut impl Write, def: &EntityDef, records: &[Box<dyn Record>
         }
         writeln!(out, "{}", line.trim_end())?;
     }
-    writeln!(out, "({} {})", records.len(), if records.len() == 1 { "record" } else { "records" })?;
+    writeln!(
+        out,
+        "({} {})",
+        records.len(),
+        if records.len() == 1 {
+            "record"
+        } else {
+            "records"
+        }
+    )?;
     Ok(())
 }
 

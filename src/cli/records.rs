@@ -12,7 +12,11 @@ fn entity(name: &str) -> anyhow::Result<&'static EntityDef> {
     entity_or_suggest(name).map_err(|e| anyhow!(e))
 }
 
-fn parse_assignments(def: &EntityDef, key: &str, args: &[String]) -> anyhow::Result<Vec<(String, String)>> {
+fn parse_assignments(
+    def: &EntityDef,
+    key: &str,
+    args: &[String],
+) -> anyhow::Result<Vec<(String, String)>> {
     args.iter()
         .map(|a| {
             split_assignment(a)
@@ -22,10 +26,25 @@ fn parse_assignments(def: &EntityDef, key: &str, args: &[String]) -> anyhow::Res
         .collect()
 }
 
-fn assign(def: &EntityDef, key: &str, record: &mut dyn crate::model::Record, pairs: &[(String, String)]) -> CliResult {
-    let refs: Vec<(&str, &str)> = pairs.iter().map(|(f, v)| (f.as_str(), v.as_str())).collect();
-    apply(record, &refs)
-        .map_err(|e| anyhow!("{} {key}: {} = '{}': {}", def.name, e.field, e.value, e.message))
+fn assign(
+    def: &EntityDef,
+    key: &str,
+    record: &mut dyn crate::model::Record,
+    pairs: &[(String, String)],
+) -> CliResult {
+    let refs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(f, v)| (f.as_str(), v.as_str()))
+        .collect();
+    apply(record, &refs).map_err(|e| {
+        anyhow!(
+            "{} {key}: {} = '{}': {}",
+            def.name,
+            e.field,
+            e.value,
+            e.message
+        )
+    })
 }
 
 pub fn add(store: &Store, entity_name: &str, args: &[String]) -> CliResult {
@@ -92,7 +111,11 @@ fn by_index(
         IndexKind::Team => ("sales_team", "sales_team"),
     };
     if def.field(field).is_none() {
-        bail!("{} has no {field}; `crm schema {}` lists its fields", def.name, def.name);
+        bail!(
+            "{} has no {field}; `crm schema {}` lists its fields",
+            def.name,
+            def.name
+        );
     }
     let target_def = crate::model::entity(target).expect("registered");
     // An unknown code is an error, not an empty list: it is most likely a typo.

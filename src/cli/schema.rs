@@ -41,14 +41,31 @@ pub fn run(entity: Option<&str>, format: Format) -> CliResult {
         Format::Csv => {
             writeln!(out, "name,label,type,required")?;
             for f in def.fields {
-                writeln!(out, "{},{},{},{}", f.name, f.label_en, f.kind.type_name(), f.required)?;
+                writeln!(
+                    out,
+                    "{},{},{},{}",
+                    f.name,
+                    f.label_en,
+                    f.kind.type_name(),
+                    f.required
+                )?;
             }
         }
         Format::Table => {
-            writeln!(out, "{} ({} / {}); key: {key}", def.name, def.label_en, def.label_de)?;
+            writeln!(
+                out,
+                "{} ({} / {}); key: {key}",
+                def.name, def.label_en, def.label_de
+            )?;
             for f in def.fields {
                 let req = if f.required { "required" } else { "" };
-                writeln!(out, "  {:<18} {:<24} {:<26} {req}", f.name, f.label_en, f.kind.type_name())?;
+                writeln!(
+                    out,
+                    "  {:<18} {:<24} {:<26} {req}",
+                    f.name,
+                    f.label_en,
+                    f.kind.type_name()
+                )?;
             }
         }
     }

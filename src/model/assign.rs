@@ -1,8 +1,8 @@
 //! Setting fields from `field=value` text, as the CLI, imports and forms do.
 
+use super::field_or_suggest;
 use super::schema::Record;
 use super::value::parse_value;
-use super::field_or_suggest;
 
 /// Why a `field=value` could not be applied; names the field and the value.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,7 +16,9 @@ pub struct AssignError {
 pub fn split_assignment(text: &str) -> Result<(&str, &str), String> {
     match text.split_once('=') {
         Some((field, value)) if !field.trim().is_empty() => Ok((field.trim(), value)),
-        _ => Err(format!("'{text}' is not field=value (e.g. description=\"Neue Anlage\")")),
+        _ => Err(format!(
+            "'{text}' is not field=value (e.g. description=\"Neue Anlage\")"
+        )),
     }
 }
 
@@ -60,7 +62,15 @@ mod tests {
     #[test]
     fn applies_typed_values_or_nothing() {
         let mut o = Opportunity::default();
-        apply(&mut o, &[("description", "Neue Anlage"), ("amount", "1.500,00"), ("probability", "40")]).unwrap();
+        apply(
+            &mut o,
+            &[
+                ("description", "Neue Anlage"),
+                ("amount", "1.500,00"),
+                ("probability", "40"),
+            ],
+        )
+        .unwrap();
         assert_eq!(o.amount, Some(Money::eur(150_000)));
         assert_eq!(o.probability, Some(40));
         let before = o.clone();

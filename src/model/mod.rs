@@ -109,17 +109,37 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), 31, "duplicate entity names");
         for e in ENTITIES {
-            assert!(!e.label_en.is_empty() && !e.label_de.is_empty(), "{}", e.name);
+            assert!(
+                !e.label_en.is_empty() && !e.label_de.is_empty(),
+                "{}",
+                e.name
+            );
             for f in e.fields {
-                assert!(!f.label_en.is_empty() && !f.label_de.is_empty(), "{}.{}", e.name, f.name);
+                assert!(
+                    !f.label_en.is_empty() && !f.label_de.is_empty(),
+                    "{}.{}",
+                    e.name,
+                    f.name
+                );
                 assert!(f.name != "key", "{}: 'key' is the record key", e.name);
                 if let Some(target) = f.kind.target() {
-                    assert!(entity(target).is_some(), "{}.{} -> {target}", e.name, f.name);
+                    assert!(
+                        entity(target).is_some(),
+                        "{}.{} -> {target}",
+                        e.name,
+                        f.name
+                    );
                 }
                 if let FieldKind::Lines(line) = f.kind {
                     for lf in line.fields {
                         if let Some(target) = lf.kind.target() {
-                            assert!(entity(target).is_some(), "{}.{}.{}", e.name, f.name, lf.name);
+                            assert!(
+                                entity(target).is_some(),
+                                "{}.{}.{}",
+                                e.name,
+                                f.name,
+                                lf.name
+                            );
                         }
                     }
                 }
@@ -128,7 +148,11 @@ mod tests {
                 let (a, b) = match c {
                     Check::DateOrder(a, b) | Check::NotBoth(a, b) => (a, b),
                 };
-                assert!(e.field(a).is_some() && e.field(b).is_some(), "{}: {c:?}", e.name);
+                assert!(
+                    e.field(a).is_some() && e.field(b).is_some(),
+                    "{}: {c:?}",
+                    e.name
+                );
             }
         }
     }

@@ -31,7 +31,9 @@ pub fn validate(record: &dyn Record) -> Result<(), FieldError> {
                 return Err(err(format!("{} must lie between 0 and 100", f.label_en)));
             }
             (FieldKind::Email, Value::Text(s)) if !is_email(s) => {
-                return Err(err(format!("'{s}' is not an e-mail address (name@example.com)")));
+                return Err(err(format!(
+                    "'{s}' is not an e-mail address (name@example.com)"
+                )));
             }
             (FieldKind::Choice(options), Value::Text(s)) if !options.contains(&s.as_str()) => {
                 return Err(err(format!("must be one of {}", options.join(", "))));
@@ -40,7 +42,11 @@ pub fn validate(record: &dyn Record) -> Result<(), FieldError> {
                 for (n, l) in lines.iter().enumerate() {
                     for (lf, lv) in line.fields.iter().zip(l) {
                         if lf.required && lv.is_empty() {
-                            return Err(err(format!("line {}: {} is required", n + 1, lf.label_en)));
+                            return Err(err(format!(
+                                "line {}: {} is required",
+                                n + 1,
+                                lf.label_en
+                            )));
                         }
                         if let (FieldKind::Percent, Value::Int(p)) = (&lf.kind, lv) {
                             if !(0..=100).contains(p) {
@@ -71,10 +77,7 @@ pub fn validate(record: &dyn Record) -> Result<(), FieldError> {
                     return Err(FieldError {
                         field: end,
                         value: format_value(kind, &e),
-                        message: format!(
-                            "{end} lies before {start} ({})",
-                            format_value(kind, &s)
-                        ),
+                        message: format!("{end} lies before {start} ({})", format_value(kind, &s)),
                     });
                 }
             }
@@ -113,7 +116,7 @@ mod tests {
     fn opportunity() -> Opportunity {
         Opportunity {
             description: "Ersatzteile".into(),
-            amount: Some(Money::eur(100_00)),
+            amount: Some(Money::eur(10_000)),
             ..Default::default()
         }
     }

@@ -66,7 +66,9 @@ impl Money {
         let mut s = text.trim();
         let mut currency = Currency::EUR;
         if s.len() > 3 {
-            if let Some(c) = Currency::parse(&s[s.len() - 3..]).filter(|_| s.is_char_boundary(s.len() - 3)) {
+            if let Some(c) =
+                Currency::parse(&s[s.len() - 3..]).filter(|_| s.is_char_boundary(s.len() - 3))
+            {
                 currency = c;
                 s = s[..s.len() - 3].trim_end();
             } else if let Some(c) = Currency::parse(s.get(..3).unwrap_or("")) {
@@ -80,7 +82,11 @@ impl Money {
             Some(rest) => (true, rest.trim()),
             None => (false, s),
         };
-        if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+        if digits.is_empty()
+            || !digits
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        {
             return Err(bad());
         }
         // The last separator followed by one or two digits is the decimal mark.
@@ -235,7 +241,12 @@ pub fn parse_value_at(kind: &FieldKind, text: &str, today: NaiveDate) -> Result<
 
 fn parse_lines(def: &LineDef, text: &str, today: NaiveDate) -> Result<Vec<Vec<Value>>, String> {
     let mut lines = Vec::new();
-    for (n, line) in text.split(';').map(str::trim).filter(|l| !l.is_empty()).enumerate() {
+    for (n, line) in text
+        .split(';')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
         let parts: Vec<&str> = line.split('|').collect();
         if parts.len() > def.fields.len() {
             return Err(format!(
@@ -355,7 +366,10 @@ trait NoNanos {
 impl NoNanos for NaiveDateTime {
     fn with_nanosecond_zero(self) -> Self {
         use chrono::Timelike;
-        self.with_nanosecond(0).unwrap_or(self).with_second(0).unwrap_or(self)
+        self.with_nanosecond(0)
+            .unwrap_or(self)
+            .with_second(0)
+            .unwrap_or(self)
     }
 }
 
@@ -504,7 +518,10 @@ mod tests {
         assert!(Money::parse("1,2,3.4.5").is_ok());
         assert!(Money::parse("").is_err());
         assert_eq!(Money::eur(-5).to_string(), "-0.05 EUR");
-        assert_eq!(Money::parse(&Money::eur(123_456).to_string()).unwrap(), Money::eur(123_456));
+        assert_eq!(
+            Money::parse(&Money::eur(123_456).to_string()).unwrap(),
+            Money::eur(123_456)
+        );
     }
 
     #[test]

@@ -55,7 +55,10 @@ impl fmt::Display for AuditReport {
             }
         }
         if self.is_clean() {
-            write!(f, "clean: every record has its index entries and every entry its record")
+            write!(
+                f,
+                "clean: every record has its index entries and every entry its record"
+            )
         } else {
             write!(
                 f,
@@ -88,7 +91,11 @@ impl Store {
                 let record = match (codec.decode)(&v) {
                     Ok(r) => r,
                     Err(e) => {
-                        report.unreadable.push(format!("{} {}: {e}", def.name, String::from_utf8_lossy(&k)));
+                        report.unreadable.push(format!(
+                            "{} {}: {e}",
+                            def.name,
+                            String::from_utf8_lossy(&k)
+                        ));
                         continue;
                     }
                 };
@@ -166,11 +173,17 @@ impl Store {
             }
             for def in model::ENTITIES {
                 let (tree, codec) = self.tree(def);
-                let mut batches = (sled::Batch::default(), sled::Batch::default(), sled::Batch::default());
+                let mut batches = (
+                    sled::Batch::default(),
+                    sled::Batch::default(),
+                    sled::Batch::default(),
+                );
                 let mut n = 0;
                 for kv in tree.iter() {
                     let (_, v) = kv?;
-                    let Ok(record) = (codec.decode)(&v) else { continue };
+                    let Ok(record) = (codec.decode)(&v) else {
+                        continue;
+                    };
                     let e = index::entries(record.as_ref());
                     for k in e.territory {
                         batches.0.insert(k, v.clone());
@@ -196,5 +209,63 @@ impl Store {
             self.flush()?;
         }
         self.audit()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Opportunity, Territory};
+
+    fn store_with_one_opportunity(dir: &std::path::Path) -> Store {
+        let store = Store::open(dir).unwrap();
+        store
+            .insert(Box::new(Territory {
+                key: "NORD".into(),
+                description: "Norden".into(),
+                ..Default::default()
+            }))
+            .unwrap();
+        store
+            .insert(Box::new(Opportunity {
+                description: "Anlage".into(),
+                territory: "NORD".into(),
+                ..Default::default()
+            }))
+            .unwrap();
+        store
+    }
+
+    #[test]
+    fn finds_missing_and_stale_entries_and_repair_fixes_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_one_opportunity(dir.path());
+        let clean = store.audit().unwrap();
+        assert!(clean.is_clean(), "{clean}");
+        assert_eq!((clean.territory_entries, clean.ref_entries), (1, 1));
+
+        let entry = index::join(&["NORD", "opportunity", "OPP0000001"]);
+        store.idx_territory.remove(&entry).unwrap();
+        store
+            .idx_ref
+            .insert(index::join(&["territory", "NORD", "opportunity", "OPP0000099", "territory"]), &[])
+            .unwrap();
+        let drift = store.audit().unwrap();
+        assert_eq!(drift.missing, vec!["NORD / opportunity / OPP0000001".to_string()]);
+        assert_eq!(drift.stale.len(), 1, "{drift}");
+        assert!(drift.to_string().contains("crm check --repair"));
+
+        let repaired = store.repair().unwrap();
+        assert!(repaired.is_clean(), "{repaired}");
+        assert_eq!(repaired, clean);
+    }
+
+    #[test]
+    fn a_covering_entry_with_an_old_record_counts_as_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_one_opportunity(dir.path());
+        let entry = index::join(&["NORD", "opportunity", "OPP0000001"]);
+        store.idx_territory.insert(&entry, b"old".as_slice()).unwrap();
+        assert_eq!(store.audit().unwrap().missing.len(), 1);
     }
 }

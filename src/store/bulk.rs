@@ -55,8 +55,11 @@ impl Store {
     ) -> Result<()> {
         let mut pending = Pending::new();
         let mut record_batches: HashMap<&'static str, sled::Batch> = HashMap::new();
-        let (mut territory, mut team, mut refs) =
-            (sled::Batch::default(), sled::Batch::default(), sled::Batch::default());
+        let (mut territory, mut team, mut refs) = (
+            sled::Batch::default(),
+            sled::Batch::default(),
+            sled::Batch::default(),
+        );
         let mut seq = sled::Batch::default();
         for record in chunk.iter_mut() {
             let def = record.def();
@@ -66,7 +69,10 @@ impl Store {
             }
             let key = record.key().to_string();
             if pending.contains(&(def.name, key.clone())) || self.contains(def, &key)? {
-                return Err(StoreError::Duplicate { entity: def.name, key });
+                return Err(StoreError::Duplicate {
+                    entity: def.name,
+                    key,
+                });
             }
             self.check(record.as_ref(), Some(&pending))?;
             let bytes = (self.tree(def).1.encode)(record.as_ref());

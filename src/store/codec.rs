@@ -28,11 +28,14 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
     }
 }
 
+/// Reads one stored value of a known entity.
+pub type DecodeFn = fn(&[u8]) -> Result<Box<dyn Record>, String>;
+
 /// Encoding and decoding of one entity through `dyn Record`.
 #[derive(Clone, Copy)]
 pub struct Codec {
     pub encode: fn(&dyn Record) -> Vec<u8>,
-    pub decode: fn(&[u8]) -> Result<Box<dyn Record>, String>,
+    pub decode: DecodeFn,
 }
 
 fn encode_record<E: Entity>(record: &dyn Record) -> Vec<u8> {
@@ -76,7 +79,7 @@ mod tests {
         let o = Opportunity {
             key: "OPP0000001".into(),
             description: "Fräsmaschinen für Müller & Söhne".into(),
-            amount: Some(Money::eur(1_234_56)),
+            amount: Some(Money::eur(123_456)),
             ..Default::default()
         };
         let bytes = encode(&o);
@@ -84,7 +87,9 @@ mod tests {
         assert_eq!(decode::<Opportunity>(&bytes).unwrap(), o);
         let mut wrong = bytes.clone();
         wrong[0] = 99;
-        assert!(decode::<Opportunity>(&wrong).unwrap_err().contains("version 99"));
+        assert!(decode::<Opportunity>(&wrong)
+            .unwrap_err()
+            .contains("version 99"));
         let c = codec_for(Opportunity::DEF);
         let back = (c.decode)(&(c.encode)(&o)).unwrap();
         assert!(back.eq_record(&o));

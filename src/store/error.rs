@@ -59,7 +59,11 @@ pub enum StoreError {
         message: String,
     },
     #[error("database {path}: schema version {found} is newer than this crm knows ({known}); update crm")]
-    NewerSchema { path: String, found: u32, known: u32 },
+    NewerSchema {
+        path: String,
+        found: u32,
+        known: u32,
+    },
     #[error("database {path}: {message}")]
     Io { path: String, message: String },
     #[error("database error: {0}; if it persists, run `crm check`")]

@@ -80,7 +80,8 @@ pub fn entries(record: &dyn Record) -> IndexEntries {
                 _ => {}
             }
         }
-        e.refs.push(join(&[target, &target_key, entity, key, &field]));
+        e.refs
+            .push(join(&[target, &target_key, entity, key, &field]));
     }
     for list in [&mut e.territory, &mut e.team, &mut e.refs] {
         list.sort();
@@ -110,7 +111,10 @@ mod tests {
             ..Default::default()
         };
         let e = entries(&o);
-        assert_eq!(e.territory, vec![join(&["NORTH", "opportunity", "OPP0000001"])]);
+        assert_eq!(
+            e.territory,
+            vec![join(&["NORTH", "opportunity", "OPP0000001"])]
+        );
         assert_eq!(e.team, vec![join(&["T1", "opportunity", "OPP0000001"])]);
         let refs: Vec<Vec<String>> = e.refs.iter().map(|k| split(k)).collect();
         assert_eq!(refs.len(), 4, "{refs:?}");

@@ -70,8 +70,19 @@ mod tests {
         assert_eq!(store.schema_version().unwrap(), Some(3));
         assert_eq!(store.meta.get(b"marks").unwrap().unwrap()[0], 2);
         run(&store, &[mark, mark]).unwrap();
-        assert_eq!(store.meta.get(b"marks").unwrap().unwrap()[0], 2, "ran twice");
+        assert_eq!(
+            store.meta.get(b"marks").unwrap().unwrap()[0],
+            2,
+            "ran twice"
+        );
         let err = run(&store, &[]).unwrap_err();
-        assert!(matches!(err, StoreError::NewerSchema { found: 3, known: 1, .. }));
+        assert!(matches!(
+            err,
+            StoreError::NewerSchema {
+                found: 3,
+                known: 1,
+                ..
+            }
+        ));
     }
 }

@@ -1,6 +1,10 @@
 //! The store: the only code that touches sled. Everything above reaches data
 //! through `Store`, whose methods take and return model types, never sled's.
 
+// Errors carry the entity, key, field, value and a suggestion so that every message
+// says what to fix; they are rare, so their size costs nothing that matters.
+#![allow(clippy::result_large_err)]
+
 mod audit;
 mod bulk;
 pub mod codec;
@@ -20,9 +24,9 @@ pub use error::{Referrer, Result, StoreError};
 pub use migrate::{Migration, SCHEMA_VERSION};
 pub use open::{default_db_path, OpenOptions};
 
-use codec::Codec;
 use crate::model::{self, Entity, EntityDef, Record};
 use crate::util::suggest::nearest;
+use codec::Codec;
 
 /// An open CRM database.
 pub struct Store {
@@ -143,7 +147,10 @@ impl Store {
             IndexKind::Team => &self.idx_team,
         };
         let mut counts: Vec<(String, usize)> = Vec::new();
-        for k in tree.scan_prefix(index::prefix(&[&code.to_uppercase()])).keys() {
+        for k in tree
+            .scan_prefix(index::prefix(&[&code.to_uppercase()]))
+            .keys()
+        {
             let parts = index::split(&k?);
             let entity = parts.get(1).cloned().unwrap_or_default();
             match counts.last_mut() {
@@ -155,10 +162,19 @@ impl Store {
     }
 
     /// The records that name `key` of `def`, through the reference index.
-    pub fn referrers(&self, def: &EntityDef, key: &str, limit: usize) -> Result<(Vec<Referrer>, usize)> {
+    pub fn referrers(
+        &self,
+        def: &EntityDef,
+        key: &str,
+        limit: usize,
+    ) -> Result<(Vec<Referrer>, usize)> {
         let mut out = Vec::new();
         let mut total = 0;
-        for k in self.idx_ref.scan_prefix(index::prefix(&[def.name, key])).keys() {
+        for k in self
+            .idx_ref
+            .scan_prefix(index::prefix(&[def.name, key]))
+            .keys()
+        {
             total += 1;
             if out.len() < limit {
                 let parts = index::split(&k?);

@@ -18,7 +18,11 @@ pub fn normalize_key(def: &EntityDef, raw: &str) -> Result<String> {
     let key = raw.trim().to_uppercase();
     let bad = |message: String| StoreError::Invalid {
         entity: def.name,
-        key: if key.is_empty() { "(new)".into() } else { key.clone() },
+        key: if key.is_empty() {
+            "(new)".into()
+        } else {
+            key.clone()
+        },
         field: "key".into(),
         value: raw.to_string(),
         message,
@@ -33,7 +37,9 @@ pub fn normalize_key(def: &EntityDef, raw: &str) -> Result<String> {
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
     {
-        return Err(bad("a key may hold only letters A-Z, digits and - _ . /".into()));
+        return Err(bad(
+            "a key may hold only letters A-Z, digits and - _ . /".into()
+        ));
     }
     Ok(key)
 }
@@ -124,7 +130,8 @@ impl Store {
             message: e.message,
         })?;
         for (field, target, key) in index::references(record) {
-            let target_def = model::entity(target).expect("targets are checked by the registry test");
+            let target_def =
+                model::entity(target).expect("targets are checked by the registry test");
             let exists = self.contains(target_def, &key)?
                 || pending.is_some_and(|p| p.contains(&(target, key.clone())));
             if !exists {
@@ -168,7 +175,14 @@ impl Store {
         let bytes = (self.tree(def).1.encode)(record.as_ref());
         let entries = index::entries(record.as_ref());
         let old_entries = index::entries(old.as_ref());
-        self.commit(def, &key, Some(&old_entries), Some((&bytes, &entries)), None, false)?;
+        self.commit(
+            def,
+            &key,
+            Some(&old_entries),
+            Some((&bytes, &entries)),
+            None,
+            false,
+        )?;
         self.after_write()
     }
 
@@ -209,7 +223,13 @@ impl Store {
         must_be_new: bool,
     ) -> Result<()> {
         let tree = &self.tree(def).0;
-        let result = (tree, &self.idx_territory, &self.idx_team, &self.idx_ref, &self.seq)
+        let result = (
+            tree,
+            &self.idx_territory,
+            &self.idx_team,
+            &self.idx_ref,
+            &self.seq,
+        )
             .transaction(|(records, territory, team, refs, counters)| {
                 if must_be_new && records.get(key.as_bytes())?.is_some() {
                     return Err(ConflictableTransactionError::Abort(StoreError::Duplicate {
