@@ -8,8 +8,12 @@ use anyhow::bail;
 use super::CliResult;
 use crate::store::Store;
 
-pub fn run(store: &Store, records: usize, seed: u64) -> CliResult {
+pub fn run(store: &Store, records: usize, seed: u64, if_empty: bool) -> CliResult {
     let existing = store.total_records();
+    if existing > 0 && if_empty {
+        eprintln!("database {} already holds {existing} records", store.path().display());
+        return Ok(());
+    }
     if existing > 0 {
         bail!(
             "database {} already holds {existing} records; demo data goes into an empty database (pass --db NEW_PATH)",

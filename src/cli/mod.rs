@@ -84,6 +84,9 @@ pub enum Command {
         /// Seed of the generator (the same seed gives the same data).
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Do nothing (and succeed) when the database already holds records.
+        #[arg(long)]
+        if_empty: bool,
     },
     /// Verify that the indexes match the records.
     Check {
@@ -144,7 +147,11 @@ pub fn run(cli: Cli) -> CliResult {
             team,
             limit,
         } => records::list(&store, &entity, territory, team, limit, format),
-        Command::Demo { records, seed } => demo::run(&store, records, seed),
+        Command::Demo {
+            records,
+            seed,
+            if_empty,
+        } => demo::run(&store, records, seed, if_empty),
         Command::Check { repair } => check::run(&store, repair),
     }
 }

@@ -22,7 +22,10 @@ impl Rng {
     /// record (or the few facts others need of it) can be recomputed from its index.
     #[inline]
     pub fn of(seed: u64, tag: u64, index: u64) -> Rng {
-        Rng(mix(seed ^ mix(tag.wrapping_mul(GOLDEN) ^ index.wrapping_add(tag << 40))))
+        Rng(mix(seed
+            ^ mix(
+                tag.wrapping_mul(GOLDEN) ^ index.wrapping_add(tag << 40)
+            )))
     }
 
     #[inline]
@@ -55,7 +58,12 @@ impl Rng {
     }
 
     #[inline]
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below_usize(items.len())]
+    }
+
+    #[inline]
+    pub fn pick_ref<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below_usize(items.len())]
     }
 
@@ -103,7 +111,7 @@ pub fn push_padded(s: &mut String, mut n: u64, width: usize) {
         n /= 10;
     }
     let start = buf.len() - width.max(buf.len() - i);
-    s.push_str(std::str::from_utf8(&buf[start..]).expect("digits are ASCII"));
+    s.extend(buf[start..].iter().map(|&b| b as char));
 }
 
 /// Appends `n` in decimal.
