@@ -11,7 +11,10 @@ use crate::store::Store;
 pub fn run(store: &Store, records: usize, seed: u64, if_empty: bool) -> CliResult {
     let existing = store.total_records();
     if existing > 0 && if_empty {
-        eprintln!("database {} already holds {existing} records", store.path().display());
+        eprintln!(
+            "database {} already holds {existing} records",
+            store.path().display()
+        );
         return Ok(());
     }
     if existing > 0 {

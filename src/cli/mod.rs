@@ -112,7 +112,9 @@ pub fn main() -> i32 {
     match run(cli) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("crm: {e:#}");
+            // One line, whatever the values in the message hold.
+            let message = format!("{e:#}").replace('\r', "").replace('\n', "\\n");
+            eprintln!("crm: {message}");
             1
         }
     }

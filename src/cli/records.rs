@@ -119,6 +119,16 @@ fn by_index(
     }
     let target_def = crate::model::entity(target).expect("registered");
     // An unknown code is an error, not an empty list: it is most likely a typo.
+    if code.trim().is_empty() {
+        bail!(
+            "--{} needs a code",
+            if target == "territory" {
+                "territory"
+            } else {
+                "team"
+            }
+        );
+    }
     store.fetch(target_def, code)?;
     Ok(store.list_by(index, code, def, limit)?)
 }

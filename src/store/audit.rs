@@ -248,10 +248,22 @@ mod tests {
         store.idx_territory.remove(&entry).unwrap();
         store
             .idx_ref
-            .insert(index::join(&["territory", "NORD", "opportunity", "OPP0000099", "territory"]), &[])
+            .insert(
+                index::join(&[
+                    "territory",
+                    "NORD",
+                    "opportunity",
+                    "OPP0000099",
+                    "territory",
+                ]),
+                &[],
+            )
             .unwrap();
         let drift = store.audit().unwrap();
-        assert_eq!(drift.missing, vec!["NORD / opportunity / OPP0000001".to_string()]);
+        assert_eq!(
+            drift.missing,
+            vec!["NORD / opportunity / OPP0000001".to_string()]
+        );
         assert_eq!(drift.stale.len(), 1, "{drift}");
         assert!(drift.to_string().contains("crm check --repair"));
 
@@ -265,7 +277,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = store_with_one_opportunity(dir.path());
         let entry = index::join(&["NORD", "opportunity", "OPP0000001"]);
-        store.idx_territory.insert(&entry, b"old".as_slice()).unwrap();
+        store
+            .idx_territory
+            .insert(&entry, b"old".as_slice())
+            .unwrap();
         assert_eq!(store.audit().unwrap().missing.len(), 1);
     }
 }

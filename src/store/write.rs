@@ -166,11 +166,13 @@ impl Store {
     }
 
     /// Replaces an existing record (same entity and key) with `record`.
-    pub fn update(&self, record: Box<dyn Record>) -> Result<()> {
+    pub fn update(&self, mut record: Box<dyn Record>) -> Result<()> {
         let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
         let def = record.def();
-        let key = record.key().to_string();
-        let old = self.fetch(def, &key)?;
+        let old = self.fetch(def, record.key())?;
+        // The stored key wins: `opp0000001` updates OPP0000001, never a second record.
+        let key = old.key().to_string();
+        record.set_key(key.clone());
         self.check(record.as_ref(), None)?;
         let bytes = (self.tree(def).1.encode)(record.as_ref());
         let entries = index::entries(record.as_ref());
