@@ -1,0 +1,774 @@
+//! The performance harness: builds a database through the real store API with the
+//! demo generator and measures it against the budgets of DESIGN.md §5 and issue 2.
+//!
+//! ```text
+//! cargo run --release --example bench -- [--records N] [--db PATH] [--keep]
+//! ```
+//!
+//! - `--records N` records to generate (default 100000; `1_000_000`, `100k`, `1m` work);
+//! - `--db PATH` use that database: loaded when empty, reused as it is otherwise, and
+//!   never removed;
+//! - `--keep` keep the temporary database (its path is printed).
+//!
+//! The load runs in this process; the reads run in a fresh child process (this
+//! program again, with `--reads`), so that its open is a real first open after the
+//! load and its peak RSS is that of a reader alone, not of the loader's leftovers.
+//!
+//! Each read is run a few times and the median reported. Verdicts: `ok` / `MISS by`
+//! against a budget; `ref:` against a figure DESIGN.md measured, which is no budget.
+
+use std::fs;
+use std::hint::black_box;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use termcrm::demo::generate;
+use termcrm::model::{
+    self, Entity, EntityDef, FieldKind, Opportunity, SalesTeam, Territory, Value,
+};
+use termcrm::store::{IndexKind, OpenOptions, Store};
+
+/// `println!` that ignores a closed stdout (`| head`), so that the run still
+/// finishes and removes its temporary database.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+const DEFAULT_RECORDS: usize = 100_000;
+const SEED: u64 = 1;
+/// Runs per read measurement (the median is reported); full scans run fewer times.
+const RUNS: usize = 5;
+const SCAN_RUNS: usize = 3;
+const POINT_GETS: usize = 10_000;
+
+const MIB: f64 = 1024.0 * 1024.0;
+
+fn main() {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("bench: {e}\n{USAGE}");
+            std::process::exit(2);
+        }
+    };
+    let result = if args.reads {
+        match &args.db {
+            Some(path) => reads(path),
+            None => Err("--reads needs --db".into()),
+        }
+    } else {
+        run(&args)
+    };
+    if let Err(e) = result {
+        eprintln!("bench: {e}");
+        std::process::exit(1);
+    }
+}
+
+const USAGE: &str =
+    "usage: cargo run --release --example bench -- [--records N] [--db PATH] [--keep]";
+
+struct Args {
+    records: usize,
+    db: Option<PathBuf>,
+    keep: bool,
+    /// Internal: the read phase, run as a child process on `--db`.
+    reads: bool,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        records: DEFAULT_RECORDS,
+        db: None,
+        keep: false,
+        reads: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| it.next())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match flag.as_str() {
+            "--records" | "-n" => args.records = parse_count(&value("--records")?)?,
+            "--db" => args.db = Some(PathBuf::from(value("--db")?)),
+            "--keep" => args.keep = true,
+            "--reads" => args.reads = true,
+            "-h" | "--help" => {
+                say!("{USAGE}");
+                std::process::exit(0);
+            }
+            other => return Err(format!("unknown argument '{other}'")),
+        }
+    }
+    Ok(args)
+}
+
+/// `100000`, `100_000`, `100,000`, `100k`, `1m`.
+fn parse_count(text: &str) -> Result<usize, String> {
+    let t: String = text
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| !matches!(c, '_' | ','))
+        .collect();
+    let (digits, factor) = match t.strip_suffix('k') {
+        Some(d) => (d, 1_000),
+        None => match t.strip_suffix('m') {
+            Some(d) => (d, 1_000_000),
+            None => (t.as_str(), 1),
+        },
+    };
+    digits
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(factor))
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("'{text}' is not a record count"))
+}
+
+fn run(args: &Args) -> Res<()> {
+    let (path, temporary) = match &args.db {
+        Some(p) => (p.clone(), false),
+        None => {
+            let p = std::env::temp_dir().join(format!("termcrm-bench-{}", std::process::id()));
+            if p.exists() {
+                fs::remove_dir_all(&p)?;
+            }
+            (p, true)
+        }
+    };
+    let result = load(args, &path).and_then(|()| read_in_child(&path));
+    if temporary && !args.keep {
+        let _ = fs::remove_dir_all(&path);
+    } else {
+        say!("database kept: {}", path.display());
+    }
+    result
+}
+
+/// Prints the machine facts and the header, and fills the database if it is empty.
+fn load(args: &Args, path: &Path) -> Res<()> {
+    let options = OpenOptions::default();
+    let store = Store::open_with(path, &options)?;
+    let existing = store.total_records();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    say!(
+        "termcrm bench: {}; {cores} cores ({}), {} RAM; sled cache {} MiB{}",
+        if existing > 0 {
+            format!(
+                "existing database, no load ({} records)",
+                thousands(existing as u64)
+            )
+        } else {
+            format!(
+                "{} demo records, seed {SEED}",
+                thousands(args.records as u64)
+            )
+        },
+        cpu_model(),
+        mem_total(),
+        options.cache_bytes / (1024 * 1024),
+        if cfg!(debug_assertions) {
+            "; DEBUG BUILD, use --release"
+        } else {
+            ""
+        }
+    );
+    say!(
+        "database: {}; load average at start: {}",
+        path.display(),
+        load_average()
+    );
+    header();
+    if existing > 0 {
+        return Ok(());
+    }
+
+    // The generator alone, so that the store's share of the load can be told apart.
+    let t = Instant::now();
+    let generated = generate(args.records, SEED).count();
+    let gen_time = t.elapsed();
+    if generated == 0 {
+        return Err("the demo generator returned no records (still a placeholder?)".into());
+    }
+    row(
+        &format!("demo generate only ({})", short_count(generated)),
+        &dur(gen_time),
+        "",
+        "",
+        "",
+    );
+
+    let progress = std::io::stderr().is_terminal();
+    let t = Instant::now();
+    let mut last = Instant::now();
+    let report = store.bulk_insert(generate(args.records, SEED), |n| {
+        if progress && last.elapsed() > Duration::from_millis(500) {
+            last = Instant::now();
+            eprint!("\rloading: {} records", thousands(n as u64));
+            let _ = std::io::stderr().flush();
+        }
+    })?;
+    let load = t.elapsed();
+    if progress {
+        eprint!("\r{:40}\r", "");
+    }
+    let rate = report.inserted as f64 / load.as_secs_f64();
+    row("bulk load total (incl. generate)", &dur(load), "", "", "");
+    row(
+        "bulk insert rate (incl. generate)",
+        &format!("{}/s", thousands(rate as u64)),
+        ">= 59,000/s (1 at a time)",
+        &ref_at_least(rate, 59_000.0),
+        "",
+    );
+    let store_only = load.saturating_sub(gen_time).as_secs_f64().max(1e-9);
+    row(
+        "bulk insert rate (store only)",
+        &format!(
+            "{}/s",
+            thousands((report.inserted as f64 / store_only) as u64)
+        ),
+        "",
+        "ref",
+        "",
+    );
+    let hwm = peak_rss();
+    row(
+        "peak RSS, generate + load",
+        &mib(hwm),
+        "<= 1024 MiB (crm demo 1M)",
+        &at_most(hwm, 1024.0 * MIB, mib),
+        "",
+    );
+    Ok(())
+}
+
+/// Runs the read phase in a fresh process: this program again, with `--reads`.
+fn read_in_child(path: &Path) -> Res<()> {
+    let _ = std::io::stdout().flush();
+    let status = Command::new(std::env::current_exe()?)
+        .arg("--reads")
+        .arg("--db")
+        .arg(path)
+        .status()?;
+    if !status.success() {
+        return Err(format!("the read phase failed ({status})").into());
+    }
+    Ok(())
+}
+
+/// Every read measurement, on an existing database, in a process that did no load.
+fn reads(path: &Path) -> Res<()> {
+    let options = OpenOptions::default();
+
+    // --- Re-open ----------------------------------------------------------------
+    let t = Instant::now();
+    let mut store = Some(Store::open_with(path, &options)?);
+    let first_open = t.elapsed();
+    let total = store.as_ref().map_or(0, Store::total_records);
+    note(&entity_mix(store.as_ref().expect("open")));
+    let mut opens = vec![];
+    for _ in 0..RUNS {
+        drop(store.take());
+        let t = Instant::now();
+        store = Some(Store::open_with(path, &options)?);
+        opens.push(t.elapsed());
+    }
+    drop(store.take());
+    let reopen = median(opens);
+    row(
+        "open, first in a new process",
+        &dur(first_open),
+        "<= 130 ms",
+        &at_most_dur(first_open, ms(130)),
+        "",
+    );
+    row(
+        &format!("re-open, median of {RUNS}"),
+        &dur(reopen),
+        "<= 130 ms",
+        &at_most_dur(reopen, ms(130)),
+        "",
+    );
+    // What a first screen costs: open, then the first rows of a table.
+    let first_screen = median_of(RUNS, || {
+        let t = Instant::now();
+        let s = Store::open_with(path, &options)?;
+        black_box(s.list(Opportunity::DEF, Some(50))?);
+        let d = t.elapsed();
+        drop(s);
+        Ok(d)
+    })?;
+    row(
+        "open + first 50 opportunities",
+        &dur(first_screen),
+        "<= 250 ms (1st screen)",
+        &at_most_dur(first_screen, ms(250)),
+        "",
+    );
+    let store = Store::open_with(path, &options)?;
+
+    // --- Point get ----------------------------------------------------------------
+    let keys = keys_of(&store, Opportunity::DEF)?;
+    if keys.is_empty() {
+        row("point get opportunity", "n/a", "", "no opportunities", "");
+    } else {
+        let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+        let sample: Vec<&str> = (0..POINT_GETS)
+            .map(|_| keys[rng.below(keys.len())].as_str())
+            .collect();
+        let mut missing = 0;
+        let per_get = median_of(RUNS, || {
+            let t = Instant::now();
+            for k in &sample {
+                match store.get(Opportunity::DEF, k)? {
+                    Some(r) => {
+                        black_box(r);
+                    }
+                    None => missing += 1,
+                }
+            }
+            Ok(t.elapsed() / POINT_GETS as u32)
+        })?;
+        row(
+            &format!("point get opportunity ({}k keys)", POINT_GETS / 1000),
+            &dur(per_get),
+            "~3 µs",
+            &if missing > 0 {
+                format!("{missing} KEYS MISSING")
+            } else {
+                at_most_dur(per_get, Duration::from_nanos(3_000))
+            },
+            "",
+        );
+    }
+    drop(keys);
+
+    // --- Index listings ------------------------------------------------------------
+    index_listing(&store, IndexKind::Territory, Territory::DEF, "territory")?;
+    index_listing(&store, IndexKind::Team, SalesTeam::DEF, "sales_team")?;
+
+    // --- Full scans ----------------------------------------------------------------
+    let all = median_of(SCAN_RUNS, || {
+        let t = Instant::now();
+        for def in model::ENTITIES {
+            for r in store.scan(def) {
+                black_box(r?);
+            }
+        }
+        Ok(t.elapsed())
+    })?;
+    scan_rows("full scan+decode, all entities", total, all);
+    let opps = store.count(Opportunity::DEF);
+    let opp_scan = median_of(SCAN_RUNS, || {
+        let t = Instant::now();
+        for r in store.scan(Opportunity::DEF) {
+            black_box(r?);
+        }
+        Ok(t.elapsed())
+    })?;
+    scan_rows("full scan+decode, opportunity", opps, opp_scan);
+
+    // --- Memory and disk -------------------------------------------------------------
+    let hwm = peak_rss();
+    row(
+        "peak RSS, reads (this process)",
+        &mib(hwm),
+        "<= 300 MiB (TUI, 1M)",
+        &ref_at_most(hwm, 300.0 * MIB),
+        "",
+    );
+    let sled_size = store.size_on_disk();
+    drop(store);
+    let files = dir_size(path);
+    let per_record = files as f64 / total.max(1) as f64;
+    row("database size (files)", &mib(files as f64), "", "", "");
+    row(
+        "database size (store.size_on_disk)",
+        &mib(sled_size as f64),
+        "",
+        "",
+        "",
+    );
+    row(
+        "bytes per record on disk",
+        &format!("{per_record:.0} B"),
+        "556 B (sled, DESIGN)",
+        &ref_at_most(per_record, 556.0),
+        "SQLite: 142 B",
+    );
+    note(&format!("load average at end: {}", load_average()));
+    Ok(())
+}
+
+/// The code of `code_def` holding the most records, listed through the index and
+/// found again by a full scan of the same entity trees.
+fn index_listing(store: &Store, index: IndexKind, code_def: &EntityDef, target: &str) -> Res<()> {
+    let label = match index {
+        IndexKind::Territory => "territory",
+        IndexKind::Team => "team",
+    };
+    let codes = keys_of(store, code_def)?;
+    let t = Instant::now();
+    let mut best: Option<(String, usize)> = None;
+    for code in &codes {
+        let n: usize = store.count_by(index, code)?.iter().map(|(_, n)| n).sum();
+        if best.as_ref().is_none_or(|(_, b)| n > *b) {
+            best = Some((code.clone(), n));
+        }
+    }
+    let count_time = t.elapsed();
+    let Some((code, _)) = best else {
+        row(&format!("{label} listing"), "n/a", "", "no codes", "");
+        return Ok(());
+    };
+    row(
+        &format!("{label}: count_by x {} codes", codes.len()),
+        &dur(count_time),
+        "",
+        "",
+        "",
+    );
+
+    // The entities whose own (not child-line) fields name a `target`: exactly those
+    // the index holds.
+    let defs: Vec<&EntityDef> = model::ENTITIES
+        .iter()
+        .copied()
+        .filter(|d| {
+            d.fields
+                .iter()
+                .any(|f| matches!(f.kind, FieldKind::Ref(t) | FieldKind::RefList(t) if t == target))
+        })
+        .collect();
+
+    let mut rows = 0;
+    // Timed until the rows are in hand, as a table would hold them; freeing them
+    // afterwards is not part of the listing.
+    let listed = median_of(RUNS, || {
+        let mut lists = Vec::with_capacity(defs.len());
+        let t = Instant::now();
+        for def in &defs {
+            lists.push(store.list_by(index, &code, def, None)?);
+        }
+        let elapsed = t.elapsed();
+        rows = lists.iter().map(Vec::len).sum();
+        drop(lists);
+        Ok(elapsed)
+    })?;
+
+    let mut scan_rows = 0;
+    let scanned = median_of(SCAN_RUNS, || {
+        let t = Instant::now();
+        scan_rows = 0;
+        for def in &defs {
+            let fields: Vec<usize> = def
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| matches!(f.kind, FieldKind::Ref(t) | FieldKind::RefList(t) if t == target))
+                .map(|(i, _)| i)
+                .collect();
+            for r in store.scan(def) {
+                let r = r?;
+                if fields.iter().any(|&i| names(&r.get(i), &code)) {
+                    scan_rows += 1;
+                }
+            }
+        }
+        Ok(t.elapsed())
+    })?;
+
+    let names_of: Vec<&str> = defs.iter().map(|d| d.name).collect();
+    note(&format!(
+        "{label} {code}: {} rows of {}",
+        thousands(rows as u64),
+        names_of.join("+")
+    ));
+    let speedup = scanned.as_secs_f64() / listed.as_secs_f64().max(1e-9);
+    row(
+        &format!("{label} list_by, all rows"),
+        &dur(listed),
+        "",
+        &if rows == scan_rows {
+            String::new()
+        } else {
+            format!("MISMATCH: scan {scan_rows}")
+        },
+        &format!("{} ({speedup:.0}x)", dur(scanned)),
+    );
+    if rows > 0 {
+        let per_50k = listed.mul_f64(50_000.0 / rows as f64);
+        row(
+            &format!("{label} list_by, per 50k rows"),
+            &dur(per_50k),
+            "<= 85 ms (SQLite)",
+            &at_most_dur(per_50k, ms(85)),
+            "",
+        );
+    }
+    Ok(())
+}
+
+/// Every key of an entity, in key order.
+fn keys_of(store: &Store, def: &EntityDef) -> Res<Vec<String>> {
+    let mut keys = Vec::with_capacity(store.count(def));
+    for r in store.scan(def) {
+        keys.push(r?.key().to_string());
+    }
+    Ok(keys)
+}
+
+/// Whether a field value is, or (for a list) contains, `code`.
+fn names(value: &Value, code: &str) -> bool {
+    match value {
+        Value::Text(t) => t == code,
+        Value::List(l) => l.iter().any(|t| t == code),
+        _ => false,
+    }
+}
+
+fn scan_rows(name: &str, rows: usize, time: Duration) {
+    let rate = rows as f64 / time.as_secs_f64().max(1e-9);
+    row(
+        &format!("{name} ({})", short_count(rows)),
+        &dur(time),
+        "",
+        "",
+        &format!("{}/s", thousands(rate as u64)),
+    );
+    if rows > 0 {
+        let per_m = time.mul_f64(1_000_000.0 / rows as f64);
+        row(
+            "  same, per 1M rows",
+            &dur(per_m),
+            "~1.45 s (DESIGN)",
+            &ref_at_most(per_m.as_secs_f64(), 1.45),
+            "SQLite: 0.9 s",
+        );
+    }
+}
+
+// --- Table ---------------------------------------------------------------------------
+
+fn header() {
+    say!();
+    row(
+        "measurement",
+        "value",
+        "budget",
+        "verdict",
+        "full scan / note",
+    );
+    say!("{}", "-".repeat(120));
+}
+
+/// One line of the table; columns are aligned by character count.
+fn row(name: &str, value: &str, budget: &str, verdict: &str, extra: &str) {
+    let text = format!("{name:<38} {value:>12}  {budget:<26} {verdict:<24} {extra}");
+    say!("{}", text.trim_end());
+}
+
+fn note(text: &str) {
+    say!("# {text}");
+}
+
+fn at_most(measured: f64, budget: f64, unit: fn(f64) -> String) -> String {
+    if measured <= budget {
+        "ok".into()
+    } else {
+        format!(
+            "MISS by {} ({:.1}x)",
+            unit(measured - budget),
+            measured / budget
+        )
+    }
+}
+
+fn at_most_dur(measured: Duration, budget: Duration) -> String {
+    at_most(measured.as_secs_f64(), budget.as_secs_f64(), |s| {
+        dur(Duration::from_secs_f64(s))
+    })
+}
+
+fn ref_at_most(measured: f64, reference: f64) -> String {
+    if measured <= reference {
+        "ref: ok".into()
+    } else {
+        format!("ref: {:.2}x of it", measured / reference)
+    }
+}
+
+fn ref_at_least(measured: f64, reference: f64) -> String {
+    if measured >= reference {
+        format!("ref: ok ({:.1}x)", measured / reference)
+    } else {
+        format!("ref: {:.2}x slower", reference / measured)
+    }
+}
+
+// --- Measuring -----------------------------------------------------------------------
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn median_of(runs: usize, mut f: impl FnMut() -> Res<Duration>) -> Res<Duration> {
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        times.push(f()?);
+    }
+    Ok(median(times))
+}
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// A small deterministic generator for picking keys.
+struct XorShift(u64);
+
+impl XorShift {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+// --- Facts about the machine and the process ------------------------------------------
+
+/// Peak resident set of this process, in bytes.
+fn peak_rss() -> f64 {
+    proc_status_kb("VmHWM").unwrap_or(0) as f64 * 1024.0
+}
+
+/// The 1, 5 and 15 minute load averages: other work on the machine skews timings.
+fn load_average() -> String {
+    fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| "?".into())
+}
+
+/// A field of /proc/self/status in kB (VmHWM: peak resident set, VmRSS: current).
+fn proc_status_kb(field: &str) -> Option<u64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+}
+
+fn cpu_model() -> String {
+    fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("model name")?.split_once(':'))
+                .map(|(_, m)| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into())
+}
+
+fn mem_total() -> String {
+    fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+        })
+        .map_or_else(|| "? GiB".into(), |kb| format!("{:.1} GiB", kb / MIB))
+}
+
+/// Bytes of every file under `path`.
+fn dir_size(path: &Path) -> u64 {
+    let Ok(entries) = fs::read_dir(path) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => dir_size(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+/// The largest entities with their record counts, on one line.
+fn entity_mix(store: &Store) -> String {
+    let mut counts: Vec<(&str, usize)> = model::ENTITIES
+        .iter()
+        .map(|d| (d.name, store.count(d)))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    counts.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    let total: usize = counts.iter().map(|(_, n)| n).sum();
+    let shown: Vec<String> = counts
+        .iter()
+        .take(8)
+        .map(|(e, n)| format!("{e} {}", short_count(*n)))
+        .collect();
+    format!(
+        "{} records in {} entities: {}{}",
+        thousands(total as u64),
+        counts.len(),
+        shown.join(", "),
+        if counts.len() > 8 { ", ..." } else { "" }
+    )
+}
+
+// --- Formatting ----------------------------------------------------------------------
+
+fn dur(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s < 1e-3 {
+        format!("{:.2} µs", s * 1e6)
+    } else if s < 1.0 {
+        format!("{:.1} ms", s * 1e3)
+    } else {
+        format!("{s:.2} s")
+    }
+}
+
+fn mib(bytes: f64) -> String {
+    format!("{:.0} MiB", bytes / MIB)
+}
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn short_count(n: usize) -> String {
+    match n {
+        n if n >= 1_000_000 && n % 100_000 == 0 => format!("{}M", n as f64 / 1e6),
+        n if n >= 10_000 => format!("{}k", n / 1000),
+        n => thousands(n as u64),
+    }
+}
