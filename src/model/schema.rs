@@ -212,7 +212,27 @@ impl EntityDef {
             Lang::De => self.label_de,
         }
     }
+
+    /// The fields a list of records shows beside the key: the first few single-line
+    /// fields in declaration order (which is the order a user reads the form in).
+    pub fn list_fields(&self) -> Vec<usize> {
+        self.fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| {
+                !matches!(
+                    f.kind,
+                    FieldKind::Multiline | FieldKind::Lines(_) | FieldKind::RefList(_)
+                )
+            })
+            .map(|(i, _)| i)
+            .take(LIST_COLUMNS)
+            .collect()
+    }
 }
+
+/// How many fields beside the key a list row carries.
+pub const LIST_COLUMNS: usize = 6;
 
 /// The declaration of a child-line type (quote lines, opportunity items, ...).
 #[derive(Debug)]

@@ -33,6 +33,7 @@ impl Store {
         let mut report = BulkReport::default();
         let mut counters: HashMap<&'static str, Option<u64>> = HashMap::new();
         let mut chunk: Vec<Box<dyn Record>> = Vec::with_capacity(CHUNK);
+        let mut pending = Pending::default();
         let mut records = records.into_iter();
         loop {
             chunk.clear();
@@ -40,7 +41,8 @@ impl Store {
             if chunk.is_empty() {
                 break;
             }
-            self.write_chunk(&mut chunk, &mut counters)?;
+            pending.written.clear();
+            self.write_chunk(&mut chunk, &mut counters, &mut pending)?;
             report.inserted += chunk.len();
             progress(report.inserted);
         }
@@ -52,8 +54,8 @@ impl Store {
         &self,
         chunk: &mut [Box<dyn Record>],
         counters: &mut HashMap<&'static str, Option<u64>>,
+        pending: &mut Pending,
     ) -> Result<()> {
-        let mut pending = Pending::new();
         let mut record_batches: HashMap<&'static str, sled::Batch> = HashMap::new();
         let (mut territory, mut team, mut refs) = (
             sled::Batch::default(),
@@ -64,24 +66,24 @@ impl Store {
         for record in chunk.iter_mut() {
             let def = record.def();
             let counter = counters.entry(def.name).or_insert(None);
-            if let Some(n) = self.assign_key(record.as_mut(), counter, Some(&pending))? {
+            if let Some(n) = self.assign_key(record.as_mut(), counter, Some(pending))? {
                 seq.insert(def.name.as_bytes(), &n.to_be_bytes());
             }
             let key = record.key().to_string();
-            if pending.contains(&(def.name, key.clone())) || self.contains(def, &key)? {
+            if pending.written.contains(&(def.name, key.clone())) || self.contains(def, &key)? {
                 return Err(StoreError::Duplicate {
                     entity: def.name,
                     key,
                 });
             }
-            self.check(record.as_ref(), Some(&pending))?;
+            self.check(record.as_ref(), Some(pending))?;
             let bytes = (self.tree(def).1.encode)(record.as_ref());
             let entries = index::entries(record.as_ref());
             for k in entries.territory {
-                territory.insert(k, bytes.as_slice());
+                territory.insert(k, entries.row.as_slice());
             }
             for k in entries.team {
-                team.insert(k, bytes.as_slice());
+                team.insert(k, entries.row.as_slice());
             }
             for k in entries.refs {
                 refs.insert(k, &[] as &[u8]);
@@ -90,7 +92,7 @@ impl Store {
                 .entry(def.name)
                 .or_default()
                 .insert(key.as_bytes(), bytes);
-            pending.insert((def.name, key));
+            pending.written.insert((def.name, key));
         }
         self.idx_territory.apply_batch(territory)?;
         self.idx_team.apply_batch(team)?;

@@ -1,22 +1,57 @@
 //! Secondary index entries of a record. One function computes them, so insert,
 //! update, delete, bulk load, audit and repair can never disagree.
 //!
-//! - `idx:territory`: `territory \0 entity \0 key` -> the encoded record, so that a
-//!   territory's list is one range read with no lookups;
-//! - `idx:team`: `team \0 entity \0 key` -> the encoded record;
+//! - `idx:territory`: `territory \0 entity \0 key` -> the record's list row (its key
+//!   and list columns as text), so that a territory's list is one range read with no
+//!   lookups and a cheap decode;
+//! - `idx:team`: `team \0 entity \0 key` -> the list row;
 //! - `idx:ref`: `target_entity \0 target_key \0 entity \0 key \0 field` -> empty: every
-//!   reference, for reverse lookups and for refusing to delete a named record.
+//!   reference to a transactional record (customer, prospect, opportunity, campaign,
+//!   ...), for reverse lookups and for refusing to delete a named record. References
+//!   to reference data (code tables, salespersons, items) are not indexed: they are
+//!   many, and deleting a code is rare, so its referrers are found by a scan instead.
 
-use crate::model::{FieldKind, Record, Value};
+use serde::{Deserialize, Serialize};
+
+use super::codec;
+use crate::model::{self, format_value, FieldKind, KeyKind, Record, Value};
 
 pub const SEP: u8 = 0;
 
-/// The index keys of one record.
+/// The index keys of one record, and the list row its territory and team entries carry.
 #[derive(Debug, Default, PartialEq)]
 pub struct IndexEntries {
     pub territory: Vec<Vec<u8>>,
     pub team: Vec<Vec<u8>>,
     pub refs: Vec<Vec<u8>>,
+    pub row: Vec<u8>,
+}
+
+/// A record as a list shows it: the key and the entity's list columns as text
+/// (see `EntityDef::list_fields`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListRow {
+    pub key: String,
+    pub columns: Vec<String>,
+}
+
+impl ListRow {
+    pub fn of(record: &dyn Record) -> ListRow {
+        let def = record.def();
+        ListRow {
+            key: record.key().to_string(),
+            columns: def
+                .list_fields()
+                .into_iter()
+                .map(|i| format_value(&def.fields[i].kind, &record.get(i)))
+                .collect(),
+        }
+    }
+}
+
+/// Whether references to this entity go into `idx:ref`.
+pub fn is_reverse_indexed(target: &str) -> bool {
+    model::entity(target).is_some_and(|d| matches!(d.key, KeyKind::Generated(_)))
 }
 
 pub fn join(parts: &[&str]) -> Vec<u8> {
@@ -80,12 +115,17 @@ pub fn entries(record: &dyn Record) -> IndexEntries {
                 _ => {}
             }
         }
-        e.refs
-            .push(join(&[target, &target_key, entity, key, &field]));
+        if is_reverse_indexed(target) {
+            e.refs
+                .push(join(&[target, &target_key, entity, key, &field]));
+        }
     }
     for list in [&mut e.territory, &mut e.team, &mut e.refs] {
         list.sort();
         list.dedup();
+    }
+    if !e.territory.is_empty() || !e.team.is_empty() {
+        e.row = codec::encode(&ListRow::of(record));
     }
     e
 }
@@ -97,12 +137,13 @@ mod tests {
     use crate::model::Opportunity;
 
     #[test]
-    fn entries_cover_every_reference_once() {
+    fn entries_cover_territory_team_and_transactional_references_once() {
         let o = Opportunity {
             key: "OPP0000001".into(),
             description: "x".into(),
             territory: "NORTH".into(),
             sales_team: "T1".into(),
+            prospect: "PRO0000001".into(),
             competitors: vec!["ACME".into(), "ACME".into()],
             items: vec![OpportunityItem {
                 item: "ITEM1".into(),
@@ -117,13 +158,19 @@ mod tests {
         );
         assert_eq!(e.team, vec![join(&["T1", "opportunity", "OPP0000001"])]);
         let refs: Vec<Vec<String>> = e.refs.iter().map(|k| split(k)).collect();
-        assert_eq!(refs.len(), 4, "{refs:?}");
-        assert!(refs.contains(&vec![
-            "item".into(),
-            "ITEM1".into(),
-            "opportunity".into(),
-            "OPP0000001".into(),
-            "items.item".into()
-        ]));
+        assert_eq!(
+            refs,
+            vec![vec![
+                "prospect".to_string(),
+                "PRO0000001".into(),
+                "opportunity".into(),
+                "OPP0000001".into(),
+                "prospect".into()
+            ]],
+            "code tables (territory, competitor, item) are not reverse-indexed"
+        );
+        let row: ListRow = codec::decode(&e.row).unwrap();
+        assert_eq!(row.key, "OPP0000001");
+        assert_eq!(row.columns[0], "x");
     }
 }

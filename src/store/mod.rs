@@ -21,10 +21,11 @@ use std::sync::Mutex;
 pub use audit::AuditReport;
 pub use bulk::BulkReport;
 pub use error::{Referrer, Result, StoreError};
+pub use index::ListRow;
 pub use migrate::{Migration, SCHEMA_VERSION};
 pub use open::{default_db_path, OpenOptions};
 
-use crate::model::{self, Entity, EntityDef, Record};
+use crate::model::{self, Entity, EntityDef, FieldKind, Record};
 use crate::util::suggest::nearest;
 use codec::Codec;
 
@@ -117,8 +118,57 @@ impl Store {
         self.scan(def).take(limit.unwrap_or(usize::MAX)).collect()
     }
 
-    /// The records of an entity whose territory or sales team is `code`, read from
-    /// the index alone (its entries carry the records).
+    fn index_tree(&self, index: IndexKind) -> &sled::Tree {
+        match index {
+            IndexKind::Territory => &self.idx_territory,
+            IndexKind::Team => &self.idx_team,
+        }
+    }
+
+    /// The list rows (key and list columns) of an entity's records whose territory or
+    /// sales team is `code`: one range read of the index, no record lookups.
+    pub fn rows_by(
+        &self,
+        index: IndexKind,
+        code: &str,
+        def: &EntityDef,
+        limit: Option<usize>,
+    ) -> Result<Vec<ListRow>> {
+        let code = code.trim().to_uppercase();
+        self.index_tree(index)
+            .scan_prefix(index::prefix(&[&code, def.name]))
+            .values()
+            .take(limit.unwrap_or(usize::MAX))
+            .map(|v| {
+                let v = v?;
+                codec::decode::<ListRow>(&v).map_err(|message| StoreError::Corrupt {
+                    entity: format!("{} index", def.name),
+                    key: code.clone(),
+                    message,
+                })
+            })
+            .collect()
+    }
+
+    /// The keys of an entity's records whose territory or sales team is `code`.
+    pub fn keys_by(
+        &self,
+        index: IndexKind,
+        code: &str,
+        def: &EntityDef,
+        limit: Option<usize>,
+    ) -> Result<Vec<String>> {
+        let code = code.trim().to_uppercase();
+        self.index_tree(index)
+            .scan_prefix(index::prefix(&[&code, def.name]))
+            .keys()
+            .take(limit.unwrap_or(usize::MAX))
+            .map(|k| Ok(index::split(&k?).pop().unwrap_or_default()))
+            .collect()
+    }
+
+    /// The whole records of an entity whose territory or sales team is `code`: keys
+    /// from the index, then one lookup each.
     pub fn list_by(
         &self,
         index: IndexKind,
@@ -126,27 +176,21 @@ impl Store {
         def: &EntityDef,
         limit: Option<usize>,
     ) -> Result<Vec<Box<dyn Record>>> {
-        let tree = match index {
-            IndexKind::Territory => &self.idx_territory,
-            IndexKind::Team => &self.idx_team,
-        };
-        let code = code.trim().to_uppercase();
-        tree.scan_prefix(index::prefix(&[&code, def.name]))
-            .take(limit.unwrap_or(usize::MAX))
-            .map(|kv| {
-                let (k, v) = kv?;
-                self.decode(def, &k, &v)
-            })
-            .collect()
+        let mut out = Vec::new();
+        for key in self.keys_by(index, code, def, limit)? {
+            // An index entry without its record can only be left by a crash during a
+            // bulk load; `crm check --repair` removes it, a listing skips it.
+            if let Some(r) = self.get(def, &key)? {
+                out.push(r);
+            }
+        }
+        Ok(out)
     }
 
     /// How many records of each entity a territory or team holds, from the index.
     pub fn count_by(&self, index: IndexKind, code: &str) -> Result<Vec<(String, usize)>> {
-        let tree = match index {
-            IndexKind::Territory => &self.idx_territory,
-            IndexKind::Team => &self.idx_team,
-        };
         let mut counts: Vec<(String, usize)> = Vec::new();
+        let tree = self.index_tree(index);
         for k in tree
             .scan_prefix(index::prefix(&[&code.to_uppercase()]))
             .keys()
@@ -161,7 +205,10 @@ impl Store {
         Ok(counts)
     }
 
-    /// The records that name `key` of `def`, through the reference index.
+    /// The records that name `key` of `def` (at most `limit` listed) and their total.
+    /// Transactional records are found through the reference index, territories and
+    /// teams through theirs; other reference data through a scan of the entities that
+    /// can name it, decoding only records whose bytes contain the key.
     pub fn referrers(
         &self,
         def: &EntityDef,
@@ -170,45 +217,100 @@ impl Store {
     ) -> Result<(Vec<Referrer>, usize)> {
         let mut out = Vec::new();
         let mut total = 0;
-        for k in self
-            .idx_ref
-            .scan_prefix(index::prefix(&[def.name, key]))
-            .keys()
-        {
+        let mut note = |r: Referrer| {
             total += 1;
             if out.len() < limit {
-                let parts = index::split(&k?);
-                out.push(Referrer {
-                    entity: parts.get(2).cloned().unwrap_or_default(),
-                    key: parts.get(3).cloned().unwrap_or_default(),
-                    field: parts.get(4).cloned().unwrap_or_default(),
+                out.push(r);
+            }
+        };
+        if index::is_reverse_indexed(def.name) {
+            for k in self
+                .idx_ref
+                .scan_prefix(index::prefix(&[def.name, key]))
+                .keys()
+            {
+                let mut parts = index::split(&k?).into_iter().skip(2);
+                note(Referrer {
+                    entity: parts.next().unwrap_or_default(),
+                    key: parts.next().unwrap_or_default(),
+                    field: parts.next().unwrap_or_default(),
                 });
+            }
+        } else {
+            for source in model::ENTITIES
+                .iter()
+                .copied()
+                .filter(|e| names(e, def.name))
+            {
+                for (field, record_key) in self.scan_naming(def.name, key, source)? {
+                    note(Referrer {
+                        entity: source.name.to_string(),
+                        key: record_key,
+                        field,
+                    });
+                }
             }
         }
         Ok((out, total))
     }
 
-    /// The keys of `entity` records whose `field` names `target_key` (reverse lookup:
-    /// a prospect's contacts, an opportunity's tasks, ...).
+    /// (field, key) of every `source` record that names `key` of `target`, by scan.
+    fn scan_naming(
+        &self,
+        target: &str,
+        key: &str,
+        source: &EntityDef,
+    ) -> Result<Vec<(String, String)>> {
+        let (tree, codec) = self.tree(source);
+        let needle = key.as_bytes();
+        let mut out = Vec::new();
+        for kv in tree.iter() {
+            let (k, v) = kv?;
+            if !contains_bytes(&v, needle) {
+                continue;
+            }
+            let record = (codec.decode)(&v).map_err(|message| StoreError::Corrupt {
+                entity: source.name.to_string(),
+                key: String::from_utf8_lossy(&k).into_owned(),
+                message,
+            })?;
+            for (field, t, tk) in index::references(record.as_ref()) {
+                if t == target && tk == key {
+                    out.push((field, record.key().to_string()));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The keys of `entity` records that name `target_key` of `target` (reverse
+    /// lookup: a prospect's contacts, an opportunity's tasks, a territory's leads).
     pub fn keys_naming(
         &self,
         target: &EntityDef,
         target_key: &str,
         entity: &EntityDef,
     ) -> Result<Vec<String>> {
-        let mut out = Vec::new();
-        for k in self
-            .idx_ref
-            .scan_prefix(index::prefix(&[target.name, target_key, entity.name]))
-            .keys()
-        {
-            let parts = index::split(&k?);
-            if let Some(key) = parts.get(3) {
-                if out.last() != Some(key) {
-                    out.push(key.clone());
+        let mut out: Vec<String> = Vec::new();
+        if index::is_reverse_indexed(target.name) {
+            let prefix = index::prefix(&[target.name, target_key, entity.name]);
+            for k in self.idx_ref.scan_prefix(prefix).keys() {
+                if let Some(key) = index::split(&k?).into_iter().nth(3) {
+                    out.push(key);
                 }
             }
+        } else if target.name == "territory" {
+            out = self.keys_by(IndexKind::Territory, target_key, entity, None)?;
+        } else if target.name == "sales_team" {
+            out = self.keys_by(IndexKind::Team, target_key, entity, None)?;
+        } else if names(entity, target.name) {
+            out = self
+                .scan_naming(target.name, target_key, entity)?
+                .into_iter()
+                .map(|(_, k)| k)
+                .collect();
         }
+        out.dedup();
         Ok(out)
     }
 
@@ -250,4 +352,20 @@ impl Store {
     pub fn size_on_disk(&self) -> u64 {
         self.db.size_on_disk().unwrap_or(0)
     }
+}
+
+/// Whether any field of `source` (or of its lines) refers to `target`.
+fn names(source: &EntityDef, target: &str) -> bool {
+    source.fields.iter().any(|f| match f.kind {
+        FieldKind::Ref(t) | FieldKind::RefList(t) => t == target,
+        FieldKind::Lines(line) => line
+            .fields
+            .iter()
+            .any(|lf| lf.kind.target() == Some(target)),
+        _ => false,
+    })
+}
+
+fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
 }

@@ -10,8 +10,21 @@ use super::{Result, Store, StoreError};
 use crate::model::validate::validate;
 use crate::model::{self, EntityDef, KeyKind, Record};
 
-/// Keys written earlier in the same bulk chunk, which count as existing.
-pub(super) type Pending = HashSet<(&'static str, String)>;
+/// Keys written earlier in the same bulk chunk, which count as existing; and, for a
+/// whole bulk load, reference-data keys already found, so that the same salesperson
+/// or stage is not looked up again for every record.
+#[derive(Default)]
+pub(super) struct Pending {
+    pub written: HashSet<(&'static str, String)>,
+    pub known_codes: HashSet<(&'static str, String)>,
+}
+
+impl Pending {
+    fn has(&self, entity: &'static str, key: &str) -> bool {
+        let probe = (entity, key.to_string());
+        self.written.contains(&probe) || self.known_codes.contains(&probe)
+    }
+}
 
 /// Upper-cases a typed key and checks its characters.
 pub fn normalize_key(def: &EntityDef, raw: &str) -> Result<String> {
@@ -75,8 +88,8 @@ impl Store {
                 loop {
                     n += 1;
                     let key = generated_key(prefix, n);
-                    let taken = self.contains(def, &key)?
-                        || pending.is_some_and(|p| p.contains(&(def.name, key.clone())));
+                    let taken =
+                        self.contains(def, &key)? || pending.is_some_and(|p| p.has(def.name, &key));
                     if !taken {
                         record.set_key(key);
                         *counter = Some(n);
@@ -116,7 +129,11 @@ impl Store {
     }
 
     /// Schema rules, then every reference must name an existing record.
-    pub(super) fn check(&self, record: &dyn Record, pending: Option<&Pending>) -> Result<()> {
+    pub(super) fn check(
+        &self,
+        record: &dyn Record,
+        mut pending: Option<&mut Pending>,
+    ) -> Result<()> {
         let def = record.def();
         let shown_key = match record.key() {
             "" => "(new)".to_string(),
@@ -132,8 +149,15 @@ impl Store {
         for (field, target, key) in index::references(record) {
             let target_def =
                 model::entity(target).expect("targets are checked by the registry test");
-            let exists = self.contains(target_def, &key)?
-                || pending.is_some_and(|p| p.contains(&(target, key.clone())));
+            if pending.as_ref().is_some_and(|p| p.has(target, &key)) {
+                continue;
+            }
+            let exists = self.contains(target_def, &key)?;
+            if exists && matches!(target_def.key, KeyKind::Code) {
+                if let Some(p) = pending.as_mut() {
+                    p.known_codes.insert((target, key.clone()));
+                }
+            }
             if !exists {
                 return Err(StoreError::DanglingRef {
                     entity: def.name,
@@ -254,10 +278,10 @@ impl Store {
                     Some((bytes, entries)) => {
                         records.insert(key.as_bytes(), bytes)?;
                         for k in &entries.territory {
-                            territory.insert(k.as_slice(), bytes)?;
+                            territory.insert(k.as_slice(), entries.row.as_slice())?;
                         }
                         for k in &entries.team {
-                            team.insert(k.as_slice(), bytes)?;
+                            team.insert(k.as_slice(), entries.row.as_slice())?;
                         }
                         for k in &entries.refs {
                             refs.insert(k.as_slice(), &[])?;
