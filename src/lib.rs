@@ -6,4 +6,5 @@ pub mod cli;
 pub mod demo;
 pub mod model;
 pub mod store;
+pub mod ui;
 pub mod util;

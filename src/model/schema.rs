@@ -301,3 +301,11 @@ impl PartialEq for LineDef {
         self.name == other.name
     }
 }
+
+/// Entities are declared once; two declarations are the same entity when their
+/// names are.
+impl PartialEq for EntityDef {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}

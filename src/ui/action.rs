@@ -1,0 +1,121 @@
+//! `Action`: the one vocabulary of the TUI. Keymaps bind keys to actions by their
+//! serde names, the palette lists them, help and the hint bar describe them.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a key is pressed; each context has its own section in a keymap file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Context {
+    Global,
+    Table,
+    Form,
+    Picker,
+    Palette,
+    Confirm,
+    Help,
+}
+
+impl Context {
+    pub const ALL: [Context; 7] = [
+        Context::Global,
+        Context::Table,
+        Context::Form,
+        Context::Picker,
+        Context::Palette,
+        Context::Confirm,
+        Context::Help,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::Global => "global",
+            Context::Table => "table",
+            Context::Form => "form",
+            Context::Picker => "picker",
+            Context::Palette => "palette",
+            Context::Confirm => "confirm",
+            Context::Help => "help",
+        }
+    }
+}
+
+macro_rules! actions {
+    ($( $variant:ident = $name:literal ),* $(,)?) => {
+        /// Everything a key, the palette or a script can ask the TUI to do.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum Action {
+            $( #[serde(rename = $name)] $variant, )*
+        }
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[ $( Action::$variant ),* ];
+            /// The serde name, as written in keymap files and shown in the palette.
+            pub fn name(self) -> &'static str {
+                match self { $( Action::$variant => $name, )* }
+            }
+            pub fn from_name(name: &str) -> Option<Action> {
+                match name { $( $name => Some(Action::$variant), )* _ => None }
+            }
+        }
+    };
+}
+
+actions! {
+    // global
+    Quit = "quit",
+    Help = "help",
+    Palette = "palette",
+    NextTab = "next_tab",
+    PrevTab = "prev_tab",
+    Tab1 = "tab_1",
+    Tab2 = "tab_2",
+    Tab3 = "tab_3",
+    Tab4 = "tab_4",
+    Tab5 = "tab_5",
+    Tab6 = "tab_6",
+    Tab7 = "tab_7",
+    Tab8 = "tab_8",
+    Tab9 = "tab_9",
+    Back = "back",
+    // moving in lists (table, picker, palette, help)
+    Up = "up",
+    Down = "down",
+    PageUp = "page_up",
+    PageDown = "page_down",
+    Top = "top",
+    Bottom = "bottom",
+    Left = "left",
+    Right = "right",
+    // table
+    Open = "open",
+    Filter = "filter",
+    ClearFilter = "clear_filter",
+    SortNext = "sort_next",
+    SortReverse = "sort_reverse",
+    NewRecord = "new_record",
+    CopyRecord = "copy_record",
+    DeleteRecord = "delete_record",
+    // form
+    NextField = "next_field",
+    PrevField = "prev_field",
+    Save = "save",
+    PickReference = "pick_reference",
+    // picker, palette, confirm
+    Select = "select",
+    Cancel = "cancel",
+    Yes = "yes",
+    No = "no",
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for a in Action::ALL {
+            assert_eq!(Action::from_name(a.name()), Some(*a));
+        }
+        assert_eq!(Action::from_name("no_such_action"), None);
+    }
+}

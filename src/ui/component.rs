@@ -1,0 +1,99 @@
+//! How the views and popups talk to the app: they consume key events (already
+//! resolved to an action where the keymap binds one), say which actions they offer
+//! right now, and ask the app for anything beyond themselves through `Request`s.
+
+use std::sync::Arc;
+
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use super::action::{Action, Context};
+use super::keymap::Keymap;
+use crate::model::{EntityDef, Lang};
+use crate::store::Store;
+
+/// Whether a component used a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handled {
+    Consumed,
+    Ignored,
+}
+
+/// What a component asks of the app (gitui's internal events).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    /// Open the form of a record (`key` None: a new record, with `template` values).
+    OpenForm {
+        entity: &'static EntityDef,
+        key: Option<String>,
+        /// field=value text to start a new record with (copy, child of a parent).
+        template: Vec<(String, String)>,
+    },
+    /// Close the current form or popup.
+    Back,
+    /// Switch to the mask of that index.
+    SwitchTab(usize),
+    /// Ask before doing `then`.
+    Confirm {
+        message: String,
+        then: Box<Request>,
+    },
+    /// Delete a record (after confirmation).
+    Delete {
+        entity: &'static EntityDef,
+        key: String,
+    },
+    /// A record was saved or deleted: lists of that entity must reload.
+    Changed {
+        entity: &'static EntityDef,
+    },
+    /// Show a line in the status bar.
+    Status(String),
+    /// Run an action as if its key had been pressed (from the palette).
+    Run(Action),
+    /// Open the picker for a reference field of the current form.
+    Pick {
+        entity: &'static EntityDef,
+        field: &'static str,
+        current: String,
+    },
+    /// The picker chose a key for a field.
+    Picked {
+        field: &'static str,
+        key: String,
+    },
+    Quit,
+}
+
+/// What every component may read while handling a key.
+pub struct Ctx<'a> {
+    /// Shared, so that a view can hand it to a background loader thread.
+    pub store: &'a Arc<Store>,
+    pub keymap: &'a Keymap,
+    pub lang: Lang,
+    pub requests: &'a mut Vec<Request>,
+}
+
+impl Ctx<'_> {
+    pub fn request(&mut self, r: Request) {
+        self.requests.push(r);
+    }
+}
+
+/// A view or popup.
+pub trait Component {
+    /// The keymap section its keys are looked up in.
+    fn context(&self) -> Context;
+    /// A key, with the action the keymap binds it to in `context()` (if any).
+    /// Text inputs use the raw key when no action is bound.
+    fn handle(&mut self, key: KeyEvent, action: Option<Action>, ctx: &mut Ctx) -> Handled;
+    /// Store work the next frame needs (fetching the visible rows), done before
+    /// `render`, which never touches the store.
+    fn prepare(&mut self, _area: Rect, _ctx: &mut Ctx) {}
+    fn render(&self, frame: &mut Frame, area: Rect, lang: Lang);
+    /// The actions it offers right now, for the hint bar and help.
+    fn commands(&self) -> Vec<Action> {
+        Vec::new()
+    }
+}

@@ -1,0 +1,14 @@
+//! The full-screen interface: a tab per mask, each with a table and a form, a
+//! command palette, context help, all keys from the keymap.
+
+pub mod action;
+pub mod app;
+pub mod component;
+pub mod form;
+pub mod help;
+pub mod keymap;
+pub mod masks;
+pub mod palette;
+pub mod picker;
+pub mod table;
+pub mod terminal;
