@@ -11,7 +11,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::model::Lang;
 use crate::store::{default_db_path, Store};
+use crate::ui::terminal::{self, UiOptions};
 
 /// termcrm — a keyboard-driven CRM for the terminal.
 #[derive(Debug, Parser)]
@@ -23,8 +25,42 @@ pub struct Cli {
     /// Output format of reading commands.
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Keymap of the full-screen interface: default, vim or emacs.
+    #[arg(long, global = true, default_value = "default", value_name = "NAME")]
+    pub keymap: String,
+    /// Language of the full-screen interface (default: from LANG).
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<UiLang>,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UiLang {
+    En,
+    De,
+}
+
+impl UiLang {
+    /// `--lang`, else a German LANG/LC_ALL/LC_MESSAGES, else English.
+    fn resolve(choice: Option<UiLang>) -> Lang {
+        match choice {
+            Some(UiLang::De) => Lang::De,
+            Some(UiLang::En) => Lang::En,
+            None => {
+                let german = ["LC_ALL", "LC_MESSAGES", "LANG"]
+                    .iter()
+                    .filter_map(|v| std::env::var(v).ok())
+                    .find(|v| !v.is_empty())
+                    .is_some_and(|v| v.starts_with("de"));
+                if german {
+                    Lang::De
+                } else {
+                    Lang::En
+                }
+            }
+        }
+    }
 }
 
 const EXAMPLES: &str = "Examples:
@@ -122,10 +158,7 @@ pub fn main() -> i32 {
 
 pub fn run(cli: Cli) -> CliResult {
     let Some(command) = cli.command else {
-        use clap::CommandFactory;
-        Cli::command().print_help()?;
-        println!("\nThe full-screen interface is not built yet; use the commands above.");
-        return Ok(());
+        return run_tui(cli.db, &cli.keymap, UiLang::resolve(cli.lang));
     };
     if let Command::Schema { entity } = &command {
         return schema::run(entity.as_deref(), cli.format);
@@ -163,4 +196,26 @@ pub fn run(cli: Cli) -> CliResult {
         }
         Command::Check { repair } => check::run(&store, repair),
     }
+}
+
+/// `crm` without a command: the full-screen interface, on a terminal only.
+fn run_tui(db: Option<PathBuf>, keymap: &str, lang: Lang) -> CliResult {
+    if !terminal::has_terminal() {
+        use clap::CommandFactory;
+        eprintln!(
+            "crm: the full-screen interface needs a terminal (stdin and stdout are not one); \
+             use a command from the list below"
+        );
+        Cli::command().print_help()?;
+        std::process::exit(2);
+    }
+    let path = db.unwrap_or_else(default_db_path);
+    let store = Store::open(&path)?;
+    terminal::run(
+        store,
+        &UiOptions {
+            keymap: keymap.to_string(),
+            lang,
+        },
+    )
 }

@@ -1,1 +1,565 @@
+//! The app: the tabs (one table per mask), the form over the current tab, the popup
+//! stack, the status line. `handle_key` changes state and runs requests against the
+//! store; `prepare` fetches what the next frame shows; `render` only draws.
 
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::action::{Action, Context};
+use super::component::{Component, Ctx, Handled, Request};
+use super::confirm::ConfirmPopup;
+use super::form::FormView;
+use super::help::{hint_line, HelpPopup};
+use super::keymap::Keymap;
+use super::masks::{self, Mask};
+use super::palette::{PaletteEntry, PalettePopup};
+use super::picker::PickerPopup;
+use super::table::TableView;
+use crate::model::Lang;
+use crate::store::Store;
+
+/// The smallest terminal the app draws into; below it, a message asks for room.
+pub const MIN_WIDTH: u16 = 20;
+pub const MIN_HEIGHT: u16 = 5;
+
+enum Popup {
+    Palette(PalettePopup),
+    Help(HelpPopup),
+    Picker(PickerPopup),
+    Confirm(ConfirmPopup),
+}
+
+impl Popup {
+    fn component(&mut self) -> &mut dyn Component {
+        match self {
+            Popup::Palette(p) => p,
+            Popup::Help(p) => p,
+            Popup::Picker(p) => p,
+            Popup::Confirm(p) => p,
+        }
+    }
+    fn view(&self) -> &dyn Component {
+        match self {
+            Popup::Palette(p) => p,
+            Popup::Help(p) => p,
+            Popup::Picker(p) => p,
+            Popup::Confirm(p) => p,
+        }
+    }
+}
+
+pub struct App {
+    store: Arc<Store>,
+    keymap: Keymap,
+    lang: Lang,
+    masks: Vec<Mask>,
+    tabs: Vec<TableView>,
+    current: usize,
+    form: Option<FormView>,
+    popups: Vec<Popup>,
+    status: String,
+    /// The database was empty at start: offer demo data or an empty start.
+    welcome: bool,
+    quit: bool,
+}
+
+impl App {
+    pub fn new(store: Arc<Store>, keymap: Keymap, lang: Lang) -> App {
+        let masks = masks::all();
+        let tabs = masks.iter().map(|m| TableView::new(*m)).collect();
+        let welcome = store.total_records() == 0;
+        App {
+            store,
+            keymap,
+            lang,
+            masks,
+            tabs,
+            current: 0,
+            form: None,
+            popups: Vec::new(),
+            status: String::new(),
+            welcome,
+            quit: false,
+        }
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+    pub fn status(&self) -> &str {
+        &self.status
+    }
+    pub fn current_mask(&self) -> &Mask {
+        &self.masks[self.current]
+    }
+    pub fn form(&self) -> Option<&FormView> {
+        self.form.as_ref()
+    }
+    pub fn table(&self) -> &TableView {
+        &self.tabs[self.current]
+    }
+    pub fn popup_context(&self) -> Option<Context> {
+        self.popups.last().map(|p| p.view().context())
+    }
+    pub fn is_welcome(&self) -> bool {
+        self.welcome
+    }
+
+    fn active(&mut self) -> &mut dyn Component {
+        if let Some(p) = self.popups.last_mut() {
+            return p.component();
+        }
+        match self.form.as_mut() {
+            Some(f) => f,
+            None => &mut self.tabs[self.current],
+        }
+    }
+
+    fn active_view(&self) -> &dyn Component {
+        if let Some(p) = self.popups.last() {
+            return p.view();
+        }
+        match self.form.as_ref() {
+            Some(f) => f,
+            None => &self.tabs[self.current],
+        }
+    }
+
+    /// One key press: to the focused component, then the app's own actions, then
+    /// every request that produced.
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        if self.welcome {
+            self.handle_welcome_key(key);
+            return;
+        }
+        let context = self.active_view().context();
+        // While the table's filter line is open, letters are typed, not run.
+        let typing =
+            self.popups.is_empty() && self.form.is_none() && self.tabs[self.current].is_editing();
+        let action = if typing {
+            self.keymap.resolve_typing(context, &key)
+        } else {
+            self.keymap.resolve(context, &key)
+        };
+        self.dispatch(key, action);
+    }
+
+    fn dispatch(&mut self, key: KeyEvent, action: Option<Action>) {
+        let mut requests = Vec::new();
+        let handled = {
+            let store = Arc::clone(&self.store);
+            let keymap = self.keymap.clone();
+            let lang = self.lang;
+            let mut ctx = Ctx {
+                store: &store,
+                keymap: &keymap,
+                lang,
+                requests: &mut requests,
+            };
+            self.active().handle(key, action, &mut ctx)
+        };
+        if handled == Handled::Ignored {
+            if let Some(action) = action {
+                self.app_action(action, &mut requests);
+            }
+        }
+        self.run_requests(requests);
+    }
+
+    /// Actions no component took: the global ones.
+    fn app_action(&mut self, action: Action, requests: &mut Vec<Request>) {
+        let in_group = |app: &App, n: usize| {
+            let group = app.masks[app.current].group;
+            app.masks
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| m.group == group)
+                .nth(n)
+                .map(|(i, _)| i)
+        };
+        match action {
+            Action::Quit => requests.push(Request::Quit),
+            Action::Help => {
+                let context = self.active_view().context();
+                self.popups
+                    .push(Popup::Help(HelpPopup::new(context, &self.keymap)));
+            }
+            Action::Palette => {
+                let entries = self.palette_entries();
+                self.popups.push(Popup::Palette(PalettePopup::new(entries)));
+            }
+            Action::NextTab => {
+                requests.push(Request::SwitchTab((self.current + 1) % self.masks.len()))
+            }
+            Action::PrevTab => requests.push(Request::SwitchTab(
+                (self.current + self.masks.len() - 1) % self.masks.len(),
+            )),
+            Action::Tab1
+            | Action::Tab2
+            | Action::Tab3
+            | Action::Tab4
+            | Action::Tab5
+            | Action::Tab6
+            | Action::Tab7
+            | Action::Tab8
+            | Action::Tab9 => {
+                let n = Action::ALL
+                    .iter()
+                    .position(|a| *a == action)
+                    .unwrap_or(0)
+                    .saturating_sub(
+                        Action::ALL
+                            .iter()
+                            .position(|a| *a == Action::Tab1)
+                            .unwrap_or(0),
+                    );
+                if let Some(i) = in_group(self, n) {
+                    requests.push(Request::SwitchTab(i));
+                }
+            }
+            Action::Back | Action::Cancel => requests.push(Request::Back),
+            _ => {}
+        }
+    }
+
+    fn run_requests(&mut self, mut queue: Vec<Request>) {
+        // Requests may produce more; handle them in order.
+        let mut i = 0;
+        while i < queue.len() {
+            let request = queue[i].clone();
+            i += 1;
+            self.run_request(request, &mut queue);
+        }
+    }
+
+    /// When the form has unsaved changes: a question whose "yes" discards them and
+    /// then does `then`.
+    fn form_guard(&self, then: Request) -> Option<Request> {
+        match &self.form {
+            Some(f) if f.is_dirty() => Some(Request::Confirm {
+                message: match self.lang {
+                    Lang::En => "Discard the unsaved changes?".into(),
+                    Lang::De => "Ungespeicherte Änderungen verwerfen?".into(),
+                },
+                then: Box::new(Request::All(vec![Request::CloseForm, then])),
+            }),
+            _ => None,
+        }
+    }
+
+    fn run_request(&mut self, request: Request, queue: &mut Vec<Request>) {
+        match request {
+            Request::OpenForm {
+                entity,
+                key,
+                template,
+            } => {
+                let again = Request::OpenForm {
+                    entity,
+                    key: key.clone(),
+                    template: template.clone(),
+                };
+                if let Some(guard) = self.form_guard(again) {
+                    queue.push(guard);
+                    return;
+                }
+                match FormView::open(entity, key, template, &self.store) {
+                    Ok(form) => self.form = Some(form),
+                    Err(e) => self.status = e,
+                }
+            }
+            Request::Back => {
+                if self.popups.pop().is_some() {
+                    return;
+                }
+                if self.form.is_some() {
+                    match self.form_guard(Request::All(Vec::new())) {
+                        Some(guard) => queue.push(guard),
+                        None => self.form = None,
+                    }
+                }
+            }
+            Request::CloseForm => self.form = None,
+            Request::SwitchTab(i) => {
+                if let Some(guard) = self.form_guard(Request::SwitchTab(i)) {
+                    queue.push(guard);
+                    return;
+                }
+                self.form = None;
+                self.current = i.min(self.masks.len() - 1);
+            }
+            Request::Confirm { message, then } => {
+                self.popups
+                    .push(Popup::Confirm(ConfirmPopup::new(message, *then)));
+            }
+            Request::Delete { entity, key } => match self.store.delete(entity, &key) {
+                Ok(()) => {
+                    self.status = format!("deleted {} {key}", entity.label(self.lang));
+                    self.form = None;
+                    queue.push(Request::Changed { entity });
+                }
+                Err(e) => self.status = e.to_string(),
+            },
+            Request::Changed { entity } => {
+                for (tab, mask) in self.tabs.iter_mut().zip(&self.masks) {
+                    if mask.entity == entity {
+                        tab.reload();
+                    }
+                }
+            }
+            Request::Status(s) => self.status = s,
+            Request::Run(action) => {
+                let key = KeyEvent::new(KeyCode::Null, KeyModifiers::NONE);
+                self.dispatch(key, Some(action));
+            }
+            Request::Pick {
+                entity,
+                field,
+                current,
+            } => {
+                let picker = PickerPopup::new(entity, field, &current, &self.store);
+                self.popups.push(Popup::Picker(picker));
+            }
+            Request::Picked { field, key } => {
+                if let Some(form) = self.form.as_mut() {
+                    form.apply_pick(field, &key);
+                }
+            }
+            Request::Quit => match self.form_guard(Request::Quit) {
+                Some(guard) => queue.push(guard),
+                None => self.quit = true,
+            },
+            Request::All(requests) => {
+                for r in requests {
+                    self.run_request(r, queue);
+                }
+            }
+        }
+    }
+
+    /// Every action with its key, every mask by its English and German name.
+    fn palette_entries(&self) -> Vec<PaletteEntry> {
+        let context = self
+            .form
+            .as_ref()
+            .map(|f| f.context())
+            .unwrap_or(Context::Table);
+        let mut entries = Vec::new();
+        for (i, m) in self.masks.iter().enumerate() {
+            let other = match self.lang {
+                Lang::En => m.name_de,
+                Lang::De => m.name_en,
+            };
+            entries.push(PaletteEntry {
+                label: m.name(self.lang).to_string(),
+                detail: format!("{} · {other}", m.group.label(self.lang)),
+                request: Request::SwitchTab(i),
+            });
+        }
+        for ctx in [context, Context::Global] {
+            for b in self.keymap.bindings(ctx) {
+                let listed = entries.iter().any(|e| e.request == Request::Run(b.action));
+                if listed || b.action == Action::Palette {
+                    continue;
+                }
+                // The key that really runs it where the palette was opened.
+                let key = self.keymap.key_for(context, b.action).unwrap_or(&b.on);
+                entries.push(PaletteEntry {
+                    label: b.desc(self.lang).to_string(),
+                    detail: format!("{key} · {}", b.action.name()),
+                    request: Request::Run(b.action),
+                });
+            }
+        }
+        entries
+    }
+
+    fn handle_welcome_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Char('d') => {
+                self.status = match self
+                    .store
+                    .bulk_insert(crate::demo::generate(10_000, 1), |_| {})
+                {
+                    Ok(r) => format!("loaded {} demo records", r.inserted),
+                    Err(e) => e.to_string(),
+                };
+                self.welcome = false;
+                for tab in &mut self.tabs {
+                    tab.reload();
+                }
+            }
+            KeyCode::Char('e') | KeyCode::Enter => self.welcome = false,
+            KeyCode::Char('q') | KeyCode::Esc => self.quit = true,
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => self.quit = true,
+            _ => {}
+        }
+    }
+
+    /// Prepares frames until the current table has finished loading (tests and
+    /// scripted runs; the event loop never waits).
+    pub fn settle(&mut self, area: Rect) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            self.prepare(area);
+            if self.welcome || self.tabs[self.current].loading().is_none() {
+                break;
+            }
+            if std::time::Instant::now() > deadline {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        self.prepare(area);
+    }
+
+    /// Store work for the next frame (the visible rows), outside of `render`.
+    pub fn prepare(&mut self, area: Rect) {
+        if self.welcome || area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            return;
+        }
+        let [_, main, _, _] = main_layout(area);
+        let store = Arc::clone(&self.store);
+        let keymap = self.keymap.clone();
+        let mut requests = Vec::new();
+        let mut ctx = Ctx {
+            store: &store,
+            keymap: &keymap,
+            lang: self.lang,
+            requests: &mut requests,
+        };
+        match self.form.as_mut() {
+            Some(f) => f.prepare(main, &mut ctx),
+            None => self.tabs[self.current].prepare(main, &mut ctx),
+        }
+        if let Some(p) = self.popups.last_mut() {
+            p.component().prepare(main, &mut ctx);
+        }
+        self.run_requests(requests);
+    }
+
+    pub fn render(&self, frame: &mut Frame) {
+        let area = frame.area();
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            let text = match self.lang {
+                Lang::En => "termcrm needs a larger window",
+                Lang::De => "termcrm braucht ein größeres Fenster",
+            };
+            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+            return;
+        }
+        let [tabs, main, hints, status] = main_layout(area);
+        if self.welcome {
+            self.render_welcome(frame, main);
+        } else {
+            frame.render_widget(Paragraph::new(self.tab_line()), tabs);
+            match &self.form {
+                Some(f) => f.render(frame, main, self.lang),
+                None => self.tabs[self.current].render(frame, main, self.lang),
+            }
+            let view = self.active_view();
+            let hint = hint_line(&self.keymap, view.context(), &view.commands(), self.lang);
+            frame.render_widget(Paragraph::new(hint), hints);
+        }
+        frame.render_widget(Paragraph::new(self.status_line()), status);
+        for p in &self.popups {
+            p.view().render(frame, main, self.lang);
+        }
+    }
+
+    /// The current group, then its masks with numbers, the current one highlighted.
+    fn tab_line(&self) -> Line<'static> {
+        let mask = &self.masks[self.current];
+        let mut spans = vec![Span::styled(
+            format!(" {} ", mask.group.label(self.lang)),
+            Style::default().fg(Color::Black).bg(Color::Cyan),
+        )];
+        let group: Vec<(usize, &Mask)> = self
+            .masks
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.group == mask.group)
+            .collect();
+        let at = group
+            .iter()
+            .position(|(i, _)| *i == self.current)
+            .unwrap_or(0);
+        // Start a little before the current mask so it stays on screen.
+        for (n, (i, m)) in group.iter().enumerate().skip(at.saturating_sub(2)) {
+            let label = format!(" {}:{} ", n + 1, m.name(self.lang));
+            spans.push(if *i == self.current {
+                Span::styled(label, Style::default().bold().reversed())
+            } else {
+                Span::raw(label)
+            });
+        }
+        Line::from(spans)
+    }
+
+    fn status_line(&self) -> Line<'static> {
+        let (pos, count) = self.tabs[self.current].position();
+        let path = self.store.path().display().to_string();
+        Line::from(vec![
+            Span::styled(format!(" {path} "), Style::default().dim()),
+            Span::raw(format!(" {pos}/{count} ")),
+            Span::styled(
+                format!(" {}", self.status),
+                Style::default().fg(Color::Yellow),
+            ),
+        ])
+    }
+
+    fn render_welcome(&self, frame: &mut Frame, area: Rect) {
+        let lines = match self.lang {
+            Lang::En => vec![
+                Line::from("Welcome to termcrm").bold(),
+                Line::from(""),
+                Line::from(format!(
+                    "The database {} is empty.",
+                    self.store.path().display()
+                )),
+                Line::from(""),
+                Line::from(
+                    "  d   load demo data (10,000 records: campaigns, leads, prospects, ...)",
+                ),
+                Line::from("  e   start with an empty database"),
+                Line::from("  q   quit"),
+            ],
+            Lang::De => vec![
+                Line::from("Willkommen bei termcrm").bold(),
+                Line::from(""),
+                Line::from(format!(
+                    "Die Datenbank {} ist leer.",
+                    self.store.path().display()
+                )),
+                Line::from(""),
+                Line::from("  d   Demodaten laden (10.000 Datensätze)"),
+                Line::from("  e   mit einer leeren Datenbank beginnen"),
+                Line::from("  q   beenden"),
+            ],
+        };
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(Block::default().borders(Borders::ALL)),
+            area,
+        );
+    }
+}
+
+/// Tab line, main area, hint bar, status line.
+fn main_layout(area: Rect) -> [Rect; 4] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}

@@ -30,8 +30,12 @@ pub enum Request {
         /// field=value text to start a new record with (copy, child of a parent).
         template: Vec<(String, String)>,
     },
-    /// Close the current form or popup.
+    /// Close the current popup, or the form (asking first when it has changes).
     Back,
+    /// Close the form without asking (its changes are discarded).
+    CloseForm,
+    /// Several requests, in order.
+    All(Vec<Request>),
     /// Switch to the mask of that index.
     SwitchTab(usize),
     /// Ask before doing `then`.

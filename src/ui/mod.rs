@@ -4,9 +4,11 @@
 pub mod action;
 pub mod app;
 pub mod component;
+pub mod confirm;
 pub mod form;
 pub mod help;
 pub mod keymap;
+pub mod keys;
 pub mod masks;
 pub mod palette;
 pub mod picker;

@@ -1,10 +1,32 @@
-//! PLACEHOLDER being replaced by the command palette (see the brief).
-use crossterm::event::KeyEvent;
-use ratatui::{layout::Rect, Frame};
+//! The command palette (`:` / Ctrl-P): type to fuzzy-match every action, mask and
+//! record, Enter runs or jumps. Matching follows DESIGN.md §5: an in-order prefilter
+//! on prepared lowercase haystacks, at most `MAX_SCORED` candidates scored per
+//! keystroke, and a query that grows re-matches only the previous hits.
+use std::cell::Cell;
+use std::cmp::Reverse;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::FuzzyMatcher;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::Frame;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::action::{Action, Context};
 use super::component::{Component, Ctx, Handled, Request};
 use crate::model::Lang;
+
+/// The most candidates fuzzy-scored per keystroke; further matches follow unranked.
+pub const MAX_SCORED: usize = 50_000;
+/// Scoring also stops after this long, so a keystroke stays within a frame even
+/// on a slow or busy machine (skim costs ~1 µs per candidate of ~40 characters).
+const SCORING_BUDGET: Duration = Duration::from_millis(12);
+/// The most match rows the popup shows at once.
+const MAX_ROWS: u16 = 14;
 
 /// One thing the palette can run or jump to.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,13 +39,311 @@ pub struct PaletteEntry {
     pub request: Request,
 }
 
+/// The matches of one query.
+struct Matches {
+    query: String,
+    /// Every matching entry, in entry order: where a longer query starts from.
+    pool: Vec<u32>,
+    /// The same entries in display order: scored best first, then any unscored.
+    hits: Vec<u32>,
+    /// How many of the hits were scored.
+    ranked: usize,
+}
+
+/// What a keystroke searches; shared by the scoring threads.
+struct Haystacks {
+    /// "label detail" lowercased once, so a keystroke never lowercases an entry.
+    texts: Vec<String>,
+    /// Where the label ends in each text.
+    label_ends: Vec<u32>,
+    matcher: SkimMatcherV2,
+}
+
+impl Haystacks {
+    fn text(&self, i: u32) -> &str {
+        &self.texts[i as usize]
+    }
+
+    /// Skim scores summed over the terms, until `deadline`; also the candidates
+    /// left unscored. A term that matches in the label is scored on the label
+    /// alone (shorter, so cheaper, and a label hit ranks as one).
+    fn score<'c>(
+        &self,
+        candidates: &'c [u32],
+        terms: &[String],
+        deadline: Instant,
+    ) -> (Vec<(i64, u32)>, &'c [u32]) {
+        let mut ranked = Vec::with_capacity(candidates.len());
+        for chunk in candidates.chunks(1024) {
+            for &i in chunk {
+                let text = self.text(i);
+                let label = &text[..self.label_ends[i as usize] as usize];
+                let score = terms
+                    .iter()
+                    .map(|t| {
+                        let text = if occurs_in_order(label, t) {
+                            label
+                        } else {
+                            text
+                        };
+                        self.matcher.fuzzy_match(text, t).unwrap_or(0)
+                    })
+                    .sum();
+                ranked.push((score, i));
+            }
+            if Instant::now() >= deadline {
+                break;
+            }
+        }
+        let rest = &candidates[ranked.len()..];
+        (ranked, rest)
+    }
+}
+
 pub struct PalettePopup {
-    pub entries: Vec<PaletteEntry>,
+    entries: Vec<PaletteEntry>,
+    haystacks: Haystacks,
+    threads: usize,
+    max_scored: usize,
+    current: Matches,
+    /// The matches of the shorter queries typed on the way, so backspace is instant.
+    earlier: Vec<Matches>,
+    selected: usize,
+    /// First visible match row; kept by `render` so the selection stays in view.
+    offset: Cell<usize>,
+    /// Match rows of the last frame, for PageUp/PageDown.
+    page: Cell<usize>,
 }
 
 impl PalettePopup {
     pub fn new(entries: Vec<PaletteEntry>) -> PalettePopup {
-        PalettePopup { entries }
+        let mut texts = Vec::with_capacity(entries.len());
+        let mut label_ends = Vec::with_capacity(entries.len());
+        for e in &entries {
+            let mut haystack = e.label.to_lowercase();
+            label_ends.push(haystack.len() as u32);
+            haystack.push(' ');
+            haystack.push_str(&e.detail.to_lowercase());
+            texts.push(haystack);
+        }
+        let all: Vec<u32> = (0..entries.len() as u32).collect();
+        PalettePopup {
+            entries,
+            haystacks: Haystacks {
+                texts,
+                label_ends,
+                // Both sides are lowercased already; exact comparison is the fast path.
+                matcher: SkimMatcherV2::default().respect_case(),
+            },
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+            max_scored: MAX_SCORED,
+            current: Matches {
+                query: String::new(),
+                pool: all.clone(),
+                hits: all,
+                ranked: 0,
+            },
+            earlier: Vec::new(),
+            selected: 0,
+            offset: Cell::new(0),
+            page: Cell::new(10),
+        }
+    }
+
+    pub fn entries(&self) -> &[PaletteEntry] {
+        &self.entries
+    }
+
+    pub fn query(&self) -> &str {
+        &self.current.query
+    }
+
+    /// How many entries match the query.
+    pub fn match_count(&self) -> usize {
+        self.current.hits.len()
+    }
+
+    /// How many of the matches are in score order; the rest (beyond `MAX_SCORED`
+    /// or the scoring time budget) follow in entry order.
+    pub fn ranked_count(&self) -> usize {
+        self.current.ranked
+    }
+
+    /// The matching entries, best first (entry order for an empty query).
+    pub fn matches(&self) -> impl Iterator<Item = &PaletteEntry> + '_ {
+        self.current.hits.iter().map(|&i| &self.entries[i as usize])
+    }
+
+    /// The entry Enter would choose.
+    pub fn selected(&self) -> Option<&PaletteEntry> {
+        let i = *self.current.hits.get(self.selected)?;
+        Some(&self.entries[i as usize])
+    }
+
+    /// Replace the query and re-match, starting from the hits of the longest
+    /// earlier query it extends.
+    pub fn set_query(&mut self, query: &str) {
+        if query == self.current.query {
+            return;
+        }
+        // The empty query at the bottom of `earlier` is a prefix of every query.
+        while !query.starts_with(self.current.query.as_str()) {
+            match self.earlier.pop() {
+                Some(m) => self.current = m,
+                None => break,
+            }
+        }
+        if query != self.current.query {
+            let next = self.refine(&self.current.pool, query);
+            let shorter = std::mem::replace(&mut self.current, next);
+            self.earlier.push(shorter);
+        }
+        self.selected = 0;
+        self.offset.set(0);
+    }
+
+    /// Match `query` against `pool`, which must hold every entry that can match it.
+    fn refine(&self, pool: &[u32], query: &str) -> Matches {
+        let terms = terms(query);
+        let pool: Vec<u32> = pool
+            .iter()
+            .copied()
+            .filter(|&i| {
+                terms
+                    .iter()
+                    .all(|t| occurs_in_order(self.haystacks.text(i), t))
+            })
+            .collect();
+        if terms.is_empty() {
+            return Matches {
+                query: query.to_string(),
+                hits: pool.clone(),
+                pool,
+                ranked: 0,
+            };
+        }
+        let scored = pool.len().min(self.max_scored);
+        let candidates = &pool[..scored];
+        let deadline = Instant::now() + SCORING_BUDGET;
+        let parts = if candidates.len() < 8192 || self.threads < 2 {
+            vec![self.haystacks.score(candidates, &terms, deadline)]
+        } else {
+            let chunk = candidates.len().div_ceil(self.threads);
+            let haystacks = &self.haystacks;
+            std::thread::scope(|s| {
+                let threads: Vec<_> = candidates
+                    .chunks(chunk)
+                    .map(|part| s.spawn(|| haystacks.score(part, &terms, deadline)))
+                    .collect();
+                threads
+                    .into_iter()
+                    .map(|t| t.join().expect("palette scoring"))
+                    .collect::<Vec<_>>()
+            })
+        };
+        let mut ranked = Vec::with_capacity(scored);
+        let mut unranked = Vec::new();
+        for (scores, rest) in parts {
+            ranked.extend(scores);
+            unranked.extend_from_slice(rest);
+        }
+        // Stable on an entry-ordered list: ties keep entry order.
+        ranked.sort_by_key(|&(score, _)| Reverse(score));
+        let ranked_count = ranked.len();
+        let mut hits: Vec<u32> = ranked.into_iter().map(|(_, i)| i).collect();
+        hits.extend(unranked);
+        hits.extend_from_slice(&pool[scored..]);
+        Matches {
+            query: query.to_string(),
+            pool,
+            hits,
+            ranked: ranked_count,
+        }
+    }
+
+    fn move_down(&mut self, n: usize) {
+        let last = self.current.hits.len().saturating_sub(1);
+        self.selected = self.selected.saturating_add(n).min(last);
+    }
+
+    fn edit(&mut self, key: KeyEvent) -> Handled {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = key.modifiers.contains(KeyModifiers::ALT);
+        let mut query = self.current.query.clone();
+        match key.code {
+            KeyCode::Char('u') if ctrl && !alt => query.clear(),
+            KeyCode::Char('w') if ctrl && !alt => delete_word(&mut query),
+            KeyCode::Backspace if ctrl || alt => delete_word(&mut query),
+            KeyCode::Backspace => {
+                query.pop();
+            }
+            // Ctrl+Alt is AltGr on some terminals ('@', '€' on German keyboards).
+            KeyCode::Char(c) if ctrl == alt => query.push(c),
+            _ => return Handled::Ignored,
+        }
+        self.set_query(&query);
+        Handled::Consumed
+    }
+
+    /// One match row: the label with its matched characters highlighted, the detail
+    /// dimmed and right-aligned, padded to `width` columns.
+    fn row(&self, entry: &PaletteEntry, terms: &[String], width: usize) -> Line<'_> {
+        let avail = width.saturating_sub(2);
+        let marks = self.label_marks(&entry.label, terms);
+        let (label, label_width) = fit(&entry.label, avail);
+        let mut spans = vec![Span::raw(" ")];
+        let mark = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
+        let mut run = String::new();
+        let mut run_marked = false;
+        for (i, c) in label.chars().enumerate() {
+            let marked = marks.get(i).copied().unwrap_or(false);
+            if marked != run_marked && !run.is_empty() {
+                let style = if run_marked { mark } else { Style::new() };
+                spans.push(Span::styled(std::mem::take(&mut run), style));
+            }
+            run_marked = marked;
+            run.push(c);
+        }
+        if !run.is_empty() {
+            spans.push(Span::styled(
+                run,
+                if run_marked { mark } else { Style::new() },
+            ));
+        }
+        let rest = avail.saturating_sub(label_width);
+        if !entry.detail.is_empty() && rest >= 4 {
+            let (detail, detail_width) = fit(&entry.detail, rest - 2);
+            spans.push(Span::raw(" ".repeat(rest - detail_width)));
+            spans.push(Span::styled(
+                detail,
+                Style::new().add_modifier(Modifier::DIM),
+            ));
+        } else {
+            spans.push(Span::raw(" ".repeat(rest)));
+        }
+        spans.push(Span::raw(" "));
+        Line::from(spans)
+    }
+
+    /// Which characters of `label` the query terms matched.
+    fn label_marks(&self, label: &str, terms: &[String]) -> Vec<bool> {
+        let lower = label.to_lowercase();
+        let count = label.chars().count();
+        let mut marks = vec![false; count];
+        // Indices are in characters of `lower`; only map them when lowercasing kept the count.
+        if lower.chars().count() != count {
+            return marks;
+        }
+        for term in terms {
+            if let Some((_, indices)) = self.haystacks.matcher.fuzzy_indices(&lower, term) {
+                for i in indices {
+                    if let Some(m) = marks.get_mut(i) {
+                        *m = true;
+                    }
+                }
+            }
+        }
+        marks
     }
 }
 
@@ -31,8 +351,515 @@ impl Component for PalettePopup {
     fn context(&self) -> Context {
         Context::Palette
     }
-    fn handle(&mut self, _key: KeyEvent, _action: Option<Action>, _ctx: &mut Ctx) -> Handled {
-        Handled::Ignored
+
+    fn handle(&mut self, key: KeyEvent, action: Option<Action>, ctx: &mut Ctx) -> Handled {
+        if key.kind == KeyEventKind::Release {
+            return Handled::Ignored;
+        }
+        let page = self.page.get().max(1);
+        match action.or_else(|| fallback_action(&key)) {
+            Some(Action::Up) => self.selected = self.selected.saturating_sub(1),
+            Some(Action::Down) => self.move_down(1),
+            Some(Action::PageUp) => self.selected = self.selected.saturating_sub(page),
+            Some(Action::PageDown) => self.move_down(page),
+            Some(Action::Top) => self.selected = 0,
+            Some(Action::Bottom) => self.move_down(usize::MAX),
+            Some(Action::Select) => {
+                if let Some(entry) = self.selected() {
+                    let request = entry.request.clone();
+                    // Back first: the app pops the palette, then runs the entry's
+                    // request against the view beneath it.
+                    ctx.request(Request::Back);
+                    ctx.request(request);
+                }
+            }
+            Some(Action::Cancel | Action::Back) => ctx.request(Request::Back),
+            // Anything else is text for the query.
+            _ => return self.edit(key),
+        }
+        Handled::Consumed
     }
-    fn render(&self, _frame: &mut Frame, _area: Rect, _lang: Lang) {}
+
+    fn render(&self, frame: &mut Frame, area: Rect, lang: Lang) {
+        let area = area.intersection(frame.area());
+        let popup = popup_area(area, self.current.hits.len());
+        if popup.is_empty() {
+            return;
+        }
+        frame.render_widget(Clear, popup);
+        let count = self.current.hits.len();
+        let title = match lang {
+            Lang::En if count == 1 => " 1 match ".to_string(),
+            Lang::En => format!(" {count} matches "),
+            Lang::De => format!(" {count} Treffer "),
+        };
+        let block = Block::bordered().title(title);
+        let inner = block.inner(popup);
+        frame.render_widget(block, popup);
+        if inner.is_empty() {
+            return;
+        }
+
+        // The query line shows the end of a query too long for it.
+        let room = usize::from(inner.width).saturating_sub(3);
+        let query = tail(&self.current.query, room);
+        let query_line = Line::from(vec![
+            Span::styled("> ", Style::new().add_modifier(Modifier::BOLD)),
+            Span::raw(query),
+        ]);
+        frame.render_widget(Paragraph::new(query_line), Rect { height: 1, ..inner });
+        let cursor_x = u16::try_from(2 + query.width()).unwrap_or(u16::MAX);
+        if cursor_x < inner.width {
+            frame.set_cursor_position(Position::new(inner.x + cursor_x, inner.y));
+        }
+
+        let list = Rect {
+            y: inner.y.saturating_add(1),
+            height: inner.height.saturating_sub(1),
+            ..inner
+        };
+        let rows = usize::from(list.height);
+        if rows == 0 {
+            return;
+        }
+        self.page.set(rows);
+        if count == 0 {
+            let none = match lang {
+                Lang::En => " no matches",
+                Lang::De => " keine Treffer",
+            };
+            let line = Line::styled(none, Style::new().add_modifier(Modifier::DIM));
+            frame.render_widget(Paragraph::new(line), list);
+            return;
+        }
+        let mut offset = self.offset.get().min(self.selected);
+        if self.selected >= offset + rows {
+            offset = self.selected + 1 - rows;
+        }
+        self.offset.set(offset);
+        let terms = terms(&self.current.query);
+        let width = usize::from(list.width);
+        let lines: Vec<Line> = self.current.hits[offset..]
+            .iter()
+            .take(rows)
+            .enumerate()
+            .map(|(n, &i)| {
+                let line = self.row(&self.entries[i as usize], &terms, width);
+                if offset + n == self.selected {
+                    line.style(Style::new().add_modifier(Modifier::REVERSED))
+                } else {
+                    line
+                }
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), list);
+    }
+
+    fn commands(&self) -> Vec<Action> {
+        vec![Action::Select, Action::Cancel]
+    }
+}
+
+/// Keys that work in the palette even where the keymap binds nothing to them.
+fn fallback_action(key: &KeyEvent) -> Option<Action> {
+    match key.code {
+        KeyCode::Enter => Some(Action::Select),
+        KeyCode::Esc => Some(Action::Cancel),
+        KeyCode::Up => Some(Action::Up),
+        KeyCode::Down => Some(Action::Down),
+        KeyCode::PageUp => Some(Action::PageUp),
+        KeyCode::PageDown => Some(Action::PageDown),
+        _ => None,
+    }
+}
+
+/// The lowercase words of a query; each must match on its own, in any order.
+fn terms(query: &str) -> Vec<String> {
+    query.split_whitespace().map(str::to_lowercase).collect()
+}
+
+/// Whether the characters of `term` occur in `haystack` in order — exactly the
+/// condition under which skim finds a match, at the cost of a few `memchr`s.
+fn occurs_in_order(haystack: &str, term: &str) -> bool {
+    let mut rest = haystack;
+    for c in term.chars() {
+        match rest.find(c) {
+            Some(at) => rest = &rest[at + c.len_utf8()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Remove trailing blanks and the word before them (Ctrl-W).
+fn delete_word(query: &mut String) {
+    let kept = query
+        .trim_end()
+        .trim_end_matches(|c: char| !c.is_whitespace())
+        .len();
+    query.truncate(kept);
+}
+
+/// `text` cut to `width` columns (with "…" when cut), and its width.
+fn fit(text: &str, width: usize) -> (String, usize) {
+    let full = text.width();
+    if full <= width {
+        return (text.to_string(), full);
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+        used += 1;
+    }
+    (out, used)
+}
+
+/// The end of `text` that fits in `width` columns.
+fn tail(text: &str, width: usize) -> &str {
+    let mut used = 0;
+    let mut start = text.len();
+    for (i, c) in text.char_indices().rev() {
+        used += c.width().unwrap_or(0);
+        if used > width {
+            break;
+        }
+        start = i;
+    }
+    &text[start..]
+}
+
+/// A box centered near the top of `area`, as tall as its matches need.
+fn popup_area(area: Rect, matches: usize) -> Rect {
+    let width = (area.width.saturating_mul(3) / 4)
+        .clamp(60, 100)
+        .min(area.width);
+    let top = match area.height {
+        h if h >= 16 => 2,
+        h if h >= 8 => 1,
+        _ => 0,
+    };
+    let rows = u16::try_from(matches)
+        .unwrap_or(u16::MAX)
+        .clamp(1, MAX_ROWS);
+    let height = (rows + 3).min(area.height.saturating_sub(top));
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + top,
+        width,
+        height,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+
+    use super::*;
+    use crate::store::Store;
+    use crate::ui::keymap::Keymap;
+
+    fn entry(label: &str, detail: &str, request: Request) -> PaletteEntry {
+        PaletteEntry {
+            label: label.into(),
+            detail: detail.into(),
+            request,
+        }
+    }
+
+    fn masks() -> Vec<PaletteEntry> {
+        [
+            ("Campaigns", "Marketing · Kampagnen"),
+            ("Opportunities", "Marketing · Verkaufschancen"),
+            ("Opportunity Tasks", "Marketing · Verkaufschancen-Aufgaben"),
+            ("Leads", "Sales · Interessenten"),
+            ("Customers", "Sales · Kunden"),
+            ("Sales Forecasts", "Sales · Absatzprognosen"),
+            ("Opportunity Stages", "Setup · Verkaufsphasen"),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, (label, detail))| entry(label, detail, Request::SwitchTab(i)))
+        .chain([entry(
+            "Save the record",
+            "ctrl-s · save",
+            Request::Run(Action::Save),
+        )])
+        .collect()
+    }
+
+    /// Feed keys (raw chars, or actions) to the palette; the requests it made.
+    fn drive(palette: &mut PalettePopup, keys: &[(KeyCode, Option<Action>)]) -> Vec<Request> {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Store::open(dir.path()).unwrap());
+        let keymap = Keymap::builtin();
+        let mut requests = Vec::new();
+        let mut ctx = Ctx {
+            store: &store,
+            keymap: &keymap,
+            lang: Lang::En,
+            requests: &mut requests,
+        };
+        for (code, action) in keys {
+            palette.handle(KeyEvent::new(*code, KeyModifiers::NONE), *action, &mut ctx);
+        }
+        requests
+    }
+
+    fn typed(text: &str) -> Vec<(KeyCode, Option<Action>)> {
+        text.chars().map(|c| (KeyCode::Char(c), None)).collect()
+    }
+
+    fn labels(palette: &PalettePopup) -> Vec<&str> {
+        palette.matches().map(|e| e.label.as_str()).collect()
+    }
+
+    #[test]
+    fn fuzzy_matches_rank_and_drop() {
+        let mut p = PalettePopup::new(masks());
+        drive(&mut p, &typed("opp"));
+        let found = labels(&p);
+        assert!(found[..3].contains(&"Opportunities"), "{found:?}");
+        assert!(found.contains(&"Opportunity Stages"));
+        assert!(!found.contains(&"Leads"));
+        assert!(!found.contains(&"Campaigns"));
+        assert_eq!(p.match_count(), found.len());
+    }
+
+    #[test]
+    fn german_names_are_found() {
+        let de: Vec<PaletteEntry> = ["Kampagnen", "Verkaufschancen", "Kunden", "Verkaufsphasen"]
+            .iter()
+            .enumerate()
+            .map(|(i, l)| entry(l, "", Request::SwitchTab(i)))
+            .collect();
+        let mut p = PalettePopup::new(de);
+        drive(&mut p, &typed("verk"));
+        assert_eq!(labels(&p), ["Verkaufschancen", "Verkaufsphasen"]);
+        // Umlauts lowercase too.
+        let mut p = PalettePopup::new(vec![entry("Änderungen", "", Request::Quit)]);
+        drive(&mut p, &typed("änd"));
+        assert_eq!(p.match_count(), 1);
+    }
+
+    #[test]
+    fn empty_query_keeps_entry_order() {
+        let p = PalettePopup::new(masks());
+        let all: Vec<String> = masks().into_iter().map(|e| e.label).collect();
+        assert_eq!(labels(&p), all);
+        let mut p = PalettePopup::new(masks());
+        drive(&mut p, &typed("xy"));
+        assert_eq!(p.match_count(), 0);
+        drive(&mut p, &[(KeyCode::Backspace, None); 2]);
+        assert_eq!(labels(&p), all);
+    }
+
+    #[test]
+    fn growing_query_narrows_and_backspace_widens() {
+        let mut p = PalettePopup::new(masks());
+        drive(&mut p, &typed("o"));
+        let one = p.match_count();
+        drive(&mut p, &typed("ppt"));
+        let four = p.match_count();
+        assert!(four < one, "{four} < {one}");
+        assert!(labels(&p).contains(&"Opportunity Tasks"));
+        drive(&mut p, &[(KeyCode::Backspace, None); 3]);
+        assert_eq!(p.query(), "o");
+        assert_eq!(p.match_count(), one);
+        // Words match separately and in any order; Ctrl-W drops the last one.
+        p.set_query("task opp");
+        assert_eq!(labels(&p)[0], "Opportunity Tasks");
+        assert!(!labels(&p).contains(&"Opportunities"));
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Store::open(dir.path()).unwrap());
+        let keymap = Keymap::builtin();
+        let mut requests = Vec::new();
+        let mut ctx = Ctx {
+            store: &store,
+            keymap: &keymap,
+            lang: Lang::En,
+            requests: &mut requests,
+        };
+        p.handle(
+            KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL),
+            None,
+            &mut ctx,
+        );
+        assert_eq!(p.query(), "task ");
+        p.handle(
+            KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+            None,
+            &mut ctx,
+        );
+        assert_eq!(p.query(), "");
+        assert_eq!(p.match_count(), masks().len());
+    }
+
+    #[test]
+    fn select_closes_then_runs_and_cancel_closes() {
+        let mut p = PalettePopup::new(masks());
+        let mut keys = typed("save");
+        keys.push((KeyCode::Enter, Some(Action::Select)));
+        assert_eq!(
+            drive(&mut p, &keys),
+            [Request::Back, Request::Run(Action::Save)]
+        );
+
+        let mut p = PalettePopup::new(masks());
+        let keys = [
+            (KeyCode::Down, Some(Action::Down)),
+            (KeyCode::Enter, Some(Action::Select)),
+        ];
+        assert_eq!(drive(&mut p, &keys), [Request::Back, Request::SwitchTab(1)]);
+
+        let mut p = PalettePopup::new(masks());
+        assert_eq!(
+            drive(&mut p, &[(KeyCode::Esc, Some(Action::Cancel))]),
+            [Request::Back]
+        );
+
+        let mut p = PalettePopup::new(masks());
+        assert!(drive(&mut p, &typed("zzz")).is_empty());
+        assert!(drive(&mut p, &[(KeyCode::Enter, Some(Action::Select))]).is_empty());
+    }
+
+    #[test]
+    fn selection_moves_within_bounds() {
+        let mut p = PalettePopup::new(masks());
+        drive(&mut p, &[(KeyCode::Up, Some(Action::Up))]);
+        assert_eq!(p.selected().unwrap().label, "Campaigns");
+        drive(&mut p, &[(KeyCode::PageDown, Some(Action::PageDown)); 3]);
+        assert_eq!(p.selected().unwrap().label, "Save the record");
+        drive(&mut p, &[(KeyCode::PageUp, Some(Action::PageUp))]);
+        assert_eq!(p.selected().unwrap().label, "Campaigns");
+    }
+
+    #[test]
+    fn beyond_the_scoring_cap_every_match_still_counts() {
+        let mut p = PalettePopup::new(masks());
+        p.max_scored = 2;
+        p.set_query("s");
+        let all_s = masks()
+            .iter()
+            .filter(|e| format!("{} {}", e.label, e.detail).contains(['s', 'S']))
+            .count();
+        assert_eq!(p.match_count(), all_s);
+        p.set_query("sa");
+        assert!(labels(&p).contains(&"Save the record"));
+    }
+
+    fn screen(p: &PalettePopup, width: u16, height: u16) -> Vec<String> {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal.draw(|f| p.render(f, f.area(), Lang::En)).unwrap();
+        let buffer = terminal.backend().buffer();
+        (0..height)
+            .map(|y| (0..width).map(|x| buffer[(x, y)].symbol()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn renders_query_labels_and_count() {
+        let mut entries = masks();
+        entries.push(entry(
+            "Geschäftsfälle",
+            "Verkäufe · Übersicht",
+            Request::Quit,
+        ));
+        let mut p = PalettePopup::new(entries);
+        let rows = screen(&p, 80, 24);
+        let text = rows.join("\n");
+        assert!(text.contains("> "), "{text}");
+        assert!(
+            text.contains("Campaigns") && text.contains("Opportunities"),
+            "{text}"
+        );
+        assert!(text.contains("9 matches"), "{text}");
+        // Details end in one column, umlauts or not.
+        let end = |needle: &str| {
+            let row = rows.iter().find(|r| r.contains(needle)).unwrap();
+            row[..row.find(needle).unwrap()].chars().count() + needle.chars().count()
+        };
+        assert_eq!(end("Kampagnen"), end("Übersicht"), "{text}");
+
+        p.set_query("opp");
+        let text = screen(&p, 80, 24).join("\n");
+        assert!(
+            text.contains("> opp") && text.contains("Opportunity Stages"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn tiny_sizes_do_not_panic() {
+        let mut p = PalettePopup::new(masks());
+        p.set_query("a very long query that does not fit anywhere ä 漢字");
+        for (w, h) in [(20, 5), (1, 1), (0, 0), (3, 3), (5, 2), (200, 60)] {
+            screen(&p, w, h);
+        }
+        let p = PalettePopup::new(masks());
+        assert!(screen(&p, 20, 5).join("").contains("Campaigns"));
+    }
+
+    /// `cargo test --release --lib palette -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn keystroke_on_100k_entries_is_quick() {
+        let words = [
+            "Müller",
+            "Schmidt",
+            "Acme",
+            "Contoso",
+            "Fabrikam",
+            "Northwind",
+            "Globex",
+            "Initech",
+        ];
+        let entries: Vec<PaletteEntry> = (0..100_000)
+            .map(|i| {
+                let label = format!("{} {} GmbH {i:06}", words[i % 8], words[(i / 8) % 8]);
+                entry(
+                    &label,
+                    &format!("Customers · C{i:06}"),
+                    Request::SwitchTab(i % 30),
+                )
+            })
+            .collect();
+        let built = Instant::now();
+        let mut p = PalettePopup::new(entries);
+        println!(
+            "prepare 100k entries: {:.1} ms",
+            built.elapsed().as_secs_f64() * 1e3
+        );
+        let mut worst = 0.0f64;
+        for query in [
+            "m",
+            "mu",
+            "mue",
+            "mül",
+            "müll",
+            "müller 0",
+            "müller 04",
+            "müller 042",
+            "m",
+        ] {
+            let start = Instant::now();
+            p.set_query(query);
+            let ms = start.elapsed().as_secs_f64() * 1e3;
+            worst = worst.max(ms);
+            let (count, ranked) = (p.match_count(), p.ranked_count());
+            println!("query {query:12} {count:6} matches, {ranked:6} ranked, {ms:7.2} ms");
+        }
+        assert!(worst < 100.0, "worst keystroke {worst:.1} ms");
+    }
 }

@@ -1,1 +1,70 @@
+//! The terminal side: raw mode and the alternate screen, restored on every exit
+//! path (normal exit, error, panic, Ctrl-C as a key, SIGTERM/SIGHUP), and the event
+//! loop that never blocks longer than a frame.
 
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{self, Event, KeyEventKind};
+
+use super::app::App;
+use super::keymap::{user_keymap_path, Keymap};
+use crate::model::Lang;
+use crate::store::Store;
+
+/// How the TUI was asked to start.
+#[derive(Debug, Clone)]
+pub struct UiOptions {
+    pub keymap: String,
+    pub lang: Lang,
+}
+
+/// Whether both ends of the session are a terminal.
+pub fn has_terminal() -> bool {
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+}
+
+/// Runs the TUI until the user quits.
+pub fn run(store: Store, options: &UiOptions) -> anyhow::Result<()> {
+    let keymap = Keymap::load(&options.keymap, user_keymap_path().as_deref())
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))?;
+    }
+    let mut app = App::new(Arc::new(store), keymap, options.lang);
+    // ratatui::init enters raw mode and the alternate screen and installs a panic
+    // hook that restores the terminal before the panic message is printed.
+    let mut terminal = ratatui::init();
+    let result = event_loop(&mut terminal, &mut app, &stop);
+    ratatui::restore();
+    result
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    stop: &AtomicBool,
+) -> anyhow::Result<()> {
+    let mut dirty = true;
+    while !app.should_quit() && !stop.load(Ordering::Relaxed) {
+        if dirty {
+            let size = terminal.size()?;
+            app.prepare(ratatui::layout::Rect::new(0, 0, size.width, size.height));
+            terminal.draw(|frame| app.render(frame))?;
+            dirty = false;
+        }
+        // Wake up regularly: background loaders deliver rows between key presses.
+        if event::poll(Duration::from_millis(100))? {
+            match event::read()? {
+                Event::Key(key) if key.kind != KeyEventKind::Release => app.handle_key(key),
+                Event::Resize(_, _) => {}
+                _ => continue,
+            }
+        }
+        dirty = true;
+    }
+    Ok(())
+}

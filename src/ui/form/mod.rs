@@ -1,0 +1,460 @@
+//! The form of one record, generated from its entity's declaration: a labelled
+//! text input per field, saved all-or-nothing with the error shown at its field.
+
+mod children;
+mod focus;
+mod input;
+mod render;
+#[cfg(test)]
+mod tests;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::{layout::Rect, Frame};
+
+use super::action::{Action, Context};
+use super::component::{Component, Ctx, Handled, Request};
+use crate::model::{self, assign, format_value, EntityDef, KeyKind, Lang, Record};
+use crate::store::{Store, StoreError};
+use children::ChildList;
+use input::{FieldInput, Slot};
+
+pub struct FormView {
+    pub entity: &'static EntityDef,
+    /// The record as loaded (or as created from its template); saves start from a
+    /// clone of it so that fields the form does not show survive.
+    record: Box<dyn Record>,
+    /// False until a new record is saved.
+    saved: bool,
+    inputs: Vec<FieldInput>,
+    focus: usize,
+    /// (list, row) of the focused child row, when the focus is below the fields.
+    child_focus: Option<(usize, usize)>,
+    /// A save error that names no field.
+    message: Option<String>,
+    children: Vec<ChildList>,
+    /// The first screen row of the field list shown; kept by `render` so that the
+    /// view scrolls only as far as the focus needs.
+    scroll: std::cell::Cell<u16>,
+}
+
+impl FormView {
+    /// The form of an existing record (`key` Some) or of a new one with `template`
+    /// field=value pairs applied.
+    pub fn open(
+        entity: &'static EntityDef,
+        key: Option<String>,
+        template: Vec<(String, String)>,
+        store: &Store,
+    ) -> Result<FormView, String> {
+        let (record, saved) = match key {
+            Some(key) => (store.fetch(entity, &key).map_err(|e| e.to_string())?, true),
+            None => {
+                let mut record = (entity.new_record)();
+                let pairs: Vec<(&str, &str)> = template
+                    .iter()
+                    .map(|(f, v)| (f.as_str(), v.as_str()))
+                    .collect();
+                assign::apply(record.as_mut(), &pairs).map_err(|e| {
+                    format!("{} {}='{}': {}", entity.name, e.field, e.value, e.message)
+                })?;
+                (record, false)
+            }
+        };
+        let mut form = FormView {
+            entity,
+            record,
+            saved,
+            inputs: Vec::new(),
+            focus: 0,
+            child_focus: None,
+            message: None,
+            children: Vec::new(),
+            scroll: std::cell::Cell::new(0),
+        };
+        form.load_inputs();
+        form.load_children(store);
+        Ok(form)
+    }
+
+    /// Fills the inputs from `self.record`; the focus moves to the first editable row.
+    fn load_inputs(&mut self) {
+        let record = self.record.as_ref();
+        let mut inputs = Vec::with_capacity(self.entity.fields.len() + 1);
+        let key_editable = !self.saved && self.entity.key == KeyKind::Code;
+        inputs.push(FieldInput::new(Slot::Key, key_editable, record.key()));
+        for (i, f) in self.entity.fields.iter().enumerate() {
+            let text = format_value(&f.kind, &record.get(i));
+            inputs.push(FieldInput::new(Slot::Field(f), true, &text));
+        }
+        self.inputs = inputs;
+        self.focus = usize::from(!key_editable);
+        self.focus_row(self.focus);
+    }
+
+    fn load_children(&mut self, store: &Store) {
+        self.children = if self.saved {
+            children::load(store, self.entity, self.record.key())
+        } else {
+            Vec::new()
+        };
+    }
+
+    /// Whether any input differs from what was loaded.
+    pub fn is_dirty(&self) -> bool {
+        self.inputs.iter().any(FieldInput::is_modified)
+    }
+
+    /// The key of the record shown, once it is saved.
+    pub fn key(&self) -> Option<&str> {
+        self.saved.then(|| self.record.key())
+    }
+
+    /// The field of the focused row (None on the key row and the child lists).
+    pub fn focused_field(&self) -> Option<&'static str> {
+        if self.child_focus.is_some() {
+            return None;
+        }
+        self.inputs
+            .get(self.focus)
+            .and_then(|i| i.field())
+            .map(|f| f.name)
+    }
+
+    /// Moves the focus to a field's input (false: no such editable field).
+    pub fn focus_field(&mut self, field: &str) -> bool {
+        match self.row_of(field) {
+            Some(row) if self.inputs[row].editable => {
+                self.focus_row(row);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The child lists shown below the fields: (entity, rows of key and name).
+    pub fn child_lists(&self) -> impl Iterator<Item = (&'static EntityDef, &[(String, String)])> {
+        self.children.iter().map(|c| (c.entity, c.rows.as_slice()))
+    }
+
+    /// The text of a field's input.
+    pub fn field_text(&self, field: &str) -> Option<String> {
+        self.row_of(field).map(|i| self.inputs[i].text())
+    }
+
+    /// The error shown at a field after a failed save.
+    pub fn field_error(&self, field: &str) -> Option<&str> {
+        self.row_of(field)
+            .and_then(|i| self.inputs[i].error.as_deref())
+    }
+
+    /// A save error that names no field.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// Sets the input of a field as if typed (the picker's choice). A reference list
+    /// gains the key unless it holds it already.
+    pub fn apply_pick(&mut self, field: &str, key: &str) {
+        let Some(row) = self.row_of(field) else {
+            return;
+        };
+        let input = &mut self.inputs[row];
+        let text = match input.field().map(|f| f.kind) {
+            Some(model::FieldKind::RefList(_)) => {
+                let current = input.text();
+                let mut keys: Vec<&str> = current
+                    .split([',', ';', ' '])
+                    .filter(|k| !k.is_empty())
+                    .collect();
+                if !keys.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+                    keys.push(key);
+                }
+                keys.join(",")
+            }
+            _ => key.to_string(),
+        };
+        input.set_text(&text);
+        input.error = None;
+        self.focus_row(row);
+    }
+
+    /// "Opportunity OPP0000001", or "New opportunity".
+    pub fn title(&self) -> String {
+        self.title_in(Lang::En)
+    }
+
+    pub fn title_in(&self, lang: Lang) -> String {
+        let label = self.entity.label(lang);
+        let mut title = if self.saved {
+            format!("{label} {}", self.record.key())
+        } else {
+            match lang {
+                Lang::En => format!("New {}", label.to_lowercase()),
+                Lang::De => format!("Neu: {label}"),
+            }
+        };
+        if self.is_dirty() {
+            title.push_str(match lang {
+                Lang::En => " [modified]",
+                Lang::De => " [geändert]",
+            });
+        }
+        title
+    }
+
+    fn row_of(&self, field: &str) -> Option<usize> {
+        self.inputs.iter().position(|i| i.name() == field)
+    }
+
+    /// Parses every input over a clone of the record and writes it; an error is
+    /// shown at its field, which takes the focus.
+    pub fn save(&mut self, ctx: &mut Ctx) {
+        self.message = None;
+        for i in &mut self.inputs {
+            i.error = None;
+        }
+        let texts: Vec<(&'static str, String)> = self
+            .inputs
+            .iter()
+            .filter(|i| i.editable)
+            .map(|i| (i.name(), i.text()))
+            .collect();
+        let pairs: Vec<(&str, &str)> = texts.iter().map(|(f, t)| (*f, t.as_str())).collect();
+        let mut record = self.record.clone();
+        if let Err(e) = assign::apply(record.as_mut(), &pairs) {
+            self.show_error(&e.field, e.message);
+            return;
+        }
+        let result = if self.saved {
+            let key = record.key().to_string();
+            ctx.store.update(record).map(|()| key)
+        } else {
+            ctx.store.insert(record)
+        };
+        match result {
+            Ok(key) => self.saved_as(&key, ctx),
+            Err(StoreError::Invalid { field, message, .. }) => self.show_error(&field, message),
+            Err(StoreError::DanglingRef {
+                field,
+                value,
+                target,
+                suggestion,
+                ..
+            }) => self.show_error(
+                &field,
+                format!("'{value}' names no existing {target}{suggestion}"),
+            ),
+            Err(StoreError::Duplicate { key, .. }) if !self.saved => {
+                self.show_error("key", format!("{key} exists already; choose another code"))
+            }
+            Err(e) => self.message = Some(e.to_string()),
+        }
+    }
+
+    fn saved_as(&mut self, key: &str, ctx: &mut Ctx) {
+        match ctx.store.fetch(self.entity, key) {
+            Ok(record) => self.record = record,
+            Err(e) => self.message = Some(e.to_string()),
+        }
+        self.saved = true;
+        let focus = self.focus;
+        self.load_inputs();
+        self.focus_row(if self.inputs[focus].editable {
+            focus
+        } else {
+            self.focus
+        });
+        self.load_children(ctx.store);
+        ctx.request(Request::Changed {
+            entity: self.entity,
+        });
+        ctx.request(Request::Status(format!(
+            "saved {} {key}",
+            self.entity.label(ctx.lang)
+        )));
+    }
+
+    /// Shows an error at the row of `field` ("items.item" at "items") and focuses
+    /// it; an error naming no row goes to the message line.
+    fn show_error(&mut self, field: &str, message: String) {
+        let base = field.split(['.', '[']).next().unwrap_or(field);
+        match self.row_of(field).or_else(|| self.row_of(base)) {
+            Some(row) if self.inputs[row].editable => {
+                self.inputs[row].error = Some(message);
+                self.focus_row(row);
+            }
+            _ => self.message = Some(format!("{field}: {message}")),
+        }
+    }
+
+    fn pick_reference(&self, ctx: &mut Ctx) -> Handled {
+        if self.child_focus.is_some() {
+            return Handled::Ignored;
+        }
+        let Some(input) = self.inputs.get(self.focus) else {
+            return Handled::Ignored;
+        };
+        let (Some(field), Some(target)) = (input.field(), input.target()) else {
+            return Handled::Ignored;
+        };
+        let Some(target) = model::entity(target) else {
+            return Handled::Ignored;
+        };
+        ctx.request(Request::Pick {
+            entity: target,
+            field: field.name,
+            current: input.text(),
+        });
+        Handled::Consumed
+    }
+
+    /// A new record: of the focused child list's entity, naming this record, when
+    /// a child row has the focus; otherwise of this entity.
+    fn new_record_request(&self) -> Request {
+        if let Some((child, _)) = self.focused_child() {
+            let link = child
+                .fields
+                .iter()
+                .find(|f| f.kind == model::FieldKind::Ref(self.entity.name));
+            if let Some(link) = link {
+                return Request::OpenForm {
+                    entity: child,
+                    key: None,
+                    template: vec![(link.name.to_string(), self.record.key().to_string())],
+                };
+            }
+        }
+        Request::OpenForm {
+            entity: self.entity,
+            key: None,
+            template: Vec::new(),
+        }
+    }
+
+    /// A new record with this one's field values (the key excepted).
+    fn copy_template(&self) -> Vec<(String, String)> {
+        self.inputs
+            .iter()
+            .filter(|i| i.field().is_some())
+            .map(|i| (i.name().to_string(), i.text()))
+            .filter(|(_, t)| !t.trim().is_empty())
+            .collect()
+    }
+
+    /// A key no action took: edits the focused input, with Tab, Enter (single-line)
+    /// and the arrows moving between fields where no keymap binds them.
+    fn edit(&mut self, key: KeyEvent) -> Handled {
+        if self.child_focus.is_some() {
+            return self.child_key(key);
+        }
+        let multiline = self
+            .inputs
+            .get(self.focus)
+            .is_some_and(FieldInput::is_multiline);
+        let plain = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        match key.code {
+            KeyCode::Tab if plain => self.move_focus(1),
+            KeyCode::BackTab => self.move_focus(-1),
+            KeyCode::Up if plain => self.up(),
+            KeyCode::Down if plain => self.down(),
+            KeyCode::Enter if !multiline => self.move_focus(1),
+            KeyCode::Esc => return Handled::Ignored,
+            _ => match self.inputs.get_mut(self.focus) {
+                Some(input) if input.editable => {
+                    input.input(key);
+                    input.error = None;
+                }
+                _ => return Handled::Ignored,
+            },
+        }
+        Handled::Consumed
+    }
+}
+
+impl Component for FormView {
+    fn context(&self) -> Context {
+        Context::Form
+    }
+
+    fn handle(&mut self, key: KeyEvent, action: Option<Action>, ctx: &mut Ctx) -> Handled {
+        // Typed text always reaches the input, whatever a global binding says.
+        let typed = matches!(key.code, KeyCode::Char(_))
+            && !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        if self.child_focus.is_some()
+            && (key.code == KeyCode::Enter || matches!(action, Some(Action::Open | Action::Select)))
+        {
+            return self.open_child(ctx);
+        }
+        let Some(action) = action.filter(|_| !typed) else {
+            return self.edit(key);
+        };
+        match action {
+            // Arrows bound to field moves still move within a notes input first.
+            Action::NextField if key.code == KeyCode::Down => self.down(),
+            Action::PrevField if key.code == KeyCode::Up => self.up(),
+            Action::NextField => self.move_focus(1),
+            Action::PrevField => self.move_focus(-1),
+            Action::Up => self.up(),
+            Action::Down => self.down(),
+            Action::Top => self.move_focus(-(self.inputs.len() as isize)),
+            Action::Bottom => self.move_focus(self.inputs.len() as isize),
+            Action::PageUp => self.move_focus(-8),
+            Action::PageDown => self.move_focus(8),
+            Action::Save => self.save(ctx),
+            Action::PickReference => return self.pick_reference(ctx),
+            Action::NewRecord => ctx.request(self.new_record_request()),
+            Action::CopyRecord => ctx.request(Request::OpenForm {
+                entity: self.entity,
+                key: None,
+                template: self.copy_template(),
+            }),
+            Action::DeleteRecord if self.saved => {
+                let key = self.record.key().to_string();
+                ctx.request(Request::Confirm {
+                    message: format!("Delete {} {key}?", self.entity.label(ctx.lang)),
+                    then: Box::new(Request::Delete {
+                        entity: self.entity,
+                        key,
+                    }),
+                });
+            }
+            Action::Left | Action::Right | Action::Select => return self.edit(key),
+            _ => return Handled::Ignored,
+        }
+        Handled::Consumed
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, lang: Lang) {
+        render::form(self, frame, area, lang);
+    }
+
+    fn commands(&self) -> Vec<Action> {
+        if self.child_focus.is_some() {
+            return vec![
+                Action::Open,
+                Action::NewRecord,
+                Action::PrevField,
+                Action::Back,
+            ];
+        }
+        let mut out = vec![Action::Save, Action::NextField];
+        if self
+            .inputs
+            .get(self.focus)
+            .is_some_and(|i| i.target().is_some())
+        {
+            out.push(Action::PickReference);
+        }
+        out.push(Action::NewRecord);
+        if self.saved {
+            out.push(Action::CopyRecord);
+            out.push(Action::DeleteRecord);
+        }
+        out.push(Action::Back);
+        out
+    }
+}

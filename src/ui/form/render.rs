@@ -1,0 +1,196 @@
+//! Drawing the form: a title, a scrolling list of "Label  [input]" rows with errors
+//! under their inputs, the child lists, and a message line. Reads state only.
+
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+use super::FormView;
+use crate::model::Lang;
+
+/// The label column never takes more than this many cells.
+const MAX_LABEL_WIDTH: u16 = 24;
+
+/// One thing in the scrolling body and the screen rows it takes.
+enum Item<'a> {
+    Input(usize),
+    Heading(String),
+    Child(&'a str, &'a str),
+    Blank,
+}
+
+pub fn form(view: &FormView, frame: &mut Frame, area: Rect, lang: Lang) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let title = Line::from(Span::styled(
+        view.title_in(lang),
+        Style::default().add_modifier(Modifier::BOLD),
+    ));
+    frame.render_widget(Paragraph::new(title), Rect { height: 1, ..area });
+    let mut body = Rect {
+        y: area.y.saturating_add(1),
+        height: area.height.saturating_sub(1),
+        ..area
+    };
+    if let Some(message) = view.message() {
+        if body.height > 0 {
+            body.height -= 1;
+            let line = Rect {
+                y: body.y + body.height,
+                height: 1,
+                ..body
+            };
+            let text = Span::styled(message, Style::default().fg(Color::Red));
+            frame.render_widget(Paragraph::new(Line::from(text)), line);
+        }
+    }
+    if body.height == 0 {
+        return;
+    }
+
+    let mut items: Vec<(Item, u16)> = view
+        .inputs
+        .iter()
+        .enumerate()
+        .map(|(i, input)| (Item::Input(i), input.height()))
+        .collect();
+    for list in &view.children {
+        items.push((Item::Blank, 1));
+        items.push((Item::Heading(list.heading(lang)), 1));
+        for (key, text) in &list.rows {
+            items.push((Item::Child(key, text), 1));
+        }
+    }
+
+    // Keep the focused input in view, scrolling no further than needed.
+    let top_of = |n: usize| -> u16 { items[..n].iter().map(|(_, h)| *h).sum() };
+    let (focus_item, focus_height) = match view.child_focus {
+        // Each list has a blank line and a heading before its rows.
+        Some((list, row)) => {
+            let before: usize = view.children[..list].iter().map(|c| c.rows.len() + 2).sum();
+            (view.inputs.len() + before + 2 + row, 1)
+        }
+        None => (
+            view.focus,
+            view.inputs.get(view.focus).map_or(1, |i| i.height()),
+        ),
+    };
+    let focus_top = top_of(focus_item.min(items.len()));
+    let mut scroll = view.scroll.get();
+    if focus_top < scroll {
+        scroll = focus_top;
+    }
+    let mut focus_bottom = focus_top.saturating_add(focus_height);
+    // On the last field the child lists below come into view as far as they fit.
+    let last_editable = view.inputs.iter().rposition(|i| i.editable);
+    if view.child_focus.is_none() && last_editable == Some(view.focus) {
+        let total: u16 = items.iter().map(|(_, h)| *h).sum();
+        focus_bottom = total.min(focus_top.saturating_add(body.height));
+    }
+    if focus_bottom > scroll.saturating_add(body.height) {
+        scroll = focus_bottom.saturating_sub(body.height);
+    }
+    view.scroll.set(scroll);
+
+    let label_width = view
+        .inputs
+        .iter()
+        .map(|i| i.label(lang).width() as u16)
+        .max()
+        .unwrap_or(0)
+        .min(MAX_LABEL_WIDTH)
+        .min(body.width / 3);
+    let input_x = body.x.saturating_add(label_width).saturating_add(2);
+    let input_width = body.width.saturating_sub(label_width + 2);
+
+    let mut y: u16 = 0;
+    for (n, (item, height)) in items.iter().enumerate() {
+        let start = y;
+        y = y.saturating_add(*height);
+        if y <= scroll || start >= scroll.saturating_add(body.height) {
+            continue;
+        }
+        // Rows of this item that are visible, relative to its own top.
+        let skip = scroll.saturating_sub(start);
+        let screen_y = body.y + start.saturating_sub(scroll);
+        let visible = (*height - skip).min(body.y + body.height - screen_y);
+        match item {
+            Item::Input(i) => {
+                let input = &view.inputs[*i];
+                let focused = *i == view.focus && view.child_focus.is_none();
+                let label_style = if focused {
+                    Style::default()
+                        .fg(Color::Yellow)
+                        .add_modifier(Modifier::BOLD)
+                } else {
+                    Style::default()
+                };
+                let input_rows = input.input_height().saturating_sub(skip).min(visible);
+                if skip == 0 {
+                    let marker = if focused { "▸" } else { " " };
+                    let label = Line::from(vec![
+                        Span::styled(input.label(lang), label_style),
+                        Span::raw(" "),
+                    ]);
+                    let label_rect = Rect::new(body.x, screen_y, label_width, 1);
+                    frame.render_widget(Paragraph::new(label), label_rect);
+                    if input_x > body.x {
+                        let marker_rect = Rect::new(input_x - 1, screen_y, 1, 1);
+                        frame.render_widget(Paragraph::new(marker), marker_rect);
+                    }
+                }
+                if input_rows > 0 && input_width > 0 {
+                    let rect = Rect::new(input_x, screen_y, input_width, input_rows);
+                    if input.editable {
+                        // The focused input is a lighter block; the others keep
+                        // an underline that shows where their text goes.
+                        let fill = if focused {
+                            Paragraph::new("").style(Style::default().bg(Color::DarkGray))
+                        } else {
+                            let underline = Style::default().add_modifier(Modifier::UNDERLINED);
+                            let blank = " ".repeat(usize::from(input_width));
+                            Paragraph::new(Line::from(Span::styled(blank, underline)))
+                        };
+                        frame.render_widget(fill, rect);
+                        frame.render_widget(&input.area, rect);
+                    } else {
+                        let text = match input.text() {
+                            t if t.is_empty() => "(new)".to_string(),
+                            t => t,
+                        };
+                        let dim = Style::default().add_modifier(Modifier::DIM);
+                        frame.render_widget(Paragraph::new(text).style(dim), rect);
+                    }
+                }
+                if let Some(error) = &input.error {
+                    let error_y = screen_y + input_rows;
+                    if input_rows < visible && input_width > 0 {
+                        let rect = Rect::new(input_x, error_y, input_width, 1);
+                        let text = Span::styled(error.as_str(), Style::default().fg(Color::Red));
+                        frame.render_widget(Paragraph::new(Line::from(text)), rect);
+                    }
+                }
+            }
+            Item::Heading(text) => {
+                let rect = Rect::new(body.x, screen_y, body.width, 1);
+                let style = Style::default().add_modifier(Modifier::BOLD);
+                frame.render_widget(Paragraph::new(Span::styled(text.as_str(), style)), rect);
+            }
+            Item::Child(key, text) => {
+                let rect = Rect::new(body.x, screen_y, body.width, 1);
+                let style = if view.child_focus.is_some() && n == focus_item {
+                    Style::default().add_modifier(Modifier::REVERSED)
+                } else {
+                    Style::default()
+                };
+                let line = Paragraph::new(format!("  {key}  {text}")).style(style);
+                frame.render_widget(line, rect);
+            }
+            Item::Blank => {}
+        }
+    }
+}

@@ -1,0 +1,512 @@
+//! The loaded rows of a table and the filter and sort over them, without a terminal
+//! or a store: one compact record per row (its key and one prepared lower-case search
+//! string of its column texts), a sort order and the filter's hits.
+//!
+//! Memory: the keys and the search texts live in two `String` arenas with `u32` end
+//! offsets, so a row costs its text plus 16 bytes (two ends, one order slot, one
+//! hit slot); nothing is decoded to filter.
+
+use std::cmp::Ordering;
+
+/// Separates the columns of a search text; typed text never contains it, so a query
+/// cannot match across two columns.
+pub const SEP: char = '\u{1}';
+
+/// Every row of a mask: the key and the lower-case search text (key and column texts
+/// joined with `SEP`).
+#[derive(Debug, Default, Clone)]
+pub struct Rows {
+    keys: String,
+    key_ends: Vec<u32>,
+    text: String,
+    text_ends: Vec<u32>,
+}
+
+fn push_lower(out: &mut String, s: &str) {
+    if s.is_ascii() {
+        out.extend(s.bytes().map(|b| b.to_ascii_lowercase() as char));
+    } else {
+        out.push_str(&s.to_lowercase());
+    }
+}
+
+impl Rows {
+    pub fn with_capacity(rows: usize) -> Rows {
+        Rows {
+            key_ends: Vec::with_capacity(rows),
+            text_ends: Vec::with_capacity(rows),
+            ..Rows::default()
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.key_ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.key_ends.is_empty()
+    }
+
+    /// Adds a row from its key and the texts of its other columns. Returns false (and
+    /// adds nothing) once the arenas would pass 4 GiB.
+    pub fn push<'a>(&mut self, key: &str, cells: impl IntoIterator<Item = &'a str>) -> bool {
+        let (keys_len, text_len) = (self.keys.len(), self.text.len());
+        self.keys.push_str(key);
+        push_lower(&mut self.text, key);
+        for cell in cells {
+            self.text.push(SEP);
+            push_lower(&mut self.text, cell);
+        }
+        match (
+            u32::try_from(self.keys.len()),
+            u32::try_from(self.text.len()),
+        ) {
+            (Ok(k), Ok(t)) => {
+                self.key_ends.push(k);
+                self.text_ends.push(t);
+                true
+            }
+            _ => {
+                self.keys.truncate(keys_len);
+                self.text.truncate(text_len);
+                false
+            }
+        }
+    }
+
+    /// Gives back the spare capacity of a finished load.
+    pub fn shrink(&mut self) {
+        self.keys.shrink_to_fit();
+        self.key_ends.shrink_to_fit();
+        self.text.shrink_to_fit();
+        self.text_ends.shrink_to_fit();
+    }
+
+    fn span(ends: &[u32], i: usize) -> (usize, usize) {
+        let end = ends[i] as usize;
+        let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+        (start, end)
+    }
+
+    pub fn key(&self, i: usize) -> &str {
+        let (s, e) = Self::span(&self.key_ends, i);
+        &self.keys[s..e]
+    }
+
+    /// The prepared lower-case search text of a row.
+    pub fn text(&self, i: usize) -> &str {
+        let (s, e) = Self::span(&self.text_ends, i);
+        &self.text[s..e]
+    }
+
+    /// The lower-case text of one column of a row (0 is the key).
+    pub fn segment(&self, i: usize, col: usize) -> &str {
+        self.text(i).split(SEP).nth(col).unwrap_or("")
+    }
+
+    /// The row of a key.
+    pub fn find(&self, key: &str) -> Option<usize> {
+        (0..self.len()).find(|&i| self.key(i) == key)
+    }
+
+    /// Bytes the rows hold on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        self.keys.capacity()
+            + self.text.capacity()
+            + 4 * (self.key_ends.capacity() + self.text_ends.capacity())
+    }
+}
+
+/// How a column sorts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKind {
+    /// By its (lower-case) text; ISO dates sort right that way.
+    Text,
+    /// By the number its text starts with (integers, percentages, money); empty first.
+    Number,
+}
+
+/// A prepared filter needle. `str::contains` is fast (SIMD) except for a needle of
+/// one byte repeated three or more times ("000"), which falls back to a slow
+/// per-call setup; such needles get a prefilter on two bytes and a run count.
+enum Needle<'a> {
+    Text(&'a str),
+    Run { pair: &'a str, byte: u8, len: usize },
+}
+
+impl<'a> Needle<'a> {
+    fn new(needle: &'a str) -> Needle<'a> {
+        let b = needle.as_bytes();
+        if b.len() >= 3 && b.iter().all(|&x| x == b[0]) {
+            Needle::Run {
+                pair: &needle[..2],
+                byte: b[0],
+                len: b.len(),
+            }
+        } else {
+            Needle::Text(needle)
+        }
+    }
+
+    fn is_in(&self, text: &str) -> bool {
+        match *self {
+            Needle::Text(n) => text.contains(n),
+            Needle::Run { pair, byte, len } => {
+                text.contains(pair) && {
+                    let mut run = 0;
+                    text.bytes().any(|b| {
+                        run = if b == byte { run + 1 } else { 0 };
+                        run >= len
+                    })
+                }
+            }
+        }
+    }
+}
+
+/// Filter passes over at least this many rows use two threads.
+const PARALLEL_FROM: usize = 100_000;
+
+/// Sorts row numbers by their texts (ties by row number): first by the texts' first
+/// eight bytes as one integer, then each run of equal prefixes by the whole text.
+fn sort_by_text(order: &mut [u32], keys: &[&str]) {
+    let prefix = |s: &str| {
+        let mut b = [0u8; 8];
+        let n = s.len().min(8);
+        b[..n].copy_from_slice(&s.as_bytes()[..n]);
+        u64::from_be_bytes(b)
+    };
+    let mut pairs: Vec<(u64, u32)> = order
+        .iter()
+        .map(|&i| (prefix(keys[i as usize]), i))
+        .collect();
+    pairs.sort_unstable();
+    let mut start = 0;
+    while start < pairs.len() {
+        let p = pairs[start].0;
+        let end = pairs[start..]
+            .iter()
+            .position(|&(q, _)| q != p)
+            .map_or(pairs.len(), |n| start + n);
+        if end - start > 1 && keys[pairs[start].1 as usize].len() >= 8 {
+            pairs[start..end].sort_by(|&(_, a), &(_, b)| keys[a as usize].cmp(keys[b as usize]));
+        }
+        start = end;
+    }
+    for (slot, (_, i)) in order.iter_mut().zip(pairs) {
+        *slot = i;
+    }
+}
+
+/// The number a column text starts with ("1234.56 eur" -> 1234.56).
+fn number(text: &str) -> Option<f64> {
+    text.split_whitespace().next()?.parse::<f64>().ok()
+}
+
+/// Rows, their sort order and the rows the filter lets through.
+#[derive(Debug, Default)]
+pub struct Data {
+    rows: Rows,
+    /// Every row, in sort order.
+    order: Vec<u32>,
+    /// The rows matching the filter, in sort order.
+    hits: Vec<u32>,
+    /// The applied filter: lower-case needle, inverted or not.
+    needle: String,
+    invert: bool,
+    sort_col: usize,
+    sort_kind: Option<SortKind>,
+    descending: bool,
+}
+
+impl Data {
+    /// Replaces the rows, keeping the sort and the filter.
+    pub fn set_rows(&mut self, rows: Rows) {
+        self.rows = rows;
+        self.resort();
+    }
+
+    pub fn rows(&self) -> &Rows {
+        &self.rows
+    }
+
+    /// The rows the filter lets through, in sort order.
+    pub fn hits(&self) -> &[u32] {
+        &self.hits
+    }
+
+    /// The key of the `n`th visible row.
+    pub fn hit_key(&self, n: usize) -> Option<&str> {
+        self.hits.get(n).map(|&i| self.rows.key(i as usize))
+    }
+
+    /// Where a key is among the visible rows.
+    pub fn hit_position(&self, key: &str) -> Option<usize> {
+        let row = self.rows.find(key)? as u32;
+        self.hits.iter().position(|&i| i == row)
+    }
+
+    /// Filters by a query as typed: a case-insensitive substring, or with a leading
+    /// "!" the rows not containing it. When the query only narrows the last one,
+    /// only the last hits are searched.
+    pub fn set_query(&mut self, query: &str) {
+        let (invert, needle) = match query.strip_prefix('!') {
+            Some(rest) => (true, rest),
+            None => (false, query),
+        };
+        let needle = needle.to_lowercase();
+        let invert = invert && !needle.is_empty();
+        if needle == self.needle && invert == self.invert {
+            return;
+        }
+        let narrows = if invert {
+            self.invert && self.needle.starts_with(needle.as_str())
+        } else {
+            !self.invert && needle.starts_with(self.needle.as_str())
+        };
+        self.needle = needle;
+        self.invert = invert;
+        if narrows {
+            let hits = std::mem::take(&mut self.hits);
+            self.hits = self.matching(&hits);
+        } else {
+            self.refilter();
+        }
+    }
+
+    /// The rows of `candidates` (in their order) that the filter lets through; long
+    /// lists are split over two threads.
+    fn matching(&self, candidates: &[u32]) -> Vec<u32> {
+        let (rows, invert) = (&self.rows, self.invert);
+        let needle = Needle::new(&self.needle);
+        let pass = |part: &[u32]| -> Vec<u32> {
+            part.iter()
+                .copied()
+                .filter(|&i| needle.is_in(rows.text(i as usize)) != invert)
+                .collect()
+        };
+        if candidates.len() < PARALLEL_FROM {
+            return pass(candidates);
+        }
+        let (a, b) = candidates.split_at(candidates.len() / 2);
+        std::thread::scope(|s| {
+            let second = s.spawn(|| pass(b));
+            let mut out = pass(a);
+            match second.join() {
+                Ok(rest) => out.extend(rest),
+                Err(_) => out.extend(pass(b)),
+            }
+            out
+        })
+    }
+
+    /// Runs the filter over all rows.
+    fn refilter(&mut self) {
+        if self.needle.is_empty() {
+            self.hits.clone_from(&self.order);
+            return;
+        }
+        self.hits = self.matching(&self.order);
+    }
+
+    /// Sorts by column `col` (0 is the key) and re-runs the filter.
+    pub fn sort(&mut self, col: usize, kind: SortKind, descending: bool) {
+        self.sort_col = col;
+        self.sort_kind = Some(kind);
+        self.descending = descending;
+        self.resort();
+    }
+
+    pub fn sort_state(&self) -> (usize, bool) {
+        (self.sort_col, self.descending)
+    }
+
+    fn resort(&mut self) {
+        let n = self.rows.len() as u32;
+        self.order.clear();
+        self.order.extend(0..n);
+        let rows = &self.rows;
+        let col = self.sort_col;
+        match self.sort_kind {
+            // Rows arrive in key order.
+            _ if col == 0 => {}
+            None => {}
+            Some(SortKind::Text) => {
+                let keys: Vec<&str> = (0..rows.len()).map(|i| rows.segment(i, col)).collect();
+                sort_by_text(&mut self.order, &keys);
+            }
+            Some(SortKind::Number) => {
+                let keys: Vec<Option<f64>> = (0..rows.len())
+                    .map(|i| number(rows.segment(i, col)))
+                    .collect();
+                self.order.sort_unstable_by(|&a, &b| {
+                    let (x, y) = (keys[a as usize], keys[b as usize]);
+                    let by_value = match (x, y) {
+                        (Some(x), Some(y)) => x.total_cmp(&y),
+                        (None, Some(_)) => Ordering::Less,
+                        (Some(_), None) => Ordering::Greater,
+                        (None, None) => Ordering::Equal,
+                    };
+                    by_value.then(a.cmp(&b))
+                });
+            }
+        }
+        if self.descending {
+            self.order.reverse();
+        }
+        self.refilter();
+    }
+
+    /// Bytes held on the heap (rows, order, hits).
+    pub fn heap_bytes(&self) -> usize {
+        self.rows.heap_bytes() + 4 * (self.order.capacity() + self.hits.capacity())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    fn sample() -> Data {
+        let mut rows = Rows::default();
+        rows.push("A1", ["Müller GmbH", "12", "Berlin"]);
+        rows.push("A2", ["Schmidt", "3", "MÜNCHEN"]);
+        rows.push("A3", ["mueller", "", "Köln"]);
+        rows.push("A4", ["Zander", "100.50 EUR", "東京"]);
+        let mut d = Data::default();
+        d.set_rows(rows);
+        d
+    }
+
+    fn keys(d: &Data) -> Vec<&str> {
+        (0..d.hits().len()).map(|n| d.hit_key(n).unwrap()).collect()
+    }
+
+    #[test]
+    fn filter_is_case_insensitive_inverts_narrows_and_clears() {
+        let mut d = sample();
+        d.set_query("MÜL");
+        assert_eq!(keys(&d), ["A1"]);
+        d.set_query("mü");
+        assert_eq!(keys(&d), ["A1", "A2"]);
+        d.set_query("mün");
+        assert_eq!(keys(&d), ["A2"]);
+        d.set_query("!mü");
+        assert_eq!(keys(&d), ["A3", "A4"]);
+        d.set_query("!m");
+        assert_eq!(keys(&d), ["A4"]);
+        d.set_query("!");
+        assert_eq!(keys(&d).len(), 4);
+        d.set_query("東");
+        assert_eq!(keys(&d), ["A4"]);
+        d.set_query("lll");
+        assert!(keys(&d).is_empty());
+        d.set_query("ll");
+        assert_eq!(keys(&d), ["A1", "A3"]);
+        d.set_query("東");
+        assert_eq!(keys(&d), ["A4"]);
+        // No match across two columns.
+        d.set_query("gmbh12");
+        assert!(keys(&d).is_empty());
+        d.set_query("");
+        assert_eq!(keys(&d), ["A1", "A2", "A3", "A4"]);
+    }
+
+    #[test]
+    fn sorts_text_and_numbers_both_ways_under_the_filter() {
+        let mut d = sample();
+        d.sort(1, SortKind::Text, false);
+        assert_eq!(keys(&d), ["A3", "A1", "A2", "A4"]);
+        d.sort(2, SortKind::Number, false);
+        assert_eq!(keys(&d), ["A3", "A2", "A1", "A4"]);
+        d.sort(2, SortKind::Number, true);
+        assert_eq!(keys(&d), ["A4", "A1", "A2", "A3"]);
+        d.set_query("!zander");
+        assert_eq!(keys(&d), ["A1", "A2", "A3"]);
+        d.sort(0, SortKind::Text, true);
+        assert_eq!(keys(&d), ["A3", "A2", "A1"]);
+        assert_eq!(d.hit_position("A1"), Some(2));
+        assert_eq!(d.rows().segment(3, 3), "東京");
+    }
+
+    /// A million synthetic rows: one filter keystroke must stay under 16 ms (release).
+    /// `cargo test --release --lib table -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn filter_keystroke_on_a_million_rows() {
+        const N: usize = 1_000_000;
+        let cities = ["Berlin", "München", "Köln", "Hamburg", "Düsseldorf", "Wien"];
+        let names = [
+            "Müller",
+            "Schmidt",
+            "Schneider",
+            "Fischer",
+            "Weber",
+            "Meyer",
+        ];
+        let t = Instant::now();
+        let mut rows = Rows::with_capacity(N);
+        for i in 0..N {
+            let key = format!("PRO{i:07}");
+            let name = format!("{} & {} GmbH", names[i % 6], names[(i / 6) % 6]);
+            let street = format!("Hauptstraße {}", i % 200);
+            let zip = format!("{:05}", (i * 7919) % 100_000);
+            let phone = format!("+49 30 {:08}", i * 31);
+            let mail = format!("info{i}@example.de");
+            let rev = format!("{}.00 EUR", (i * 13) % 10_000_000);
+            let cells = [
+                name.as_str(),
+                street.as_str(),
+                zip.as_str(),
+                cities[i % 6],
+                "DE",
+                phone.as_str(),
+                mail.as_str(),
+                "www.example.de",
+                "NORTH",
+                "7372",
+                rev.as_str(),
+                "120",
+                "SP0042",
+                "T1",
+                "WEB",
+                "CAM0000017",
+                "qualified",
+                "EUR",
+                "",
+            ];
+            rows.push(&key, cells);
+        }
+        rows.shrink();
+        let built = t.elapsed();
+        let mut d = Data::default();
+        d.set_rows(rows);
+        let per_row = d.heap_bytes() as f64 / N as f64;
+        let mut worst = std::time::Duration::ZERO;
+        let mut report = Vec::new();
+        for q in [
+            "m", "mü", "mül", "müll", "!x", "köln", "zzz", "", "0", "00", "000",
+        ] {
+            let t = Instant::now();
+            d.set_query(q);
+            let e = t.elapsed();
+            worst = worst.max(e);
+            report.push(format!("{q:?}: {e:?} ({} hits)", d.hits().len()));
+        }
+        // A full pass (not narrowing): a new first character.
+        let t = Instant::now();
+        d.set_query("k");
+        let full = t.elapsed();
+        let t = Instant::now();
+        d.sort(4, SortKind::Text, false);
+        let sort = t.elapsed();
+        println!(
+            "1M rows: built in {built:?}, {per_row:.0} bytes/row; keystrokes {report:?}; \
+             full pass {full:?}; worst {worst:?}; sort by city {sort:?}"
+        );
+        if !cfg!(debug_assertions) {
+            assert!(full.max(worst).as_millis() < 16, "{full:?} / {worst:?}");
+        }
+    }
+}

@@ -1,0 +1,547 @@
+//! The table view of one mask: virtualised, filtered and sorted.
+//!
+//! `new` only reads the schema. The first `prepare` reads the first screenful of
+//! records straight from the store (so the first frame shows rows) and starts a
+//! background thread that scans the entity once into compact `data::Rows` (key and
+//! a prepared lower-case search text per row). Filtering and sorting work on those;
+//! the cells on screen are decoded in `prepare` for the visible window only, and
+//! `render` never touches the store.
+
+pub mod data;
+mod view;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::{layout::Rect, Frame};
+
+use super::action::{Action, Context};
+use super::component::{Component, Ctx, Handled, Request};
+use super::masks::Mask;
+use crate::model::{format_value, FieldKind, KeyKind, Lang, Record};
+use crate::store::Store;
+use data::{Data, Rows, SortKind};
+
+/// Records the first screen reads at most before giving up on finding a screenful
+/// (a mask whose `only_with` field is rarely set).
+const FIRST_SCREEN_SCAN: usize = 20_000;
+
+/// A column: the key (`field` None) or a field of the entity.
+#[derive(Debug, Clone, Copy)]
+struct Column {
+    field: Option<usize>,
+    width: u16,
+    sort: SortKind,
+}
+
+/// A background load in flight.
+struct Loader {
+    rx: Receiver<Rows>,
+    progress: Arc<AtomicUsize>,
+    cancel: Arc<AtomicBool>,
+}
+
+impl Drop for Loader {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+pub struct TableView {
+    pub mask: Mask,
+    columns: Vec<Column>,
+    data: Data,
+    loader: Option<Loader>,
+    /// The first screen was read (rows may still be partial while `loader` runs).
+    started: bool,
+    needs_load: bool,
+    error: Option<String>,
+    /// Index into the filter's hits.
+    selected: usize,
+    /// First hit on screen.
+    offset: usize,
+    /// Non-key columns scrolled off to the left.
+    hscroll: usize,
+    /// Body rows and width of the last `prepare`.
+    page: usize,
+    width: u16,
+    query: String,
+    editing: bool,
+    /// The cells (key first) of the rows on screen, by key.
+    cells: HashMap<String, Vec<String>>,
+}
+
+fn is_shown(kind: &FieldKind) -> bool {
+    !matches!(
+        kind,
+        FieldKind::Lines(_) | FieldKind::RefList(_) | FieldKind::Multiline
+    )
+}
+
+impl TableView {
+    pub fn new(mask: Mask) -> TableView {
+        let def = mask.entity;
+        let key_width = match def.key {
+            KeyKind::Generated(prefix) => (prefix.len() + 7) as u16,
+            KeyKind::Code => 12,
+        };
+        let mut columns = vec![Column {
+            field: None,
+            width: key_width,
+            sort: SortKind::Text,
+        }];
+        columns.extend(
+            def.fields
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| is_shown(&f.kind))
+                .map(|(i, f)| Column {
+                    field: Some(i),
+                    width: f.width,
+                    sort: match f.kind {
+                        FieldKind::Int | FieldKind::Money | FieldKind::Percent => SortKind::Number,
+                        _ => SortKind::Text,
+                    },
+                }),
+        );
+        TableView {
+            mask,
+            columns,
+            data: Data::default(),
+            loader: None,
+            started: false,
+            needs_load: true,
+            error: None,
+            selected: 0,
+            offset: 0,
+            hscroll: 0,
+            page: 0,
+            width: 0,
+            query: String::new(),
+            editing: false,
+            cells: HashMap::new(),
+        }
+    }
+
+    pub fn selected_key(&self) -> Option<String> {
+        self.data.hit_key(self.selected).map(str::to_string)
+    }
+
+    /// A record of this entity changed: load again, keeping filter, sort and (where
+    /// it still exists) the selected record. The next `prepare` starts the load.
+    pub fn reload(&mut self) {
+        self.needs_load = true;
+        self.cells.clear();
+    }
+
+    /// "n of m" for the status line: (selected row + 1, rows shown); (0, 0) if none.
+    pub fn position(&self) -> (usize, usize) {
+        let n = self.data.hits().len();
+        if n == 0 {
+            (0, 0)
+        } else {
+            (self.selected.min(n - 1) + 1, n)
+        }
+    }
+
+    /// Whether the whole entity is still being read (how many rows so far).
+    pub fn loading(&self) -> Option<usize> {
+        self.loader
+            .as_ref()
+            .map(|l| l.progress.load(Ordering::Relaxed))
+    }
+
+    /// Whether the filter line is taking typed text: the app must then hand every
+    /// key to the table before resolving global keys.
+    pub fn is_editing(&self) -> bool {
+        self.editing
+    }
+
+    /// The filter as typed ("" when none).
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    /// Rows in the mask once loaded (all of them, before the filter).
+    pub fn total(&self) -> usize {
+        self.data.rows().len()
+    }
+
+    /// Blocks until the background load is in (tests, benchmarks).
+    pub fn wait_loaded(&mut self, ctx: &mut Ctx) {
+        if self.needs_load {
+            self.start_load(ctx.store);
+        }
+        if let Some(loader) = self.loader.take() {
+            match loader.rx.recv() {
+                Ok(rows) => self.take_rows(rows),
+                Err(_) => self.error = Some("loading failed".into()),
+            }
+        }
+        self.fetch_visible(ctx.store);
+    }
+
+    fn only_with(&self) -> Option<usize> {
+        self.mask
+            .only_with
+            .and_then(|f| self.mask.entity.field_index(f))
+    }
+
+    fn row_cells(columns: &[Column], record: &dyn Record) -> Vec<String> {
+        let def = record.def();
+        columns
+            .iter()
+            .map(|c| match c.field {
+                None => record.key().to_string(),
+                Some(i) => format_value(&def.fields[i].kind, &record.get(i)),
+            })
+            .collect()
+    }
+
+    fn start_load(&mut self, store: &Arc<Store>) {
+        self.needs_load = false;
+        let def = self.mask.entity;
+        let only = self.only_with();
+        if !self.started {
+            // The first screen, read now: decoded records, no full scan.
+            self.started = true;
+            let want = self.page.max(50);
+            let mut rows = Rows::default();
+            let records = store
+                .scan(def)
+                .take(FIRST_SCREEN_SCAN)
+                .filter_map(|r| r.ok())
+                .filter(|r| only.is_none_or(|f| !r.get(f).is_empty()))
+                .take(want);
+            for r in records {
+                let cells = Self::row_cells(&self.columns, r.as_ref());
+                rows.push(&cells[0], cells[1..].iter().map(String::as_str));
+                self.cells.insert(cells[0].clone(), cells);
+            }
+            self.data.set_rows(rows);
+            self.data.set_query(&self.query);
+        }
+        let (tx, rx) = mpsc::channel();
+        let progress = Arc::new(AtomicUsize::new(0));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let fields: Vec<Option<usize>> = self.columns.iter().map(|c| c.field).collect();
+        let (store, thread_progress, thread_cancel) = (
+            Arc::clone(store),
+            Arc::clone(&progress),
+            Arc::clone(&cancel),
+        );
+        std::thread::spawn(move || {
+            let mut rows = Rows::with_capacity(store.count(def));
+            let mut texts: Vec<String> = Vec::with_capacity(fields.len());
+            for (n, r) in store.scan(def).enumerate() {
+                if n % 4096 == 0 && thread_cancel.load(Ordering::Relaxed) {
+                    return;
+                }
+                let Ok(r) = r else { continue };
+                if only.is_some_and(|f| r.get(f).is_empty()) {
+                    continue;
+                }
+                texts.clear();
+                texts.extend(
+                    fields
+                        .iter()
+                        .flatten()
+                        .map(|&i| format_value(&def.fields[i].kind, &r.get(i))),
+                );
+                if !rows.push(r.key(), texts.iter().map(String::as_str)) {
+                    break;
+                }
+                thread_progress.store(rows.len(), Ordering::Relaxed);
+            }
+            rows.shrink();
+            let _ = tx.send(rows);
+        });
+        self.loader = Some(Loader {
+            rx,
+            progress,
+            cancel,
+        });
+    }
+
+    fn poll_loader(&mut self) {
+        let Some(loader) = &self.loader else { return };
+        match loader.rx.try_recv() {
+            Ok(rows) => {
+                self.loader = None;
+                self.take_rows(rows);
+            }
+            Err(TryRecvError::Empty) => {}
+            Err(TryRecvError::Disconnected) => {
+                self.loader = None;
+                self.error = Some("loading failed".into());
+            }
+        }
+    }
+
+    /// Swaps in freshly loaded rows, keeping filter, sort and the selected key.
+    fn take_rows(&mut self, rows: Rows) {
+        let key = self.selected_key();
+        let had = self.data.hits().len();
+        self.data.set_rows(rows);
+        let kept = key.and_then(|k| self.data.hit_position(&k));
+        match kept {
+            Some(n) => self.selected = n,
+            // The first screen's selection stays where it was.
+            None if had == 0 => self.selected = 0,
+            None => {}
+        }
+        self.clamp();
+    }
+
+    fn clamp(&mut self) {
+        let n = self.data.hits().len();
+        self.selected = self.selected.min(n.saturating_sub(1));
+        let page = self.page.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset.saturating_add(page) {
+            self.offset = self.selected.saturating_add(1).saturating_sub(page);
+        }
+        // Fill the screen when the end of the list comes into view.
+        self.offset = self.offset.min(n.saturating_sub(page));
+        self.hscroll = self.hscroll.min(self.max_hscroll());
+    }
+
+    /// Decodes the rows on screen that are not decoded yet; forgets the others.
+    fn fetch_visible(&mut self, store: &Store) {
+        let def = self.mask.entity;
+        let end = self
+            .offset
+            .saturating_add(self.page.max(1))
+            .min(self.data.hits().len());
+        let mut cells = HashMap::with_capacity(end.saturating_sub(self.offset));
+        for n in self.offset..end {
+            let Some(key) = self.data.hit_key(n) else {
+                break;
+            };
+            let row = match self.cells.remove(key) {
+                Some(row) => row,
+                None => match store.get(def, key) {
+                    Ok(Some(r)) => Self::row_cells(&self.columns, r.as_ref()),
+                    _ => vec![key.to_string()],
+                },
+            };
+            cells.insert(key.to_string(), row);
+        }
+        self.cells = cells;
+    }
+
+    /// The non-key columns that fit from `hscroll` on, with the key pinned left.
+    fn visible_columns(&self, width: u16) -> Vec<usize> {
+        let mut used = self.columns[0].width;
+        let mut out = vec![0];
+        for i in (1 + self.hscroll)..self.columns.len() {
+            let w = self.columns[i].width.saturating_add(1);
+            if used.saturating_add(w) > width && out.len() > 1 {
+                break;
+            }
+            used = used.saturating_add(w);
+            out.push(i);
+        }
+        out
+    }
+
+    /// How far right scrolling goes: until the last column is in view.
+    fn max_hscroll(&self) -> usize {
+        let n = self.columns.len().saturating_sub(1);
+        (0..n)
+            .find(|&h| {
+                let rest: u32 = self.columns[1 + h..]
+                    .iter()
+                    .map(|c| u32::from(c.width) + 1)
+                    .sum();
+                u32::from(self.columns[0].width) + rest <= u32::from(self.width)
+            })
+            .unwrap_or(n.saturating_sub(1))
+    }
+
+    fn refilter(&mut self) {
+        self.data.set_query(&self.query);
+        self.selected = 0;
+        self.offset = 0;
+    }
+
+    fn sort_next(&mut self) {
+        let (col, _) = self.data.sort_state();
+        let next = (col + 1) % self.columns.len();
+        self.sort(next, false);
+    }
+
+    fn sort(&mut self, col: usize, descending: bool) {
+        let key = self.selected_key();
+        self.data.sort(col, self.columns[col].sort, descending);
+        self.selected = key.and_then(|k| self.data.hit_position(&k)).unwrap_or(0);
+        self.clamp();
+    }
+
+    fn handle_filter_key(&mut self, key: KeyEvent, action: Option<Action>) -> Handled {
+        let plain = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        match key.code {
+            KeyCode::Esc => {
+                self.editing = false;
+                self.query.clear();
+                self.refilter();
+            }
+            KeyCode::Enter => self.editing = false,
+            KeyCode::Backspace => {
+                if self.query.pop().is_none() {
+                    self.editing = false;
+                }
+                self.refilter();
+            }
+            KeyCode::Char(c) if plain => {
+                self.query.push(c);
+                self.refilter();
+            }
+            KeyCode::Up => self.move_by(-1),
+            KeyCode::Down => self.move_by(1),
+            KeyCode::PageUp => self.move_by(-(self.page.max(1) as isize)),
+            KeyCode::PageDown => self.move_by(self.page.max(1) as isize),
+            _ => match action {
+                Some(Action::Back | Action::Cancel | Action::ClearFilter) => {
+                    self.editing = false;
+                    self.query.clear();
+                    self.refilter();
+                }
+                _ => return Handled::Ignored,
+            },
+        }
+        Handled::Consumed
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        self.selected = self.selected.saturating_add_signed(delta);
+        self.clamp();
+    }
+
+    fn template(&self, store: &Store) -> Vec<(String, String)> {
+        let def = self.mask.entity;
+        let Some(key) = self.data.hit_key(self.selected) else {
+            return Vec::new();
+        };
+        let Ok(Some(record)) = store.get(def, key) else {
+            return Vec::new();
+        };
+        def.fields
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| {
+                let v = record.get(i);
+                (!v.is_empty()).then(|| (f.name.to_string(), format_value(&f.kind, &v)))
+            })
+            .collect()
+    }
+}
+
+impl Component for TableView {
+    fn context(&self) -> Context {
+        Context::Table
+    }
+
+    fn handle(&mut self, key: KeyEvent, action: Option<Action>, ctx: &mut Ctx) -> Handled {
+        if self.editing {
+            return self.handle_filter_key(key, action);
+        }
+        let Some(action) = action else {
+            return Handled::Ignored;
+        };
+        let entity = self.mask.entity;
+        let page = self.page.max(1) as isize;
+        match action {
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::PageUp => self.move_by(-page),
+            Action::PageDown => self.move_by(page),
+            Action::Top => self.move_by(isize::MIN),
+            Action::Bottom => self.move_by(isize::MAX),
+            Action::Left => self.hscroll = self.hscroll.saturating_sub(1),
+            Action::Right => self.hscroll = (self.hscroll + 1).min(self.max_hscroll()),
+            Action::Filter => self.editing = true,
+            Action::ClearFilter => {
+                self.query.clear();
+                self.refilter();
+            }
+            Action::SortNext => self.sort_next(),
+            Action::SortReverse => {
+                let (col, descending) = self.data.sort_state();
+                self.sort(col, !descending);
+            }
+            Action::Open | Action::Select => match self.selected_key() {
+                Some(key) => ctx.request(Request::OpenForm {
+                    entity,
+                    key: Some(key),
+                    template: vec![],
+                }),
+                None => return Handled::Ignored,
+            },
+            Action::NewRecord => ctx.request(Request::OpenForm {
+                entity,
+                key: None,
+                template: vec![],
+            }),
+            Action::CopyRecord => {
+                let template = self.template(ctx.store);
+                if template.is_empty() {
+                    return Handled::Ignored;
+                }
+                ctx.request(Request::OpenForm {
+                    entity,
+                    key: None,
+                    template,
+                });
+            }
+            Action::DeleteRecord => match self.selected_key() {
+                Some(key) => ctx.request(Request::Confirm {
+                    message: format!("Delete {} {key}?", entity.label(ctx.lang)),
+                    then: Box::new(Request::Delete { entity, key }),
+                }),
+                None => return Handled::Ignored,
+            },
+            _ => return Handled::Ignored,
+        }
+        Handled::Consumed
+    }
+
+    fn prepare(&mut self, area: Rect, ctx: &mut Ctx) {
+        let (page, width) = view::body_size(area);
+        self.page = page;
+        self.width = width;
+        if self.needs_load {
+            self.start_load(ctx.store);
+        }
+        self.poll_loader();
+        self.clamp();
+        self.fetch_visible(ctx.store);
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, lang: Lang) {
+        view::render(self, frame, area, lang);
+    }
+
+    fn commands(&self) -> Vec<Action> {
+        if self.editing {
+            vec![Action::Back]
+        } else {
+            vec![
+                Action::Open,
+                Action::Filter,
+                Action::NewRecord,
+                Action::DeleteRecord,
+                Action::SortNext,
+            ]
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,334 @@
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+use super::*;
+use crate::ui::keymap::Keymap;
+use crate::ui::masks;
+
+fn store() -> (tempfile::TempDir, Arc<Store>) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("db")).unwrap();
+    store
+        .bulk_insert(crate::demo::generate(2000, 1), |_| {})
+        .unwrap();
+    (dir, Arc::new(store))
+}
+
+fn mask(name: &str) -> Mask {
+    masks::all()
+        .into_iter()
+        .find(|m| m.name_en == name)
+        .unwrap()
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+/// Runs `f` with a `Ctx` over the store, returning the requests it made.
+fn with_ctx(store: &Arc<Store>, f: impl FnOnce(&mut Ctx)) -> Vec<Request> {
+    let keymap = Keymap::builtin();
+    let mut requests = Vec::new();
+    let mut ctx = Ctx {
+        store,
+        keymap: &keymap,
+        lang: Lang::En,
+        requests: &mut requests,
+    };
+    f(&mut ctx);
+    requests
+}
+
+fn loaded(store: &Arc<Store>, name: &str) -> TableView {
+    let mut tv = TableView::new(mask(name));
+    with_ctx(store, |ctx| {
+        tv.prepare(Rect::new(0, 0, 80, 22), ctx);
+        tv.wait_loaded(ctx);
+    });
+    tv
+}
+
+fn act(tv: &mut TableView, store: &Arc<Store>, action: Action) -> Vec<Request> {
+    with_ctx(store, |ctx| {
+        tv.handle(key(KeyCode::Null), Some(action), ctx);
+        tv.prepare(Rect::new(0, 0, 80, 22), ctx);
+    })
+}
+
+fn type_filter(tv: &mut TableView, store: &Arc<Store>, text: &str) {
+    with_ctx(store, |ctx| {
+        if !tv.is_editing() {
+            tv.handle(key(KeyCode::Char('/')), Some(Action::Filter), ctx);
+        }
+        for c in text.chars() {
+            tv.handle(key(KeyCode::Char(c)), None, ctx);
+        }
+        tv.prepare(Rect::new(0, 0, 80, 22), ctx);
+    });
+}
+
+fn all_keys(tv: &TableView) -> Vec<String> {
+    (0..tv.data.hits().len())
+        .map(|n| tv.data.hit_key(n).unwrap().to_string())
+        .collect()
+}
+
+fn screen(tv: &mut TableView, store: &Arc<Store>, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    with_ctx(store, |ctx| tv.prepare(Rect::new(0, 0, w, h), ctx));
+    terminal.draw(|f| tv.render(f, f.area(), Lang::En)).unwrap();
+    let buf = terminal.backend().buffer();
+    (0..h)
+        .map(|y| {
+            (0..w)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn first_prepare_shows_a_screenful_then_the_loader_brings_everything() {
+    let (_dir, store) = store();
+    let def = mask("Prospects").entity;
+    let mut tv = TableView::new(mask("Prospects"));
+    assert_eq!(tv.position(), (0, 0), "new reads nothing");
+    with_ctx(&store, |ctx| tv.prepare(Rect::new(0, 0, 80, 24), ctx));
+    assert!(tv.position().1 >= 22.min(store.count(def)));
+    with_ctx(&store, |ctx| tv.wait_loaded(ctx));
+    assert_eq!(tv.position(), (1, store.count(def)));
+    assert!(tv.loading().is_none());
+}
+
+#[test]
+fn filter_is_live_case_insensitive_inverts_narrows_and_clears() {
+    let (_dir, store) = store();
+    let mut tv = loaded(&store, "Prospects");
+    let total = tv.position().1;
+    type_filter(&mut tv, &store, "MÜLLER");
+    let hits = all_keys(&tv);
+    assert!(!hits.is_empty(), "demo data has a Müller");
+    for k in &hits {
+        let r = store.get(tv.mask.entity, k).unwrap().unwrap();
+        let text = TableView::row_cells(&tv.columns, r.as_ref()).join(" ");
+        assert!(text.to_lowercase().contains("müller"), "{text}");
+    }
+    // Growing the query narrows.
+    let before = hits.len();
+    type_filter(&mut tv, &store, " ");
+    assert!(tv.position().1 <= before);
+    // Enter keeps it, Esc clears it.
+    with_ctx(&store, |ctx| {
+        tv.handle(key(KeyCode::Enter), Some(Action::Open), ctx);
+    });
+    assert!(!tv.is_editing());
+    assert_eq!(tv.query(), "MÜLLER ");
+    act(&mut tv, &store, Action::ClearFilter);
+    assert_eq!(tv.position().1, total);
+    // Inverted.
+    type_filter(&mut tv, &store, "!müller");
+    assert_eq!(tv.position().1, total - before);
+    with_ctx(&store, |ctx| {
+        tv.handle(key(KeyCode::Esc), Some(Action::Back), ctx);
+    });
+    assert_eq!(tv.query(), "");
+    assert_eq!(tv.position().1, total);
+}
+
+#[test]
+fn sort_cycles_columns_and_reverses() {
+    let (_dir, store) = store();
+    let mut tv = loaded(&store, "Prospects");
+    let by_key = all_keys(&tv);
+    let mut sorted = by_key.clone();
+    sorted.sort();
+    assert_eq!(by_key, sorted);
+    act(&mut tv, &store, Action::SortNext); // name
+    let names: Vec<String> = tv
+        .data
+        .hits()
+        .iter()
+        .map(|&i| tv.data.rows().segment(i as usize, 1).to_string())
+        .collect();
+    assert!(names.windows(2).all(|w| w[0] <= w[1]));
+    act(&mut tv, &store, Action::SortReverse);
+    let reversed: Vec<String> = tv
+        .data
+        .hits()
+        .iter()
+        .map(|&i| tv.data.rows().segment(i as usize, 1).to_string())
+        .collect();
+    assert!(reversed.windows(2).all(|w| w[0] >= w[1]));
+    let text = screen(&mut tv, &store, 80, 24);
+    assert!(text.contains("Name ▼"), "{text}");
+    // Back round to the key.
+    for _ in 1..tv.columns.len() {
+        act(&mut tv, &store, Action::SortNext);
+    }
+    assert_eq!(tv.data.sort_state(), (0, false));
+    assert_eq!(all_keys(&tv), by_key);
+}
+
+#[test]
+fn only_with_mask_lists_records_with_the_field_set() {
+    let (_dir, store) = store();
+    let tv = loaded(&store, "Contact Interactions");
+    let keys = all_keys(&tv);
+    assert!(!keys.is_empty());
+    let def = tv.mask.entity;
+    let contact = def.field_index("contact").unwrap();
+    let with = store
+        .scan(def)
+        .filter(|r| !r.as_ref().unwrap().get(contact).is_empty())
+        .count();
+    assert_eq!(keys.len(), with);
+    assert!(with < store.count(def));
+}
+
+#[test]
+fn keys_move_open_new_copy_and_delete() {
+    let (_dir, store) = store();
+    let mut tv = loaded(&store, "Prospects");
+    let keys = all_keys(&tv);
+    act(&mut tv, &store, Action::Down);
+    assert_eq!(tv.position().0, 2);
+    let r = act(&mut tv, &store, Action::Open);
+    assert!(
+        matches!(&r[..], [Request::OpenForm { key: Some(k), template, .. }]
+        if *k == keys[1] && template.is_empty())
+    );
+    act(&mut tv, &store, Action::Bottom);
+    assert_eq!(tv.position(), (keys.len(), keys.len()));
+    act(&mut tv, &store, Action::PageUp);
+    assert_eq!(tv.position().0, keys.len() - 20);
+    act(&mut tv, &store, Action::Top);
+    assert_eq!(tv.selected_key().as_deref(), Some(keys[0].as_str()));
+    act(&mut tv, &store, Action::PageDown);
+    assert_eq!(tv.position().0, 21);
+    let r = act(&mut tv, &store, Action::NewRecord);
+    assert!(
+        matches!(&r[..], [Request::OpenForm { key: None, template, .. }] if template.is_empty())
+    );
+    let r = act(&mut tv, &store, Action::CopyRecord);
+    match &r[..] {
+        [Request::OpenForm {
+            key: None,
+            template,
+            ..
+        }] => assert!(template.iter().any(|(f, v)| f == "name" && !v.is_empty())),
+        other => panic!("{other:?}"),
+    }
+    let r = act(&mut tv, &store, Action::DeleteRecord);
+    let k = tv.selected_key().unwrap();
+    match &r[..] {
+        [Request::Confirm { message, then }] => {
+            assert_eq!(message, &format!("Delete Prospect {k}?"));
+            assert!(matches!(&**then, Request::Delete { key, .. } if *key == k));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Horizontal scroll moves by column and stops when the last one is in view.
+    for _ in 0..50 {
+        act(&mut tv, &store, Action::Right);
+    }
+    assert!(tv.hscroll > 0);
+    let text = screen(&mut tv, &store, 80, 24);
+    let last = tv
+        .mask
+        .entity
+        .fields
+        .iter()
+        .rfind(|f| is_shown(&f.kind))
+        .unwrap();
+    let shown: String = last.label_en.chars().take(8).collect();
+    assert!(text.contains(&shown), "{text}");
+    for _ in 0..50 {
+        act(&mut tv, &store, Action::Left);
+    }
+    assert_eq!(tv.hscroll, 0);
+}
+
+#[test]
+fn reload_keeps_filter_sort_and_selection() {
+    let (_dir, store) = store();
+    let mut tv = loaded(&store, "Prospects");
+    act(&mut tv, &store, Action::SortNext);
+    act(&mut tv, &store, Action::Down);
+    act(&mut tv, &store, Action::Down);
+    let k = tv.selected_key();
+    tv.reload();
+    with_ctx(&store, |ctx| tv.wait_loaded(ctx));
+    assert_eq!(tv.selected_key(), k);
+    assert_eq!(tv.data.sort_state(), (1, false));
+}
+
+#[test]
+fn renders_header_rows_and_count_and_survives_tiny_sizes() {
+    let (_dir, store) = store();
+    let mut tv = loaded(&store, "Prospects");
+    let text = screen(&mut tv, &store, 80, 24);
+    assert!(text.contains("Key ▲"), "{text}");
+    assert!(text.contains("Name"), "{text}");
+    let first = tv.selected_key().unwrap();
+    assert!(text.contains(&first), "{text}");
+    assert!(text.contains(&format!("1 of {}", tv.total())), "{text}");
+    type_filter(&mut tv, &store, "zzzzzz");
+    let text = screen(&mut tv, &store, 80, 24);
+    assert!(text.contains("/zzzzzz"), "{text}");
+    assert!(text.contains("0 of 0"), "{text}");
+    for (w, h) in [(20, 5), (1, 1), (0, 0), (3, 2), (80, 1)] {
+        screen(&mut tv, &store, w, h);
+    }
+    let mut empty = TableView::new(mask("Campaigns"));
+    screen(&mut empty, &store, 20, 5);
+}
+
+#[test]
+fn umlauts_and_cjk_stay_aligned() {
+    let (_dir, store) = store();
+    let mut tv = loaded(&store, "Territories");
+    screen(&mut tv, &store, 80, 24);
+    // Pretend the first two rows on screen hold wide and accented text.
+    for (n, name) in [(0, "東京都 Zentrale"), (1, "Müller Öst")] {
+        let k = tv.data.hit_key(n).unwrap().to_string();
+        tv.cells.get_mut(&k).unwrap()[1] = name.to_string();
+    }
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| tv.render(f, f.area(), Lang::En)).unwrap();
+    let buf = terminal.backend().buffer();
+    // The third column starts at the same cell on the header and both rows.
+    let x = tv.columns[0].width + 1 + tv.columns[1].width + 1;
+    let third = |y: u16| buf[(x, y)].symbol().to_string();
+    let cells2 = |n: usize| {
+        let k = tv.data.hit_key(n).unwrap();
+        tv.cells[k][2]
+            .chars()
+            .next()
+            .map(String::from)
+            .unwrap_or_default()
+    };
+    assert_eq!(third(1), cells2(0));
+    assert_eq!(third(2), cells2(1));
+    assert_eq!(buf[(tv.columns[0].width + 1, 1)].symbol(), "東");
+}
+
+#[test]
+#[ignore]
+fn print_text_lengths() {
+    let (_dir, store) = store();
+    for m in masks::all() {
+        let mut tv = TableView::new(m);
+        with_ctx(&store, |ctx| tv.wait_loaded(ctx));
+        let n = tv.total().max(1);
+        println!(
+            "{:30} rows {:6} bytes/row {}",
+            m.name_en,
+            tv.total(),
+            tv.data.heap_bytes() / n
+        );
+    }
+}

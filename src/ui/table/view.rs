@@ -1,0 +1,115 @@
+//! Drawing the table: a header with the sort column marked, the visible window of
+//! rows (decoded in `prepare`), and a bottom line with the filter and the count.
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+use super::TableView;
+use crate::model::Lang;
+
+/// Rows of the body and the width of an area: one line for the header, one for the
+/// filter and count.
+pub(super) fn body_size(area: Rect) -> (usize, u16) {
+    (usize::from(area.height.saturating_sub(2)), area.width)
+}
+
+fn key_label(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "Key",
+        Lang::De => "Schlüssel",
+    }
+}
+
+pub(super) fn render(tv: &TableView, frame: &mut Frame, area: Rect, lang: Lang) {
+    let area = area.intersection(frame.area());
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let def = tv.mask.entity;
+    let cols = tv.visible_columns(area.width);
+    let (sort_col, descending) = tv.data.sort_state();
+    let header = Row::new(cols.iter().map(|&c| {
+        let label = match tv.columns[c].field {
+            None => key_label(lang),
+            Some(i) => def.fields[i].label(lang),
+        };
+        if c == sort_col {
+            Cell::from(format!("{label} {}", if descending { "▼" } else { "▲" }))
+        } else {
+            Cell::from(label)
+        }
+    }))
+    .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
+
+    let (page, _) = body_size(area);
+    let end = tv.offset.saturating_add(page).min(tv.data.hits().len());
+    let rows = (tv.offset..end).filter_map(|n| {
+        let key = tv.data.hit_key(n)?;
+        let cells = tv.cells.get(key);
+        Some(Row::new(cols.iter().map(|&c| {
+            let text = match cells.and_then(|cells| cells.get(c)) {
+                Some(text) => text.as_str(),
+                None if c == 0 => key,
+                None => "",
+            };
+            Cell::from(text)
+        })))
+    });
+    let widths = cols
+        .iter()
+        .map(|&c| Constraint::Length(tv.columns[c].width));
+    let table = Table::new(rows, widths)
+        .header(header)
+        .column_spacing(1)
+        .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
+    let mut state = TableState::default();
+    if !tv.data.hits().is_empty() {
+        state.select(Some(tv.selected.saturating_sub(tv.offset)));
+    }
+    let table_area = Rect {
+        height: area.height.saturating_sub(1).max(1),
+        ..area
+    };
+    frame.render_stateful_widget(table, table_area, &mut state);
+
+    if area.height < 2 {
+        return;
+    }
+    let bottom = Rect {
+        y: area.bottom().saturating_sub(1),
+        height: 1,
+        ..area
+    };
+    let count = match (tv.loading(), &tv.error) {
+        (_, Some(e)) => e.clone(),
+        (Some(n), None) => format!("loading {n}…"),
+        (None, None) => {
+            let (n, m) = tv.position();
+            if tv.query.is_empty() {
+                format!("{n} of {m}")
+            } else {
+                format!("{n} of {m} ({})", tv.total())
+            }
+        }
+    };
+    let filter = if tv.editing {
+        format!("/{}█", tv.query)
+    } else if tv.query.is_empty() {
+        String::new()
+    } else {
+        format!("/{}", tv.query)
+    };
+    let gap = usize::from(area.width)
+        .saturating_sub(filter.width())
+        .saturating_sub(count.width());
+    let line = Line::from(vec![
+        Span::styled(filter, Style::new().add_modifier(Modifier::BOLD)),
+        Span::raw(" ".repeat(gap)),
+        Span::raw(count),
+    ]);
+    frame.render_widget(Paragraph::new(line), bottom);
+}

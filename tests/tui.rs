@@ -1,0 +1,279 @@
+//! Key-macro tests: the real App, driven headless through the real key handling
+//! (keymap included), as a user would type.
+
+use std::sync::Arc;
+
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+use ratatui::Terminal;
+use termcrm::model::{self, Lang, Territory};
+use termcrm::store::Store;
+use termcrm::ui::action::Context;
+use termcrm::ui::app::App;
+use termcrm::ui::keymap::Keymap;
+use termcrm::ui::keys;
+
+const AREA: Rect = Rect::new(0, 0, 80, 24);
+
+struct Harness {
+    dir: tempfile::TempDir,
+    store: Arc<Store>,
+    app: App,
+}
+
+fn harness(records: usize) -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    if records > 0 {
+        store
+            .bulk_insert(termcrm::demo::generate(records, 1), |_| {})
+            .unwrap();
+    }
+    let store = Arc::new(store);
+    let mut app = App::new(Arc::clone(&store), Keymap::builtin(), Lang::En);
+    app.settle(AREA);
+    Harness { dir, store, app }
+}
+
+impl Harness {
+    fn keys(&mut self, text: &str) {
+        for key in keys::parse(text).unwrap() {
+            self.app.handle_key(key);
+            self.app.settle(AREA);
+        }
+    }
+
+    fn screen(&self) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(AREA.width, AREA.height)).unwrap();
+        terminal.draw(|f| self.app.render(f)).unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        let mut out = String::new();
+        for y in 0..buffer.area.height {
+            for x in 0..buffer.area.width {
+                out.push_str(buffer[(x, y)].symbol());
+            }
+            out.push('\n');
+        }
+        out.replace(&self.dir.path().display().to_string(), "<db>")
+    }
+
+    fn goto(&mut self, mask: &str) {
+        self.keys(&format!(":{mask}<ret>"));
+        assert_eq!(self.app.current_mask().name_en, mask, "{}", self.screen());
+    }
+
+    /// Tab through the form until `field` has the focus.
+    fn focus(&mut self, field: &str) {
+        for _ in 0..80 {
+            if self.app.form().and_then(|f| f.focused_field()) == Some(field) {
+                return;
+            }
+            self.keys("<tab>");
+        }
+        panic!("never reached field {field}:\n{}", self.screen());
+    }
+
+    fn field(&self, field: &str) -> String {
+        self.app
+            .form()
+            .and_then(|f| f.field_text(field))
+            .unwrap_or_default()
+    }
+}
+
+#[test]
+fn create_a_territory_and_find_it_by_filter() {
+    let mut h = harness(300);
+    h.goto("Territories");
+    h.keys("n");
+    assert!(
+        h.app.form().is_some(),
+        "n opens a new form:\n{}",
+        h.screen()
+    );
+    h.keys("HAMBURG<tab>Hamburg und Umland<c-s>");
+    assert!(
+        h.app.status().contains("saved"),
+        "status: {}",
+        h.app.status()
+    );
+    let saved = h.store.get_as::<Territory>("HAMBURG").unwrap().unwrap();
+    assert_eq!(saved.description, "Hamburg und Umland");
+    h.keys("<esc>");
+    assert!(h.app.form().is_none());
+    h.keys("/hamburg und<ret>");
+    assert_eq!(h.app.table().position().1, 1, "{}", h.screen());
+    assert_eq!(h.app.table().selected_key().as_deref(), Some("HAMBURG"));
+    h.keys("<c-l>");
+    assert!(h.app.table().position().1 > 1);
+}
+
+#[test]
+fn a_bad_value_is_shown_at_its_field_and_nothing_is_saved() {
+    let mut h = harness(300);
+    h.goto("Opportunities");
+    let before = h.store.count(model::entity("opportunity").unwrap());
+    h.keys("n");
+    h.focus("description");
+    h.keys("Neue Fräsanlage");
+    h.focus("probability");
+    h.keys("150<c-s>");
+    let form = h.app.form().expect("form stays open");
+    assert_eq!(form.focused_field(), Some("probability"));
+    assert!(form.field_error("probability").is_some(), "{}", h.screen());
+    assert_eq!(h.store.count(model::entity("opportunity").unwrap()), before);
+    // Fixed, it saves.
+    h.keys("<bs><bs><bs>40<c-s>");
+    assert!(h.app.status().contains("saved"), "{}", h.app.status());
+    assert_eq!(
+        h.store.count(model::entity("opportunity").unwrap()),
+        before + 1
+    );
+}
+
+#[test]
+fn a_reference_is_picked_from_the_picker() {
+    let mut h = harness(300);
+    h.goto("Opportunities");
+    h.keys("n");
+    h.focus("territory");
+    h.keys("<c-o>");
+    assert_eq!(
+        h.app.popup_context(),
+        Some(Context::Picker),
+        "{}",
+        h.screen()
+    );
+    h.keys("bayern<ret>");
+    assert_eq!(h.app.popup_context(), None);
+    assert_eq!(h.field("territory"), "BAYERN");
+    assert!(h.app.form().unwrap().is_dirty());
+}
+
+#[test]
+fn delete_asks_first_and_names_the_record() {
+    let mut h = harness(300);
+    h.goto("Territories");
+    h.keys("nTEMP<tab>Vorübergehend<c-s><esc>");
+    h.keys("/temp<ret>");
+    assert_eq!(h.app.table().selected_key().as_deref(), Some("TEMP"));
+    h.keys("d");
+    assert_eq!(h.app.popup_context(), Some(Context::Confirm));
+    assert!(h.screen().contains("TEMP"), "{}", h.screen());
+    h.keys("n");
+    assert!(
+        h.store.get_as::<Territory>("TEMP").unwrap().is_some(),
+        "no keeps it"
+    );
+    h.keys("dy");
+    assert!(h.store.get_as::<Territory>("TEMP").unwrap().is_none());
+    assert!(h.app.status().contains("deleted"), "{}", h.app.status());
+}
+
+#[test]
+fn deleting_a_referenced_record_is_refused_with_its_referrers() {
+    let mut h = harness(2000);
+    h.goto("Territories");
+    h.keys("/nord<ret>");
+    assert_eq!(h.app.table().selected_key().as_deref(), Some("NORD"));
+    h.keys("dy");
+    assert!(h.store.get_as::<Territory>("NORD").unwrap().is_some());
+    assert!(
+        h.app.status().contains("cannot delete"),
+        "{}",
+        h.app.status()
+    );
+}
+
+#[test]
+fn the_palette_jumps_to_masks_by_english_and_german_name() {
+    let mut h = harness(300);
+    h.keys(":Verkaufschancen<ret>");
+    assert_eq!(h.app.current_mask().name_en, "Opportunities");
+    h.keys("<c-p>sales contacts<ret>");
+    assert_eq!(h.app.current_mask().name_en, "Sales Contacts");
+    h.keys(":<esc>");
+    assert_eq!(h.app.popup_context(), None);
+}
+
+#[test]
+fn filter_narrows_inverts_and_clears() {
+    let mut h = harness(2000);
+    h.goto("Customers");
+    let total = h.app.table().position().1;
+    assert!(total > 50, "{total}");
+    h.keys("/gmbh");
+    let with = h.app.table().position().1;
+    assert!(with > 0 && with < total, "{with} of {total}");
+    h.keys("<esc>/!gmbh<ret>");
+    let without = h.app.table().position().1;
+    assert_eq!(with + without, total);
+    h.keys("<c-l>");
+    assert_eq!(h.app.table().position().1, total);
+}
+
+#[test]
+fn sort_changes_the_order_both_ways() {
+    let mut h = harness(300);
+    h.goto("Territories");
+    h.keys("g");
+    let first = h.app.table().selected_key();
+    h.keys("S");
+    h.keys("g");
+    let reversed = h.app.table().selected_key();
+    assert_ne!(first, reversed, "S reverses the key order");
+    h.keys("s");
+    assert!(h.screen().contains('▲') || h.screen().contains('▼'));
+}
+
+#[test]
+fn leaving_a_changed_form_asks_and_can_stay() {
+    let mut h = harness(300);
+    h.goto("Territories");
+    h.keys("g<ret>");
+    assert!(h.app.form().is_some());
+    h.focus("description");
+    h.keys("X<esc>");
+    assert_eq!(
+        h.app.popup_context(),
+        Some(Context::Confirm),
+        "{}",
+        h.screen()
+    );
+    h.keys("n");
+    assert!(h.app.form().is_some(), "no stays in the form");
+    h.keys("<esc>y");
+    assert!(h.app.form().is_none(), "yes discards");
+}
+
+#[test]
+fn an_empty_database_opens_on_the_welcome_pane_which_loads_demo_data() {
+    let mut h = harness(0);
+    assert!(h.app.is_welcome());
+    assert!(h.screen().contains("empty"));
+    h.keys("d");
+    assert!(!h.app.is_welcome());
+    assert!(h.store.total_records() > 5000);
+    assert!(h.app.table().position().1 > 0, "{}", h.screen());
+}
+
+#[test]
+fn quit_from_the_table_and_guarded_from_a_changed_form() {
+    let mut h = harness(300);
+    h.goto("Territories");
+    h.keys("g<ret>");
+    h.focus("description");
+    h.keys("Z<c-c>");
+    assert!(!h.app.should_quit(), "a changed form asks first");
+    h.keys("y");
+    assert!(h.app.should_quit());
+}
+
+#[test]
+fn tiny_terminals_ask_for_room_without_panicking() {
+    let h = harness(300);
+    for (w, hgt) in [(20, 5), (10, 3), (1, 1), (200, 60)] {
+        let mut terminal = Terminal::new(TestBackend::new(w, hgt)).unwrap();
+        terminal.draw(|f| h.app.render(f)).unwrap();
+    }
+}
