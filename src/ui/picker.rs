@@ -20,7 +20,7 @@ pub const MAX_CANDIDATES: usize = 50_000;
 /// The best matches shown for a query.
 pub const MAX_SHOWN: usize = 200;
 /// The most candidates fuzzy-scored per keystroke (a few milliseconds' work).
-pub const SCORE_BUDGET: usize = 5_000;
+pub const SCORE_BUDGET: usize = 1_000;
 
 /// One record to choose: its key and the text of its first list column.
 struct Candidate {
@@ -157,11 +157,10 @@ impl PickerPopup {
         }
         let mut pool = self.hits.clone();
         pool.sort_unstable();
-        let needle: Vec<char> = query.to_lowercase().chars().collect();
         let whole = query.to_lowercase();
         let (mut first, rest): (Vec<usize>, Vec<usize>) = pool
             .into_iter()
-            .filter(|&i| holds_in_order(&self.candidates[i].haystack, &needle))
+            .filter(|&i| holds_in_order(&self.candidates[i].haystack, &whole))
             .partition(|&i| self.candidates[i].haystack.contains(&whole));
         first.extend(rest);
         let budget = first.len().min(SCORE_BUDGET);
@@ -228,18 +227,15 @@ impl PickerPopup {
 }
 
 /// Whether `haystack` holds the characters of `needle` in order.
-fn holds_in_order(haystack: &str, needle: &[char]) -> bool {
-    let mut rest = needle.iter().peekable();
-    for c in haystack.chars() {
-        match rest.peek() {
-            None => return true,
-            Some(&&n) if n == c => {
-                rest.next();
-            }
-            Some(_) => {}
+fn holds_in_order(haystack: &str, needle: &str) -> bool {
+    let mut rest = haystack;
+    for c in needle.chars() {
+        match rest.find(c) {
+            Some(at) => rest = &rest[at + c.len_utf8()..],
+            None => return false,
         }
     }
-    rest.peek().is_none()
+    true
 }
 
 impl Component for PickerPopup {

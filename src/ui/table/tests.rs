@@ -332,3 +332,62 @@ fn print_text_lengths() {
         );
     }
 }
+
+fn rss_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
+}
+
+/// First screen, full load, memory on a big database (default /tmp/m1, or
+/// TABLE_BENCH_DB). Only reads.
+/// `cargo test --release --lib first_screen_on_a_big_database -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn first_screen_on_a_big_database() {
+    let path = std::env::var("TABLE_BENCH_DB").unwrap_or_else(|_| "/tmp/m1".into());
+    let t = std::time::Instant::now();
+    let store = Arc::new(Store::open(&path).unwrap());
+    let opened = t.elapsed();
+    let m = masks::all()
+        .into_iter()
+        .max_by_key(|m| store.count(m.entity))
+        .unwrap();
+    let count = store.count(m.entity);
+    let mut tv = TableView::new(m);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let t2 = std::time::Instant::now();
+    with_ctx(&store, |ctx| tv.prepare(Rect::new(0, 0, 80, 24), ctx));
+    terminal.draw(|f| tv.render(f, f.area(), Lang::En)).unwrap();
+    let first = t2.elapsed();
+    let rss_before = rss_mb();
+    let t3 = std::time::Instant::now();
+    with_ctx(&store, |ctx| tv.wait_loaded(ctx));
+    let load = t3.elapsed();
+    let t4 = std::time::Instant::now();
+    with_ctx(&store, |ctx| {
+        tv.handle(key(KeyCode::Null), Some(Action::PageDown), ctx);
+        tv.prepare(Rect::new(0, 0, 80, 24), ctx);
+    });
+    terminal.draw(|f| tv.render(f, f.area(), Lang::En)).unwrap();
+    let page = t4.elapsed();
+    let mut keystrokes = Vec::new();
+    for q in ["m", "mü", "mül", "e", "!e", "0000", ""] {
+        tv.data.set_query("");
+        let t = std::time::Instant::now();
+        tv.data.set_query(q);
+        keystrokes.push(format!("{q:?} {:?} ({} hits)", t.elapsed(), tv.data.hits().len()));
+    }
+    println!(
+        "{} ({count} rows): open {opened:?}, first screen (prepare+render) {first:?}, \
+         open+first {:?}; full load {load:?}; page down {page:?}; \
+         {} bytes/row; RSS {rss_before} MB before load, {} MB after; filter {keystrokes:?}",
+        m.name_en,
+        opened + first,
+        tv.data.heap_bytes() / tv.total().max(1),
+        rss_mb()
+    );
+}

@@ -1,0 +1,200 @@
+//! End-to-end tests of the built binary in a real terminal: tmux runs `crm`, keys
+//! go in with send-keys, the screen comes back with capture-pane.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_crm");
+
+struct Session {
+    name: String,
+}
+
+impl Session {
+    /// Starts `crm --db DB` in an 80×24 tmux session, inside a shell that reports the
+    /// exit code and whether the terminal is back in cooked mode afterwards.
+    fn start(db: &Path, extra: &str) -> Session {
+        let name = format!(
+            "crm-e2e-{}-{}",
+            std::process::id(),
+            db.file_name().unwrap().to_string_lossy()
+        );
+        let script = format!(
+            "{BIN} --db {} {extra}; echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo; sleep 60",
+            db.display()
+        );
+        let status = Command::new("tmux")
+            .args(["new-session", "-d", "-s", &name, "-x", "80", "-y", "24"])
+            .arg("env")
+            .args(["LANG=C.UTF-8", "TERM=xterm-256color", "sh", "-c", &script])
+            .status()
+            .expect("tmux runs");
+        assert!(status.success(), "tmux new-session failed");
+        Session { name }
+    }
+
+    fn send(&self, keys: &[&str]) {
+        let status = Command::new("tmux")
+            .args(["send-keys", "-t", &self.name])
+            .args(keys)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    fn type_text(&self, text: &str) {
+        let status = Command::new("tmux")
+            .args(["send-keys", "-t", &self.name, "-l", text])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.name])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("'{text}' never appeared; the screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.name])
+            .status();
+    }
+}
+
+fn crm(db: &Path, args: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The terminal is back to normal: the shell after crm saw cooked mode with echo.
+fn assert_restored(screen: &str) {
+    assert!(
+        screen.contains("EXIT=0"),
+        "crm did not exit cleanly:\n{screen}"
+    );
+    let modes = screen
+        .lines()
+        .skip_while(|l| !l.contains("EXIT="))
+        .nth(1)
+        .unwrap_or("");
+    assert!(
+        modes.contains("icanon") && !modes.contains("-icanon"),
+        "raw mode left on: {modes}"
+    );
+    assert!(
+        modes.contains("echo") && !modes.contains("-echo"),
+        "echo left off: {modes}"
+    );
+}
+
+#[test]
+fn welcome_then_demo_data_then_quit_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("welcome");
+    let s = Session::start(&db, "");
+    s.wait_for("Welcome to termcrm");
+    s.send(&["d"]);
+    s.wait_for("CMP0000001");
+    s.send(&["q"]);
+    assert_restored(&s.wait_for("icanon"));
+}
+
+#[test]
+fn create_a_record_find_it_and_quit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("create");
+    crm(&db, &["demo", "--records", "500"]);
+    let s = Session::start(&db, "");
+    s.wait_for("CMP0000001");
+    s.type_text(":Territories");
+    s.send(&["Enter"]);
+    s.wait_for("NORD");
+    s.send(&["n"]);
+    s.type_text("KIEL");
+    s.send(&["Tab"]);
+    s.type_text("Kiel und Förde");
+    s.send(&["C-s"]);
+    s.wait_for("saved");
+    s.send(&["Escape"]);
+    // A key right after Esc would read as Alt+key.
+    std::thread::sleep(Duration::from_millis(300));
+    s.type_text("/förde");
+    s.send(&["Enter"]);
+    let screen = s.wait_for("1 of 1");
+    assert!(screen.contains("KIEL"), "{screen}");
+    s.send(&["q"]);
+    assert_restored(&s.wait_for("icanon"));
+    assert!(crm(&db, &["get", "territory", "KIEL"]).contains("Kiel und Förde"));
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sigterm");
+    crm(&db, &["demo", "--records", "300"]);
+    let s = Session::start(&db, "--keymap vim");
+    s.wait_for("CMP0000001");
+    // The crm process itself, not the shell around it (whose command line holds
+    // the same words).
+    let pid = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .find(|pid| {
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+            args.first() == Some(&BIN.as_bytes())
+                && args.iter().any(|a| *a == db.as_os_str().as_encoded_bytes())
+        })
+        .expect("the crm process runs");
+    let status = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_restored(&s.wait_for("icanon"));
+}
+
+#[test]
+fn without_a_terminal_crm_explains_and_prints_the_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(dir.path().join("pipe"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs a terminal"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"));
+}
