@@ -269,7 +269,11 @@ impl Component for PickerPopup {
             .width
             .min(area.width.saturating_mul(4) / 5)
             .max(area.width.min(40));
-        let height = area.height.min(22);
+        // Borders, the query line and the list, never taller than the records need.
+        let rows = u16::try_from(self.candidates.len())
+            .unwrap_or(u16::MAX)
+            .max(3);
+        let height = area.height.min(22).min(rows.saturating_add(3));
         let popup = Rect {
             x: area.x + (area.width - width) / 2,
             y: area.y + (area.height - height) / 2,

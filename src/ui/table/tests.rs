@@ -379,7 +379,11 @@ fn first_screen_on_a_big_database() {
         tv.data.set_query("");
         let t = std::time::Instant::now();
         tv.data.set_query(q);
-        keystrokes.push(format!("{q:?} {:?} ({} hits)", t.elapsed(), tv.data.hits().len()));
+        keystrokes.push(format!(
+            "{q:?} {:?} ({} hits)",
+            t.elapsed(),
+            tv.data.hits().len()
+        ));
     }
     println!(
         "{} ({count} rows): open {opened:?}, first screen (prepare+render) {first:?}, \
