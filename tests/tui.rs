@@ -277,3 +277,33 @@ fn tiny_terminals_ask_for_room_without_panicking() {
         terminal.draw(|f| h.app.render(f)).unwrap();
     }
 }
+
+#[test]
+fn a_child_opened_from_a_form_comes_back_to_it() {
+    let mut h = harness(2000);
+    h.goto("Opportunities");
+    // The first opportunity with a task among its children.
+    let mut found = false;
+    for _ in 0..40 {
+        h.keys("<ret>");
+        for _ in 0..60 {
+            if h.app.form().unwrap().focused_child().is_some() {
+                break;
+            }
+            h.keys("<tab>");
+        }
+        if h.app.form().unwrap().focused_child().is_some() {
+            found = true;
+            break;
+        }
+        h.keys("<esc><down>");
+    }
+    assert!(found, "no opportunity with children:\n{}", h.screen());
+    let parent = h.app.form().unwrap().key().map(str::to_string);
+    h.keys("<ret>");
+    assert_eq!(h.app.form_depth(), 2, "{}", h.screen());
+    assert_ne!(h.app.form().unwrap().entity.name, "opportunity");
+    h.keys("<esc>");
+    assert_eq!(h.app.form_depth(), 1);
+    assert_eq!(h.app.form().unwrap().key().map(str::to_string), parent);
+}

@@ -61,7 +61,8 @@ pub struct App {
     masks: Vec<Mask>,
     tabs: Vec<TableView>,
     current: usize,
-    form: Option<FormView>,
+    /// Open forms, the current one last: a child opened from a form comes back to it.
+    forms: Vec<FormView>,
     popups: Vec<Popup>,
     status: String,
     /// The database was empty at start: offer demo data or an empty start.
@@ -81,7 +82,7 @@ impl App {
             masks,
             tabs,
             current: 0,
-            form: None,
+            forms: Vec::new(),
             popups: Vec::new(),
             status: String::new(),
             welcome,
@@ -99,7 +100,11 @@ impl App {
         &self.masks[self.current]
     }
     pub fn form(&self) -> Option<&FormView> {
-        self.form.as_ref()
+        self.forms.last()
+    }
+    /// How many forms are open (a child form over its parent counts two).
+    pub fn form_depth(&self) -> usize {
+        self.forms.len()
     }
     pub fn table(&self) -> &TableView {
         &self.tabs[self.current]
@@ -115,7 +120,7 @@ impl App {
         if let Some(p) = self.popups.last_mut() {
             return p.component();
         }
-        match self.form.as_mut() {
+        match self.forms.last_mut() {
             Some(f) => f,
             None => &mut self.tabs[self.current],
         }
@@ -125,7 +130,7 @@ impl App {
         if let Some(p) = self.popups.last() {
             return p.view();
         }
-        match self.form.as_ref() {
+        match self.forms.last() {
             Some(f) => f,
             None => &self.tabs[self.current],
         }
@@ -141,7 +146,7 @@ impl App {
         let context = self.active_view().context();
         // While the table's filter line is open, letters are typed, not run.
         let typing =
-            self.popups.is_empty() && self.form.is_none() && self.tabs[self.current].is_editing();
+            self.popups.is_empty() && self.forms.is_empty() && self.tabs[self.current].is_editing();
         let action = if typing {
             self.keymap.resolve_typing(context, &key)
         } else {
@@ -238,60 +243,66 @@ impl App {
         }
     }
 
-    /// When the form has unsaved changes: a question whose "yes" discards them and
-    /// then does `then`.
-    fn form_guard(&self, then: Request) -> Option<Request> {
-        match &self.form {
-            Some(f) if f.is_dirty() => Some(Request::Confirm {
-                message: match self.lang {
-                    Lang::En => "Discard the unsaved changes?".into(),
-                    Lang::De => "Ungespeicherte Änderungen verwerfen?".into(),
-                },
-                then: Box::new(Request::All(vec![Request::CloseForm, then])),
-            }),
-            _ => None,
+    /// When the top form (or, with `all`, any open form) has unsaved changes: a
+    /// question whose "yes" discards them and then does `then`.
+    fn form_guard(&self, all: bool, then: Request) -> Option<Request> {
+        let dirty = if all {
+            self.forms.iter().any(FormView::is_dirty)
+        } else {
+            self.forms.last().is_some_and(FormView::is_dirty)
+        };
+        if !dirty {
+            return None;
         }
+        let close = if all {
+            Request::CloseAllForms
+        } else {
+            Request::CloseForm
+        };
+        Some(Request::Confirm {
+            message: match self.lang {
+                Lang::En => "Discard the unsaved changes?".into(),
+                Lang::De => "Ungespeicherte Änderungen verwerfen?".into(),
+            },
+            then: Box::new(Request::All(vec![close, then])),
+        })
     }
 
     fn run_request(&mut self, request: Request, queue: &mut Vec<Request>) {
         match request {
+            // A form opened from a form (a child, a copy, a new record) goes on top;
+            // the one below keeps its state and comes back on Back.
             Request::OpenForm {
                 entity,
                 key,
                 template,
-            } => {
-                let again = Request::OpenForm {
-                    entity,
-                    key: key.clone(),
-                    template: template.clone(),
-                };
-                if let Some(guard) = self.form_guard(again) {
-                    queue.push(guard);
-                    return;
-                }
-                match FormView::open(entity, key, template, &self.store) {
-                    Ok(form) => self.form = Some(form),
-                    Err(e) => self.status = e,
-                }
-            }
+            } => match FormView::open(entity, key, template, &self.store) {
+                Ok(form) => self.forms.push(form),
+                Err(e) => self.status = e,
+            },
             Request::Back => {
                 if self.popups.pop().is_some() {
                     return;
                 }
-                if self.form.is_some() {
-                    match self.form_guard(Request::All(Vec::new())) {
+                if !self.forms.is_empty() {
+                    match self.form_guard(false, Request::All(Vec::new())) {
                         Some(guard) => queue.push(guard),
-                        None => self.form = None,
+                        None => {
+                            self.forms.pop();
+                        }
                     }
                 }
             }
-            Request::CloseForm => self.form = None,
+            Request::CloseForm => {
+                self.forms.pop();
+            }
+            Request::CloseAllForms => self.forms.clear(),
             Request::SwitchTab(i) => {
-                if let Some(guard) = self.form_guard(Request::SwitchTab(i)) {
+                if let Some(guard) = self.form_guard(true, Request::SwitchTab(i)) {
                     queue.push(guard);
                     return;
                 }
-                self.form = None;
+                self.forms.clear();
                 self.current = i.min(self.masks.len() - 1);
             }
             Request::Confirm { message, then } => {
@@ -301,7 +312,13 @@ impl App {
             Request::Delete { entity, key } => match self.store.delete(entity, &key) {
                 Ok(()) => {
                     self.status = format!("deleted {} {key}", entity.label(self.lang));
-                    self.form = None;
+                    if self
+                        .forms
+                        .last()
+                        .is_some_and(|f| f.key() == Some(key.as_str()))
+                    {
+                        self.forms.pop();
+                    }
                     queue.push(Request::Changed { entity });
                 }
                 Err(e) => self.status = e.to_string(),
@@ -327,11 +344,11 @@ impl App {
                 self.popups.push(Popup::Picker(picker));
             }
             Request::Picked { field, key } => {
-                if let Some(form) = self.form.as_mut() {
+                if let Some(form) = self.forms.last_mut() {
                     form.apply_pick(field, &key);
                 }
             }
-            Request::Quit => match self.form_guard(Request::Quit) {
+            Request::Quit => match self.form_guard(true, Request::Quit) {
                 Some(guard) => queue.push(guard),
                 None => self.quit = true,
             },
@@ -346,8 +363,8 @@ impl App {
     /// Every action with its key, every mask by its English and German name.
     fn palette_entries(&self) -> Vec<PaletteEntry> {
         let context = self
-            .form
-            .as_ref()
+            .forms
+            .last()
             .map(|f| f.context())
             .unwrap_or(Context::Table);
         let mut entries = Vec::new();
@@ -434,7 +451,7 @@ impl App {
             lang: self.lang,
             requests: &mut requests,
         };
-        match self.form.as_mut() {
+        match self.forms.last_mut() {
             Some(f) => f.prepare(main, &mut ctx),
             None => self.tabs[self.current].prepare(main, &mut ctx),
         }
@@ -459,7 +476,7 @@ impl App {
             self.render_welcome(frame, main);
         } else {
             frame.render_widget(Paragraph::new(self.tab_line()), tabs);
-            match &self.form {
+            match self.forms.last() {
                 Some(f) => f.render(frame, main, self.lang),
                 None => self.tabs[self.current].render(frame, main, self.lang),
             }

@@ -32,8 +32,10 @@ pub enum Request {
     },
     /// Close the current popup, or the form (asking first when it has changes).
     Back,
-    /// Close the form without asking (its changes are discarded).
+    /// Close the top form without asking (its changes are discarded).
     CloseForm,
+    /// Close every open form without asking.
+    CloseAllForms,
     /// Several requests, in order.
     All(Vec<Request>),
     /// Switch to the mask of that index.
