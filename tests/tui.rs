@@ -307,3 +307,22 @@ fn a_child_opened_from_a_form_comes_back_to_it() {
     assert_eq!(h.app.form_depth(), 1);
     assert_eq!(h.app.form().unwrap().key().map(str::to_string), parent);
 }
+
+/// Every mask's table and the form of its first record, at 80×24, from fixed-seed
+/// demo data: `]` walks the tabs, Enter opens, Esc goes back, as a user would.
+#[test]
+fn snapshots_of_every_mask() {
+    let mut h = harness(2000);
+    let masks = termcrm::ui::masks::all();
+    for (i, mask) in masks.iter().enumerate() {
+        assert_eq!(h.app.current_mask().name_en, mask.name_en);
+        let slug = mask.name_en.to_lowercase().replace([' ', '/'], "_");
+        insta::assert_snapshot!(format!("{i:02}_{slug}_table"), h.screen());
+        h.keys("g<ret>");
+        if h.app.form().is_some() {
+            insta::assert_snapshot!(format!("{i:02}_{slug}_form"), h.screen());
+            h.keys("<esc>");
+        }
+        h.keys("]");
+    }
+}
