@@ -82,6 +82,20 @@ impl Drop for Session {
     }
 }
 
+/// The crm process on `db`, not the shell around it (whose command line holds the
+/// same words).
+fn crm_pid(db: &Path) -> Option<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .find(|pid| {
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+            args.first() == Some(&BIN.as_bytes())
+                && args.iter().any(|a| *a == db.as_os_str().as_encoded_bytes())
+        })
+}
+
 fn crm(db: &Path, args: &[&str]) -> String {
     let out = Command::new(BIN)
         .arg("--db")
@@ -165,18 +179,7 @@ fn sigterm_restores_the_terminal() {
     crm(&db, &["demo", "--records", "300"]);
     let s = Session::start(&db, "--keymap vim");
     s.wait_for("CMP0000001");
-    // The crm process itself, not the shell around it (whose command line holds
-    // the same words).
-    let pid = std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .find(|pid| {
-            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-            let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
-            args.first() == Some(&BIN.as_bytes())
-                && args.iter().any(|a| *a == db.as_os_str().as_encoded_bytes())
-        })
-        .expect("the crm process runs");
+    let pid = crm_pid(&db).expect("the crm process runs");
     let status = Command::new("kill")
         .args(["-TERM", &pid.to_string()])
         .status()
@@ -197,4 +200,23 @@ fn without_a_terminal_crm_explains_and_prints_the_help() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs a terminal"));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"));
+}
+
+#[test]
+fn a_closed_terminal_ends_crm_instead_of_leaving_it_spinning() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hangup");
+    crm(&db, &["demo", "--records", "300"]);
+    let s = Session::start(&db, "");
+    s.wait_for("CMP0000001");
+    assert!(crm_pid(&db).is_some());
+    drop(s);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while crm_pid(&db).is_some() {
+        assert!(
+            Instant::now() < deadline,
+            "crm still runs after its terminal closed"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }

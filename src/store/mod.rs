@@ -319,7 +319,12 @@ impl Store {
         self.tree(def).0.len()
     }
 
-    /// Total records over all entities.
+    /// Whether no entity holds a record (cheap: looks at one key per tree).
+    pub fn is_empty(&self) -> bool {
+        self.trees.values().all(|(tree, _)| tree.is_empty())
+    }
+
+    /// Total records over all entities (counts every key: slow on a big database).
     pub fn total_records(&self) -> usize {
         model::ENTITIES.iter().map(|d| self.count(d)).sum()
     }

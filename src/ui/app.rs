@@ -74,7 +74,7 @@ impl App {
     pub fn new(store: Arc<Store>, keymap: Keymap, lang: Lang) -> App {
         let masks = masks::all();
         let tabs = masks.iter().map(|m| TableView::new(*m)).collect();
-        let welcome = store.total_records() == 0;
+        let welcome = store.is_empty();
         App {
             store,
             keymap,

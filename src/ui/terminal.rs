@@ -35,6 +35,7 @@ pub fn run(store: Store, options: &UiOptions) -> anyhow::Result<()> {
         signal_hook::flag::register(signal, Arc::clone(&stop))?;
     }
     let mut app = App::new(Arc::new(store), keymap, options.lang);
+    watch_for_hangup(Arc::clone(&stop));
     // ratatui::init enters raw mode and the alternate screen and installs a panic
     // hook that restores the terminal before the panic message is printed.
     let mut terminal = ratatui::init();
@@ -67,4 +68,40 @@ fn event_loop(
         dirty = true;
     }
     Ok(())
+}
+
+/// A closed terminal (an SSH connection that dropped) makes crossterm's reader spin
+/// on end-of-file without ever returning, so the event loop cannot notice. This
+/// thread does: on a hang-up of stdin, or a stop signal the loop has not acted on
+/// within a second, it restores what it can and ends the process. Every saved
+/// record is already on disk (the store flushes each write).
+fn watch_for_hangup(stop: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        let mut stopping_since: Option<std::time::Instant> = None;
+        loop {
+            std::thread::sleep(Duration::from_millis(250));
+            if stdin_hung_up() {
+                ratatui::restore();
+                std::process::exit(129);
+            }
+            if stop.load(Ordering::Relaxed) {
+                let since = *stopping_since.get_or_insert_with(std::time::Instant::now);
+                if since.elapsed() > Duration::from_secs(1) {
+                    ratatui::restore();
+                    std::process::exit(143);
+                }
+            }
+        }
+    });
+}
+
+fn stdin_hung_up() -> bool {
+    let mut fds = libc::pollfd {
+        fd: libc::STDIN_FILENO,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, zero timeout; poll only writes `revents`.
+    let ready = unsafe { libc::poll(&mut fds, 1, 0) };
+    ready > 0 && fds.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
 }

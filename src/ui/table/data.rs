@@ -3,8 +3,8 @@
 //! string of its column texts), a sort order and the filter's hits.
 //!
 //! Memory: the keys and the search texts live in two `String` arenas with `u32` end
-//! offsets, so a row costs its text plus 16 bytes (two ends, one order slot, one
-//! hit slot); nothing is decoded to filter.
+//! offsets, so a row costs its text plus 24 bytes (two ends, a byte signature, one
+//! order slot, one hit slot); nothing is decoded to filter.
 
 use std::cmp::Ordering;
 
@@ -20,6 +20,23 @@ pub struct Rows {
     key_ends: Vec<u32>,
     text: String,
     text_ends: Vec<u32>,
+    /// Which bytes each row's text holds (see `signature`): a row whose signature
+    /// lacks a byte of the needle is skipped without reading its text.
+    sigs: Vec<u64>,
+}
+
+/// A 64-bit set of the bytes of a text: letters and digits have a bit each, other
+/// bytes (the parts of umlauts, punctuation) share the rest. `SEP` is left out.
+pub fn signature(text: &str) -> u64 {
+    text.bytes().fold(0u64, |sig, b| {
+        let bit = match b {
+            b'a'..=b'z' => b - b'a',
+            b'0'..=b'9' => 26 + (b - b'0'),
+            1 => return sig,
+            _ => 36 + b % 28,
+        };
+        sig | 1 << bit
+    })
 }
 
 fn push_lower(out: &mut String, s: &str) {
@@ -35,6 +52,7 @@ impl Rows {
         Rows {
             key_ends: Vec::with_capacity(rows),
             text_ends: Vec::with_capacity(rows),
+            sigs: Vec::with_capacity(rows),
             ..Rows::default()
         }
     }
@@ -62,6 +80,7 @@ impl Rows {
             u32::try_from(self.text.len()),
         ) {
             (Ok(k), Ok(t)) => {
+                self.sigs.push(signature(&self.text[text_len..]));
                 self.key_ends.push(k);
                 self.text_ends.push(t);
                 true
@@ -80,6 +99,7 @@ impl Rows {
         self.key_ends.shrink_to_fit();
         self.text.shrink_to_fit();
         self.text_ends.shrink_to_fit();
+        self.sigs.shrink_to_fit();
     }
 
     fn span(ends: &[u32], i: usize) -> (usize, usize) {
@@ -99,6 +119,16 @@ impl Rows {
         &self.text[s..e]
     }
 
+    /// Whether a row's text contains a lower-case needle whose signature is `sig`.
+    pub fn contains(&self, i: usize, needle: &str, sig: u64) -> bool {
+        self.sigs[i] & sig == sig && self.text(i).contains(needle)
+    }
+
+    /// The same with a searcher built once per keystroke rather than once per row.
+    pub fn contains_with(&self, i: usize, finder: &memchr::memmem::Finder, sig: u64) -> bool {
+        self.sigs[i] & sig == sig && finder.find(self.text(i).as_bytes()).is_some()
+    }
+
     /// The lower-case text of one column of a row (0 is the key).
     pub fn segment(&self, i: usize, col: usize) -> &str {
         self.text(i).split(SEP).nth(col).unwrap_or("")
@@ -114,6 +144,7 @@ impl Rows {
         self.keys.capacity()
             + self.text.capacity()
             + 4 * (self.key_ends.capacity() + self.text_ends.capacity())
+            + 8 * self.sigs.capacity()
     }
 }
 
@@ -124,44 +155,6 @@ pub enum SortKind {
     Text,
     /// By the number its text starts with (integers, percentages, money); empty first.
     Number,
-}
-
-/// A prepared filter needle. `str::contains` is fast (SIMD) except for a needle of
-/// one byte repeated three or more times ("000"), which falls back to a slow
-/// per-call setup; such needles get a prefilter on two bytes and a run count.
-enum Needle<'a> {
-    Text(&'a str),
-    Run { pair: &'a str, byte: u8, len: usize },
-}
-
-impl<'a> Needle<'a> {
-    fn new(needle: &'a str) -> Needle<'a> {
-        let b = needle.as_bytes();
-        if b.len() >= 3 && b.iter().all(|&x| x == b[0]) {
-            Needle::Run {
-                pair: &needle[..2],
-                byte: b[0],
-                len: b.len(),
-            }
-        } else {
-            Needle::Text(needle)
-        }
-    }
-
-    fn is_in(&self, text: &str) -> bool {
-        match *self {
-            Needle::Text(n) => text.contains(n),
-            Needle::Run { pair, byte, len } => {
-                text.contains(pair) && {
-                    let mut run = 0;
-                    text.bytes().any(|b| {
-                        run = if b == byte { run + 1 } else { 0 };
-                        run >= len
-                    })
-                }
-            }
-        }
-    }
 }
 
 /// Filter passes over at least this many rows use two threads.
@@ -278,11 +271,13 @@ impl Data {
     /// lists are split over two threads.
     fn matching(&self, candidates: &[u32]) -> Vec<u32> {
         let (rows, invert) = (&self.rows, self.invert);
-        let needle = Needle::new(&self.needle);
+        let needle = self.needle.as_str();
+        let sig = signature(needle);
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
         let pass = |part: &[u32]| -> Vec<u32> {
             part.iter()
                 .copied()
-                .filter(|&i| needle.is_in(rows.text(i as usize)) != invert)
+                .filter(|&i| rows.contains_with(i as usize, &finder, sig) != invert)
                 .collect()
         };
         if candidates.len() < PARALLEL_FROM {
@@ -411,6 +406,37 @@ mod tests {
         assert!(keys(&d).is_empty());
         d.set_query("");
         assert_eq!(keys(&d), ["A1", "A2", "A3", "A4"]);
+    }
+
+    #[test]
+    fn signature_never_hides_a_match() {
+        let texts = [
+            "Müller GmbH",
+            "straße 12",
+            "東京 x",
+            "a\u{1}b",
+            "",
+            "Ça-va? 0815",
+            "ÖL",
+        ];
+        let needles = [
+            "mü", "ü", "ß", "東", "ab", "0815", "ça", "-", "?", "öl", "x", "l",
+        ];
+        let mut rows = Rows::default();
+        for (i, t) in texts.iter().enumerate() {
+            rows.push(&i.to_string(), [*t]);
+        }
+        for (i, t) in texts.iter().enumerate() {
+            let text = format!("{i}{SEP}{}", t.to_lowercase());
+            for n in needles {
+                let n = n.to_lowercase();
+                assert_eq!(
+                    rows.contains(i, &n, signature(&n)),
+                    text.contains(&n),
+                    "{t} {n}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -316,23 +316,6 @@ fn umlauts_and_cjk_stay_aligned() {
     assert_eq!(buf[(tv.columns[0].width + 1, 1)].symbol(), "東");
 }
 
-#[test]
-#[ignore]
-fn print_text_lengths() {
-    let (_dir, store) = store();
-    for m in masks::all() {
-        let mut tv = TableView::new(m);
-        with_ctx(&store, |ctx| tv.wait_loaded(ctx));
-        let n = tv.total().max(1);
-        println!(
-            "{:30} rows {:6} bytes/row {}",
-            m.name_en,
-            tv.total(),
-            tv.data.heap_bytes() / n
-        );
-    }
-}
-
 fn rss_mb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .unwrap_or_default()

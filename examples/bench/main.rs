@@ -38,6 +38,8 @@ macro_rules! say {
     }};
 }
 
+mod tui;
+
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 const DEFAULT_RECORDS: usize = 100_000;
@@ -57,10 +59,11 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let result = if args.reads {
+    let result = if args.reads || args.tui {
         match &args.db {
+            Some(path) if args.tui => tui::tui_rows(path),
             Some(path) => reads(path),
-            None => Err("--reads needs --db".into()),
+            None => Err("--reads and --tui need --db".into()),
         }
     } else {
         run(&args)
@@ -80,6 +83,8 @@ struct Args {
     keep: bool,
     /// Internal: the read phase, run as a child process on `--db`.
     reads: bool,
+    /// Internal: the TUI phase, run as a child process on `--db`.
+    tui: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -88,6 +93,7 @@ fn parse_args() -> Result<Args, String> {
         db: None,
         keep: false,
         reads: false,
+        tui: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -106,6 +112,7 @@ fn parse_args() -> Result<Args, String> {
             "--db" => args.db = Some(PathBuf::from(value("--db")?)),
             "--keep" => args.keep = true,
             "--reads" => args.reads = true,
+            "--tui" => args.tui = true,
             "-h" | "--help" => {
                 say!("{USAGE}");
                 std::process::exit(0);
@@ -272,13 +279,15 @@ fn load(args: &Args, path: &Path) -> Res<()> {
 /// Runs the read phase in a fresh process: this program again, with `--reads`.
 fn read_in_child(path: &Path) -> Res<()> {
     let _ = std::io::stdout().flush();
-    let status = Command::new(std::env::current_exe()?)
-        .arg("--reads")
-        .arg("--db")
-        .arg(path)
-        .status()?;
-    if !status.success() {
-        return Err(format!("the read phase failed ({status})").into());
+    for phase in ["--reads", "--tui"] {
+        let status = Command::new(std::env::current_exe()?)
+            .arg(phase)
+            .arg("--db")
+            .arg(path)
+            .status()?;
+        if !status.success() {
+            return Err(format!("the {phase} phase failed ({status})").into());
+        }
     }
     Ok(())
 }

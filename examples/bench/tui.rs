@@ -1,0 +1,116 @@
+//! The TUI rows of the bench: the real App, headless, on the bench database, in a
+//! process of its own so that its RSS is the TUI's.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+use ratatui::Terminal;
+use termcrm::model::Lang;
+use termcrm::store::Store;
+use termcrm::ui::app::App;
+use termcrm::ui::keymap::Keymap;
+use termcrm::ui::keys;
+
+use super::{at_most_dur, dur, mib, ms, note, peak_rss, row, Res, MIB};
+
+const AREA: Rect = Rect::new(0, 0, 120, 40);
+
+fn press(app: &mut App, terminal: &mut Terminal<TestBackend>, text: &str) -> Res<Duration> {
+    let t = Instant::now();
+    for key in keys::parse(text)? {
+        app.handle_key(key);
+    }
+    app.prepare(AREA);
+    terminal.draw(|f| app.render(f))?;
+    Ok(t.elapsed())
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+pub fn tui_rows(path: &Path) -> Res<()> {
+    let mut terminal = Terminal::new(TestBackend::new(AREA.width, AREA.height))?;
+    let t = Instant::now();
+    let store = Arc::new(Store::open(path)?);
+    let mut app = App::new(Arc::clone(&store), Keymap::builtin(), Lang::En);
+    app.prepare(AREA);
+    terminal.draw(|f| app.render(f))?;
+    let first = t.elapsed();
+    row(
+        "TUI: open + first screen (Campaigns)",
+        &dur(first),
+        "<= 250 ms",
+        &at_most_dur(first, ms(250)),
+        "",
+    );
+
+    // The largest mask: the first screen comes before its rows are all loaded.
+    let switch = press(&mut app, &mut terminal, ":Opportunities<ret>")?;
+    let rows_on_screen = app.table().position().1;
+    row(
+        "TUI: switch to Opportunities, 1st screen",
+        &dur(switch),
+        "<= 250 ms",
+        &at_most_dur(switch, ms(250)),
+        &format!("{rows_on_screen} rows known at the first frame"),
+    );
+    let t = Instant::now();
+    app.settle(AREA);
+    let loaded = t.elapsed();
+    let rows = app.table().total();
+    note(&format!(
+        "Opportunities: {rows} rows, search column ready after {}",
+        dur(loaded)
+    ));
+
+    // Filter keystrokes: each one re-filters the prepared column and draws.
+    let mut strokes = vec![press(&mut app, &mut terminal, "/")?];
+    for c in ["a", "n", "l", "a", "g", "e"] {
+        strokes.push(press(&mut app, &mut terminal, c)?);
+    }
+    let worst = strokes.iter().max().copied().unwrap_or_default();
+    let scaled = worst.mul_f64(1_000_000.0 / rows.max(1) as f64);
+    row(
+        "TUI: filter keystroke, worst of 7",
+        &dur(worst),
+        "",
+        "",
+        &format!("{} hits for 'anlage'", app.table().position().1),
+    );
+    row(
+        "TUI: filter keystroke, per 1M rows",
+        &dur(scaled),
+        "<= 16 ms",
+        &at_most_dur(scaled, ms(16)),
+        "scaled from the rows above",
+    );
+    press(&mut app, &mut terminal, "<esc><c-l>")?;
+
+    let mut pages = Vec::new();
+    for _ in 0..20 {
+        pages.push(press(&mut app, &mut terminal, "<pgdn>")?);
+    }
+    let page = median(pages);
+    row(
+        "TUI: scroll a page",
+        &dur(page),
+        "<= 5 ms",
+        &at_most_dur(page, ms(5)),
+        "",
+    );
+
+    let hwm = peak_rss();
+    row(
+        "TUI: peak RSS, largest mask open",
+        &mib(hwm),
+        "<= 300 MiB (1M-row mask)",
+        &super::at_most(hwm, 300.0 * MIB, mib),
+        &format!("{rows} rows open"),
+    );
+    Ok(())
+}
