@@ -92,7 +92,7 @@ fn crm_pid(db: &Path) -> Option<u32> {
             let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
             let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
             args.first() == Some(&BIN.as_bytes())
-                && args.iter().any(|a| *a == db.as_os_str().as_encoded_bytes())
+                && args.contains(&db.as_os_str().as_encoded_bytes())
         })
 }
 
