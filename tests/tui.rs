@@ -326,3 +326,88 @@ fn snapshots_of_every_mask() {
         h.keys("]");
     }
 }
+
+/// The README's first minute: campaign, prospect with a picked territory, an
+/// opportunity for it, its first task from the opportunity's form, then find it.
+#[test]
+fn a_new_user_creates_campaign_prospect_opportunity_and_task() {
+    use termcrm::model::{Campaign, Opportunity, OpportunityTask, Prospect};
+    let mut h = harness(300);
+    let count = |h: &Harness, e: &str| h.store.count(model::entity(e).unwrap());
+    let (campaigns, prospects) = (count(&h, "campaign"), count(&h, "prospect"));
+
+    h.keys(":campaigns<ret>n");
+    h.focus("description");
+    h.keys("Hausmesse Kiel 2027<c-s>");
+    assert_eq!(count(&h, "campaign"), campaigns + 1, "{}", h.app.status());
+    let campaign = h.app.form().unwrap().key().unwrap().to_string();
+    assert!(h.store.get_as::<Campaign>(&campaign).unwrap().is_some());
+    h.keys("<esc>");
+
+    h.keys(":prospects<ret>n");
+    h.focus("name");
+    h.keys("Förde Werft GmbH");
+    h.focus("territory");
+    h.keys("<c-o>nord<ret><c-s>");
+    assert_eq!(count(&h, "prospect"), prospects + 1, "{}", h.app.status());
+    let prospect = h.app.form().unwrap().key().unwrap().to_string();
+    let p = h.store.get_as::<Prospect>(&prospect).unwrap().unwrap();
+    assert_eq!(p.territory, "NORD");
+    h.keys("<esc>");
+
+    h.keys(":opportunities<ret>n");
+    h.focus("description");
+    h.keys("Kranbahn Halle 3");
+    h.focus("prospect");
+    h.keys(&format!("{prospect}<c-s>"));
+    let opp = h.app.form().unwrap().key().expect("saved").to_string();
+    assert_eq!(
+        h.store
+            .get_as::<Opportunity>(&opp)
+            .unwrap()
+            .unwrap()
+            .prospect,
+        prospect
+    );
+
+    // Past the last field: the (empty) task list's heading; n adds a linked task.
+    for _ in 0..60 {
+        if h.app.form().unwrap().focused_list().map(|e| e.name) == Some("opportunity_task") {
+            break;
+        }
+        h.keys("<tab>");
+    }
+    assert_eq!(
+        h.app.form().unwrap().focused_list().map(|e| e.name),
+        Some("opportunity_task")
+    );
+    h.keys("<c-n>");
+    assert_eq!(h.app.form_depth(), 2);
+    assert_eq!(h.field("opportunity"), opp);
+    h.focus("description");
+    h.keys("Angebot abstimmen<c-s>");
+    let task = h.app.form().unwrap().key().expect("task saved").to_string();
+    assert_eq!(
+        h.store
+            .get_as::<OpportunityTask>(&task)
+            .unwrap()
+            .unwrap()
+            .opportunity,
+        opp
+    );
+    h.keys("<esc>");
+    assert_eq!(h.app.form_depth(), 1);
+    assert!(
+        h.app
+            .form()
+            .unwrap()
+            .child_lists()
+            .any(|(e, rows)| e.name == "opportunity_task" && rows.iter().any(|(k, _)| *k == task)),
+        "the new task shows under its opportunity:\n{}",
+        h.screen()
+    );
+    h.keys("<esc>/kranbahn<ret>");
+    assert_eq!(h.app.table().selected_key(), Some(opp));
+    h.keys("q");
+    assert!(h.app.should_quit());
+}

@@ -70,7 +70,7 @@ pub fn tui_rows(path: &Path) -> Res<()> {
 
     // Filter keystrokes: each one re-filters the prepared column and draws.
     let mut strokes = vec![press(&mut app, &mut terminal, "/")?];
-    for c in ["a", "n", "l", "a", "g", "e"] {
+    for c in ["m", "o", "n", "t", "a", "g"] {
         strokes.push(press(&mut app, &mut terminal, c)?);
     }
     let worst = strokes.iter().max().copied().unwrap_or_default();
@@ -80,7 +80,7 @@ pub fn tui_rows(path: &Path) -> Res<()> {
         &dur(worst),
         "",
         "",
-        &format!("{} hits for 'anlage'", app.table().position().1),
+        &format!("{} hits for 'montag'", app.table().position().1),
     );
     row(
         "TUI: filter keystroke, per 1M rows",

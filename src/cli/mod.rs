@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::model::Lang;
 use crate::store::{default_db_path, Store};
+use crate::ui::config::{config_path, Config};
 use crate::ui::terminal::{self, UiOptions};
 
 /// termcrm — a keyboard-driven CRM for the terminal.
@@ -25,9 +26,10 @@ pub struct Cli {
     /// Output format of reading commands.
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Keymap of the full-screen interface: default, vim or emacs.
-    #[arg(long, global = true, default_value = "default", value_name = "NAME")]
-    pub keymap: String,
+    /// Keymap of the full-screen interface: default, vim or emacs
+    /// (default: `keymap` in the config file, else default).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub keymap: Option<String>,
     /// Language of the full-screen interface (default: from LANG).
     #[arg(long, global = true, value_enum)]
     pub lang: Option<UiLang>,
@@ -42,11 +44,13 @@ pub enum UiLang {
 }
 
 impl UiLang {
-    /// `--lang`, else a German LANG/LC_ALL/LC_MESSAGES, else English.
-    fn resolve(choice: Option<UiLang>) -> Lang {
+    /// `--lang`, else the config file, else a German LANG/LC_ALL/LC_MESSAGES, else
+    /// English.
+    fn resolve(choice: Option<UiLang>, configured: Option<Lang>) -> Lang {
         match choice {
             Some(UiLang::De) => Lang::De,
             Some(UiLang::En) => Lang::En,
+            None if configured.is_some() => configured.unwrap_or_default(),
             None => {
                 let german = ["LC_ALL", "LC_MESSAGES", "LANG"]
                     .iter()
@@ -158,7 +162,13 @@ pub fn main() -> i32 {
 
 pub fn run(cli: Cli) -> CliResult {
     let Some(command) = cli.command else {
-        return run_tui(cli.db, &cli.keymap, UiLang::resolve(cli.lang));
+        let config = Config::load(config_path().as_deref()).map_err(anyhow::Error::msg)?;
+        let lang = UiLang::resolve(cli.lang, config.lang().map_err(anyhow::Error::msg)?);
+        let keymap = cli
+            .keymap
+            .or(config.keymap)
+            .unwrap_or_else(|| "default".into());
+        return run_tui(cli.db, &keymap, lang);
     };
     if let Command::Schema { entity } = &command {
         return schema::run(entity.as_deref(), cli.format);

@@ -329,6 +329,9 @@ impl App {
                         tab.reload();
                     }
                 }
+                for form in &mut self.forms {
+                    form.refresh_children(&self.store, entity);
+                }
             }
             Request::Status(s) => self.status = s,
             Request::Run(action) => {

@@ -4,6 +4,7 @@
 pub mod action;
 pub mod app;
 pub mod component;
+pub mod config;
 pub mod confirm;
 pub mod form;
 pub mod help;

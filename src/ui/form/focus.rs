@@ -4,6 +4,9 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::FormView;
+
+/// The row index that stands for a child list's heading.
+pub(super) const HEADING: usize = usize::MAX;
 use crate::ui::component::{Ctx, Handled, Request};
 
 impl FormView {
@@ -19,13 +22,22 @@ impl FormView {
         }
     }
 
-    /// Every child row, in screen order.
+    /// Every child list's heading and rows, in screen order. A heading takes the
+    /// focus too, so that a list with no rows yet can get its first one (`n`).
     fn child_rows(&self) -> Vec<(usize, usize)> {
         self.children
             .iter()
             .enumerate()
-            .flat_map(|(l, list)| (0..list.rows.len()).map(move |r| (l, r)))
+            .flat_map(|(l, list)| {
+                std::iter::once((l, HEADING)).chain((0..list.rows.len()).map(move |r| (l, r)))
+            })
             .collect()
+    }
+
+    /// The entity of the child list that has the focus (on its heading or a row).
+    pub fn focused_list(&self) -> Option<&'static crate::model::EntityDef> {
+        let (l, _) = self.child_focus?;
+        Some(self.children.get(l)?.entity)
     }
 
     /// The focused child row, as (entity, key).

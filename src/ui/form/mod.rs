@@ -91,6 +91,27 @@ impl FormView {
         self.focus_row(self.focus);
     }
 
+    /// Reloads the child lists after a record of `changed` was saved or deleted
+    /// (a task added from this opportunity's form shows up when the user comes back).
+    pub fn refresh_children(&mut self, store: &Store, changed: &EntityDef) {
+        if self.children.iter().any(|c| c.entity == changed) {
+            let focus = self.child_focus;
+            self.load_children(store);
+            // Keep the focus on the same list, on its heading if the row is gone.
+            self.child_focus = focus.and_then(|(l, r)| {
+                let list = self.children.get(l)?;
+                Some((
+                    l,
+                    if r < list.rows.len() {
+                        r
+                    } else {
+                        focus::HEADING
+                    },
+                ))
+            });
+        }
+    }
+
     fn load_children(&mut self, store: &Store) {
         self.children = if self.saved {
             children::load(store, self.entity, self.record.key())
@@ -311,7 +332,7 @@ impl FormView {
     /// A new record: of the focused child list's entity, naming this record, when
     /// a child row has the focus; otherwise of this entity.
     fn new_record_request(&self) -> Request {
-        if let Some((child, _)) = self.focused_child() {
+        if let Some(child) = self.focused_list() {
             let link = child
                 .fields
                 .iter()

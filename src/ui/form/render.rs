@@ -72,7 +72,12 @@ pub fn form(view: &FormView, frame: &mut Frame, area: Rect, lang: Lang) {
         // Each list has a blank line and a heading before its rows.
         Some((list, row)) => {
             let before: usize = view.children[..list].iter().map(|c| c.rows.len() + 2).sum();
-            (view.inputs.len() + before + 2 + row, 1)
+            let at = if row == super::focus::HEADING {
+                1
+            } else {
+                2 + row
+            };
+            (view.inputs.len() + before + at, 1)
         }
         None => (
             view.focus,
@@ -177,7 +182,10 @@ pub fn form(view: &FormView, frame: &mut Frame, area: Rect, lang: Lang) {
             }
             Item::Heading(text) => {
                 let rect = Rect::new(body.x, screen_y, body.width, 1);
-                let style = Style::default().add_modifier(Modifier::BOLD);
+                let mut style = Style::default().add_modifier(Modifier::BOLD);
+                if view.child_focus.is_some() && n == focus_item {
+                    style = style.add_modifier(Modifier::REVERSED);
+                }
                 frame.render_widget(Paragraph::new(Span::styled(text.as_str(), style)), rect);
             }
             Item::Child(key, text) => {

@@ -359,6 +359,10 @@ fn child_rows_take_the_focus_after_the_fields_and_open_their_forms() {
     assert!(form.focus_field("notes"));
     h.send(&mut form, key(KeyCode::Tab), Some(Action::NextField));
     assert_eq!(form.focused_field(), None);
+    // First the list's heading (where ctrl-n adds a child), then its rows.
+    assert_eq!(form.focused_list(), Some(def("opportunity_task")));
+    assert_eq!(form.focused_child(), None);
+    h.send(&mut form, key(KeyCode::Tab), Some(Action::NextField));
     assert_eq!(
         form.focused_child(),
         Some((def("opportunity_task"), task_key.as_str()))
@@ -385,6 +389,12 @@ fn child_rows_take_the_focus_after_the_fields_and_open_their_forms() {
     // Typing does nothing here; back up to the notes.
     h.type_text(&mut form, "x");
     assert!(!form.is_dirty());
+    h.send(&mut form, key(KeyCode::BackTab), Some(Action::PrevField));
+    assert_eq!(
+        form.focused_list(),
+        Some(def("opportunity_task")),
+        "the heading"
+    );
     h.send(&mut form, key(KeyCode::BackTab), Some(Action::PrevField));
     assert_eq!(form.focused_field(), Some("notes"));
     h.act(&mut form, Action::NewRecord);
