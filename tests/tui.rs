@@ -411,3 +411,19 @@ fn a_new_user_creates_campaign_prospect_opportunity_and_task() {
     h.keys("q");
     assert!(h.app.should_quit());
 }
+
+#[test]
+fn the_palette_finds_records_of_the_current_mask_by_key_and_name() {
+    let mut h = harness(300);
+    h.goto("Territories");
+    h.keys(":SCOTLAND<ret>");
+    let form = h.app.form().expect("the record's form opens");
+    assert_eq!(form.key(), Some("SCOTLAND"));
+    h.keys("<esc>:österreich<ret>");
+    assert_eq!(
+        h.app.form().and_then(|f| f.key()),
+        Some("AT"),
+        "{}",
+        h.screen()
+    );
+}

@@ -24,6 +24,9 @@ use super::table::TableView;
 use crate::model::Lang;
 use crate::store::Store;
 
+/// At most this many records of the current mask go into the palette.
+const PALETTE_RECORDS: usize = 200_000;
+
 /// The smallest terminal the app draws into; below it, a message asks for room.
 pub const MIN_WIDTH: u16 = 20;
 pub const MIN_HEIGHT: u16 = 5;
@@ -396,6 +399,21 @@ impl App {
                     request: Request::Run(b.action),
                 });
             }
+        }
+        // The current mask's records by key and name (the loaded rows; the palette
+        // prefilters before it scores).
+        let mask = &self.masks[self.current];
+        for (key, name) in self.tabs[self.current].records(PALETTE_RECORDS) {
+            entries.push(PaletteEntry {
+                label: key.clone(),
+                // The prepared search text is lower-case; it is there to be found.
+                detail: format!("{name} · {}", mask.name(self.lang)),
+                request: Request::OpenForm {
+                    entity: mask.entity,
+                    key: Some(key),
+                    template: Vec::new(),
+                },
+            });
         }
         entries
     }

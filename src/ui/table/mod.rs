@@ -165,6 +165,15 @@ impl TableView {
         &self.query
     }
 
+    /// Up to `limit` loaded rows as (key, first column text, lower-case), for the
+    /// palette's record entries.
+    pub fn records(&self, limit: usize) -> Vec<(String, String)> {
+        let rows = self.data.rows();
+        (0..rows.len().min(limit))
+            .map(|i| (rows.key(i).to_string(), rows.segment(i, 1).to_string()))
+            .collect()
+    }
+
     /// Rows in the mask once loaded (all of them, before the filter).
     pub fn total(&self) -> usize {
         self.data.rows().len()
