@@ -70,6 +70,8 @@ pub struct App {
     status: String,
     /// The database was empty at start: offer demo data or an empty start.
     welcome: bool,
+    /// Demo data being loaded in the background: its result arrives here.
+    demo_loading: Option<std::sync::mpsc::Receiver<String>>,
     quit: bool,
 }
 
@@ -89,6 +91,7 @@ impl App {
             popups: Vec::new(),
             status: String::new(),
             welcome,
+            demo_loading: None,
             quit: false,
         }
     }
@@ -420,19 +423,21 @@ impl App {
 
     fn handle_welcome_key(&mut self, key: KeyEvent) {
         match key.code {
-            KeyCode::Char('d') => {
-                self.status = match self
-                    .store
-                    .bulk_insert(crate::demo::generate(10_000, 1), |_| {})
-                {
-                    Ok(r) => format!("loaded {} demo records", r.inserted),
-                    Err(e) => e.to_string(),
-                };
-                self.welcome = false;
-                for tab in &mut self.tabs {
-                    tab.reload();
-                }
+            // Loading takes a second or two: a thread does it, the screen stays live.
+            KeyCode::Char('d') if self.demo_loading.is_none() => {
+                let (tx, rx) = std::sync::mpsc::channel();
+                let store = Arc::clone(&self.store);
+                std::thread::spawn(move || {
+                    let result = store.bulk_insert(crate::demo::generate(10_000, 1), |_| {});
+                    let _ = tx.send(match result {
+                        Ok(r) => format!("loaded {} demo records", r.inserted),
+                        Err(e) => e.to_string(),
+                    });
+                });
+                self.demo_loading = Some(rx);
+                self.status = "loading demo data…".into();
             }
+            _ if self.demo_loading.is_some() => {}
             KeyCode::Char('e') | KeyCode::Enter => self.welcome = false,
             KeyCode::Char('q') | KeyCode::Esc => self.quit = true,
             KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => self.quit = true,
@@ -446,7 +451,8 @@ impl App {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         loop {
             self.prepare(area);
-            if self.welcome || self.tabs[self.current].loading().is_none() {
+            let demo = self.demo_loading.is_some();
+            if !demo && (self.welcome || self.tabs[self.current].loading().is_none()) {
                 break;
             }
             if std::time::Instant::now() > deadline {
@@ -459,6 +465,14 @@ impl App {
 
     /// Store work for the next frame (the visible rows), outside of `render`.
     pub fn prepare(&mut self, area: Rect) {
+        if let Some(done) = self.demo_loading.as_ref().and_then(|rx| rx.try_recv().ok()) {
+            self.demo_loading = None;
+            self.status = done;
+            self.welcome = false;
+            for tab in &mut self.tabs {
+                tab.reload();
+            }
+        }
         if self.welcome || area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             return;
         }
