@@ -427,3 +427,33 @@ fn the_palette_finds_records_of_the_current_mask_by_key_and_name() {
         h.screen()
     );
 }
+
+#[test]
+fn lists_a_record_holds_open_the_records_they_name() {
+    let mut h = harness(2000);
+    h.goto("Sales Teams");
+    h.keys("g<ret>");
+    let team = h.app.form().unwrap().key().unwrap().to_string();
+    for _ in 0..20 {
+        if h.app.form().unwrap().focused_child().is_some() {
+            break;
+        }
+        h.keys("<tab>");
+    }
+    let (entity, member) = h.app.form().unwrap().focused_child().expect("a member row");
+    assert_eq!(entity.name, "salesperson");
+    let member = member.to_string();
+    h.keys("<ret>");
+    assert_eq!(
+        h.app.form().unwrap().key(),
+        Some(member.as_str()),
+        "{}",
+        h.screen()
+    );
+    h.keys("<esc>");
+    assert_eq!(h.app.form().unwrap().key(), Some(team.as_str()));
+    // ctrl-n on the list goes to the field where entries are typed.
+    h.keys("<s-tab><c-n>");
+    assert_eq!(h.app.form().unwrap().focused_field(), Some("members"));
+    assert_eq!(h.app.form_depth(), 1);
+}

@@ -309,3 +309,11 @@ impl PartialEq for EntityDef {
         self.name == other.name
     }
 }
+
+/// Fields are declared once per entity; two declarations are the same field when
+/// their names and kinds are.
+impl PartialEq for FieldDef {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.kind == other.kind
+    }
+}

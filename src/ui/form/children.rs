@@ -2,7 +2,7 @@
 //! customer's contacts, interactions and opportunities), read when the form opens
 //! or saves, never while it draws.
 
-use crate::model::{self, format_value, EntityDef, Lang, Record};
+use crate::model::{self, format_value, EntityDef, FieldDef, FieldKind, Lang, Record, Value};
 use crate::store::Store;
 
 /// At most this many children of one kind are read and listed.
@@ -29,12 +29,82 @@ pub struct ChildList {
     pub rows: Vec<(String, String)>,
     /// How many there are in all (rows holds at most `MAX_CHILDREN`).
     pub total: usize,
+    /// For a list kept inside the record (competitors, items, members, lines): the
+    /// field that holds it, which is where a new entry is typed.
+    pub field: Option<&'static FieldDef>,
 }
 
 impl ChildList {
     pub fn heading(&self, lang: Lang) -> String {
-        format!("{} ({})", self.entity.label(lang), self.total)
+        let label = match self.field {
+            Some(f) => f.label(lang),
+            None => self.entity.label(lang),
+        };
+        format!("{label} ({})", self.total)
     }
+}
+
+/// The lists a record holds itself whose entries name other records: each entry
+/// opens the record it names (an opportunity's competitors, items and members, a
+/// quote's or forecast's lines, a team's members).
+pub fn embedded(store: &Store, record: &dyn Record) -> Vec<ChildList> {
+    let def = record.def();
+    let mut out = Vec::new();
+    for (i, f) in def.fields.iter().enumerate() {
+        // (target entity, entries as (key, rest of the line))
+        let (target, entries): (&str, Vec<(String, String)>) = match (f.kind, record.get(i)) {
+            (FieldKind::RefList(t), Value::List(keys)) => {
+                (t, keys.into_iter().map(|k| (k, String::new())).collect())
+            }
+            (FieldKind::Lines(line), Value::Lines(lines)) => {
+                let Some(t) = line.fields.first().and_then(|lf| lf.kind.target()) else {
+                    continue;
+                };
+                let entries = lines
+                    .into_iter()
+                    .filter_map(|l| {
+                        let key = l.first()?.as_str()?.to_string();
+                        let rest = line.fields[1..]
+                            .iter()
+                            .zip(&l[1..])
+                            .map(|(lf, v)| format_value(&lf.kind, v))
+                            .filter(|t| !t.is_empty())
+                            .collect::<Vec<_>>()
+                            .join(" · ");
+                        Some((key, rest))
+                    })
+                    .collect();
+                (t, entries)
+            }
+            _ => continue,
+        };
+        let Some(target_def) = model::entity(target) else {
+            continue;
+        };
+        let total = entries.len();
+        let rows = entries
+            .into_iter()
+            .take(MAX_CHILDREN)
+            .map(|(key, rest)| {
+                let name = match store.get(target_def, &key) {
+                    Ok(Some(r)) => summary(r.as_ref(), def.name),
+                    _ => String::new(),
+                };
+                let text = [name, rest]
+                    .into_iter()
+                    .filter(|t| !t.is_empty())
+                    .collect::<Vec<_>>();
+                (key, text.join("  "))
+            })
+            .collect();
+        out.push(ChildList {
+            entity: target_def,
+            rows,
+            total,
+            field: Some(f),
+        });
+    }
+    out
 }
 
 /// The child lists of the record `key` of `parent`; empty for entities without.
@@ -77,6 +147,7 @@ pub fn load(store: &Store, parent: &'static EntityDef, key: &str) -> Vec<ChildLi
             entity: shown,
             rows,
             total,
+            field: None,
         });
     }
     out

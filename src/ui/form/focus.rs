@@ -34,6 +34,12 @@ impl FormView {
             .collect()
     }
 
+    /// The field holding the focused child list, when the record keeps it itself.
+    pub fn focused_list_field(&self) -> Option<&'static crate::model::FieldDef> {
+        let (l, _) = self.child_focus?;
+        self.children.get(l)?.field
+    }
+
     /// The entity of the child list that has the focus (on its heading or a row).
     pub fn focused_list(&self) -> Option<&'static crate::model::EntityDef> {
         let (l, _) = self.child_focus?;

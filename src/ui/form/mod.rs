@@ -114,7 +114,9 @@ impl FormView {
 
     fn load_children(&mut self, store: &Store) {
         self.children = if self.saved {
-            children::load(store, self.entity, self.record.key())
+            let mut lists = children::load(store, self.entity, self.record.key());
+            lists.extend(children::embedded(store, self.record.as_ref()));
+            lists
         } else {
             Vec::new()
         };
@@ -427,6 +429,14 @@ impl Component for FormView {
             Action::PageDown => self.move_focus(8),
             Action::Save => self.save(ctx),
             Action::PickReference => return self.pick_reference(ctx),
+            // On a list the record holds itself, a new entry is typed into its field.
+            Action::NewRecord if self.focused_list_field().is_some() => {
+                let field = self
+                    .focused_list_field()
+                    .map(|f| f.name)
+                    .unwrap_or_default();
+                self.focus_field(field);
+            }
             Action::NewRecord => ctx.request(self.new_record_request()),
             Action::CopyRecord => ctx.request(Request::OpenForm {
                 entity: self.entity,
