@@ -59,13 +59,26 @@ impl Store {
                 .create(&path)
                 .map_err(|e| io_error(&path, format!("cannot create the directory: {e}")))?;
         }
-        let db = sled::Config::new()
+        let config = sled::Config::new()
             .path(&path)
             .cache_capacity(options.cache_bytes)
             .mode(sled::Mode::LowSpace)
-            .flush_every_ms(Some(1000))
-            .open()
-            .map_err(|e| open_error(&path, e))?;
+            .flush_every_ms(Some(1000));
+        let mut attempts = 0;
+        let db = loop {
+            match config.open().map_err(|e| open_error(&path, e)) {
+                Ok(db) => break db,
+                // A store this process just dropped lets go of its lock only when
+                // sled's background thread ends; wait a little for our own.
+                Err(StoreError::Locked { .. })
+                    if attempts < 40 && locked_by_us(&path) && !open_here(&path) =>
+                {
+                    attempts += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(e) => return Err(e),
+            }
+        };
         let _ = fs::write(path.join(PID_FILE), std::process::id().to_string());
         restrict_permissions(&path);
 
@@ -85,6 +98,10 @@ impl Store {
             write_lock: Mutex::new(()),
             flush_each_write: options.flush_each_write,
         };
+        // From here on the Store's Drop takes the path off the list again.
+        if let Ok(mut open) = OPEN_HERE.lock() {
+            open.push(store.path.clone());
+        }
         migrate::run(&store, migrate::MIGRATIONS)?;
         Ok(store)
     }
@@ -106,6 +123,32 @@ fn open_error(path: &Path, e: sled::Error) -> StoreError {
         sled::Error::Io(io) => io_error(path, io),
         other => io_error(path, other),
     }
+}
+
+/// The databases this process holds open, so that a re-open can tell "still open
+/// here" (refuse at once) from "just closed here" (wait for sled to let go).
+static OPEN_HERE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn open_here(path: &Path) -> bool {
+    OPEN_HERE
+        .lock()
+        .map(|open| open.iter().any(|p| p == path))
+        .unwrap_or(false)
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if let Ok(mut open) = OPEN_HERE.lock() {
+            if let Some(i) = open.iter().position(|p| *p == self.path) {
+                open.swap_remove(i);
+            }
+        }
+    }
+}
+
+fn locked_by_us(path: &Path) -> bool {
+    fs::read_to_string(path.join(PID_FILE))
+        .is_ok_and(|pid| pid.trim() == std::process::id().to_string())
 }
 
 /// The database holds customer data: only its owner may read it.
