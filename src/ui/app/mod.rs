@@ -6,16 +6,11 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Style, Stylize};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-use ratatui::Frame;
 
-use super::action::{Action, Context};
 use super::component::{Component, Ctx, Handled, Request};
 use super::confirm::ConfirmPopup;
 use super::form::FormView;
-use super::help::{hint_line, HelpPopup};
+use super::help::HelpPopup;
 use super::keymap::Keymap;
 use super::masks::{self, Mask};
 use super::palette::{PaletteEntry, PalettePopup};
@@ -23,6 +18,9 @@ use super::picker::PickerPopup;
 use super::table::TableView;
 use crate::model::Lang;
 use crate::store::Store;
+use crate::ui::action::{Action, Context};
+
+mod view;
 
 /// At most this many records of the current mask go into the palette.
 const PALETTE_RECORDS: usize = 200_000;
@@ -494,114 +492,6 @@ impl App {
             p.component().prepare(main, &mut ctx);
         }
         self.run_requests(requests);
-    }
-
-    pub fn render(&self, frame: &mut Frame) {
-        let area = frame.area();
-        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-            let text = match self.lang {
-                Lang::En => "termcrm needs a larger window",
-                Lang::De => "termcrm braucht ein größeres Fenster",
-            };
-            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
-            return;
-        }
-        let [tabs, main, hints, status] = main_layout(area);
-        if self.welcome {
-            self.render_welcome(frame, main);
-        } else {
-            frame.render_widget(Paragraph::new(self.tab_line()), tabs);
-            match self.forms.last() {
-                Some(f) => f.render(frame, main, self.lang),
-                None => self.tabs[self.current].render(frame, main, self.lang),
-            }
-            let view = self.active_view();
-            let hint = hint_line(&self.keymap, view.context(), &view.commands(), self.lang);
-            frame.render_widget(Paragraph::new(hint), hints);
-        }
-        frame.render_widget(Paragraph::new(self.status_line()), status);
-        for p in &self.popups {
-            p.view().render(frame, main, self.lang);
-        }
-    }
-
-    /// The current group, then its masks with numbers, the current one highlighted.
-    fn tab_line(&self) -> Line<'static> {
-        let mask = &self.masks[self.current];
-        let mut spans = vec![Span::styled(
-            format!(" {} ", mask.group.label(self.lang)),
-            Style::default().fg(Color::Black).bg(Color::Cyan),
-        )];
-        let group: Vec<(usize, &Mask)> = self
-            .masks
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| m.group == mask.group)
-            .collect();
-        let at = group
-            .iter()
-            .position(|(i, _)| *i == self.current)
-            .unwrap_or(0);
-        // Start a little before the current mask so it stays on screen.
-        for (n, (i, m)) in group.iter().enumerate().skip(at.saturating_sub(2)) {
-            let label = format!(" {}:{} ", n + 1, m.name(self.lang));
-            spans.push(if *i == self.current {
-                Span::styled(label, Style::default().bold().reversed())
-            } else {
-                Span::raw(label)
-            });
-        }
-        Line::from(spans)
-    }
-
-    fn status_line(&self) -> Line<'static> {
-        let (pos, count) = self.tabs[self.current].position();
-        let path = self.store.path().display().to_string();
-        Line::from(vec![
-            Span::styled(format!(" {path} "), Style::default().dim()),
-            Span::raw(format!(" {pos}/{count} ")),
-            Span::styled(
-                format!(" {}", self.status),
-                Style::default().fg(Color::Yellow),
-            ),
-        ])
-    }
-
-    fn render_welcome(&self, frame: &mut Frame, area: Rect) {
-        let lines = match self.lang {
-            Lang::En => vec![
-                Line::from("Welcome to termcrm").bold(),
-                Line::from(""),
-                Line::from(format!(
-                    "The database {} is empty.",
-                    self.store.path().display()
-                )),
-                Line::from(""),
-                Line::from(
-                    "  d   load demo data (10,000 records: campaigns, leads, prospects, ...)",
-                ),
-                Line::from("  e   start with an empty database"),
-                Line::from("  q   quit"),
-            ],
-            Lang::De => vec![
-                Line::from("Willkommen bei termcrm").bold(),
-                Line::from(""),
-                Line::from(format!(
-                    "Die Datenbank {} ist leer.",
-                    self.store.path().display()
-                )),
-                Line::from(""),
-                Line::from("  d   Demodaten laden (10.000 Datensätze)"),
-                Line::from("  e   mit einer leeren Datenbank beginnen"),
-                Line::from("  q   beenden"),
-            ],
-        };
-        frame.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .block(Block::default().borders(Borders::ALL)),
-            area,
-        );
     }
 }
 

@@ -1,0 +1,124 @@
+//! Drawing the app: tab line, the current view, hint bar, status line, popups.
+//! Reads state only; never touches the store.
+
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::{main_layout, App, MIN_HEIGHT, MIN_WIDTH};
+use crate::model::Lang;
+use crate::ui::component::Component;
+use crate::ui::help::hint_line;
+use crate::ui::masks::Mask;
+
+impl App {
+    pub fn render(&self, frame: &mut Frame) {
+        let area = frame.area();
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            let text = match self.lang {
+                Lang::En => "termcrm needs a larger window",
+                Lang::De => "termcrm braucht ein größeres Fenster",
+            };
+            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+            return;
+        }
+        let [tabs, main, hints, status] = main_layout(area);
+        if self.welcome {
+            self.render_welcome(frame, main);
+        } else {
+            frame.render_widget(Paragraph::new(self.tab_line()), tabs);
+            match self.forms.last() {
+                Some(f) => f.render(frame, main, self.lang),
+                None => self.tabs[self.current].render(frame, main, self.lang),
+            }
+            let view = self.active_view();
+            let hint = hint_line(&self.keymap, view.context(), &view.commands(), self.lang);
+            frame.render_widget(Paragraph::new(hint), hints);
+        }
+        frame.render_widget(Paragraph::new(self.status_line()), status);
+        for p in &self.popups {
+            p.view().render(frame, main, self.lang);
+        }
+    }
+
+    /// The current group, then its masks with numbers, the current one highlighted.
+    fn tab_line(&self) -> Line<'static> {
+        let mask = &self.masks[self.current];
+        let mut spans = vec![Span::styled(
+            format!(" {} ", mask.group.label(self.lang)),
+            Style::default().fg(Color::Black).bg(Color::Cyan),
+        )];
+        let group: Vec<(usize, &Mask)> = self
+            .masks
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.group == mask.group)
+            .collect();
+        let at = group
+            .iter()
+            .position(|(i, _)| *i == self.current)
+            .unwrap_or(0);
+        // Start a little before the current mask so it stays on screen.
+        for (n, (i, m)) in group.iter().enumerate().skip(at.saturating_sub(2)) {
+            let label = format!(" {}:{} ", n + 1, m.name(self.lang));
+            spans.push(if *i == self.current {
+                Span::styled(label, Style::default().bold().reversed())
+            } else {
+                Span::raw(label)
+            });
+        }
+        Line::from(spans)
+    }
+
+    fn status_line(&self) -> Line<'static> {
+        let (pos, count) = self.tabs[self.current].position();
+        let path = self.store.path().display().to_string();
+        Line::from(vec![
+            Span::styled(format!(" {path} "), Style::default().dim()),
+            Span::raw(format!(" {pos}/{count} ")),
+            Span::styled(
+                format!(" {}", self.status),
+                Style::default().fg(Color::Yellow),
+            ),
+        ])
+    }
+
+    fn render_welcome(&self, frame: &mut Frame, area: Rect) {
+        let lines = match self.lang {
+            Lang::En => vec![
+                Line::from("Welcome to termcrm").bold(),
+                Line::from(""),
+                Line::from(format!(
+                    "The database {} is empty.",
+                    self.store.path().display()
+                )),
+                Line::from(""),
+                Line::from(
+                    "  d   load demo data (10,000 records: campaigns, leads, prospects, ...)",
+                ),
+                Line::from("  e   start with an empty database"),
+                Line::from("  q   quit"),
+            ],
+            Lang::De => vec![
+                Line::from("Willkommen bei termcrm").bold(),
+                Line::from(""),
+                Line::from(format!(
+                    "Die Datenbank {} ist leer.",
+                    self.store.path().display()
+                )),
+                Line::from(""),
+                Line::from("  d   Demodaten laden (10.000 Datensätze)"),
+                Line::from("  e   mit einer leeren Datenbank beginnen"),
+                Line::from("  q   beenden"),
+            ],
+        };
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(Block::default().borders(Borders::ALL)),
+            area,
+        );
+    }
+}
