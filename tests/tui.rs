@@ -22,6 +22,10 @@ struct Harness {
 }
 
 fn harness(records: usize) -> Harness {
+    harness_in(records, Lang::En)
+}
+
+fn harness_in(records: usize, lang: Lang) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     if records > 0 {
@@ -30,7 +34,7 @@ fn harness(records: usize) -> Harness {
             .unwrap();
     }
     let store = Arc::new(store);
-    let mut app = App::new(Arc::clone(&store), Keymap::builtin(), Lang::En);
+    let mut app = App::new(Arc::clone(&store), Keymap::builtin(), lang);
     app.settle(AREA);
     Harness { dir, store, app }
 }
@@ -44,7 +48,11 @@ impl Harness {
     }
 
     fn screen(&self) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(AREA.width, AREA.height)).unwrap();
+        self.screen_at(AREA)
+    }
+
+    fn screen_at(&self, area: Rect) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(area.width, area.height)).unwrap();
         terminal.draw(|f| self.app.render(f)).unwrap();
         let buffer = terminal.backend().buffer().clone();
         let mut out = String::new();
@@ -308,23 +316,42 @@ fn a_child_opened_from_a_form_comes_back_to_it() {
     assert_eq!(h.app.form().unwrap().key().map(str::to_string), parent);
 }
 
-/// Every mask's table and the form of its first record, at 80×24, from fixed-seed
-/// demo data: `]` walks the tabs, Enter opens, Esc goes back, as a user would.
+/// Every mask's table and the form of its first record, at 80×24 and 120×40, from
+/// fixed-seed demo data: `]` walks the tabs, Enter opens, Esc goes back, as a user
+/// would.
 #[test]
 fn snapshots_of_every_mask() {
+    const LARGE: Rect = Rect::new(0, 0, 120, 40);
     let mut h = harness(2000);
     let masks = termcrm::ui::masks::all();
     for (i, mask) in masks.iter().enumerate() {
         assert_eq!(h.app.current_mask().name_en, mask.name_en);
         let slug = mask.name_en.to_lowercase().replace([' ', '/'], "_");
         insta::assert_snapshot!(format!("{i:02}_{slug}_table"), h.screen());
+        h.app.settle(LARGE);
+        insta::assert_snapshot!(format!("{i:02}_{slug}_table_120x40"), h.screen_at(LARGE));
         h.keys("g<ret>");
         if h.app.form().is_some() {
             insta::assert_snapshot!(format!("{i:02}_{slug}_form"), h.screen());
+            h.app.settle(LARGE);
+            insta::assert_snapshot!(format!("{i:02}_{slug}_form_120x40"), h.screen_at(LARGE));
             h.keys("<esc>");
         }
         h.keys("]");
     }
+}
+
+/// German labels, mask names and key descriptions.
+#[test]
+fn snapshot_in_german() {
+    let mut h = harness_in(300, Lang::De);
+    h.keys(":Verkaufschancen<ret>g<ret>");
+    let screen = h.screen();
+    assert!(
+        screen.contains("Beschreibung") && screen.contains("Speichern"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("german_opportunity_form", screen);
 }
 
 /// The README's first minute: campaign, prospect with a picked territory, an

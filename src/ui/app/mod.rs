@@ -315,7 +315,11 @@ impl App {
             }
             Request::Delete { entity, key } => match self.store.delete(entity, &key) {
                 Ok(()) => {
-                    self.status = format!("deleted {} {key}", entity.label(self.lang));
+                    let verb = match self.lang {
+                        Lang::En => "deleted",
+                        Lang::De => "gelöscht:",
+                    };
+                    self.status = format!("{verb} {} {key}", entity.label(self.lang));
                     if self
                         .forms
                         .last()
@@ -425,15 +429,20 @@ impl App {
             KeyCode::Char('d') if self.demo_loading.is_none() => {
                 let (tx, rx) = std::sync::mpsc::channel();
                 let store = Arc::clone(&self.store);
+                let lang = self.lang;
                 std::thread::spawn(move || {
                     let result = store.bulk_insert(crate::demo::generate(10_000, 1), |_| {});
-                    let _ = tx.send(match result {
-                        Ok(r) => format!("loaded {} demo records", r.inserted),
-                        Err(e) => e.to_string(),
+                    let _ = tx.send(match (result, lang) {
+                        (Ok(r), Lang::En) => format!("loaded {} demo records", r.inserted),
+                        (Ok(r), Lang::De) => format!("{} Demodatensätze geladen", r.inserted),
+                        (Err(e), _) => e.to_string(),
                     });
                 });
                 self.demo_loading = Some(rx);
-                self.status = "loading demo data…".into();
+                self.status = match self.lang {
+                    Lang::En => "loading demo data…".into(),
+                    Lang::De => "Demodaten werden geladen…".into(),
+                };
             }
             _ if self.demo_loading.is_some() => {}
             KeyCode::Char('e') | KeyCode::Enter => self.welcome = false,

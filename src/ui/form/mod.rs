@@ -291,8 +291,12 @@ impl FormView {
         ctx.request(Request::Changed {
             entity: self.entity,
         });
+        let verb = match ctx.lang {
+            Lang::En => "saved",
+            Lang::De => "gespeichert:",
+        };
         ctx.request(Request::Status(format!(
-            "saved {} {key}",
+            "{verb} {} {key}",
             self.entity.label(ctx.lang)
         )));
     }
