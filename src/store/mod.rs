@@ -113,6 +113,24 @@ impl Store {
         })
     }
 
+    /// The records of an entity after `key`, in key order (to go on where an earlier
+    /// read stopped).
+    pub fn scan_after<'a>(
+        &'a self,
+        def: &'a EntityDef,
+        key: &str,
+    ) -> impl Iterator<Item = Result<Box<dyn Record>>> + 'a {
+        use std::ops::Bound;
+        let from = Bound::Excluded(key.as_bytes().to_vec());
+        self.tree(def)
+            .0
+            .range::<Vec<u8>, _>((from, Bound::Unbounded))
+            .map(move |kv| {
+                let (k, v) = kv?;
+                self.decode(def, &k, &v)
+            })
+    }
+
     /// Up to `limit` records of an entity in key order.
     pub fn list(&self, def: &EntityDef, limit: Option<usize>) -> Result<Vec<Box<dyn Record>>> {
         self.scan(def).take(limit.unwrap_or(usize::MAX)).collect()

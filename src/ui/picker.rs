@@ -10,13 +10,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
+use std::sync::{mpsc, Arc};
+
 use super::action::{Action, Context};
 use super::component::{Component, Ctx, Handled, Request};
-use crate::model::{format_value, EntityDef, Lang};
+use crate::model::{format_value, EntityDef, Lang, Record};
 use crate::store::Store;
 
 /// The most records a picker loads (DESIGN §5: what one keystroke can score).
 pub const MAX_CANDIDATES: usize = 50_000;
+/// Records read when the picker opens; the rest load in the background.
+pub const LOADED_AT_ONCE: usize = 2_000;
 /// The best matches shown for a query.
 pub const MAX_SHOWN: usize = 200;
 /// The most candidates fuzzy-scored per keystroke (a few milliseconds' work).
@@ -47,44 +51,74 @@ pub struct PickerPopup {
     error: Option<String>,
     /// Rows of the list on screen at the last draw, for page moves.
     page: std::cell::Cell<usize>,
+    /// The rest of a large entity, being read in the background.
+    loading: Option<mpsc::Receiver<Loaded>>,
+    /// The key the field held when the picker opened.
+    current: String,
+}
+
+/// Candidates read, whether more records remain, and an error that stopped reading.
+type Loaded = (Vec<Candidate>, bool, Option<String>);
+
+/// Up to `limit` candidates from `records`.
+fn read_candidates(
+    records: impl Iterator<Item = crate::store::Result<Box<dyn Record>>>,
+    target: &EntityDef,
+    limit: usize,
+) -> Loaded {
+    let column = target.list_fields().first().copied();
+    let mut out = Vec::new();
+    for record in records {
+        if out.len() == limit {
+            return (out, true, None);
+        }
+        match record {
+            Ok(r) => {
+                let key = r.key().to_string();
+                let name = column
+                    .map(|i| format_value(&target.fields[i].kind, &r.get(i)))
+                    .unwrap_or_default();
+                let haystack = format!("{key} {name}").to_lowercase();
+                out.push(Candidate {
+                    key,
+                    name,
+                    haystack,
+                });
+            }
+            Err(e) => return (out, false, Some(e.to_string())),
+        }
+    }
+    (out, false, None)
 }
 
 impl PickerPopup {
+    /// Opens the picker. The first `LOADED_AT_ONCE` records are read now (all of a
+    /// code table); a larger entity's further records come from a background thread,
+    /// so the key press that opened the picker never waits on a big scan.
     pub fn new(
         target: &'static EntityDef,
         field: &'static str,
         current: &str,
-        store: &Store,
+        store: &Arc<Store>,
     ) -> PickerPopup {
-        let column = target.list_fields().first().copied();
-        let mut candidates = Vec::new();
-        let mut error = None;
-        let mut truncated = false;
-        for record in store.scan(target) {
-            if candidates.len() == MAX_CANDIDATES {
-                truncated = true;
-                break;
+        let (candidates, more, error) = read_candidates(store.scan(target), target, LOADED_AT_ONCE);
+        let loading = match (more, candidates.last()) {
+            (true, Some(last)) => {
+                let (tx, rx) = mpsc::channel();
+                let store = Arc::clone(store);
+                let after = last.key.clone();
+                std::thread::spawn(move || {
+                    let rest = MAX_CANDIDATES - LOADED_AT_ONCE;
+                    let _ = tx.send(read_candidates(
+                        store.scan_after(target, &after),
+                        target,
+                        rest,
+                    ));
+                });
+                Some(rx)
             }
-            match record {
-                Ok(r) => {
-                    let key = r.key().to_string();
-                    let name = column
-                        .map(|i| format_value(&target.fields[i].kind, &r.get(i)))
-                        .unwrap_or_default();
-                    let haystack = format!("{key} {name}").to_lowercase();
-                    candidates.push(Candidate {
-                        key,
-                        name,
-                        haystack,
-                    });
-                }
-                Err(e) => {
-                    error = Some(e.to_string());
-                    break;
-                }
-            }
-        }
-        let hits: Vec<usize> = (0..candidates.len()).collect();
+            _ => None,
+        };
         // A reference list's last key is the one to start from.
         let current = current
             .rsplit([',', ';', ' '])
@@ -92,21 +126,38 @@ impl PickerPopup {
             .unwrap_or("")
             .trim()
             .to_uppercase();
-        let selected = candidates
-            .binary_search_by(|c| c.key.as_str().cmp(current.as_str()))
-            .unwrap_or(0);
-        PickerPopup {
+        let mut picker = PickerPopup {
             field,
             target,
             candidates,
-            truncated,
+            truncated: false,
             query: String::new(),
-            hits,
+            hits: Vec::new(),
             earlier: Vec::new(),
-            selected,
+            selected: 0,
             matcher: SkimMatcherV2::default().ignore_case(),
             error,
             page: std::cell::Cell::new(10),
+            loading,
+            current,
+        };
+        picker.rematch();
+        picker
+    }
+
+    /// Matches the current query over all candidates again (after more arrived),
+    /// keeping the selection on the current key while nothing is typed.
+    fn rematch(&mut self) {
+        let query = std::mem::take(&mut self.query);
+        self.earlier.clear();
+        self.hits = (0..self.candidates.len()).collect();
+        if query.is_empty() {
+            self.selected = self
+                .candidates
+                .binary_search_by(|c| c.key.as_str().cmp(self.current.as_str()))
+                .unwrap_or(0);
+        } else {
+            self.set_query(&query);
         }
     }
 
@@ -243,6 +294,21 @@ impl Component for PickerPopup {
         Context::Picker
     }
 
+    /// Takes the background-loaded records when they are in.
+    fn prepare(&mut self, _area: Rect, _ctx: &mut Ctx) {
+        let Some(loaded) = self.loading.as_ref().and_then(|rx| rx.try_recv().ok()) else {
+            return;
+        };
+        self.loading = None;
+        let (more, truncated, error) = loaded;
+        self.candidates.extend(more);
+        self.truncated = truncated;
+        if error.is_some() {
+            self.error = error;
+        }
+        self.rematch();
+    }
+
     fn handle(&mut self, key: KeyEvent, action: Option<Action>, ctx: &mut Ctx) -> Handled {
         let typed = matches!(key.code, KeyCode::Char(_))
             && !key
@@ -282,7 +348,9 @@ impl Component for PickerPopup {
         };
         frame.render_widget(Clear, popup);
         let shown = self.shown();
-        let count = if self.truncated {
+        let count = if self.loading.is_some() {
+            format!(" {} of {}, loading… ", shown.len(), self.candidates.len())
+        } else if self.truncated {
             format!(" {} of {}+ ", shown.len(), self.candidates.len())
         } else {
             format!(" {} of {} ", shown.len(), self.candidates.len())
@@ -477,5 +545,37 @@ mod tests {
                 .draw(|f| picker.render(f, f.area(), Lang::De))
                 .unwrap();
         }
+    }
+
+    #[test]
+    fn a_large_entity_loads_its_first_records_at_once_and_the_rest_in_the_background() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store
+            .bulk_insert(crate::demo::generate(20_000, 1), |_| {})
+            .unwrap();
+        let store = Arc::new(store);
+        let target = crate::model::entity("interaction").unwrap();
+        let total = store.count(target);
+        assert!(total > LOADED_AT_ONCE, "{total}");
+        let mut picker = PickerPopup::new(target, "x", "", &store);
+        assert_eq!(picker.candidates.len(), LOADED_AT_ONCE);
+        picker.set_query("int");
+        let keymap = crate::ui::keymap::Keymap::builtin();
+        let mut requests = Vec::new();
+        let mut ctx = Ctx {
+            store: &store,
+            keymap: &keymap,
+            lang: Lang::En,
+            requests: &mut requests,
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while picker.loading.is_some() && std::time::Instant::now() < deadline {
+            picker.prepare(Rect::new(0, 0, 80, 24), &mut ctx);
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert_eq!(picker.candidates.len(), total);
+        assert_eq!(picker.query(), "int", "the query survives the load");
+        assert!(!picker.shown_keys().is_empty());
     }
 }
