@@ -23,7 +23,7 @@ use crate::ui::action::{Action, Context};
 mod view;
 
 /// At most this many records of the current mask go into the palette.
-const PALETTE_RECORDS: usize = 200_000;
+const PALETTE_RECORDS: usize = 50_000;
 
 /// The smallest terminal the app draws into; below it, a message asks for room.
 pub const MIN_WIDTH: u16 = 20;

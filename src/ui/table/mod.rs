@@ -165,6 +165,11 @@ impl TableView {
         &self.query
     }
 
+    /// The loaded rows (before the filter), for measurements.
+    pub fn rows(&self) -> &Rows {
+        self.data.rows()
+    }
+
     /// Up to `limit` loaded rows as (key, first column text, lower-case), for the
     /// palette's record entries.
     pub fn records(&self, limit: usize) -> Vec<(String, String)> {
