@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod demo;
 pub mod model;
+pub mod ops;
 pub mod store;
 pub mod ui;
 pub mod util;

@@ -2,6 +2,7 @@
 //! through the store API.
 
 mod check;
+mod convert;
 mod demo;
 mod output;
 mod records;
@@ -128,6 +129,13 @@ pub enum Command {
         #[arg(long)]
         if_empty: bool,
     },
+    /// Convert a prospect into a customer (prints the customer's key): every record
+    /// that named the prospect moves to the customer, in one transaction.
+    Convert {
+        /// What to convert: prospect.
+        what: String,
+        key: String,
+    },
     /// Verify that the indexes match the records.
     Check {
         /// Rebuild the indexes from the records.
@@ -204,6 +212,7 @@ pub fn run(cli: Cli) -> CliResult {
             Store::open(&path)?;
             Ok(())
         }
+        Command::Convert { what, key } => convert::run(&store, &what, &key),
         Command::Check { repair } => check::run(&store, repair),
     }
 }

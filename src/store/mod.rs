@@ -10,6 +10,7 @@ mod bulk;
 pub mod codec;
 mod error;
 pub mod index;
+mod many;
 mod migrate;
 mod open;
 mod write;
@@ -22,6 +23,7 @@ pub use audit::AuditReport;
 pub use bulk::BulkReport;
 pub use error::{Referrer, Result, StoreError};
 pub use index::ListRow;
+pub use many::Change;
 pub use migrate::{Migration, SCHEMA_VERSION};
 pub use open::{default_db_path, OpenOptions};
 

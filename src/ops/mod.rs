@@ -1,0 +1,7 @@
+//! Workflows that span entities. Each is one multi-record store write: it changes
+//! every record it touches, or none.
+
+// Workflows return the store's errors, which carry what a message needs (see store).
+#![allow(clippy::result_large_err)]
+
+pub mod convert;

@@ -1,0 +1,66 @@
+//! `crm convert prospect` from the command line.
+
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_crm");
+
+fn crm(db: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_prospect_becomes_a_customer_and_takes_its_opportunities_along() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert_eq!(crm(&db, &["demo", "--records", "2000"]).0, 0);
+    let (_, csv, _) = crm(&db, &["list", "opportunity", "--format", "csv"]);
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let prospect_col = rows
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "prospect")
+        .unwrap();
+    let prospect = rows
+        .records()
+        .map(|r| r.unwrap()[prospect_col].to_string())
+        .find(|p| !p.is_empty())
+        .expect("an opportunity of a prospect");
+    let of = |csv: &str, col: &str, value: &str| -> usize {
+        let mut r = csv::Reader::from_reader(csv.as_bytes());
+        let i = r.headers().unwrap().iter().position(|h| h == col).unwrap();
+        r.records()
+            .filter(|x| &x.as_ref().unwrap()[i] == value)
+            .count()
+    };
+    let before = of(&csv, "prospect", &prospect);
+
+    let (code, out, err) = crm(&db, &["convert", "prospect", &prospect]);
+    assert_eq!(code, 0, "{err}");
+    let customer = out.trim().to_string();
+    assert!(customer.starts_with("CUS"), "{out}");
+    let (_, csv, _) = crm(&db, &["list", "opportunity", "--format", "csv"]);
+    assert_eq!(of(&csv, "prospect", &prospect), 0);
+    assert_eq!(of(&csv, "customer", &customer), before);
+    let (_, json, _) = crm(&db, &["get", "prospect", &prospect, "--format", "json"]);
+    assert!(
+        json.contains("\"converted\"") && json.contains(&customer),
+        "{json}"
+    );
+
+    let (code, _, err) = crm(&db, &["convert", "prospect", &prospect]);
+    assert_eq!(code, 1);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("converted already"), "{err}");
+    assert_eq!(crm(&db, &["check"]).0, 0);
+}
