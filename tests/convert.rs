@@ -64,3 +64,25 @@ fn a_prospect_becomes_a_customer_and_takes_its_opportunities_along() {
     assert!(err.contains("converted already"), "{err}");
     assert_eq!(crm(&db, &["check"]).0, 0);
 }
+
+#[test]
+fn a_lead_becomes_an_opportunity_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert_eq!(crm(&db, &["demo", "--records", "1000"]).0, 0);
+    let (code, out, err) = crm(&db, &["convert", "lead", "LEA0000001"]);
+    assert_eq!(code, 0, "{err}");
+    let opp = out.trim().to_string();
+    assert!(opp.starts_with("OPP"), "{out}");
+    let (_, json, _) = crm(&db, &["get", "lead", "LEA0000001", "--format", "json"]);
+    assert!(
+        json.contains(&format!("\"opportunity\": \"{opp}\"")),
+        "{json}"
+    );
+    let (code, _, err) = crm(&db, &["convert", "lead", "LEA0000001"]);
+    assert_eq!((code, err.lines().count()), (1, 1), "{err}");
+    let (code, _, err) = crm(&db, &["convert", "quote", "QUO0000001"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("crm convert lead"), "{err}");
+    assert_eq!(crm(&db, &["check"]).0, 0);
+}

@@ -1,13 +1,30 @@
-//! `crm convert prospect KEY`.
+//! `crm convert prospect KEY`, `crm convert lead KEY [--new-prospect]`.
 
 use anyhow::bail;
 
 use super::CliResult;
 use crate::ops::convert::convert_prospect;
+use crate::ops::lead::convert_lead;
 use crate::store::Store;
 
-pub fn run(store: &Store, what: &str, key: &str) -> CliResult {
+pub fn run(store: &Store, what: &str, key: &str, new_prospect: bool) -> CliResult {
+    if new_prospect && what != "lead" {
+        bail!("--new-prospect goes with `crm convert lead KEY`");
+    }
     match what {
+        "lead" => {
+            let done = convert_lead(store, key, new_prospect)?;
+            if let Some(p) = &done.prospect {
+                eprintln!("made prospect {p} from the lead's company");
+            }
+            eprintln!(
+                "lead {} is now opportunity {}",
+                key.to_uppercase(),
+                done.opportunity
+            );
+            println!("{}", done.opportunity);
+            Ok(())
+        }
         "prospect" => {
             let done = convert_prospect(store, key)?;
             eprintln!(
@@ -20,7 +37,8 @@ pub fn run(store: &Store, what: &str, key: &str) -> CliResult {
             Ok(())
         }
         other => bail!(
-            "cannot convert a {other}: `crm convert prospect KEY` makes a prospect a customer"
+            "cannot convert '{other}': `crm convert prospect KEY` makes a customer, \
+             `crm convert lead KEY` an opportunity"
         ),
     }
 }

@@ -129,12 +129,15 @@ pub enum Command {
         #[arg(long)]
         if_empty: bool,
     },
-    /// Convert a prospect into a customer (prints the customer's key): every record
-    /// that named the prospect moves to the customer, in one transaction.
+    /// Convert a prospect into a customer, or a lead into an opportunity (prints the
+    /// new key); one transaction each.
     Convert {
-        /// What to convert: prospect.
+        /// What to convert: prospect or lead.
         what: String,
         key: String,
+        /// For a lead without customer or prospect: make a prospect from its company.
+        #[arg(long)]
+        new_prospect: bool,
     },
     /// Verify that the indexes match the records.
     Check {
@@ -212,7 +215,11 @@ pub fn run(cli: Cli) -> CliResult {
             Store::open(&path)?;
             Ok(())
         }
-        Command::Convert { what, key } => convert::run(&store, &what, &key),
+        Command::Convert {
+            what,
+            key,
+            new_prospect,
+        } => convert::run(&store, &what, &key, new_prospect),
         Command::Check { repair } => check::run(&store, repair),
     }
 }

@@ -5,3 +5,4 @@
 #![allow(clippy::result_large_err)]
 
 pub mod convert;
+pub mod lead;

@@ -1,0 +1,239 @@
+//! Lead → opportunity: one transaction creates the opportunity from the lead (its
+//! customer or prospect, campaign, territory, salesperson, sales team; the first
+//! stage with its probability; an open status) and links the lead to it. A lead that
+//! names neither customer nor prospect can first get a prospect made from its
+//! company data.
+
+use crate::model::{
+    Entity, Lead, Opportunity, OpportunitySource, OpportunityStage, OpportunityStatus, Prospect,
+};
+use crate::store::{Change, Result, Store, StoreError};
+
+/// What a lead conversion created.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FromLead {
+    pub opportunity: String,
+    /// The prospect made from the lead's company, with `new_prospect`.
+    pub prospect: Option<String>,
+}
+
+fn refuse(key: &str, field: &str, value: &str, message: &str) -> StoreError {
+    StoreError::Invalid {
+        entity: Lead::DEF.name,
+        key: key.to_string(),
+        field: field.to_string(),
+        value: value.to_string(),
+        message: message.to_string(),
+    }
+}
+
+/// The first stage of the sales process (lowest sequence) and its probability.
+fn first_stage(store: &Store) -> Result<Option<OpportunityStage>> {
+    let mut best: Option<OpportunityStage> = None;
+    for r in store.scan(OpportunityStage::DEF) {
+        let r = r?;
+        if let Some(stage) = r.downcast_ref::<OpportunityStage>() {
+            let seq = stage.sequence.unwrap_or(i64::MAX);
+            if best
+                .as_ref()
+                .is_none_or(|b| seq < b.sequence.unwrap_or(i64::MAX))
+            {
+                best = Some(stage.clone());
+            }
+        }
+    }
+    Ok(best)
+}
+
+/// The first status that means "open".
+fn open_status(store: &Store) -> Result<Option<String>> {
+    for r in store.scan(OpportunityStatus::DEF) {
+        let r = r?;
+        if r.downcast_ref::<OpportunityStatus>()
+            .is_some_and(|s| s.meaning == "open")
+        {
+            return Ok(Some(r.key().to_string()));
+        }
+    }
+    Ok(None)
+}
+
+pub fn convert_lead(store: &Store, key: &str, new_prospect: bool) -> Result<FromLead> {
+    let key = key.trim().to_uppercase();
+    let mut lead = store
+        .get_as::<Lead>(&key)?
+        .ok_or_else(|| StoreError::NotFound {
+            entity: Lead::DEF.name,
+            suggestion: store.suggest_key(Lead::DEF, &key),
+            key: key.clone(),
+        })?;
+    if !lead.opportunity.is_empty() {
+        return Err(refuse(
+            &key,
+            "opportunity",
+            &lead.opportunity,
+            "this lead was converted already; open its opportunity",
+        ));
+    }
+    let mut changes = Vec::new();
+    let mut made_prospect = None;
+    if new_prospect {
+        if !lead.customer.is_empty() || !lead.prospect.is_empty() {
+            return Err(refuse(&key, "prospect", &lead.prospect, "the lead names a customer or prospect already; --new-prospect is for leads without one"));
+        }
+        let name = match (lead.company.trim(), lead.first_name.trim()) {
+            ("", "") => lead.last_name.clone(),
+            ("", first) => format!("{first} {}", lead.last_name),
+            (company, _) => company.to_string(),
+        };
+        let prospect = Prospect {
+            key: store.reserve_key(Prospect::DEF)?,
+            name,
+            street: lead.street.clone(),
+            postal_code: lead.postal_code.clone(),
+            city: lead.city.clone(),
+            country: lead.country.clone(),
+            phone: lead.phone.clone(),
+            email: lead.email.clone(),
+            territory: lead.territory.clone(),
+            salesperson: lead.salesperson.clone(),
+            sales_team: lead.sales_team.clone(),
+            source: lead.source.clone(),
+            campaign: lead.campaign.clone(),
+            status: "open".into(),
+            ..Default::default()
+        };
+        lead.prospect = prospect.key.clone();
+        made_prospect = Some(prospect.key.clone());
+        changes.push(Change::Insert(Box::new(prospect)));
+    }
+    let stage = first_stage(store)?;
+    // The lead's source carries over where the opportunity sources know its code.
+    let source =
+        if !lead.source.is_empty() && store.contains(OpportunitySource::DEF, &lead.source)? {
+            lead.source.clone()
+        } else {
+            String::new()
+        };
+    let person = format!("{} {}", lead.first_name, lead.last_name)
+        .trim()
+        .to_string();
+    let description = match (lead.interest.trim(), lead.company.trim()) {
+        ("", "") => person.clone(),
+        ("", company) => company.to_string(),
+        (interest, _) => interest.to_string(),
+    };
+    let opportunity = Opportunity {
+        key: store.reserve_key(Opportunity::DEF)?,
+        description,
+        customer: lead.customer.clone(),
+        prospect: lead.prospect.clone(),
+        salesperson: lead.salesperson.clone(),
+        sales_team: lead.sales_team.clone(),
+        territory: lead.territory.clone(),
+        campaign: lead.campaign.clone(),
+        source,
+        stage: stage.as_ref().map(|s| s.key.clone()).unwrap_or_default(),
+        probability: stage.and_then(|s| s.probability),
+        status: open_status(store)?.unwrap_or_default(),
+        notes: format!("From lead {key} ({person})"),
+        ..Default::default()
+    };
+    lead.opportunity = opportunity.key.clone();
+    let opportunity_key = opportunity.key.clone();
+    changes.push(Change::Insert(Box::new(opportunity)));
+    changes.push(Change::Update(Box::new(lead)));
+    store.apply(changes)?;
+    Ok(FromLead {
+        opportunity: opportunity_key,
+        prospect: made_prospect,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::OpenOptions;
+
+    fn demo() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let options = OpenOptions {
+            flush_each_write: false,
+            ..Default::default()
+        };
+        let store = Store::open_with(dir.path(), &options).unwrap();
+        store
+            .bulk_insert(crate::demo::generate(2000, 1), |_| {})
+            .unwrap();
+        (dir, store)
+    }
+
+    fn lead_where(store: &Store, f: impl Fn(&Lead) -> bool) -> Lead {
+        store
+            .scan(Lead::DEF)
+            .map(|r| r.unwrap().downcast_ref::<Lead>().unwrap().clone())
+            .find(|l| l.opportunity.is_empty() && f(l))
+            .expect("a matching lead in the demo data")
+    }
+
+    #[test]
+    fn the_opportunity_carries_the_leads_data_and_the_lead_points_at_it() {
+        let (_dir, store) = demo();
+        let lead = lead_where(&store, |l| !l.prospect.is_empty() || !l.customer.is_empty());
+        let done = convert_lead(&store, &lead.key, false).unwrap();
+        let opp = store
+            .get_as::<Opportunity>(&done.opportunity)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (&opp.customer, &opp.prospect),
+            (&lead.customer, &lead.prospect)
+        );
+        assert_eq!(
+            (
+                &opp.territory,
+                &opp.salesperson,
+                &opp.sales_team,
+                &opp.campaign
+            ),
+            (
+                &lead.territory,
+                &lead.salesperson,
+                &lead.sales_team,
+                &lead.campaign
+            )
+        );
+        assert!(!opp.stage.is_empty() && opp.probability.is_some() && !opp.status.is_empty());
+        let after = store.get_as::<Lead>(&lead.key).unwrap().unwrap();
+        assert_eq!(after.opportunity, done.opportunity);
+        let err = convert_lead(&store, &lead.key, false).unwrap_err();
+        assert!(err.to_string().contains("converted already"), "{err}");
+        assert!(store.audit().unwrap().is_clean());
+    }
+
+    #[test]
+    fn a_lead_without_a_company_record_can_make_its_prospect_first() {
+        let (_dir, store) = demo();
+        let lead = lead_where(&store, |l| l.prospect.is_empty() && l.customer.is_empty());
+        let prospects = store.count(Prospect::DEF);
+        let done = convert_lead(&store, &lead.key, true).unwrap();
+        let prospect = done.prospect.expect("a new prospect");
+        assert_eq!(store.count(Prospect::DEF), prospects + 1);
+        let p = store.get_as::<Prospect>(&prospect).unwrap().unwrap();
+        assert_eq!((&p.city, &p.territory), (&lead.city, &lead.territory));
+        let opp = store
+            .get_as::<Opportunity>(&done.opportunity)
+            .unwrap()
+            .unwrap();
+        assert_eq!(opp.prospect, prospect);
+        assert_eq!(
+            store.get_as::<Lead>(&lead.key).unwrap().unwrap().prospect,
+            prospect
+        );
+        // --new-prospect on a lead that has one is refused, nothing changes.
+        let other = lead_where(&store, |l| !l.prospect.is_empty());
+        let opportunities = store.count(Opportunity::DEF);
+        assert!(convert_lead(&store, &other.key, true).is_err());
+        assert_eq!(store.count(Opportunity::DEF), opportunities);
+    }
+}
