@@ -484,3 +484,54 @@ fn lists_a_record_holds_open_the_records_they_name() {
     assert_eq!(h.app.form().unwrap().focused_field(), Some("members"));
     assert_eq!(h.app.form_depth(), 1);
 }
+
+#[test]
+fn converting_a_prospect_and_a_lead_from_their_masks() {
+    use termcrm::model::{Lead, Prospect};
+    let mut h = harness(2000);
+    h.goto("Prospects");
+    h.keys("/open<ret>");
+    let key = h.app.table().selected_key().expect("an open prospect");
+    h.keys("C");
+    assert_eq!(
+        h.app.popup_context(),
+        Some(Context::Confirm),
+        "{}",
+        h.screen()
+    );
+    h.keys("y");
+    let form = h.app.form().expect("the customer's form opens");
+    assert_eq!(form.entity.name, "customer");
+    let customer = form.key().unwrap().to_string();
+    let p = h.store.get_as::<Prospect>(&key).unwrap().unwrap();
+    assert_eq!(
+        (p.status.as_str(), p.customer.as_str()),
+        ("converted", customer.as_str())
+    );
+
+    h.keys("<esc>");
+    h.goto("Leads");
+    h.keys("g<ret><f6>y");
+    let opp = h
+        .app
+        .form()
+        .expect("the opportunity's form opens")
+        .key()
+        .unwrap()
+        .to_string();
+    let lead = h
+        .store
+        .list(model::entity("lead").unwrap(), Some(1))
+        .unwrap();
+    assert_eq!(lead[0].downcast_ref::<Lead>().unwrap().opportunity, opp);
+
+    h.keys("<esc>");
+    h.goto("Territories");
+    h.keys("C");
+    assert_eq!(h.app.popup_context(), None);
+    assert!(
+        h.app.status().contains("only prospects and leads"),
+        "{}",
+        h.app.status()
+    );
+}

@@ -95,6 +95,7 @@ actions! {
     NewRecord = "new_record",
     CopyRecord = "copy_record",
     DeleteRecord = "delete_record",
+    ConvertRecord = "convert_record",
     // form
     NextField = "next_field",
     PrevField = "prev_field",

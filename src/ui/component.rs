@@ -50,6 +50,12 @@ pub enum Request {
         entity: &'static EntityDef,
         key: String,
     },
+    /// Convert a prospect into a customer or a lead into an opportunity (after
+    /// confirmation).
+    Convert {
+        entity: &'static EntityDef,
+        key: String,
+    },
     /// A record was saved or deleted: lists of that entity must reload.
     Changed {
         entity: &'static EntityDef,

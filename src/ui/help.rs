@@ -407,7 +407,7 @@ mod tests {
             "{first}"
         );
         assert!(first.contains("│  up, k      Previous row"), "{first}");
-        assert!(first.contains("1-16/33"), "{first}");
+        assert!(first.contains("1-16/34"), "{first}");
 
         // Scroll down to the global section.
         driver.press(&mut popup, KeyCode::PageDown);
