@@ -38,6 +38,7 @@ macro_rules! say {
     }};
 }
 
+mod ops;
 mod tui;
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
@@ -414,6 +415,7 @@ fn reads(path: &Path) -> Res<()> {
         "",
     );
     let sled_size = store.size_on_disk();
+    ops::workflow_rows(&store)?;
     drop(store);
     let files = dir_size(path);
     let per_record = files as f64 / total.max(1) as f64;
