@@ -86,3 +86,51 @@ fn a_lead_becomes_an_opportunity_once() {
     assert!(err.contains("crm convert lead"), "{err}");
     assert_eq!(crm(&db, &["check"]).0, 0);
 }
+
+#[test]
+fn a_won_opportunity_needs_its_reason_and_gets_its_close_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert_eq!(crm(&db, &["demo", "--records", "500"]).0, 0);
+    let (_, before, _) = crm(
+        &db,
+        &["get", "opportunity", "OPP0000001", "--format", "json"],
+    );
+    let (code, _, err) = crm(
+        &db,
+        &["set", "opportunity", "OPP0000001", "status=WON", "reason="],
+    );
+    assert_eq!((code, err.lines().count()), (1, 1), "{err}");
+    assert!(err.contains("needs a reason code"), "{err}");
+    let (_, after, _) = crm(
+        &db,
+        &["get", "opportunity", "OPP0000001", "--format", "json"],
+    );
+    assert_eq!(before, after, "refused: nothing changed");
+    let (_, reasons, _) = crm(&db, &["list", "reason_code", "--format", "csv"]);
+    let won = reasons
+        .lines()
+        .find(|l| l.ends_with(",won"))
+        .and_then(|l| l.split(',').next())
+        .unwrap()
+        .to_string();
+    let (code, _, err) = crm(
+        &db,
+        &[
+            "set",
+            "opportunity",
+            "OPP0000001",
+            "status=WON",
+            &format!("reason={won}"),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (_, json, _) = crm(
+        &db,
+        &["get", "opportunity", "OPP0000001", "--format", "json"],
+    );
+    assert!(
+        !json.contains("\"closed_on\": null"),
+        "the close date is set: {json}"
+    );
+}

@@ -6,3 +6,4 @@
 
 pub mod convert;
 pub mod lead;
+pub mod rules;

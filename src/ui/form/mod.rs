@@ -14,6 +14,7 @@ use ratatui::{layout::Rect, Frame};
 use super::action::{Action, Context};
 use super::component::{Component, Ctx, Handled, Request};
 use crate::model::{self, assign, format_value, EntityDef, KeyKind, Lang, Record};
+use crate::ops::rules;
 use crate::store::{Store, StoreError};
 use children::ChildList;
 use input::{FieldInput, Slot};
@@ -248,11 +249,14 @@ impl FormView {
             self.show_error(&e.field, e.message);
             return;
         }
-        let result = if self.saved {
-            let key = record.key().to_string();
-            ctx.store.update(record).map(|()| key)
-        } else {
-            ctx.store.insert(record)
+        let old = self.saved.then_some(self.record.as_ref());
+        let result = match rules::before_save(ctx.store, old, record.as_mut()) {
+            Err(e) => Err(e),
+            Ok(()) if self.saved => {
+                let key = record.key().to_string();
+                ctx.store.update(record).map(|()| key)
+            }
+            Ok(()) => ctx.store.insert(record),
         };
         match result {
             Ok(key) => self.saved_as(&key, ctx),

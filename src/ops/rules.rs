@@ -1,0 +1,253 @@
+//! Rules a record follows when it is saved, beyond its schema: an opportunity takes
+//! its salesperson, territory and sales team from its customer or prospect, its
+//! probability from a newly chosen stage (unless the user typed one), needs a reason
+//! code of the right kind when won or lost, and gets its close date when it closes.
+
+use chrono::NaiveDate;
+
+use crate::model::{
+    value::today, Customer, Entity, Money, Opportunity, OpportunityStage, OpportunityStatus,
+    Prospect, ReasonCode, Record,
+};
+use crate::store::{Result, Store, StoreError};
+
+/// Applies the rules of the record's entity; `old` is the stored record on update.
+pub fn before_save(store: &Store, old: Option<&dyn Record>, record: &mut dyn Record) -> Result<()> {
+    before_save_on(store, old, record, today())
+}
+
+pub fn before_save_on(
+    store: &Store,
+    old: Option<&dyn Record>,
+    record: &mut dyn Record,
+    today: NaiveDate,
+) -> Result<()> {
+    if record.def().name != Opportunity::DEF.name {
+        return Ok(());
+    }
+    let Some(opp) = record.as_any().downcast_ref::<Opportunity>() else {
+        return Ok(());
+    };
+    let old = old.and_then(|o| o.as_any().downcast_ref::<Opportunity>());
+    let mut opp = opp.clone();
+    opportunity_rules(store, old, &mut opp, today)?;
+    for (i, f) in Opportunity::DEF.fields.iter().enumerate() {
+        let v = (&opp as &dyn Record).value(f.name);
+        record.set(i, v).map_err(|m| invalid(&opp, f.name, "", m))?;
+    }
+    Ok(())
+}
+
+fn invalid(opp: &Opportunity, field: &str, value: &str, message: String) -> StoreError {
+    StoreError::Invalid {
+        entity: Opportunity::DEF.name,
+        key: if opp.key.is_empty() {
+            "(new)".into()
+        } else {
+            opp.key.clone()
+        },
+        field: field.to_string(),
+        value: value.to_string(),
+        message,
+    }
+}
+
+fn opportunity_rules(
+    store: &Store,
+    old: Option<&Opportunity>,
+    opp: &mut Opportunity,
+    today: NaiveDate,
+) -> Result<()> {
+    // Defaults from the customer or prospect, where the user left them empty.
+    let party = if !opp.customer.is_empty() {
+        store
+            .get_as::<Customer>(&opp.customer)?
+            .map(|c| (c.salesperson, c.territory, c.sales_team, c.currency))
+    } else if !opp.prospect.is_empty() {
+        store
+            .get_as::<Prospect>(&opp.prospect)?
+            .map(|p| (p.salesperson, p.territory, p.sales_team, p.currency))
+    } else {
+        None
+    };
+    if let Some((salesperson, territory, team, currency)) = party {
+        let fill = |field: &mut String, value: String| {
+            if field.is_empty() {
+                *field = value;
+            }
+        };
+        fill(&mut opp.salesperson, salesperson);
+        fill(&mut opp.territory, territory);
+        fill(&mut opp.sales_team, team);
+        // A new amount typed without a currency takes the customer's.
+        let new_amount = old.is_none_or(|o| o.amount != opp.amount);
+        if let (true, Some(amount), Some(c)) = (
+            new_amount,
+            opp.amount,
+            crate::model::Currency::parse(&currency),
+        ) {
+            if amount.currency == crate::model::Currency::EUR && c != amount.currency {
+                opp.amount = Some(Money::new(amount.cents, c));
+            }
+        }
+    }
+    // A newly chosen stage brings its probability, unless the user changed that too.
+    let stage_changed = old.is_none_or(|o| o.stage != opp.stage);
+    let probability_typed = match old {
+        Some(o) => o.probability != opp.probability,
+        None => opp.probability.is_some(),
+    };
+    if stage_changed && !probability_typed && !opp.stage.is_empty() {
+        if let Some(stage) = store.get_as::<OpportunityStage>(&opp.stage)? {
+            if stage.probability.is_some() {
+                opp.probability = stage.probability;
+            }
+        }
+    }
+    // Won or lost needs a reason of that kind; closing sets the close date.
+    let meaning = match opp.status.as_str() {
+        "" => String::new(),
+        code => store
+            .get_as::<OpportunityStatus>(code)?
+            .map(|s| s.meaning)
+            .unwrap_or_default(),
+    };
+    if meaning == "won" || meaning == "lost" {
+        if opp.reason.is_empty() {
+            return Err(invalid(
+                opp,
+                "reason",
+                "",
+                format!("a {meaning} opportunity needs a reason code (reason=CODE)"),
+            ));
+        }
+        if let Some(reason) = store.get_as::<ReasonCode>(&opp.reason)? {
+            if !reason.kind.is_empty() && reason.kind != meaning {
+                return Err(invalid(
+                    opp,
+                    "reason",
+                    &opp.reason.clone(),
+                    format!(
+                        "{} is a reason for {} opportunities, this one is {meaning}",
+                        reason.key, reason.kind
+                    ),
+                ));
+            }
+        }
+    }
+    let closed = matches!(meaning.as_str(), "won" | "lost" | "cancelled");
+    if closed && opp.closed_on.is_none() {
+        opp.closed_on = Some(today);
+    }
+    Ok(())
+}
+
+impl Opportunity {
+    /// Amount × probability, in the amount's currency (cents rounded half up).
+    pub fn weighted_amount(&self) -> Option<Money> {
+        let amount = self.amount?;
+        let p = self.probability.unwrap_or(0);
+        let cents = (i128::from(amount.cents) * i128::from(p) + 50) / 100;
+        Some(Money::new(cents as i64, amount.currency))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::OpenOptions;
+
+    fn demo() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let options = OpenOptions {
+            flush_each_write: false,
+            ..Default::default()
+        };
+        let store = Store::open_with(dir.path(), &options).unwrap();
+        store
+            .bulk_insert(crate::demo::generate(1000, 1), |_| {})
+            .unwrap();
+        (dir, store)
+    }
+
+    fn first<E: Entity>(store: &Store, f: impl Fn(&E) -> bool) -> E {
+        store
+            .scan(E::DEF)
+            .map(|r| r.unwrap().downcast_ref::<E>().unwrap().clone())
+            .find(|e| f(e))
+            .unwrap()
+    }
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+    }
+
+    #[test]
+    fn defaults_come_from_the_customer_and_the_stage() {
+        let (_dir, store) = demo();
+        let customer = first::<Customer>(&store, |c| {
+            !c.salesperson.is_empty() && !c.territory.is_empty()
+        });
+        let stage = first::<OpportunityStage>(&store, |s| s.probability.is_some());
+        let mut opp = Opportunity {
+            description: "x".into(),
+            customer: customer.key.clone(),
+            stage: stage.key.clone(),
+            ..Default::default()
+        };
+        before_save_on(&store, None, &mut opp, day()).unwrap();
+        assert_eq!(
+            (&opp.salesperson, &opp.territory),
+            (&customer.salesperson, &customer.territory)
+        );
+        assert_eq!(opp.probability, stage.probability);
+
+        // A typed probability wins over the stage's.
+        let mut typed = Opportunity {
+            probability: Some(33),
+            ..opp.clone()
+        };
+        before_save_on(&store, None, &mut typed, day()).unwrap();
+        assert_eq!(typed.probability, Some(33));
+        // On update, only a changed stage brings its probability.
+        let old = Opportunity {
+            probability: Some(33),
+            ..opp.clone()
+        };
+        let mut same = old.clone();
+        before_save_on(&store, Some(&old), &mut same, day()).unwrap();
+        assert_eq!(same.probability, Some(33));
+    }
+
+    #[test]
+    fn won_needs_a_reason_of_its_kind_and_closing_sets_the_date() {
+        let (_dir, store) = demo();
+        let won = first::<OpportunityStatus>(&store, |s| s.meaning == "won");
+        let lost_reason = first::<ReasonCode>(&store, |r| r.kind == "lost");
+        let won_reason = first::<ReasonCode>(&store, |r| r.kind == "won");
+        let mut opp = Opportunity {
+            description: "x".into(),
+            status: won.key.clone(),
+            ..Default::default()
+        };
+        let e = before_save_on(&store, None, &mut opp, day()).unwrap_err();
+        assert!(e.to_string().contains("needs a reason"), "{e}");
+        opp.reason = lost_reason.key.clone();
+        let e = before_save_on(&store, None, &mut opp, day()).unwrap_err();
+        assert!(e.to_string().contains("reason for lost"), "{e}");
+        opp.reason = won_reason.key.clone();
+        before_save_on(&store, None, &mut opp, day()).unwrap();
+        assert_eq!(opp.closed_on, Some(day()));
+    }
+
+    #[test]
+    fn weighted_amount_is_amount_times_probability() {
+        let opp = Opportunity {
+            amount: Some(Money::eur(1_000_001)),
+            probability: Some(25),
+            ..Default::default()
+        };
+        assert_eq!(opp.weighted_amount(), Some(Money::eur(250_000)));
+        assert_eq!(Opportunity::default().weighted_amount(), None);
+    }
+}
