@@ -134,3 +134,40 @@ fn a_won_opportunity_needs_its_reason_and_gets_its_close_date() {
         "the close date is set: {json}"
     );
 }
+
+#[test]
+fn accepting_a_quote_makes_its_order_and_wins_its_opportunity() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert_eq!(crm(&db, &["demo", "--records", "3000"]).0, 0);
+    let (_, csv, _) = crm(&db, &["list", "quote", "--format", "csv"]);
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let h: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    let col = |name: &str| h.iter().position(|x| x == name).unwrap();
+    let (key, opp) = r
+        .records()
+        .map(|x| x.unwrap())
+        .find(|q| {
+            !q[col("customer")].is_empty()
+                && !q[col("opportunity")].is_empty()
+                && matches!(&q[col("status")], "draft" | "sent")
+        })
+        .map(|q| (q[col("key")].to_string(), q[col("opportunity")].to_string()))
+        .expect("an open quote");
+    // The demo's dates are fixed; keep the quote valid whatever today is.
+    let (code, _, err) = crm(&db, &["set", "quote", &key, "valid_until=+30d"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = crm(&db, &["accept", &key, "--won", "WPRICE"]);
+    assert_eq!(code, 0, "{err}");
+    let order = out.trim().to_string();
+    let (_, json, _) = crm(&db, &["get", "order", &order, "--format", "json"]);
+    assert!(json.contains(&key), "{json}");
+    let (_, json, _) = crm(&db, &["get", "opportunity", &opp, "--format", "json"]);
+    assert!(
+        json.contains("\"WON\"") && json.contains("\"WPRICE\""),
+        "{json}"
+    );
+    let (code, _, err) = crm(&db, &["accept", &key]);
+    assert_eq!((code, err.lines().count()), (1, 1), "{err}");
+    assert_eq!(crm(&db, &["check"]).0, 0);
+}

@@ -1,10 +1,12 @@
-//! `crm convert prospect KEY`, `crm convert lead KEY [--new-prospect]`.
+//! The workflow commands: `crm convert prospect KEY`, `crm convert lead KEY
+//! [--new-prospect]`, `crm accept QUOTE [--won REASON]`.
 
 use anyhow::bail;
 
 use super::CliResult;
 use crate::ops::convert::convert_prospect;
 use crate::ops::lead::convert_lead;
+use crate::ops::quote;
 use crate::store::Store;
 
 pub fn run(store: &Store, what: &str, key: &str, new_prospect: bool) -> CliResult {
@@ -41,4 +43,22 @@ pub fn run(store: &Store, what: &str, key: &str, new_prospect: bool) -> CliResul
              `crm convert lead KEY` an opportunity"
         ),
     }
+}
+
+pub fn accept(store: &Store, key: &str, won: Option<&str>) -> CliResult {
+    let done = quote::accept(store, key, won)?;
+    match &done.won {
+        Some(opp) => eprintln!(
+            "quote {} accepted: order {}, opportunity {opp} won",
+            key.to_uppercase(),
+            done.order
+        ),
+        None => eprintln!(
+            "quote {} accepted: order {}",
+            key.to_uppercase(),
+            done.order
+        ),
+    }
+    println!("{}", done.order);
+    Ok(())
 }

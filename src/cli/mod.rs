@@ -139,6 +139,15 @@ pub enum Command {
         #[arg(long)]
         new_prospect: bool,
     },
+    /// Accept a quote: creates its order (prints the order's key); with --won, also
+    /// sets its opportunity won with the quote's total.
+    Accept {
+        /// The quote's key.
+        quote: String,
+        /// Set the quote's opportunity won, with this won reason code.
+        #[arg(long, value_name = "REASON")]
+        won: Option<String>,
+    },
     /// Verify that the indexes match the records.
     Check {
         /// Rebuild the indexes from the records.
@@ -220,6 +229,7 @@ pub fn run(cli: Cli) -> CliResult {
             key,
             new_prospect,
         } => convert::run(&store, &what, &key, new_prospect),
+        Command::Accept { quote, won } => convert::accept(&store, &quote, won.as_deref()),
         Command::Check { repair } => check::run(&store, repair),
     }
 }

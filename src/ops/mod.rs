@@ -6,4 +6,5 @@
 
 pub mod convert;
 pub mod lead;
+pub mod quote;
 pub mod rules;
