@@ -1,13 +1,14 @@
 //! Rules a record follows when it is saved, beyond its schema: an opportunity takes
 //! its salesperson, territory and sales team from its customer or prospect, its
 //! probability from a newly chosen stage (unless the user typed one), needs a reason
-//! code of the right kind when won or lost, and gets its close date when it closes.
+//! code of the right kind when won or lost, and gets its close date when it closes;
+//! a task marked done gets its completion date.
 
 use chrono::NaiveDate;
 
 use crate::model::{
     value::today, Customer, Entity, Money, Opportunity, OpportunityStage, OpportunityStatus,
-    Prospect, ReasonCode, Record,
+    OpportunityTask, Prospect, ReasonCode, Record,
 };
 use crate::store::{Result, Store, StoreError};
 
@@ -22,6 +23,26 @@ pub fn before_save_on(
     record: &mut dyn Record,
     today: NaiveDate,
 ) -> Result<()> {
+    if let Some(task) = record.as_any().downcast_ref::<OpportunityTask>() {
+        // Marking a task done stamps its completion date; reopening clears it.
+        let mut task = task.clone();
+        match task.status.as_str() {
+            "done" if task.completed_on.is_none() => task.completed_on = Some(today),
+            "open" => task.completed_on = None,
+            _ => {}
+        }
+        let i = OpportunityTask::DEF
+            .field_index("completed_on")
+            .expect("declared field");
+        let value = (&task as &dyn Record).value("completed_on");
+        return record.set(i, value).map_err(|message| StoreError::Invalid {
+            entity: OpportunityTask::DEF.name,
+            key: task.key.clone(),
+            field: "completed_on".into(),
+            value: String::new(),
+            message,
+        });
+    }
     if record.def().name != Opportunity::DEF.name {
         return Ok(());
     }
@@ -238,6 +259,21 @@ mod tests {
         opp.reason = won_reason.key.clone();
         before_save_on(&store, None, &mut opp, day()).unwrap();
         assert_eq!(opp.closed_on, Some(day()));
+    }
+
+    #[test]
+    fn a_task_marked_done_gets_its_completion_date() {
+        let (_dir, store) = demo();
+        let mut task = OpportunityTask {
+            description: "Call back".into(),
+            status: "done".into(),
+            ..Default::default()
+        };
+        before_save_on(&store, None, &mut task, day()).unwrap();
+        assert_eq!(task.completed_on, Some(day()));
+        task.status = "open".into();
+        before_save_on(&store, None, &mut task, day()).unwrap();
+        assert_eq!(task.completed_on, None);
     }
 
     #[test]
