@@ -16,13 +16,12 @@ use super::masks::{self, Mask};
 use super::palette::{PaletteEntry, PalettePopup};
 use super::picker::PickerPopup;
 use super::table::TableView;
-use crate::model::{EntityDef, Lang, Lead};
-use crate::ops::convert::convert_prospect;
-use crate::ops::lead::convert_lead;
+use crate::model::Lang;
 use crate::store::Store;
 use crate::ui::action::{Action, Context};
 
 mod view;
+mod workflows;
 
 /// At most this many records of the current mask go into the palette.
 const PALETTE_RECORDS: usize = 50_000;
@@ -235,38 +234,7 @@ impl App {
                 }
             }
             Action::Back | Action::Cancel => requests.push(Request::Back),
-            Action::ConvertRecord => {
-                let (entity, key) = match self.forms.last() {
-                    Some(f) => (f.entity, f.key().map(str::to_string)),
-                    None => (
-                        self.masks[self.current].entity,
-                        self.tabs[self.current].selected_key(),
-                    ),
-                };
-                let into = match (entity.name, self.lang) {
-                    ("prospect", Lang::En) => "a customer",
-                    ("prospect", Lang::De) => "einen Kunden",
-                    ("lead", Lang::En) => "an opportunity",
-                    ("lead", Lang::De) => "eine Verkaufschance",
-                    _ => {
-                        self.status = match self.lang {
-                            Lang::En => "only prospects and leads convert".into(),
-                            Lang::De => "nur Interessenten und Leads lassen sich umwandeln".into(),
-                        };
-                        return;
-                    }
-                };
-                if let Some(key) = key {
-                    let label = entity.label(self.lang);
-                    requests.push(Request::Confirm {
-                        message: match self.lang {
-                            Lang::En => format!("Convert {label} {key} into {into}?"),
-                            Lang::De => format!("{label} {key} in {into} umwandeln?"),
-                        },
-                        then: Box::new(Request::Convert { entity, key }),
-                    });
-                }
-            }
+            Action::ConvertRecord => self.ask_convert(requests),
             _ => {}
         }
     }
@@ -403,44 +371,6 @@ impl App {
                     self.run_request(r, queue);
                 }
             }
-        }
-    }
-
-    /// Runs a conversion; on success the new record's form opens and every list of
-    /// the entities it touched reloads.
-    fn convert(&mut self, entity: &'static EntityDef, key: &str, queue: &mut Vec<Request>) {
-        let result = match entity.name {
-            "prospect" => convert_prospect(&self.store, key).map(|d| ("customer", d.customer)),
-            // A lead without customer or prospect gets its prospect made first.
-            _ => {
-                let bare = self
-                    .store
-                    .get_as::<Lead>(key)
-                    .ok()
-                    .flatten()
-                    .is_some_and(|l| l.customer.is_empty() && l.prospect.is_empty());
-                convert_lead(&self.store, key, bare).map(|d| ("opportunity", d.opportunity))
-            }
-        };
-        match result {
-            Ok((target, new_key)) => {
-                let target = crate::model::entity(target).expect("registered");
-                self.status = format!(
-                    "{} {key} → {} {new_key}",
-                    entity.label(self.lang),
-                    target.label(self.lang)
-                );
-                for def in crate::model::ENTITIES {
-                    queue.push(Request::Changed { entity: def });
-                }
-                self.forms.clear();
-                queue.push(Request::OpenForm {
-                    entity: target,
-                    key: Some(new_key),
-                    template: Vec::new(),
-                });
-            }
-            Err(e) => self.status = e.to_string(),
         }
     }
 
