@@ -171,3 +171,19 @@ fn accepting_a_quote_makes_its_order_and_wins_its_opportunity() {
     assert_eq!((code, err.lines().count()), (1, 1), "{err}");
     assert_eq!(crm(&db, &["check"]).0, 0);
 }
+
+#[test]
+fn alerts_for_everyone_and_for_one_salesperson() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    assert_eq!(crm(&db, &["demo", "--records", "1000"]).0, 0);
+    let (code, all, err) = crm(&db, &["alerts", "--all", "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(all.starts_with("date,kind,entity,key,text"), "{all}");
+    assert!(
+        all.lines().count() > 1,
+        "the demo data has due items: {all}"
+    );
+    let (code, _, err) = crm(&db, &["alerts", "--as", "NOBODY"]);
+    assert_eq!((code, err.lines().count()), (1, 1), "{err}");
+}

@@ -1,6 +1,7 @@
 //! The command line: `crm <command>`. One file per command group; all data goes
 //! through the store API.
 
+mod alerts;
 mod check;
 mod convert;
 mod demo;
@@ -148,6 +149,16 @@ pub enum Command {
         #[arg(long, value_name = "REASON")]
         won: Option<String>,
     },
+    /// What needs attention: past-due opportunities and tasks, quotes expiring within
+    /// a week, follow-ups due — for you (your OS user name), a salesperson, or all.
+    Alerts {
+        /// For this salesperson instead of you.
+        #[arg(long = "as", value_name = "SALESPERSON", conflicts_with = "all")]
+        as_salesperson: Option<String>,
+        /// For everyone.
+        #[arg(long)]
+        all: bool,
+    },
     /// Verify that the indexes match the records.
     Check {
         /// Rebuild the indexes from the records.
@@ -230,6 +241,10 @@ pub fn run(cli: Cli) -> CliResult {
             new_prospect,
         } => convert::run(&store, &what, &key, new_prospect),
         Command::Accept { quote, won } => convert::accept(&store, &quote, won.as_deref()),
+        Command::Alerts {
+            as_salesperson,
+            all,
+        } => alerts::run(&store, as_salesperson, all, format),
         Command::Check { repair } => check::run(&store, repair),
     }
 }

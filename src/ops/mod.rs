@@ -4,6 +4,7 @@
 // Workflows return the store's errors, which carry what a message needs (see store).
 #![allow(clippy::result_large_err)]
 
+pub mod alerts;
 pub mod convert;
 pub mod lead;
 pub mod quote;

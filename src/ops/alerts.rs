@@ -1,0 +1,195 @@
+//! Alerts, the salesperson's to-do list: past-due opportunities and tasks, quotes
+//! that expire within a week, and leads and interactions whose follow-up date has
+//! come — for one salesperson ("me": the one whose OS user name matches) or for all.
+
+use chrono::{Duration, NaiveDate};
+
+use crate::model::{
+    Entity, Interaction, Lead, Opportunity, OpportunityStatus, OpportunityTask, Quote, Salesperson,
+};
+use crate::store::{Result, Store};
+
+/// One thing that needs attention.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Alert {
+    pub date: NaiveDate,
+    pub kind: &'static str,
+    pub entity: &'static str,
+    pub key: String,
+    pub text: String,
+}
+
+/// The salesperson whose OS user name is `user`.
+pub fn me(store: &Store, user: &str) -> Result<Option<String>> {
+    for r in store.scan(Salesperson::DEF) {
+        let r = r?;
+        if let Some(s) = r.downcast_ref::<Salesperson>() {
+            if !user.is_empty() && s.os_user.eq_ignore_ascii_case(user) {
+                return Ok(Some(s.key.clone()));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Every alert due on `today`, for `salesperson` (None: everyone), oldest first.
+pub fn alerts(store: &Store, salesperson: Option<&str>, today: NaiveDate) -> Result<Vec<Alert>> {
+    let mine = |s: &str| salesperson.is_none_or(|me| me == s);
+    let open_statuses: Vec<String> = store
+        .scan(OpportunityStatus::DEF)
+        .filter_map(|r| r.ok())
+        .filter(|r| {
+            r.downcast_ref::<OpportunityStatus>()
+                .is_some_and(|s| s.meaning == "open")
+        })
+        .map(|r| r.key().to_string())
+        .collect();
+    let mut out = Vec::new();
+    for r in store.scan(Opportunity::DEF) {
+        let r = r?;
+        let Some(o) = r.downcast_ref::<Opportunity>() else {
+            continue;
+        };
+        let open = o.status.is_empty() || open_statuses.contains(&o.status);
+        if let Some(close) = o
+            .expected_close
+            .filter(|d| open && *d < today && mine(&o.salesperson))
+        {
+            out.push(Alert {
+                date: close,
+                kind: "past due",
+                entity: Opportunity::DEF.name,
+                key: o.key.clone(),
+                text: o.description.clone(),
+            });
+        }
+    }
+    for r in store.scan(OpportunityTask::DEF) {
+        let r = r?;
+        let Some(t) = r.downcast_ref::<OpportunityTask>() else {
+            continue;
+        };
+        if let Some(due) = t.due_date.filter(|d| {
+            t.status != "done" && t.status != "cancelled" && *d < today && mine(&t.owner)
+        }) {
+            out.push(Alert {
+                date: due,
+                kind: "task past due",
+                entity: OpportunityTask::DEF.name,
+                key: t.key.clone(),
+                text: format!("{} ({})", t.description, t.opportunity),
+            });
+        }
+    }
+    let week = today + Duration::days(7);
+    for r in store.scan(Quote::DEF) {
+        let r = r?;
+        let Some(q) = r.downcast_ref::<Quote>() else {
+            continue;
+        };
+        let open = matches!(q.status.as_str(), "" | "draft" | "sent");
+        let owner = if salesperson.is_some() && !q.opportunity.is_empty() {
+            store
+                .get_as::<Opportunity>(&q.opportunity)?
+                .map(|o| o.salesperson)
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        if let Some(until) = q
+            .valid_until
+            .filter(|d| open && *d >= today && *d <= week && mine(&owner))
+        {
+            out.push(Alert {
+                date: until,
+                kind: "quote expires",
+                entity: Quote::DEF.name,
+                key: q.key.clone(),
+                text: q.opportunity.clone(),
+            });
+        }
+    }
+    for r in store.scan(Lead::DEF) {
+        let r = r?;
+        let Some(l) = r.downcast_ref::<Lead>() else {
+            continue;
+        };
+        if let Some(d) = l
+            .follow_up
+            .filter(|d| *d <= today && l.opportunity.is_empty() && mine(&l.salesperson))
+        {
+            out.push(Alert {
+                date: d,
+                kind: "follow up",
+                entity: Lead::DEF.name,
+                key: l.key.clone(),
+                text: format!("{} {} {}", l.first_name, l.last_name, l.company)
+                    .trim()
+                    .to_string(),
+            });
+        }
+    }
+    for r in store.scan(Interaction::DEF) {
+        let r = r?;
+        let Some(i) = r.downcast_ref::<Interaction>() else {
+            continue;
+        };
+        if let Some(d) = i.follow_up.filter(|d| *d <= today && mine(&i.salesperson)) {
+            out.push(Alert {
+                date: d,
+                kind: "follow up",
+                entity: Interaction::DEF.name,
+                key: i.key.clone(),
+                text: i.notes.lines().next().unwrap_or_default().to_string(),
+            });
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::OpenOptions;
+
+    #[test]
+    fn alerts_are_due_items_of_the_salesperson_oldest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_with(
+            dir.path(),
+            &OpenOptions {
+                flush_each_write: false,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        store
+            .bulk_insert(crate::demo::generate(2000, 1), |_| {})
+            .unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let all = alerts(&store, None, day).unwrap();
+        assert!(!all.is_empty());
+        assert!(all.windows(2).all(|w| w[0] <= w[1]), "sorted");
+        for kind in ["past due", "task past due", "follow up"] {
+            assert!(
+                all.iter().any(|a| a.kind == kind),
+                "{kind} in the demo data"
+            );
+        }
+        let someone = store
+            .get_as::<Opportunity>(&all.iter().find(|a| a.entity == "opportunity").unwrap().key)
+            .unwrap()
+            .unwrap()
+            .salesperson;
+        let theirs = alerts(&store, Some(&someone), day).unwrap();
+        assert!(!theirs.is_empty() && theirs.len() < all.len());
+        let os_user = store
+            .get_as::<Salesperson>(&someone)
+            .unwrap()
+            .unwrap()
+            .os_user;
+        assert_eq!(me(&store, &os_user).unwrap(), Some(someone));
+        assert_eq!(me(&store, "nobody-here").unwrap(), None);
+    }
+}
