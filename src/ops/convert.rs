@@ -15,14 +15,8 @@ pub struct Converted {
     pub moved: Vec<(&'static str, String)>,
 }
 
-fn refuse(key: &str, field: &str, value: &str, message: String) -> StoreError {
-    StoreError::Invalid {
-        entity: Prospect::DEF.name,
-        key: key.to_string(),
-        field: field.to_string(),
-        value: value.to_string(),
-        message,
-    }
+fn refuse(key: &str, field: &str, value: &str, message: impl Into<String>) -> StoreError {
+    StoreError::invalid(Prospect::DEF.name, key, field, value, message)
 }
 
 /// The entities whose records name a customer or a prospect (one or the other).
@@ -52,7 +46,7 @@ pub fn convert_prospect(store: &Store, key: &str) -> Result<Converted> {
             &prospect.key,
             "customer",
             &prospect.customer,
-            "this prospect was converted already; work with its customer".into(),
+            "this prospect was converted already; work with its customer",
         ));
     }
 

@@ -17,14 +17,8 @@ pub struct FromLead {
     pub prospect: Option<String>,
 }
 
-fn refuse(key: &str, field: &str, value: &str, message: &str) -> StoreError {
-    StoreError::Invalid {
-        entity: Lead::DEF.name,
-        key: key.to_string(),
-        field: field.to_string(),
-        value: value.to_string(),
-        message: message.to_string(),
-    }
+fn refuse(key: &str, field: &str, value: &str, message: impl Into<String>) -> StoreError {
+    StoreError::invalid(Lead::DEF.name, key, field, value, message)
 }
 
 /// The first stage of the sales process (lowest sequence) and its probability.

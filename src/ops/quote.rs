@@ -41,14 +41,8 @@ pub struct Accepted {
     pub won: Option<String>,
 }
 
-fn refuse(key: &str, field: &str, value: &str, message: String) -> StoreError {
-    StoreError::Invalid {
-        entity: Quote::DEF.name,
-        key: key.to_string(),
-        field: field.to_string(),
-        value: value.to_string(),
-        message,
-    }
+fn refuse(key: &str, field: &str, value: &str, message: impl Into<String>) -> StoreError {
+    StoreError::invalid(Quote::DEF.name, key, field, value, message)
 }
 
 /// Accepts a quote. `won_reason`: set the quote's opportunity won with this reason
@@ -87,7 +81,7 @@ pub fn accept_on(
             &key,
             "valid_until",
             &until.to_string(),
-            "the quote has expired; extend valid_until first".into(),
+            "the quote has expired; extend valid_until first",
         ));
     }
     if quote.customer.is_empty() {
@@ -103,7 +97,7 @@ pub fn accept_on(
     }
     let total = quote
         .total()
-        .ok_or_else(|| refuse(&key, "lines", "", "the lines mix currencies".into()))?;
+        .ok_or_else(|| refuse(&key, "lines", "", "the lines mix currencies"))?;
     let order = Order {
         key: store.reserve_key(Order::DEF)?,
         quote: key.clone(),
@@ -125,7 +119,7 @@ pub fn accept_on(
                 &key,
                 "opportunity",
                 "",
-                "the quote names no opportunity to set won".into(),
+                "the quote names no opportunity to set won",
             ));
         }
         let reason = reason.trim().to_uppercase();
@@ -136,7 +130,7 @@ pub fn accept_on(
                     &key,
                     "reason",
                     &reason,
-                    "give a reason code for won opportunities".into(),
+                    "give a reason code for won opportunities",
                 ))
             }
         }
@@ -148,14 +142,7 @@ pub fn accept_on(
                     .is_some_and(|s| s.meaning == "won")
             })
             .map(|r| r.key().to_string())
-            .ok_or_else(|| {
-                refuse(
-                    &key,
-                    "opportunity",
-                    "",
-                    "no opportunity status means won".into(),
-                )
-            })?;
+            .ok_or_else(|| refuse(&key, "opportunity", "", "no opportunity status means won"))?;
         let mut opp = store.fetch(Opportunity::DEF, &quote.opportunity)?;
         let typed = opp
             .as_any()
@@ -192,13 +179,13 @@ mod tests {
         let q = Quote {
             lines: vec![
                 QuoteLine {
-                    item: "A".into(),
+                    item: "A",
                     qty: Some(3),
                     unit_price: Some(Money::eur(1_000)),
                     discount: Some(10),
                 },
                 QuoteLine {
-                    item: "B".into(),
+                    item: "B",
                     qty: None,
                     unit_price: Some(Money::eur(999)),
                     discount: None,

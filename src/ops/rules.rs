@@ -35,12 +35,14 @@ pub fn before_save_on(
             .field_index("completed_on")
             .expect("declared field");
         let value = (&task as &dyn Record).value("completed_on");
-        return record.set(i, value).map_err(|message| StoreError::Invalid {
-            entity: OpportunityTask::DEF.name,
-            key: task.key.clone(),
-            field: "completed_on".into(),
-            value: String::new(),
-            message,
+        return record.set(i, value).map_err(|message| {
+            StoreError::invalid(
+                OpportunityTask::DEF.name,
+                &task.key,
+                "completed_on",
+                "",
+                message,
+            )
         });
     }
     if record.def().name != Opportunity::DEF.name {
@@ -60,17 +62,7 @@ pub fn before_save_on(
 }
 
 fn invalid(opp: &Opportunity, field: &str, value: &str, message: String) -> StoreError {
-    StoreError::Invalid {
-        entity: Opportunity::DEF.name,
-        key: if opp.key.is_empty() {
-            "(new)".into()
-        } else {
-            opp.key.clone()
-        },
-        field: field.to_string(),
-        value: value.to_string(),
-        message,
-    }
+    StoreError::invalid(Opportunity::DEF.name, &opp.key, field, value, message)
 }
 
 fn opportunity_rules(

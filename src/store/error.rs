@@ -70,6 +70,29 @@ pub enum StoreError {
     Sled(#[from] sled::Error),
 }
 
+impl StoreError {
+    /// A rule the record `key` of `entity` breaks at `field` (holding `value`).
+    pub fn invalid(
+        entity: &'static str,
+        key: &str,
+        field: &str,
+        value: &str,
+        message: impl Into<String>,
+    ) -> StoreError {
+        StoreError::Invalid {
+            entity,
+            key: if key.is_empty() {
+                "(new)".into()
+            } else {
+                key.to_string()
+            },
+            field: field.to_string(),
+            value: value.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
 fn list_referrers(referrers: &[Referrer]) -> String {
     referrers
         .iter()
