@@ -179,13 +179,13 @@ mod tests {
         let q = Quote {
             lines: vec![
                 QuoteLine {
-                    item: "A",
+                    item: "A".into(),
                     qty: Some(3),
                     unit_price: Some(Money::eur(1_000)),
                     discount: Some(10),
                 },
                 QuoteLine {
-                    item: "B",
+                    item: "B".into(),
                     qty: None,
                     unit_price: Some(Money::eur(999)),
                     discount: None,
