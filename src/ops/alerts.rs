@@ -151,22 +151,10 @@ pub fn alerts(store: &Store, salesperson: Option<&str>, today: NaiveDate) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::OpenOptions;
 
     #[test]
     fn alerts_are_due_items_of_the_salesperson_oldest_first() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open_with(
-            dir.path(),
-            &OpenOptions {
-                flush_each_write: false,
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        store
-            .bulk_insert(crate::demo::generate(2000, 1), |_| {})
-            .unwrap();
+        let (_dir, store) = crate::ops::demo_store(2000);
         let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
         let all = alerts(&store, None, day).unwrap();
         assert!(!all.is_empty());

@@ -101,19 +101,9 @@ pub fn convert_prospect(store: &Store, key: &str) -> Result<Converted> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::OpenOptions;
 
     fn demo() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let options = OpenOptions {
-            flush_each_write: false,
-            ..Default::default()
-        };
-        let store = Store::open_with(dir.path(), &options).unwrap();
-        store
-            .bulk_insert(crate::demo::generate(3000, 1), |_| {})
-            .unwrap();
-        (dir, store)
+        crate::ops::demo_store(3000)
     }
 
     /// The unconverted prospect that most records name.

@@ -147,19 +147,9 @@ pub fn convert_lead(store: &Store, key: &str, new_prospect: bool) -> Result<From
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::OpenOptions;
 
     fn demo() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let options = OpenOptions {
-            flush_each_write: false,
-            ..Default::default()
-        };
-        let store = Store::open_with(dir.path(), &options).unwrap();
-        store
-            .bulk_insert(crate::demo::generate(2000, 1), |_| {})
-            .unwrap();
-        (dir, store)
+        crate::ops::demo_store(2000)
     }
 
     fn lead_where(store: &Store, f: impl Fn(&Lead) -> bool) -> Lead {

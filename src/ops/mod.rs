@@ -9,3 +9,18 @@ pub mod convert;
 pub mod lead;
 pub mod quote;
 pub mod rules;
+
+/// A store with `records` demo records, flushed only at the end (workflow tests).
+#[cfg(test)]
+pub(crate) fn demo_store(records: usize) -> (tempfile::TempDir, crate::store::Store) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let options = crate::store::OpenOptions {
+        flush_each_write: false,
+        ..Default::default()
+    };
+    let store = crate::store::Store::open_with(dir.path(), &options).expect("a new store");
+    store
+        .bulk_insert(crate::demo::generate(records, 1), |_| {})
+        .expect("demo data loads");
+    (dir, store)
+}

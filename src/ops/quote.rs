@@ -172,7 +172,6 @@ pub fn accept_on(
 mod tests {
     use super::*;
     use crate::model::quote::QuoteLine;
-    use crate::store::OpenOptions;
 
     #[test]
     fn total_applies_quantity_and_discount() {
@@ -198,18 +197,7 @@ mod tests {
 
     #[test]
     fn accepting_creates_the_order_and_can_win_the_opportunity() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open_with(
-            dir.path(),
-            &OpenOptions {
-                flush_each_write: false,
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        store
-            .bulk_insert(crate::demo::generate(3000, 1), |_| {})
-            .unwrap();
+        let (_dir, store) = crate::ops::demo_store(3000);
         let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
         let quote = store
             .scan(Quote::DEF)

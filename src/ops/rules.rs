@@ -168,19 +168,9 @@ impl Opportunity {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::OpenOptions;
 
     fn demo() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let options = OpenOptions {
-            flush_each_write: false,
-            ..Default::default()
-        };
-        let store = Store::open_with(dir.path(), &options).unwrap();
-        store
-            .bulk_insert(crate::demo::generate(1000, 1), |_| {})
-            .unwrap();
-        (dir, store)
+        crate::ops::demo_store(1000)
     }
 
     fn first<E: Entity>(store: &Store, f: impl Fn(&E) -> bool) -> E {
