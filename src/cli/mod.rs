@@ -5,6 +5,7 @@ mod alerts;
 mod check;
 mod convert;
 mod demo;
+mod forecast;
 mod output;
 mod records;
 mod schema;
@@ -159,6 +160,10 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Reject a quote (it can no longer be accepted).
+    Reject { quote: String },
+    /// Sales forecasts: roll up a period, or add opportunities to / submit one forecast.
+    Forecast(forecast::ForecastArgs),
     /// Verify that the indexes match the records.
     Check {
         /// Rebuild the indexes from the records.
@@ -245,6 +250,8 @@ pub fn run(cli: Cli) -> CliResult {
             as_salesperson,
             all,
         } => alerts::run(&store, as_salesperson, all, format),
+        Command::Reject { quote } => convert::reject(&store, &quote),
+        Command::Forecast(args) => forecast::run(&store, args, format),
         Command::Check { repair } => check::run(&store, repair),
     }
 }

@@ -152,3 +152,57 @@ fn fit(text: &str, width: usize) -> String {
         s
     }
 }
+
+/// A derived report (alerts, forecasts, campaign figures): named columns of text.
+/// JSON gives one object per row, CSV a header line, the table aligned columns and
+/// a count line naming `what`.
+pub fn print_report(
+    headers: &[&str],
+    rows: &[Vec<String>],
+    what: &str,
+    format: Format,
+) -> CliResult {
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            let all: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|row| {
+                    let map = headers
+                        .iter()
+                        .zip(row)
+                        .map(|(h, v)| (h.to_string(), serde_json::Value::String(v.clone())))
+                        .collect();
+                    serde_json::Value::Object(map)
+                })
+                .collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(headers)?;
+            for row in rows {
+                w.write_record(row)?;
+            }
+            w.flush()?;
+        }
+        Format::Table => {
+            let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+            for row in rows {
+                for (w, cell) in widths.iter_mut().zip(row) {
+                    *w = (*w).max(cell.chars().count().min(48));
+                }
+            }
+            let line = |cells: &mut dyn Iterator<Item = &str>| {
+                let parts: Vec<String> = cells.zip(&widths).map(|(c, w)| fit(c, *w)).collect();
+                parts.join("  ").trim_end().to_string()
+            };
+            writeln!(out, "{}", line(&mut headers.iter().copied()))?;
+            for row in rows {
+                writeln!(out, "{}", line(&mut row.iter().map(String::as_str)))?;
+            }
+            writeln!(out, "({} {what})", rows.len())?;
+        }
+    }
+    Ok(())
+}

@@ -6,9 +6,11 @@
 
 pub mod alerts;
 pub mod convert;
+pub mod forecast;
 pub mod lead;
 pub mod quote;
 pub mod rules;
+pub mod save;
 
 /// A store with `records` demo records, flushed only at the end (workflow tests).
 #[cfg(test)]

@@ -14,7 +14,7 @@ use ratatui::{layout::Rect, Frame};
 use super::action::{Action, Context};
 use super::component::{Component, Ctx, Handled, Request};
 use crate::model::{self, assign, format_value, EntityDef, KeyKind, Lang, Record};
-use crate::ops::rules;
+use crate::ops::save::save;
 use crate::store::{Store, StoreError};
 use children::ChildList;
 use input::{FieldInput, Slot};
@@ -250,14 +250,7 @@ impl FormView {
             return;
         }
         let old = self.saved.then_some(self.record.as_ref());
-        let result = match rules::before_save(ctx.store, old, record.as_mut()) {
-            Err(e) => Err(e),
-            Ok(()) if self.saved => {
-                let key = record.key().to_string();
-                ctx.store.update(record).map(|()| key)
-            }
-            Ok(()) => ctx.store.insert(record),
-        };
+        let result = save(ctx.store, old, record);
         match result {
             Ok(key) => self.saved_as(&key, ctx),
             Err(StoreError::Invalid { field, message, .. }) => self.show_error(&field, message),
