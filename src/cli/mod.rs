@@ -2,6 +2,7 @@
 //! through the store API.
 
 mod alerts;
+mod campaign;
 mod check;
 mod convert;
 mod demo;
@@ -164,6 +165,9 @@ pub enum Command {
     Reject { quote: String },
     /// Sales forecasts: roll up a period, or add opportunities to / submit one forecast.
     Forecast(forecast::ForecastArgs),
+    /// Campaign efficiency: leads, prospects, opportunities, won revenue, cost per
+    /// lead and ROI, for one campaign or all.
+    CampaignReport { campaign: Option<String> },
     /// Verify that the indexes match the records.
     Check {
         /// Rebuild the indexes from the records.
@@ -252,6 +256,7 @@ pub fn run(cli: Cli) -> CliResult {
         } => alerts::run(&store, as_salesperson, all, format),
         Command::Reject { quote } => convert::reject(&store, &quote),
         Command::Forecast(args) => forecast::run(&store, args, format),
+        Command::CampaignReport { campaign } => campaign::run(&store, campaign.as_deref(), format),
         Command::Check { repair } => check::run(&store, repair),
     }
 }

@@ -5,7 +5,9 @@
 #![allow(clippy::result_large_err)]
 
 pub mod alerts;
+pub mod campaign;
 pub mod convert;
+pub mod figures;
 pub mod forecast;
 pub mod lead;
 pub mod quote;

@@ -14,6 +14,7 @@ use ratatui::{layout::Rect, Frame};
 use super::action::{Action, Context};
 use super::component::{Component, Ctx, Handled, Request};
 use crate::model::{self, assign, format_value, EntityDef, KeyKind, Lang, Record};
+use crate::ops::figures::{self, Figure};
 use crate::ops::save::save;
 use crate::store::{Store, StoreError};
 use children::ChildList;
@@ -33,6 +34,8 @@ pub struct FormView {
     /// A save error that names no field.
     message: Option<String>,
     children: Vec<ChildList>,
+    /// Derived figures shown under the fields (campaign efficiency, forecast totals).
+    figures: Vec<Figure>,
     /// The first screen row of the field list shown; kept by `render` so that the
     /// view scrolls only as far as the focus needs.
     scroll: std::cell::Cell<u16>,
@@ -70,6 +73,7 @@ impl FormView {
             child_focus: None,
             message: None,
             children: Vec::new(),
+            figures: Vec::new(),
             scroll: std::cell::Cell::new(0),
         };
         form.load_inputs();
@@ -114,6 +118,11 @@ impl FormView {
     }
 
     fn load_children(&mut self, store: &Store) {
+        self.figures = if self.saved {
+            figures::of(store, self.record.as_ref())
+        } else {
+            Vec::new()
+        };
         self.children = if self.saved {
             let mut lists = children::load(store, self.entity, self.record.key());
             lists.extend(children::embedded(store, self.record.as_ref()));
