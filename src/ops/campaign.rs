@@ -100,7 +100,6 @@ pub fn report(store: &Store) -> Result<Vec<Efficiency>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Record;
 
     #[test]
     fn figures_match_a_count_over_every_record() {
