@@ -36,7 +36,13 @@ fn harness_in(records: usize, lang: Lang) -> Harness {
     let store = Arc::new(store);
     let mut app = App::new(Arc::clone(&store), Keymap::builtin(), lang);
     app.settle(AREA);
-    Harness { dir, store, app }
+    let mut h = Harness { dir, store, app };
+    if records > 0 {
+        // The app opens on the home pane (alerts); these tests start from the first tab.
+        assert!(h.app.is_home());
+        h.keys("1");
+    }
+    h
 }
 
 impl Harness {
@@ -262,6 +268,8 @@ fn an_empty_database_opens_on_the_welcome_pane_which_loads_demo_data() {
     h.keys("d");
     assert!(!h.app.is_welcome());
     assert!(h.store.total_records() > 5000);
+    assert!(h.app.is_home(), "demo data opens on the alerts");
+    h.keys("1");
     assert!(h.app.table().position().1 > 0, "{}", h.screen());
 }
 
