@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{harness, harness_in, Harness};
+use common::harness::{harness, harness_in, Harness};
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use ratatui::Terminal;

@@ -20,13 +20,13 @@ pub enum Context {
 impl Context {
     pub const ALL: [Context; 8] = [
         Context::Global,
-        Context::Home,
         Context::Table,
         Context::Form,
         Context::Picker,
         Context::Palette,
         Context::Confirm,
         Context::Help,
+        Context::Home,
     ];
     pub fn name(self) -> &'static str {
         match self {
