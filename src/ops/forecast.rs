@@ -233,29 +233,36 @@ pub fn submit(store: &Store, key: &str) -> Result<SalesForecast> {
     Ok(f)
 }
 
-/// Amounts by currency (forecasts rarely mix them, but a sum never hides one).
+/// Amounts by currency (forecasts rarely mix them, but a sum never hides one), in
+/// the order the currencies first appeared.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Sums(BTreeMap<Currency, i64>);
+pub struct Sums(Vec<(Currency, i64)>);
 
 impl Sums {
     pub fn add(&mut self, m: Money) {
-        *self.0.entry(m.currency).or_default() += m.cents;
+        match self.0.iter_mut().find(|(c, _)| *c == m.currency) {
+            Some((_, v)) => *v += m.cents,
+            None => self.0.push((m.currency, m.cents)),
+        }
     }
 
     pub fn merge(&mut self, other: &Sums) {
         for (c, v) in &other.0 {
-            *self.0.entry(*c).or_default() += v;
+            self.add(Money::new(*v, *c));
         }
     }
 
     /// The amount in `currency` (0 when none).
     pub fn cents(&self, currency: Currency) -> i64 {
-        self.0.get(&currency).copied().unwrap_or(0)
+        self.0
+            .iter()
+            .find(|(c, _)| *c == currency)
+            .map_or(0, |(_, v)| *v)
     }
 
     /// The first currency's amount: the only one, usually.
     pub fn first(&self) -> Option<Money> {
-        self.0.iter().next().map(|(c, v)| Money::new(*v, *c))
+        self.0.first().map(|(c, v)| Money::new(*v, *c))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -268,8 +275,9 @@ impl std::fmt::Display for Sums {
         if self.0.is_empty() {
             return write!(f, "0.00");
         }
-        let parts: Vec<String> = self
-            .0
+        let mut sorted = self.0.clone();
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        let parts: Vec<String> = sorted
             .iter()
             .map(|(c, v)| Money::new(*v, *c).to_string())
             .collect();
@@ -309,18 +317,17 @@ impl Figures {
     }
 
     fn add_line(&mut self, l: &ForecastLine, meanings: &HashMap<String, String>) {
+        self.add(&LineFigures::of(l, meanings));
+    }
+
+    fn add(&mut self, l: &LineFigures) {
         self.lines += 1;
-        let Some(amount) = l.amount else {
+        let Some((amount, weighted)) = l.amounts else {
             return;
         };
         self.potential.add(amount);
-        let p = i128::from(l.probability.unwrap_or(0).clamp(0, 100));
-        let w = (i128::from(amount.cents) * p + 50).div_euclid(100);
-        self.weighted.add(Money::new(
-            i64::try_from(w).unwrap_or(i64::MAX),
-            amount.currency,
-        ));
-        if meanings.get(&l.status).is_some_and(|m| m == "won") {
+        self.weighted.add(weighted);
+        if l.won {
             self.won.add(amount);
         }
     }
@@ -339,6 +346,33 @@ impl Figures {
         let quota = self.quota.first().filter(|q| q.cents > 0)?;
         let won = self.won.cents(quota.currency) as f64;
         Some((won * 1000.0 / quota.cents as f64).round() / 10.0)
+    }
+}
+
+/// What one line adds: its amount and weighted amount, and whether it is won.
+struct LineFigures {
+    amounts: Option<(Money, Money)>,
+    won: bool,
+}
+
+impl LineFigures {
+    fn of(l: &ForecastLine, meanings: &HashMap<String, String>) -> LineFigures {
+        let amounts = l.amount.map(|amount| {
+            let p = i128::from(l.probability.unwrap_or(0).clamp(0, 100));
+            let w = (i128::from(amount.cents) * p + 50).div_euclid(100);
+            let w = Money::new(i64::try_from(w).unwrap_or(i64::MAX), amount.currency);
+            (amount, w)
+        });
+        let won = !l.status.is_empty() && meanings.get(&l.status).is_some_and(|m| m == "won");
+        LineFigures { amounts, won }
+    }
+}
+
+/// Adds a line's figures to its group, creating the group on first sight.
+fn add_to(map: &mut BTreeMap<String, Figures>, group: &str, l: &LineFigures) {
+    match map.get_mut(group) {
+        Some(f) => f.add(l),
+        None => map.entry(group.to_string()).or_default().add(l),
     }
 }
 
@@ -390,28 +424,26 @@ pub fn rollup(store: &Store, period: &str, filter: &Filter) -> Result<Rollup> {
     let mut by_territory: BTreeMap<String, Figures> = BTreeMap::new();
     let mut quotas: HashMap<String, Sums> = HashMap::new();
     let mut total = Figures::default();
-    for key in store.keys_naming(SalesPeriod::DEF, &period, SalesForecast::DEF)? {
-        let Some(f) = store.get_as::<SalesForecast>(&key)? else {
+    for r in store.scan_containing(SalesForecast::DEF, &period) {
+        let r = r?;
+        let Some(f) = r.downcast_ref::<SalesForecast>() else {
             continue;
         };
         if f.period != period || sp.as_ref().is_some_and(|s| *s != f.salesperson) {
             continue;
         }
         let mut own = Figures::default();
-        own.add_forecast(&f);
+        own.add_forecast(f);
         for l in &f.lines {
             let team_ok = team.as_ref().is_none_or(|t| *t == l.sales_team);
             let territory_ok = territory.as_ref().is_none_or(|t| *t == l.territory);
             if !(team_ok && territory_ok) {
                 continue;
             }
-            own.add_line(l, &meanings);
-            for (map, group) in [
-                (&mut by_team, &l.sales_team),
-                (&mut by_territory, &l.territory),
-            ] {
-                map.entry(group.clone()).or_default().add_line(l, &meanings);
-            }
+            let figures = LineFigures::of(l, &meanings);
+            own.add(&figures);
+            add_to(&mut by_team, &l.sales_team, &figures);
+            add_to(&mut by_territory, &l.territory, &figures);
         }
         quotas
             .entry(f.salesperson.clone())

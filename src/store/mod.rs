@@ -115,6 +115,21 @@ impl Store {
         })
     }
 
+    /// The records of an entity whose stored bytes contain `needle` (a code they
+    /// name, say), decoded; the others are skipped undecoded. Callers still check
+    /// the field: the bytes may hold the text elsewhere.
+    pub fn scan_containing<'a>(
+        &'a self,
+        def: &'a EntityDef,
+        needle: &'a str,
+    ) -> impl Iterator<Item = Result<Box<dyn Record>>> + 'a {
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        self.tree(def).0.iter().filter_map(move |kv| match kv {
+            Err(e) => Some(Err(e.into())),
+            Ok((k, v)) => finder.find(&v).map(|_| self.decode(def, &k, &v)),
+        })
+    }
+
     /// The records of an entity after `key`, in key order (to go on where an earlier
     /// read stopped).
     pub fn scan_after<'a>(
@@ -392,5 +407,5 @@ fn names(source: &EntityDef, target: &str) -> bool {
 }
 
 fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(haystack, needle).is_some()
 }
