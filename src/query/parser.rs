@@ -147,11 +147,14 @@ impl Parser {
                 break;
             }
             let column = self.column();
+            if parts.last() == Some(&Expr::And(Vec::new())) {
+                return Err(QueryError::new(column, "expected a condition before 'OR'"));
+            }
             self.pos += 2;
             let next = self.and(def)?;
             if next == Expr::And(Vec::new()) {
                 return Err(QueryError::new(
-                    column + 3,
+                    column + 2,
                     "expected a condition after 'OR'",
                 ));
             }
