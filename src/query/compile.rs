@@ -396,15 +396,25 @@ impl Pred {
 }
 
 fn any_text(r: &dyn Record, needle: &str) -> bool {
-    if fold(r.key()).contains(needle) {
+    if contains_folded(r.key(), needle) {
         return true;
     }
     r.def().fields.iter().enumerate().any(|(i, f)| {
         matches!(
             f.kind,
             FieldKind::Text | FieldKind::Multiline | FieldKind::Email
-        ) && matches!(r.get(i), Value::Text(s) if fold(&s).contains(needle))
+        ) && matches!(r.get(i), Value::Text(s) if contains_folded(&s, needle))
     })
+}
+
+/// Whether `text`, folded, contains the folded `needle`; ASCII text (most of it)
+/// is compared in place, without folding a copy.
+fn contains_folded(text: &str, needle: &str) -> bool {
+    if text.is_ascii() {
+        let (h, n) = (text.as_bytes(), needle.as_bytes());
+        return n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
+    }
+    fold(text).contains(needle)
 }
 
 impl Test {
@@ -412,7 +422,7 @@ impl Test {
         match (self, v) {
             (Test::Empty, v) => v.is_empty(),
             (_, Value::Empty) => false,
-            (Test::Contains(n), Value::Text(s)) => fold(s).contains(n.as_str()),
+            (Test::Contains(n), Value::Text(s)) => contains_folded(s, n),
             (Test::Contains(n), Value::Lines(_)) => {
                 fold(&format_value(kind, v)).contains(n.as_str())
             }
