@@ -670,4 +670,33 @@ fn crm_query_prints_like_list_and_reports_errors_in_one_line() {
     }
     let (code, _, _) = crm(&db, &["query", "stage:CLOSE"]);
     assert_eq!(code, 2, "no --entity is a usage error");
+
+    // Save, rename, run and delete from the command line.
+    let (code, _, err) = crm(
+        &db,
+        &[
+            "query",
+            "stage:CLOSE",
+            "-e",
+            "opportunity",
+            "--columns",
+            "stage",
+            "--save",
+            "mine",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = crm(&db, &["queries", "--rename", "mine", "closing"]);
+    assert_eq!((code, out.trim()), (0, "CLOSING"));
+    let (code, out, _) = crm(&db, &["query", "--saved", "closing", "--format", "csv"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().next(), Some("key,stage"));
+    let (code, _, _) = crm(&db, &["queries", "--delete", "closing"]);
+    assert_eq!(code, 0);
+    let (code, out, _) = crm(&db, &["queries", "--format", "csv"]);
+    assert_eq!(code, 0);
+    assert!(
+        !out.contains("CLOSING") && out.contains("STALE-LEADS"),
+        "{out}"
+    );
 }
