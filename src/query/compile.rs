@@ -302,8 +302,11 @@ fn ordered_test(
 /// remembered for the run.
 #[derive(Default)]
 pub struct Lookups {
-    found: RefCell<HashMap<(&'static str, String), Option<Rc<dyn Record>>>>,
+    found: RefCell<HashMap<(&'static str, String), Found>>,
 }
+
+/// A looked-up record, or None when the reference names nothing.
+type Found = Option<Rc<dyn Record>>;
 
 impl Lookups {
     fn get(

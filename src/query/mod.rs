@@ -6,6 +6,9 @@
 //! `Compiled` predicate; `select` (or `run`, which also sorts) reads the matching
 //! records through the planner. `saved` keeps named queries in the database.
 
+// Queries return the store's errors, which carry what a message needs (see store).
+#![allow(clippy::result_large_err)]
+
 mod compile;
 mod fold;
 mod parser;
