@@ -39,6 +39,7 @@ macro_rules! say {
 }
 
 mod ops;
+mod queries;
 mod tui;
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
@@ -415,6 +416,7 @@ fn reads(path: &Path) -> Res<()> {
         "",
     );
     let sled_size = store.size_on_disk();
+    queries::query_rows(&store)?;
     ops::workflow_rows(&store)?;
     drop(store);
     let files = dir_size(path);

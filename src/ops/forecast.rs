@@ -276,7 +276,7 @@ impl std::fmt::Display for Sums {
             return write!(f, "0.00");
         }
         let mut sorted = self.0.clone();
-        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        sorted.sort_by_key(|a| a.0);
         let parts: Vec<String> = sorted
             .iter()
             .map(|(c, v)| Money::new(*v, *c).to_string())

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use crate::model::{
     value::today, Customer, Entity, Money, Opportunity, OpportunityStage, OpportunityStatus,
-    OpportunityTask, Prospect, Quote, ReasonCode, Record,
+    OpportunityTask, Prospect, Quote, ReasonCode, Record, SavedQuery,
 };
 use crate::store::{Result, Store, StoreError};
 
@@ -23,6 +23,13 @@ pub fn before_save_on(
     record: &mut dyn Record,
     today: NaiveDate,
 ) -> Result<()> {
+    if let Some(saved) = record.as_any().downcast_ref::<SavedQuery>() {
+        // A saved query must run: its query parses for its entity, its columns exist.
+        return match crate::query::saved::check(saved) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(crate::query::saved::invalid_error(saved, e)),
+        };
+    }
     if let Some(task) = record.as_any().downcast_ref::<OpportunityTask>() {
         // Marking a task done stamps its completion date; reopening clears it.
         let mut task = task.clone();
