@@ -341,3 +341,74 @@ fn campaign_to_won_quote_in_the_forecast() {
     );
     assert!(h.store.audit().unwrap().is_clean());
 }
+
+/// A contact is linked to a customer from the customer's form with a role; making
+/// it primary takes the flag from the customer's other contact; the contact's form
+/// lists the link from its side.
+#[test]
+fn contact_links_are_edited_from_both_sides_with_one_primary_per_company() {
+    use termcrm::model::{ContactXref, SalesContact};
+    let mut h = harness(300);
+    let xrefs = |h: &Harness, customer: &str| -> Vec<ContactXref> {
+        h.store
+            .scan(ContactXref::DEF)
+            .map(|r| r.unwrap().downcast_ref::<ContactXref>().unwrap().clone())
+            .filter(|x| x.customer == customer)
+            .collect()
+    };
+    let primary = h
+        .store
+        .scan(ContactXref::DEF)
+        .map(|r| r.unwrap().downcast_ref::<ContactXref>().unwrap().clone())
+        .find(|x| x.primary && !x.customer.is_empty())
+        .expect("a customer with a primary contact");
+    let customer = primary.customer.clone();
+    let contact = h
+        .store
+        .scan(SalesContact::DEF)
+        .map(|r| r.unwrap().key().to_string())
+        .find(|k| xrefs(&h, &customer).iter().all(|x| x.contact != *k))
+        .unwrap();
+
+    h.goto("Customers");
+    h.keys(&format!("/{customer}<ret><ret>"));
+    focus_list(&mut h, "contact_xref");
+    h.keys("<c-n>");
+    assert_eq!(h.field("customer"), customer);
+    h.focus("contact");
+    h.keys(&contact);
+    h.focus("role");
+    h.keys("Einkauf");
+    h.focus("primary");
+    h.keys("<bs><bs><bs>yes<c-s>");
+    let new = form_key(&h);
+    let now = xrefs(&h, &customer);
+    let primaries: Vec<&str> = now
+        .iter()
+        .filter(|x| x.primary)
+        .map(|x| x.key.as_str())
+        .collect();
+    assert_eq!(primaries, [new.as_str()], "one primary per company");
+    h.keys("<esc>");
+    assert!(h
+        .screen_at(ratatui::layout::Rect::new(0, 0, 120, 60))
+        .contains("Einkauf"));
+    h.keys("<esc>");
+
+    // From the contact's side: its link, role changed there.
+    h.goto("Sales Contacts");
+    h.keys(&format!("/{contact}<ret><ret>"));
+    focus_list(&mut h, "contact_xref");
+    for _ in 0..10 {
+        if h.app.form().unwrap().focused_child().map(|(_, k)| k) == Some(new.as_str()) {
+            break;
+        }
+        h.keys("<down>");
+    }
+    h.keys("<ret>");
+    assert_eq!(form_key(&h), new);
+    h.focus("role");
+    h.keys(" und Logistik<c-s>");
+    let x = h.store.get_as::<ContactXref>(&new).unwrap().unwrap();
+    assert_eq!(x.role, "Einkauf und Logistik");
+}

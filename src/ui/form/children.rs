@@ -8,8 +8,11 @@ use crate::store::Store;
 /// At most this many children of one kind are read and listed.
 pub const MAX_CHILDREN: usize = 50;
 
-/// (parent, child entity, field of the child that leads on to the record shown).
-/// Contacts hang off customers and prospects through cross-references.
+/// (parent, child entity, field of the child whose record names the row). Contacts
+/// hang off customers and prospects through cross-references: a row shows the
+/// contact's name with the role and the primary flag, and opens the
+/// cross-reference, where role and primary are edited; a contact lists its
+/// cross-references the same way from the other side.
 const RELATIONS: &[(&str, &str, Option<&str>)] = &[
     ("opportunity", "opportunity_task", None),
     ("opportunity", "quote", None),
@@ -20,6 +23,8 @@ const RELATIONS: &[(&str, &str, Option<&str>)] = &[
     ("customer", "interaction", None),
     ("customer", "opportunity", None),
     ("customer", "order", None),
+    ("sales_contact", "contact_xref", None),
+    ("sales_contact", "interaction", None),
 ];
 
 /// One list of children: the entity shown and its rows (key, first column).
@@ -121,30 +126,28 @@ pub fn load(store: &Store, parent: &'static EntityDef, key: &str) -> Vec<ChildLi
             continue;
         };
         let total = keys.len();
-        // Cross-references list the records they lead to.
-        let shown = via
-            .and_then(|f| child_def.field(f))
-            .and_then(|f| f.kind.target())
-            .and_then(model::entity)
-            .unwrap_or(child_def);
         let mut rows = Vec::new();
         for k in keys.iter().take(MAX_CHILDREN) {
             let Ok(Some(record)) = store.get(child_def, k) else {
                 continue;
             };
-            match via.and_then(|f| linked(store, record.as_ref(), f)) {
-                Some(linked) => {
-                    let text = summary(linked.as_ref(), parent.name);
-                    rows.push((linked.key().to_string(), text));
-                }
-                None if via.is_none() => {
-                    rows.push((k.clone(), summary(record.as_ref(), parent.name)));
-                }
-                None => {}
-            }
+            let skip = [
+                Some(parent.name),
+                via.and_then(|f| child_def.field(f)?.kind.target()),
+            ];
+            let own = summary_without(store, record.as_ref(), &skip);
+            let text = match via.and_then(|f| linked(store, record.as_ref(), f)) {
+                Some(linked) => [summary(linked.as_ref(), parent.name), own]
+                    .into_iter()
+                    .filter(|t| !t.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("  "),
+                None => own,
+            };
+            rows.push((k.clone(), text));
         }
         out.push(ChildList {
-            entity: shown,
+            entity: child_def,
             rows,
             total,
             field: None,
@@ -169,6 +172,50 @@ pub fn summary(record: &dyn Record, parent: &str) -> String {
         .into_iter()
         .filter(|&i| def.fields[i].kind.target() != Some(parent))
         .map(|i| format_value(&def.fields[i].kind, &record.get(i)))
+        .filter(|t| !t.is_empty())
+        .take(3)
+        .collect::<Vec<_>>()
+        .join("  ")
+}
+
+/// A child row's summary without the references to any of `targets`; a
+/// reference to a record with a generated key (CUS0000001) shows that record's
+/// name too, a flag shows its label when set.
+fn summary_without(store: &Store, record: &dyn Record, targets: &[Option<&str>]) -> String {
+    let def = record.def();
+    def.list_fields()
+        .into_iter()
+        .filter(|&i| {
+            let t = def.fields[i].kind.target();
+            t.is_none() || !targets.contains(&t)
+        })
+        .map(|i| {
+            let f = &def.fields[i];
+            let value = record.get(i);
+            match (f.kind, &value) {
+                // A set flag as a star with its field (the primary contact).
+                (FieldKind::Bool, Value::Bool(true)) => format!("★ {}", f.name),
+                (FieldKind::Bool, _) => String::new(),
+                (FieldKind::Ref(target), Value::Text(key)) => {
+                    let generated = model::entity(target)
+                        .filter(|d| matches!(d.key, model::KeyKind::Generated(_)));
+                    match generated.and_then(|d| store.get(d, key).ok().flatten()) {
+                        Some(r) => {
+                            let d = r.def();
+                            let name = d
+                                .list_fields()
+                                .into_iter()
+                                .map(|j| format_value(&d.fields[j].kind, &r.get(j)))
+                                .find(|t| !t.is_empty())
+                                .unwrap_or_default();
+                            format!("{key} {name}")
+                        }
+                        None => key.clone(),
+                    }
+                }
+                _ => format_value(&f.kind, &value),
+            }
+        })
         .filter(|t| !t.is_empty())
         .take(3)
         .collect::<Vec<_>>()
