@@ -93,6 +93,7 @@ actions! {
     // table
     Open = "open",
     Filter = "filter",
+    QueryFilter = "query_filter",
     ClearFilter = "clear_filter",
     SortNext = "sort_next",
     SortReverse = "sort_reverse",

@@ -77,6 +77,10 @@ pub enum Request {
     },
     /// Show the home pane (alerts).
     GoHome,
+    /// Save the current table's query under this name (`:save NAME`).
+    SaveQuery(String),
+    /// Run a saved query: its mask, restricted to its result, in its sort.
+    RunSaved(String),
     /// A yes/no question with something to do on either answer.
     Choose {
         message: String,

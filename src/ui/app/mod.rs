@@ -15,13 +15,15 @@ use super::home::HomeView;
 use super::keymap::Keymap;
 use super::masks::{self, Mask};
 use super::multipick::MultiPickPopup;
-use super::palette::{PaletteEntry, PalettePopup};
+use super::palette::PalettePopup;
 use super::picker::PickerPopup;
 use super::table::TableView;
 use crate::model::Lang;
 use crate::store::Store;
 use crate::ui::action::{Action, Context};
 
+mod palette;
+mod queries;
 mod view;
 mod workflows;
 
@@ -377,6 +379,8 @@ impl App {
                 self.popups.push(Popup::Confirm(popup));
             }
             Request::Flow(flow) => self.run_flow(flow, queue),
+            Request::SaveQuery(name) => self.save_query(&name, queue),
+            Request::RunSaved(name) => self.run_saved(&name),
             Request::Confirm { message, then } => {
                 self.popups
                     .push(Popup::Confirm(ConfirmPopup::new(message, *then)));
@@ -445,58 +449,6 @@ impl App {
         }
     }
 
-    /// Every action with its key, every mask by its English and German name.
-    fn palette_entries(&self) -> Vec<PaletteEntry> {
-        let context = self
-            .forms
-            .last()
-            .map(|f| f.context())
-            .unwrap_or(Context::Table);
-        let mut entries = Vec::new();
-        for (i, m) in self.masks.iter().enumerate() {
-            let other = match self.lang {
-                Lang::En => m.name_de,
-                Lang::De => m.name_en,
-            };
-            entries.push(PaletteEntry {
-                label: m.name(self.lang).to_string(),
-                detail: format!("{} · {other}", m.group.label(self.lang)),
-                request: Request::SwitchTab(i),
-            });
-        }
-        for ctx in [context, Context::Global] {
-            for b in self.keymap.bindings(ctx) {
-                let listed = entries.iter().any(|e| e.request == Request::Run(b.action));
-                if listed || b.action == Action::Palette {
-                    continue;
-                }
-                // The key that really runs it where the palette was opened.
-                let key = self.keymap.key_for(context, b.action).unwrap_or(&b.on);
-                entries.push(PaletteEntry {
-                    label: b.desc(self.lang).to_string(),
-                    detail: format!("{key} · {}", b.action.name()),
-                    request: Request::Run(b.action),
-                });
-            }
-        }
-        // The current mask's records by key and name (the loaded rows; the palette
-        // prefilters before it scores).
-        let mask = &self.masks[self.current];
-        for (key, name) in self.tabs[self.current].records(PALETTE_RECORDS) {
-            entries.push(PaletteEntry {
-                label: key.clone(),
-                // The prepared search text is lower-case; it is there to be found.
-                detail: format!("{name} · {}", mask.name(self.lang)),
-                request: Request::OpenForm {
-                    entity: mask.entity,
-                    key: Some(key),
-                    template: Vec::new(),
-                },
-            });
-        }
-        entries
-    }
-
     fn handle_welcome_key(&mut self, key: KeyEvent) {
         match key.code {
             // Loading takes a second or two: a thread does it, the screen stays live.
@@ -534,7 +486,12 @@ impl App {
             self.prepare(area);
             let demo = self.demo_loading.is_some();
             let home = self.is_home() && self.home.is_loading();
-            if !demo && !home && (self.welcome || self.tabs[self.current].loading().is_none()) {
+            let query = !self.is_home() && self.tabs[self.current].query_running();
+            if !demo
+                && !home
+                && !query
+                && (self.welcome || self.tabs[self.current].loading().is_none())
+            {
                 break;
             }
             if std::time::Instant::now() > deadline {

@@ -108,7 +108,7 @@ impl App {
         }
     }
 
-    fn say(&mut self, en: &str, de: &str) {
+    pub(super) fn say(&mut self, en: &str, de: &str) {
         self.status = match self.lang {
             Lang::En => en.to_string(),
             Lang::De => de.to_string(),

@@ -343,7 +343,7 @@ fn renders_labels_values_and_children_and_survives_tiny_sizes() {
     assert!(text.contains("Notes"), "{text}");
     let customer = first_key(&store, "customer");
     let form = FormView::open(def("customer"), Some(customer), vec![], &store).unwrap();
-    assert!(form.child_lists().any(|(e, _)| e.name == "sales_contact"));
+    assert!(form.child_lists().any(|(e, _)| e.name == "contact_xref"));
     screen(&form, 80, 24);
     screen(&form, 20, 5);
 }

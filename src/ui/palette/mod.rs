@@ -347,6 +347,14 @@ impl PalettePopup {
     }
 }
 
+/// The name in a palette query "save NAME", if it is one.
+fn save_name(query: &str) -> Option<String> {
+    let (verb, rest) = query.trim().split_once(' ')?;
+    let name = rest.trim();
+    (verb.eq_ignore_ascii_case("save") && !name.is_empty() && !name.contains(' '))
+        .then(|| name.to_string())
+}
+
 impl Component for PalettePopup {
     fn context(&self) -> Context {
         Context::Palette
@@ -364,6 +372,12 @@ impl Component for PalettePopup {
             Some(Action::PageDown) => self.move_down(page),
             Some(Action::Top) => self.selected = 0,
             Some(Action::Bottom) => self.move_down(usize::MAX),
+            // ":save NAME" saves the current table's query under NAME.
+            Some(Action::Select) if save_name(&self.current.query).is_some() => {
+                let name = save_name(&self.current.query).unwrap_or_default();
+                ctx.request(Request::Back);
+                ctx.request(Request::SaveQuery(name));
+            }
             Some(Action::Select) => {
                 if let Some(entry) = self.selected() {
                     let request = entry.request.clone();

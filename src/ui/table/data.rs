@@ -210,13 +210,32 @@ pub struct Data {
     sort_col: usize,
     sort_kind: Option<SortKind>,
     descending: bool,
+    /// The keys a query let through (None: every row), and per row whether it is one.
+    allowed: Option<std::collections::HashSet<String>>,
+    allowed_rows: Option<Vec<bool>>,
 }
 
 impl Data {
     /// Replaces the rows, keeping the sort and the filter.
     pub fn set_rows(&mut self, rows: Rows) {
         self.rows = rows;
+        self.mark_allowed();
         self.resort();
+    }
+
+    /// Restricts the rows to these keys (a query's result), or lifts that (None).
+    pub fn set_allowed(&mut self, keys: Option<std::collections::HashSet<String>>) {
+        self.allowed = keys;
+        self.mark_allowed();
+        self.refilter();
+    }
+
+    fn mark_allowed(&mut self) {
+        self.allowed_rows = self.allowed.as_ref().map(|keys| {
+            (0..self.rows.len())
+                .map(|i| keys.contains(self.rows.key(i)))
+                .collect()
+        });
     }
 
     pub fn rows(&self) -> &Rows {
@@ -297,11 +316,20 @@ impl Data {
 
     /// Runs the filter over all rows.
     fn refilter(&mut self) {
-        if self.needle.is_empty() {
-            self.hits.clone_from(&self.order);
-            return;
-        }
-        self.hits = self.matching(&self.order);
+        let base: Vec<u32> = match &self.allowed_rows {
+            Some(ok) => self
+                .order
+                .iter()
+                .copied()
+                .filter(|&i| ok.get(i as usize).copied().unwrap_or(false))
+                .collect(),
+            None => self.order.clone(),
+        };
+        self.hits = if self.needle.is_empty() {
+            base
+        } else {
+            self.matching(&base)
+        };
     }
 
     /// Sorts by column `col` (0 is the key) and re-runs the filter.

@@ -8,7 +8,10 @@
 //! `render` never touches the store.
 
 pub mod data;
+mod query;
 mod view;
+
+pub use query::user_env;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -70,6 +73,8 @@ pub struct TableView {
     width: u16,
     query: String,
     editing: bool,
+    /// The query line (`f`) and the query the rows are restricted to.
+    query_line: query::TableQuery,
     /// The cells (key first) of the rows on screen, by key.
     cells: HashMap<String, Vec<String>>,
 }
@@ -122,6 +127,7 @@ impl TableView {
             width: 0,
             query: String::new(),
             editing: false,
+            query_line: query::TableQuery::default(),
             cells: HashMap::new(),
         }
     }
@@ -157,7 +163,7 @@ impl TableView {
     /// Whether the filter line is taking typed text: the app must then hand every
     /// key to the table before resolving global keys.
     pub fn is_editing(&self) -> bool {
-        self.editing
+        self.editing || self.query_line.editing
     }
 
     /// The filter as typed ("" when none).
@@ -463,6 +469,9 @@ impl Component for TableView {
     }
 
     fn handle(&mut self, key: KeyEvent, action: Option<Action>, ctx: &mut Ctx) -> Handled {
+        if self.query_line.editing {
+            return self.handle_query_key(key, action, ctx.store);
+        }
         if self.editing {
             return self.handle_filter_key(key, action);
         }
@@ -481,9 +490,12 @@ impl Component for TableView {
             Action::Left => self.hscroll = self.hscroll.saturating_sub(1),
             Action::Right => self.hscroll = (self.hscroll + 1).min(self.max_hscroll()),
             Action::Filter => self.editing = true,
+            Action::QueryFilter => self.edit_query(),
+            // Clears the typed filter and the query both: every row again.
             Action::ClearFilter => {
                 self.query.clear();
                 self.refilter();
+                let _ = self.run_query("", ctx.store, user_env(ctx.store));
             }
             Action::SortNext => self.sort_next(),
             Action::SortReverse => {
@@ -534,6 +546,7 @@ impl Component for TableView {
             self.start_load(ctx.store);
         }
         self.poll_loader();
+        self.poll_query();
         self.clamp();
         self.fetch_visible(ctx.store);
     }
@@ -549,6 +562,7 @@ impl Component for TableView {
             vec![
                 Action::Open,
                 Action::Filter,
+                Action::QueryFilter,
                 Action::NewRecord,
                 Action::DeleteRecord,
                 Action::SortNext,

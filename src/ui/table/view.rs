@@ -96,13 +96,27 @@ pub(super) fn render(tv: &TableView, frame: &mut Frame, area: Rect, lang: Lang) 
             }
         }
     };
-    let filter = if tv.editing {
+    let mut filter = if tv.editing {
         format!("/{}█", tv.query)
     } else if tv.query.is_empty() {
         String::new()
     } else {
         format!("/{}", tv.query)
     };
+    let q = &tv.query_line;
+    let query = if q.editing {
+        format!("query: {}█ ", q.input)
+    } else if q.is_running() {
+        "query running… ".to_string()
+    } else if let Some(applied) = tv.applied_query() {
+        format!("query: {applied} ")
+    } else {
+        String::new()
+    };
+    filter.insert_str(0, &query);
+    if let Some(e) = &q.error {
+        filter.push_str(&format!("  ✗ {e}"));
+    }
     let gap = usize::from(area.width)
         .saturating_sub(filter.width())
         .saturating_sub(count.width());

@@ -1,0 +1,80 @@
+//! Saved queries in the TUI: `:save NAME` keeps the current table's query (and its
+//! sort) in the database; the palette lists every saved query and runs it in its
+//! mask.
+
+use super::{App, Request};
+use crate::model::{Entity, Lang, SavedQuery};
+use crate::query::{saved, Query, Sort};
+use crate::ui::table::user_env;
+
+impl App {
+    /// `:save NAME`: the current table's query under NAME.
+    pub(super) fn save_query(&mut self, name: &str, queue: &mut Vec<Request>) {
+        if self.is_home() || !self.forms.is_empty() {
+            return self.say(
+                "a query is saved from a table: open one, press f, type the query",
+                "Abfragen werden aus einer Tabelle gespeichert: f drücken, Abfrage eingeben",
+            );
+        }
+        let tab = &self.tabs[self.current];
+        let Some(text) = tab.applied_query().map(str::to_string) else {
+            return self.say(
+                "no query to save: press f and type one first",
+                "keine Abfrage zum Speichern: zuerst f drücken und eine eingeben",
+            );
+        };
+        let def = self.masks[self.current].entity;
+        let result = Query::parse(&text, def)
+            .map_err(|e| e.to_string())
+            .and_then(|q| {
+                let sort = tab.sort_text().and_then(|s| Sort::parse(def, &s).ok());
+                saved::save(&self.store, name, &q, &[], sort, "").map_err(|e| e.to_string())
+            });
+        match result {
+            Ok(key) => {
+                self.status = match self.lang {
+                    Lang::En => format!("saved query {key}: {text}"),
+                    Lang::De => format!("Abfrage {key} gespeichert: {text}"),
+                };
+                queue.push(Request::Changed {
+                    entity: SavedQuery::DEF,
+                });
+            }
+            Err(e) => self.status = e,
+        }
+    }
+
+    /// Runs a saved query in the first mask of its entity.
+    pub(super) fn run_saved(&mut self, name: &str) {
+        let saved = match saved::load(&self.store, name) {
+            Ok(s) => s,
+            Err(e) => return self.status = e.to_string(),
+        };
+        let entity = saved.query.entity;
+        let Some(i) = self
+            .masks
+            .iter()
+            .position(|m| m.entity == entity && m.only_with.is_none())
+        else {
+            return self.status = format!("no mask shows {}", entity.name);
+        };
+        if self.forms.iter().any(|f| f.is_dirty()) {
+            return self.say(
+                "save or close the open form first",
+                "zuerst das offene Formular speichern oder schließen",
+            );
+        }
+        self.forms.clear();
+        self.on_home = false;
+        self.current = i;
+        let env = user_env(&self.store);
+        let tab = &mut self.tabs[i];
+        if let Err(e) = tab.run_query(&saved.query.text, &self.store, env) {
+            return self.status = e;
+        }
+        if let Some(sort) = saved.sort {
+            tab.sort_by_text(&sort.to_text(entity));
+        }
+        self.status = format!("{}: {}", saved.name, saved.query.text);
+    }
+}

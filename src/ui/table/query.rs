@@ -1,0 +1,199 @@
+//! The table's query line (`f`): a query in the filter language (see the README's
+//! "Queries") runs through the planner in a background thread and restricts the
+//! rows to its result; the `/` filter then works within them. A query that does
+//! not parse says where and why, and the previous result stays on screen.
+
+use std::collections::HashSet;
+use std::sync::mpsc::{channel, Receiver};
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::TableView;
+use crate::query::{self, Env, Query};
+use crate::store::Store;
+use crate::ui::action::Action;
+use crate::ui::component::Handled;
+
+/// Today, and the salesperson the OS user is ("me").
+pub fn user_env(store: &Store) -> Env {
+    let user = std::env::var("USER").unwrap_or_default();
+    Env {
+        today: crate::model::value::today(),
+        me: crate::ops::alerts::me(store, &user).ok().flatten(),
+        user,
+    }
+}
+
+/// The keys a query matched, or why it failed; sent back by its thread.
+type QueryResult = Result<HashSet<String>, String>;
+
+/// The query state of one table.
+#[derive(Default)]
+pub struct TableQuery {
+    /// The query whose result the rows show ("" when none).
+    pub applied: String,
+    /// The query line being typed.
+    pub input: String,
+    pub editing: bool,
+    /// Why the last query did not run (with its column).
+    pub error: Option<String>,
+    running: Option<(String, Receiver<QueryResult>)>,
+}
+
+impl TableQuery {
+    pub fn is_running(&self) -> bool {
+        self.running.is_some()
+    }
+}
+
+impl TableView {
+    /// The query the rows are restricted to, if any.
+    pub fn applied_query(&self) -> Option<&str> {
+        Some(self.query_line.applied.as_str()).filter(|q| !q.is_empty())
+    }
+
+    /// Why the last query did not run.
+    pub fn query_error(&self) -> Option<&str> {
+        self.query_line.error.as_deref()
+    }
+
+    /// Whether a query is still running in the background.
+    pub fn query_running(&self) -> bool {
+        self.query_line.is_running()
+    }
+
+    /// Whether the query line is taking typed text.
+    pub fn is_typing_query(&self) -> bool {
+        self.query_line.editing
+    }
+
+    /// Starts editing the query line with the applied query.
+    pub(super) fn edit_query(&mut self) {
+        self.query_line.input = self.query_line.applied.clone();
+        self.query_line.editing = true;
+        self.query_line.error = None;
+    }
+
+    /// Parses `text` now (an error is kept and returned) and runs it in the
+    /// background; an empty text lifts the restriction.
+    pub fn run_query(&mut self, text: &str, store: &Arc<Store>, env: Env) -> Result<(), String> {
+        let text = text.trim().to_string();
+        if text.is_empty() {
+            self.query_line.applied.clear();
+            self.query_line.error = None;
+            self.query_line.running = None;
+            self.data.set_allowed(None);
+            self.clamp();
+            return Ok(());
+        }
+        let parsed = Query::parse(&text, self.mask.entity).map_err(|e| e.to_string());
+        let q = match parsed {
+            Ok(q) => q,
+            Err(e) => {
+                self.query_line.error = Some(e.clone());
+                return Err(e);
+            }
+        };
+        let (tx, rx) = channel();
+        let store = Arc::clone(store);
+        std::thread::spawn(move || {
+            let result = q
+                .compile(&store, &env)
+                .map_err(|e| e.to_string())
+                .and_then(|c| query::select(&c, None).map_err(|e| e.to_string()))
+                .map(|records| records.iter().map(|r| r.key().to_string()).collect());
+            let _ = tx.send(result);
+        });
+        self.query_line.error = None;
+        self.query_line.running = Some((text, rx));
+        Ok(())
+    }
+
+    /// Takes a finished query's result.
+    pub(super) fn poll_query(&mut self) {
+        let Some((_, rx)) = &self.query_line.running else {
+            return;
+        };
+        let Ok(result) = rx.try_recv() else {
+            return;
+        };
+        let Some((text, _)) = self.query_line.running.take() else {
+            return;
+        };
+        match result {
+            Ok(keys) => {
+                self.query_line.applied = text;
+                self.data.set_allowed(Some(keys));
+                self.selected = 0;
+                self.clamp();
+            }
+            Err(e) => self.query_line.error = Some(e),
+        }
+    }
+
+    /// A key while the query line is open: Enter runs, Esc closes it (the applied
+    /// query stays), Backspace and characters edit.
+    pub(super) fn handle_query_key(
+        &mut self,
+        key: KeyEvent,
+        action: Option<Action>,
+        store: &Arc<Store>,
+    ) -> Handled {
+        let plain = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        match key.code {
+            KeyCode::Esc => self.query_line.editing = false,
+            KeyCode::Enter => {
+                let text = self.query_line.input.clone();
+                if self.run_query(&text, store, user_env(store)).is_ok() {
+                    self.query_line.editing = false;
+                }
+            }
+            KeyCode::Backspace => {
+                self.query_line.input.pop();
+                self.query_line.error = None;
+            }
+            KeyCode::Char(c) if plain => {
+                self.query_line.input.push(c);
+                self.query_line.error = None;
+            }
+            _ => match action {
+                Some(Action::Back | Action::Cancel) => self.query_line.editing = false,
+                Some(Action::ClearFilter) => self.query_line.input.clear(),
+                _ => return Handled::Ignored,
+            },
+        }
+        Handled::Consumed
+    }
+
+    /// The sort as query text ("-amount", "close"), None when sorted by key.
+    pub fn sort_text(&self) -> Option<String> {
+        let (col, descending) = self.data.sort_state();
+        let field = self.columns.get(col)?.field?;
+        let name = self.mask.entity.fields[field].name;
+        Some(if descending {
+            format!("-{name}")
+        } else {
+            name.to_string()
+        })
+    }
+}
+
+impl TableView {
+    /// Sorts by a field named as query text ("-amount": descending); unknown or
+    /// hidden fields leave the sort as it is.
+    pub fn sort_by_text(&mut self, text: &str) {
+        let (descending, name) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let Some(field) = self.mask.entity.field_index(name) else {
+            return;
+        };
+        if let Some(col) = self.columns.iter().position(|c| c.field == Some(field)) {
+            self.sort(col, descending);
+        }
+    }
+}
