@@ -6,7 +6,7 @@
 use std::sync::mpsc::{channel, Receiver};
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
@@ -98,6 +98,19 @@ impl HomeView {
     }
 }
 
+/// The order the home pane lists alerts in: quotes about to expire (soonest
+/// first), then past-due tasks, past-due opportunities and follow-ups, each most
+/// recent first — yesterday's miss matters more than last year's.
+fn urgency(a: &Alert) -> (u8, i64) {
+    let day = i64::from(a.date.num_days_from_ce());
+    match a.kind {
+        "quote expires" => (0, day),
+        "task past due" => (1, -day),
+        "past due" => (2, -day),
+        _ => (3, -day),
+    }
+}
+
 fn kind_label(kind: &str, lang: Lang) -> &str {
     match (kind, lang) {
         ("past due", Lang::De) => "überfällig",
@@ -150,7 +163,8 @@ impl Component for HomeView {
         if let Some(result) = self.loading.as_ref().and_then(|rx| rx.try_recv().ok()) {
             self.loading = None;
             match result {
-                Ok(rows) => {
+                Ok(mut rows) => {
+                    rows.sort_by_key(urgency);
                     self.rows = rows;
                     self.error = None;
                 }
