@@ -1,22 +1,8 @@
 //! `crm convert prospect` from the command line.
 
-use std::process::Command;
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_crm");
-
-fn crm(db: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::cli::crm;
 
 #[test]
 fn a_prospect_becomes_a_customer_and_takes_its_opportunities_along() {

@@ -1,23 +1,9 @@
 //! `crm query` and `crm queries` as a user runs them: output through the list
 //! printer, one-line errors with their columns, usage errors, saving and renaming.
 
-use std::process::Command;
+mod common;
 
-fn crm(db: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_crm"))
-        .env_remove("CRM_DB")
-        .env("USER", "nobody")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("crm runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::cli::crm;
 
 #[test]
 fn crm_query_prints_like_list_and_reports_errors_in_one_line() {

@@ -3,24 +3,11 @@
 //! quote with the opportunity won → order, with every figure checked; and the bad
 //! input each step refuses with nothing changed.
 
+mod common;
+
+use common::cli::crm;
+
 use std::path::Path;
-use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_crm");
-
-fn crm(db: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 /// Runs a command that must succeed and returns its standard output, trimmed.
 fn ok(db: &Path, args: &[&str]) -> String {

@@ -253,17 +253,10 @@ pub fn forecasts_opportunity(opp: &crate::model::Opportunity, period: usize) -> 
     opp.status == OPP_STATUSES[OPEN].0 || reference::period(period).1 <= today()
 }
 
-/// The line an open opportunity adds to its salesperson's forecasts.
+/// The line an open opportunity adds to its salesperson's forecasts: what a draft
+/// forecast's line holds.
 pub fn forecast_line(opp: &crate::model::Opportunity) -> ForecastLine {
-    ForecastLine {
-        opportunity: opp.key.clone(),
-        amount: opp.amount,
-        probability: opp.probability,
-        stage: opp.stage.clone(),
-        status: opp.status.clone(),
-        territory: opp.territory.clone(),
-        sales_team: opp.sales_team.clone(),
-    }
+    crate::ops::forecast::line_of(opp)
 }
 
 pub fn sales_forecast(plan: &Plan, f: u64, lines: Vec<ForecastLine>) -> SalesForecast {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::model::{Campaign, Entity, Lead, Money, Opportunity, Prospect};
 use crate::ops::forecast::{meanings, Sums};
-use crate::store::{Result, Store, StoreError};
+use crate::store::{Result, Store};
 
 /// One campaign's figures.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,13 +44,7 @@ impl Efficiency {
 /// The figures of one campaign.
 pub fn efficiency(store: &Store, key: &str) -> Result<Efficiency> {
     let key = key.trim().to_uppercase();
-    let campaign = store
-        .get_as::<Campaign>(&key)?
-        .ok_or_else(|| StoreError::NotFound {
-            entity: Campaign::DEF.name,
-            suggestion: store.suggest_key(Campaign::DEF, &key),
-            key: key.clone(),
-        })?;
+    let campaign = store.fetch_as::<Campaign>(&key)?;
     of(store, &campaign, &meanings(store)?)
 }
 

@@ -34,13 +34,7 @@ fn party_entities() -> impl Iterator<Item = &'static EntityDef> {
 }
 
 pub fn convert_prospect(store: &Store, key: &str) -> Result<Converted> {
-    let prospect = store
-        .get_as::<Prospect>(&key.trim().to_uppercase())?
-        .ok_or_else(|| StoreError::NotFound {
-            entity: Prospect::DEF.name,
-            key: key.to_string(),
-            suggestion: store.suggest_key(Prospect::DEF, &key.to_uppercase()),
-        })?;
+    let prospect = store.fetch_as::<Prospect>(key)?;
     if !prospect.customer.is_empty() || prospect.status == "converted" {
         return Err(refuse(
             &prospect.key,

@@ -36,6 +36,17 @@ fn refuse(key: &str, field: &str, value: &str, message: impl Into<String>) -> St
     StoreError::invalid(SalesForecast::DEF.name, key, field, value, message)
 }
 
+/// The forecast `key`, which must still be a draft (`why`: what a submitted one
+/// cannot do).
+fn draft(store: &Store, key: &str, why: &str) -> Result<SalesForecast> {
+    let f = forecast(store, key)?;
+    if is_draft(&f) {
+        Ok(f)
+    } else {
+        Err(refuse(&f.key, "status", &f.status, why))
+    }
+}
+
 /// The updates that make every draft forecast listing `opp` follow it; written by
 /// the caller in the same transaction as the opportunity.
 pub fn follow(store: &Store, opp: &Opportunity) -> Result<Vec<Change>> {
@@ -77,14 +88,7 @@ pub fn refresh_lines(store: &Store, f: &mut SalesForecast) -> Result<()> {
 }
 
 fn forecast(store: &Store, key: &str) -> Result<SalesForecast> {
-    let key = key.trim().to_uppercase();
-    store
-        .get_as::<SalesForecast>(&key)?
-        .ok_or_else(|| StoreError::NotFound {
-            entity: SalesForecast::DEF.name,
-            suggestion: store.suggest_key(SalesForecast::DEF, &key),
-            key,
-        })
+    store.fetch_as::<SalesForecast>(key)
 }
 
 fn period(store: &Store, f: &SalesForecast) -> Result<(NaiveDate, NaiveDate)> {
@@ -145,26 +149,16 @@ pub fn candidates(store: &Store, key: &str) -> Result<Vec<Opportunity>> {
 /// Adds opportunities to a draft forecast; each must be its salesperson's, open and
 /// closing in its period. All or none are added. Returns the number added.
 pub fn add(store: &Store, key: &str, opportunities: &[String]) -> Result<usize> {
-    let mut f = forecast(store, key)?;
-    if !is_draft(&f) {
-        return Err(refuse(
-            &f.key,
-            "status",
-            &f.status,
-            "the forecast is submitted and its lines are frozen; only draft forecasts take opportunities",
-        ));
-    }
+    let mut f = draft(
+        store,
+        key,
+        "the forecast is submitted and its lines are frozen; only draft forecasts take opportunities",
+    )?;
     let (start, end) = period(store, &f)?;
     let meanings = meanings(store)?;
     for k in opportunities {
         let k = k.trim().to_uppercase();
-        let opp = store
-            .get_as::<Opportunity>(&k)?
-            .ok_or_else(|| StoreError::NotFound {
-                entity: Opportunity::DEF.name,
-                suggestion: store.suggest_key(Opportunity::DEF, &k),
-                key: k.clone(),
-            })?;
+        let opp = store.fetch_as::<Opportunity>(&k)?;
         let why = if opp.salesperson != f.salesperson {
             Some(format!(
                 "opportunity {k} belongs to salesperson '{}', not to {}, whose forecast this is",
@@ -203,15 +197,7 @@ pub fn add(store: &Store, key: &str, opportunities: &[String]) -> Result<usize> 
 /// Submits a draft forecast: its lines take their opportunities' figures once more
 /// and stay so; the forecast amount becomes the weighted total unless one was typed.
 pub fn submit(store: &Store, key: &str) -> Result<SalesForecast> {
-    let mut f = forecast(store, key)?;
-    if !is_draft(&f) {
-        return Err(refuse(
-            &f.key,
-            "status",
-            &f.status,
-            "the forecast is submitted already",
-        ));
-    }
+    let mut f = draft(store, key, "the forecast is submitted already")?;
     if f.lines.is_empty() {
         return Err(refuse(
             &f.key,
@@ -405,13 +391,7 @@ pub struct Rollup {
 /// opportunity's; a team's quota is the sum of its members' forecast quotas.
 pub fn rollup(store: &Store, period: &str, filter: &Filter) -> Result<Rollup> {
     let period = period.trim().to_uppercase();
-    if store.get_as::<SalesPeriod>(&period)?.is_none() {
-        return Err(StoreError::NotFound {
-            entity: SalesPeriod::DEF.name,
-            suggestion: store.suggest_key(SalesPeriod::DEF, &period),
-            key: period,
-        });
-    }
+    store.fetch_as::<SalesPeriod>(&period)?;
     let up = |s: &Option<String>| s.as_ref().map(|v| v.trim().to_uppercase());
     let (sp, team, territory) = (
         up(&filter.salesperson),

@@ -54,13 +54,7 @@ fn open_status(store: &Store) -> Result<Option<String>> {
 
 pub fn convert_lead(store: &Store, key: &str, new_prospect: bool) -> Result<FromLead> {
     let key = key.trim().to_uppercase();
-    let mut lead = store
-        .get_as::<Lead>(&key)?
-        .ok_or_else(|| StoreError::NotFound {
-            entity: Lead::DEF.name,
-            suggestion: store.suggest_key(Lead::DEF, &key),
-            key: key.clone(),
-        })?;
+    let mut lead = store.fetch_as::<Lead>(&key)?;
     if !lead.opportunity.is_empty() {
         return Err(refuse(
             &key,

@@ -58,13 +58,7 @@ pub fn accept_on(
     today: NaiveDate,
 ) -> Result<Accepted> {
     let key = key.trim().to_uppercase();
-    let mut quote = store
-        .get_as::<Quote>(&key)?
-        .ok_or_else(|| StoreError::NotFound {
-            entity: Quote::DEF.name,
-            suggestion: store.suggest_key(Quote::DEF, &key),
-            key: key.clone(),
-        })?;
+    let mut quote = store.fetch_as::<Quote>(&key)?;
     match quote.status.as_str() {
         "accepted" | "rejected" | "expired" => {
             return Err(refuse(
@@ -173,13 +167,7 @@ pub fn accept_on(
 /// Rejects a quote that is neither accepted nor rejected yet.
 pub fn reject(store: &Store, key: &str) -> Result<()> {
     let key = key.trim().to_uppercase();
-    let mut quote = store
-        .get_as::<Quote>(&key)?
-        .ok_or_else(|| StoreError::NotFound {
-            entity: Quote::DEF.name,
-            suggestion: store.suggest_key(Quote::DEF, &key),
-            key: key.clone(),
-        })?;
+    let mut quote = store.fetch_as::<Quote>(&key)?;
     if matches!(quote.status.as_str(), "accepted" | "rejected") {
         return Err(refuse(
             &key,

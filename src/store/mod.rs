@@ -97,6 +97,13 @@ impl Store {
         }
     }
 
+    /// A typed record that must exist (key trimmed, upper-cased); NotFound names
+    /// the nearest key otherwise.
+    pub fn fetch_as<E: Entity>(&self, key: &str) -> Result<E> {
+        let record = self.fetch(E::DEF, key)?;
+        Ok(record.downcast_ref::<E>().cloned().unwrap_or_default())
+    }
+
     /// A typed record by key.
     pub fn get_as<E: Entity>(&self, key: &str) -> Result<Option<E>> {
         Ok(self

@@ -143,3 +143,28 @@ pub trait Component {
         Vec::new()
     }
 }
+
+/// The first row to show so that `selected` stays within a window of `page` rows
+/// that scrolls no further than needed; remembers it in `offset`.
+pub fn scrolled_to(selected: usize, offset: &std::cell::Cell<usize>, page: usize) -> usize {
+    let page = page.max(1);
+    let mut top = offset.get();
+    if selected < top {
+        top = selected;
+    } else if selected >= top + page {
+        top = selected + 1 - page;
+    }
+    offset.set(top);
+    top
+}
+
+/// A `width` × `height` rectangle in the middle of `area` (both clipped to it).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let (width, height) = (width.min(area.width), height.min(area.height));
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}

@@ -15,7 +15,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
 use super::action::{Action, Context};
-use super::component::{Component, Ctx, Handled, Request};
+use super::component::{scrolled_to, Component, Ctx, Handled, Request};
 use crate::model::{self, Lang};
 use crate::ops::alerts::{alerts, me, Alert};
 use crate::store::Store;
@@ -210,13 +210,7 @@ impl Component for HomeView {
             return;
         }
         let page = usize::from(body.height.saturating_sub(1)).max(1);
-        let mut offset = self.offset.get();
-        if self.selected < offset {
-            offset = self.selected;
-        } else if self.selected >= offset + page {
-            offset = self.selected + 1 - page;
-        }
-        self.offset.set(offset);
+        let offset = scrolled_to(self.selected, &self.offset, page);
         let header = match lang {
             Lang::En => ["Date", "Alert", "Record", "Key", "What"],
             Lang::De => ["Datum", "Hinweis", "Datensatz", "Schlüssel", "Was"],

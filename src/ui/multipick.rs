@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::action::{Action, Context};
-use super::component::{Component, Ctx, Flow, Handled, Request};
+use super::component::{centered, scrolled_to, Component, Ctx, Flow, Handled, Request};
 use crate::model::Lang;
 
 pub struct MultiPickPopup {
@@ -97,12 +97,7 @@ impl Component for MultiPickPopup {
                 .saturating_add(3)
                 .max(5),
         );
-        let popup = Rect {
-            x: area.x + (area.width - width) / 2,
-            y: area.y + (area.height - height) / 2,
-            width,
-            height,
-        };
+        let popup = centered(area, width, height);
         frame.render_widget(Clear, popup);
         let marked = self.marked.iter().filter(|m| **m).count();
         let hint = match lang {
@@ -128,13 +123,7 @@ impl Component for MultiPickPopup {
             return;
         }
         let page = usize::from(inner.height).max(1);
-        let mut offset = self.offset.get();
-        if self.selected < offset {
-            offset = self.selected;
-        } else if self.selected >= offset + page {
-            offset = self.selected + 1 - page;
-        }
-        self.offset.set(offset);
+        let offset = scrolled_to(self.selected, &self.offset, page);
         let lines: Vec<Line> = self
             .rows
             .iter()

@@ -340,12 +340,7 @@ impl Component for PickerPopup {
             .unwrap_or(u16::MAX)
             .max(3);
         let height = area.height.min(22).min(rows.saturating_add(3));
-        let popup = Rect {
-            x: area.x + (area.width - width) / 2,
-            y: area.y + (area.height - height) / 2,
-            width,
-            height,
-        };
+        let popup = super::component::centered(area, width, height);
         frame.render_widget(Clear, popup);
         let shown = self.shown();
         let count = if self.loading.is_some() {

@@ -193,4 +193,5 @@ pub fn fill_every_entity(store: &Store, per_entity: usize) -> Vec<Box<dyn Record
     inserted
 }
 
+pub mod cli;
 pub mod harness;
