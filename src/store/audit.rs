@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::index;
+use super::{find, index};
 use super::{Result, Store};
 use crate::model;
 
@@ -16,6 +16,7 @@ pub struct AuditReport {
     pub territory_entries: usize,
     pub team_entries: usize,
     pub ref_entries: usize,
+    pub find_entries: usize,
     /// Index entries a record should have but the index lacks (or holds stale).
     pub missing: Vec<String>,
     /// Index entries no record produces.
@@ -42,6 +43,7 @@ impl fmt::Display for AuditReport {
         writeln!(f, "{:<20} {:>9}", "idx:territory", self.territory_entries)?;
         writeln!(f, "{:<20} {:>9}", "idx:team", self.team_entries)?;
         writeln!(f, "{:<20} {:>9}", "idx:ref", self.ref_entries)?;
+        writeln!(f, "{:<20} {:>9}", "idx:find", self.find_entries)?;
         for (what, list) in [
             ("missing index entry", &self.missing),
             ("stale index entry", &self.stale),
@@ -81,7 +83,8 @@ impl Store {
     /// holds nothing else — only then is a second, slower pass skipped.
     pub fn audit(&self) -> Result<AuditReport> {
         let mut report = AuditReport::default();
-        let (mut want_territory, mut want_team, mut want_refs) = (0usize, 0usize, 0usize);
+        let (mut want_territory, mut want_team, mut want_refs, mut want_find) =
+            (0usize, 0usize, 0usize, 0usize);
         for def in model::ENTITIES {
             let (tree, codec) = self.tree(def);
             let mut n = 0;
@@ -103,6 +106,7 @@ impl Store {
                 want_territory += e.territory.len();
                 want_team += e.team.len();
                 want_refs += e.refs.len();
+                want_find += e.find.len();
                 for (tree, keys, value) in [
                     (&self.idx_territory, &e.territory, e.row.as_slice()),
                     (&self.idx_team, &e.team, e.row.as_slice()),
@@ -115,15 +119,23 @@ impl Store {
                         }
                     }
                 }
+                for key in &e.find {
+                    match self.idx_find.get(key)? {
+                        Some(stored) if stored.is_empty() => {}
+                        _ => report.missing.push(find::show_posting(key)),
+                    }
+                }
             }
             report.records.push((def.name, n));
         }
         report.territory_entries = self.idx_territory.len();
         report.team_entries = self.idx_team.len();
         report.ref_entries = self.idx_ref.len();
+        report.find_entries = self.idx_find.len();
         let counts_match = report.territory_entries == want_territory
             && report.team_entries == want_team
-            && report.ref_entries == want_refs;
+            && report.ref_entries == want_refs
+            && report.find_entries == want_find;
         if !counts_match || !report.missing.is_empty() {
             report.stale = self.stale_entries()?;
         }
@@ -161,61 +173,85 @@ impl Store {
                 }
             }
         }
+        for k in self.idx_find.iter().keys() {
+            let k = k?;
+            let produced = match find::posting_record(&k) {
+                Some((def, key)) => match self.get(def, &key) {
+                    Ok(Some(record)) => find::postings(record.as_ref()).contains(&k.to_vec()),
+                    _ => false,
+                },
+                None => false,
+            };
+            if !produced {
+                stale.push(find::show_posting(&k));
+            }
+        }
         Ok(stale)
     }
 
     /// Drops every index and writes it anew from the records.
     pub fn repair(&self) -> Result<AuditReport> {
-        {
-            let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
-            for tree in [&self.idx_territory, &self.idx_team, &self.idx_ref] {
-                tree.clear()?;
-            }
-            for def in model::ENTITIES {
-                let (tree, codec) = self.tree(def);
-                let mut batches = (
-                    sled::Batch::default(),
-                    sled::Batch::default(),
-                    sled::Batch::default(),
-                );
-                let mut n = 0;
-                for kv in tree.iter() {
-                    let (_, v) = kv?;
-                    let Ok(record) = (codec.decode)(&v) else {
-                        continue;
-                    };
-                    let e = index::entries(record.as_ref());
+        self.rebuild_indexes(false)?;
+        self.audit()
+    }
+
+    /// Writes the indexes (with `find_only`, only the find index) anew from the
+    /// records, in chunks like a bulk load.
+    pub(super) fn rebuild_indexes(&self, find_only: bool) -> Result<()> {
+        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let all = [
+            &self.idx_territory,
+            &self.idx_team,
+            &self.idx_ref,
+            &self.idx_find,
+        ];
+        let trees = if find_only { &all[3..] } else { &all[..] };
+        for tree in trees {
+            tree.clear()?;
+        }
+        for def in model::ENTITIES {
+            let (tree, codec) = self.tree(def);
+            let mut batches: [sled::Batch; 4] = Default::default();
+            let mut n = 0;
+            for kv in tree.iter() {
+                let (_, v) = kv?;
+                let Ok(record) = (codec.decode)(&v) else {
+                    continue;
+                };
+                let e = index::entries(record.as_ref());
+                if !find_only {
                     for k in e.territory {
-                        batches.0.insert(k, e.row.as_slice());
+                        batches[0].insert(k, e.row.as_slice());
                     }
                     for k in e.team {
-                        batches.1.insert(k, e.row.as_slice());
+                        batches[1].insert(k, e.row.as_slice());
                     }
                     for k in e.refs {
-                        batches.2.insert(k, &[] as &[u8]);
-                    }
-                    n += 1;
-                    if n % super::bulk::CHUNK == 0 {
-                        let full = std::mem::take(&mut batches);
-                        self.idx_territory.apply_batch(full.0)?;
-                        self.idx_team.apply_batch(full.1)?;
-                        self.idx_ref.apply_batch(full.2)?;
+                        batches[2].insert(k, &[] as &[u8]);
                     }
                 }
-                self.idx_territory.apply_batch(batches.0)?;
-                self.idx_team.apply_batch(batches.1)?;
-                self.idx_ref.apply_batch(batches.2)?;
+                for k in e.find {
+                    batches[3].insert(k, &[] as &[u8]);
+                }
+                n += 1;
+                if n % super::bulk::CHUNK == 0 {
+                    for (tree, batch) in all.iter().zip(std::mem::take(&mut batches)) {
+                        tree.apply_batch(batch)?;
+                    }
+                }
             }
-            self.flush()?;
+            for (tree, batch) in all.iter().zip(batches) {
+                tree.apply_batch(batch)?;
+            }
         }
-        self.audit()
+        self.flush()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Opportunity, Territory};
+    use crate::model::{Entity, Opportunity, Territory};
 
     fn store_with_one_opportunity(dir: &std::path::Path) -> Store {
         let store = Store::open(dir).unwrap();
@@ -270,6 +306,24 @@ mod tests {
         let repaired = store.repair().unwrap();
         assert!(repaired.is_clean(), "{repaired}");
         assert_eq!(repaired, clean);
+    }
+
+    #[test]
+    fn find_index_drift_is_reported_and_repaired() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_one_opportunity(dir.path());
+        let clean = store.audit().unwrap();
+        assert_eq!(clean.find_entries, 2, "norden, anlage");
+        let opp = store.get(Opportunity::DEF, "OPP0000001").unwrap().unwrap();
+        let postings = find::postings(opp.as_ref());
+        store.idx_find.remove(&postings[0]).unwrap();
+        let mut stale = postings[0].clone();
+        stale.extend_from_slice(b"9");
+        store.idx_find.insert(&stale, &[]).unwrap();
+        let drift = store.audit().unwrap();
+        assert_eq!(drift.missing, ["find / anlage / opportunity / OPP0000001"]);
+        assert_eq!(drift.stale, ["find / anlage / opportunity / OPP00000019"]);
+        assert_eq!(store.repair().unwrap(), clean);
     }
 
     #[test]

@@ -57,7 +57,8 @@ impl Store {
         pending: &mut Pending,
     ) -> Result<()> {
         let mut record_batches: HashMap<&'static str, sled::Batch> = HashMap::new();
-        let (mut territory, mut team, mut refs) = (
+        let (mut territory, mut team, mut refs, mut find) = (
+            sled::Batch::default(),
             sled::Batch::default(),
             sled::Batch::default(),
             sled::Batch::default(),
@@ -88,6 +89,9 @@ impl Store {
             for k in entries.refs {
                 refs.insert(k, &[] as &[u8]);
             }
+            for k in entries.find {
+                find.insert(k, &[] as &[u8]);
+            }
             record_batches
                 .entry(def.name)
                 .or_default()
@@ -97,6 +101,7 @@ impl Store {
         self.idx_territory.apply_batch(territory)?;
         self.idx_team.apply_batch(team)?;
         self.idx_ref.apply_batch(refs)?;
+        self.idx_find.apply_batch(find)?;
         self.seq.apply_batch(seq)?;
         for (name, batch) in record_batches {
             self.trees[name].0.apply_batch(batch)?;

@@ -114,12 +114,13 @@ impl Store {
     }
 
     fn commit_plans(&self, plans: &[Planned], seq: &[(&'static str, u64)]) -> Result<()> {
-        // The trees: the three indexes, the counters, then each entity's once.
+        // The trees: the indexes, the counters, then each entity's once.
         let mut trees: Vec<&sled::Tree> = vec![
             &self.idx_territory,
             &self.idx_team,
             &self.idx_ref,
             &self.seq,
+            &self.idx_find,
         ];
         let mut slot: HashMap<&'static str, usize> = HashMap::new();
         for p in plans {
@@ -147,6 +148,9 @@ impl Store {
                     for k in &old.refs {
                         t[2].remove(k.as_slice())?;
                     }
+                    for k in &old.find {
+                        t[4].remove(k.as_slice())?;
+                    }
                 }
                 records.insert(p.key.as_bytes(), p.bytes.as_slice())?;
                 for k in &p.new.territory {
@@ -157,6 +161,9 @@ impl Store {
                 }
                 for k in &p.new.refs {
                     t[2].insert(k.as_slice(), &[])?;
+                }
+                for k in &p.new.find {
+                    t[4].insert(k.as_slice(), &[])?;
                 }
             }
             for (name, n) in seq {

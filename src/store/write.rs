@@ -238,7 +238,7 @@ impl Store {
         Ok(())
     }
 
-    /// One transaction over the record's tree, the three indexes and the counters.
+    /// One transaction over the record's tree, the four indexes and the counters.
     fn commit(
         &self,
         def: &'static EntityDef,
@@ -254,9 +254,10 @@ impl Store {
             &self.idx_territory,
             &self.idx_team,
             &self.idx_ref,
+            &self.idx_find,
             &self.seq,
         )
-            .transaction(|(records, territory, team, refs, counters)| {
+            .transaction(|(records, territory, team, refs, find, counters)| {
                 if must_be_new && records.get(key.as_bytes())?.is_some() {
                     return Err(ConflictableTransactionError::Abort(StoreError::Duplicate {
                         entity: def.name,
@@ -273,6 +274,9 @@ impl Store {
                     for k in &old.refs {
                         refs.remove(k.as_slice())?;
                     }
+                    for k in &old.find {
+                        find.remove(k.as_slice())?;
+                    }
                 }
                 match new {
                     Some((bytes, entries)) => {
@@ -285,6 +289,9 @@ impl Store {
                         }
                         for k in &entries.refs {
                             refs.insert(k.as_slice(), &[])?;
+                        }
+                        for k in &entries.find {
+                            find.insert(k.as_slice(), &[])?;
                         }
                     }
                     None => {

@@ -1,0 +1,420 @@
+//! Quick find over every entity: the words of each record's searchable fields
+//! (names, companies, e-mails, phones; see `FieldDef::search`) and its key.
+//!
+//! `idx:find` holds one key per (word, record): `word \0 entity key`, value empty,
+//! where `word` is folded (lower case, no accents) and `entity` is one byte, the
+//! entity's place in `model::ENTITIES`. A query reads, for each of its words, the
+//! postings of every indexed word it begins (one prefix range), and the entity trees
+//! for keys it begins; only those candidates are fetched and fuzzy-scored (skim) on
+//! their key and searchable text. The entries are written in the same transaction as
+//! the record (`index::entries`), checked by `crm check` and rebuilt by `--repair`.
+
+use std::collections::HashSet;
+
+use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::FuzzyMatcher;
+
+use super::index::SEP;
+use super::{Result, Store};
+use crate::model::{self, EntityDef, KeyKind, Record, Value};
+use crate::util::fold::{fold, words};
+
+/// Postings read per query word at most; a word with more is too common to narrow
+/// the search alone and only the first ones are taken.
+const SCAN_CAP: usize = 20_000;
+/// Records fetched and scored per query at most.
+const FETCH_CAP: usize = 2_000;
+/// Keys taken from each entity tree for a query word that begins keys.
+const KEYS_PER_ENTITY: usize = 20;
+/// Words shorter than this are not indexed (initials); all-digit words need one more
+/// (the country and area codes of phone numbers are in every record).
+const MIN_WORD: usize = 2;
+const MIN_DIGITS: usize = 3;
+
+/// One record quick find found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindHit {
+    pub entity: &'static EntityDef,
+    pub key: String,
+    /// The record's searchable fields, joined by " · ".
+    pub text: String,
+    /// Skim's score summed over the query's words; higher is better.
+    pub score: i64,
+}
+
+/// A record's searchable fields (in declaration order), joined by " · ".
+pub fn search_text(record: &dyn Record) -> String {
+    let def = record.def();
+    let mut out = String::new();
+    for (i, f) in def.fields.iter().enumerate() {
+        if !f.search {
+            continue;
+        }
+        if let Value::Text(t) = record.get(i) {
+            let t = t.trim();
+            if !t.is_empty() {
+                if !out.is_empty() {
+                    out.push_str(" · ");
+                }
+                out.push_str(t);
+            }
+        }
+    }
+    out
+}
+
+/// The entity's one-byte code in the find index.
+fn entity_code(def: &EntityDef) -> u8 {
+    let at = model::ENTITIES.iter().position(|d| d.name == def.name);
+    // The registry holds 31 entities; the registry test keeps it under 256.
+    at.unwrap_or(0) as u8
+}
+
+/// The folded words a record is found by: every word of its searchable fields,
+/// and a phone number's digits run together (`+49 40 4711` as `49404711`).
+pub fn index_words(record: &dyn Record) -> Vec<String> {
+    let def = record.def();
+    let mut out = Vec::new();
+    for (i, f) in def.fields.iter().enumerate() {
+        if !f.search {
+            continue;
+        }
+        let Value::Text(t) = record.get(i) else {
+            continue;
+        };
+        let folded = fold(&t);
+        out.extend(words(&folded).filter(|w| indexable(w)).map(str::to_string));
+        if let Some(digits) = phone_digits(&folded) {
+            out.push(digits);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn indexable(word: &str) -> bool {
+    let min = if word.bytes().all(|b| b.is_ascii_digit()) {
+        MIN_DIGITS
+    } else {
+        MIN_WORD
+    };
+    word.chars().count() >= min
+}
+
+/// The digits of a text that is a phone number of several groups.
+fn phone_digits(text: &str) -> Option<String> {
+    let phone_like = text
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '/' | '(' | ')' | '.'));
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    let groups = words(text).count();
+    (phone_like && groups > 1 && digits.len() >= MIN_DIGITS).then_some(digits)
+}
+
+/// The `idx:find` keys of a record.
+pub fn postings(record: &dyn Record) -> Vec<Vec<u8>> {
+    let code = entity_code(record.def());
+    index_words(record)
+        .into_iter()
+        .map(|w| posting(&w, code, record.key()))
+        .collect()
+}
+
+fn posting(word: &str, code: u8, key: &str) -> Vec<u8> {
+    let mut k = Vec::with_capacity(word.len() + key.len() + 2);
+    k.extend_from_slice(word.as_bytes());
+    k.push(SEP);
+    k.push(code);
+    k.extend_from_slice(key.as_bytes());
+    k
+}
+
+/// The entity and key an `idx:find` key names.
+pub fn posting_record(k: &[u8]) -> Option<(&'static EntityDef, String)> {
+    let at = k.iter().position(|b| *b == SEP)?;
+    let code = *k.get(at + 1)?;
+    let def = *model::ENTITIES.get(usize::from(code))?;
+    let key = String::from_utf8_lossy(k.get(at + 2..)?).into_owned();
+    Some((def, key))
+}
+
+/// A readable form of an `idx:find` key, for `crm check`.
+pub fn show_posting(k: &[u8]) -> String {
+    let at = k.iter().position(|b| *b == SEP).unwrap_or(k.len());
+    let word = String::from_utf8_lossy(&k[..at]);
+    match posting_record(k) {
+        Some((def, key)) => format!("find / {word} / {} / {key}", def.name),
+        None => format!("find / {word} / (unreadable)"),
+    }
+}
+
+/// The words of a query that pick candidates from the index.
+fn lookup_words(terms: &[String]) -> Vec<String> {
+    // A word shorter than any indexed one would find only longer words by prefix,
+    // never itself: it is left to the scoring.
+    terms
+        .iter()
+        .flat_map(|t| words(t))
+        .filter(|w| indexable(w))
+        .map(str::to_string)
+        .collect()
+}
+
+type Candidate = (u8, String);
+
+impl Store {
+    /// The `limit` records that match every word of `query` best, by fuzzy score over
+    /// their key and searchable fields (names, companies, e-mails, phones).
+    pub fn find(&self, query: &str, limit: usize) -> Result<Vec<FindHit>> {
+        let terms: Vec<String> = query.split_whitespace().map(fold).collect();
+        if terms.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let mut candidates: Vec<Candidate> = Vec::new();
+        let mut seen: HashSet<Candidate> = HashSet::new();
+        for term in &terms {
+            for c in self.key_candidates(term)? {
+                if seen.insert(c.clone()) {
+                    candidates.push(c);
+                }
+            }
+        }
+        for c in self.word_candidates(&terms)? {
+            if candidates.len() >= FETCH_CAP {
+                break;
+            }
+            if seen.insert(c.clone()) {
+                candidates.push(c);
+            }
+        }
+
+        let matcher = SkimMatcherV2::default().respect_case();
+        let mut hits = Vec::new();
+        for (code, key) in candidates.into_iter().take(FETCH_CAP) {
+            let Some(def) = model::ENTITIES.get(usize::from(code)).copied() else {
+                continue;
+            };
+            // An entry left by a crash mid-load has no record; `crm check --repair`
+            // removes it, a search skips it.
+            let Some(record) = self.get(def, &key)? else {
+                continue;
+            };
+            let text = search_text(record.as_ref());
+            let haystack = fold(&format!("{key} {text}"));
+            let mut score = 0;
+            let all = terms
+                .iter()
+                .all(|t| match matcher.fuzzy_match(&haystack, t) {
+                    Some(s) => {
+                        score += s;
+                        true
+                    }
+                    None => false,
+                });
+            if all {
+                hits.push(FindHit {
+                    entity: def,
+                    key,
+                    text,
+                    score,
+                });
+            }
+        }
+        hits.sort_by(|a, b| {
+            b.score
+                .cmp(&a.score)
+                .then_with(|| entity_code(a.entity).cmp(&entity_code(b.entity)))
+                .then_with(|| a.key.cmp(&b.key))
+        });
+        hits.truncate(limit);
+        Ok(hits)
+    }
+
+    /// Records whose key begins with `term` (in any entity), or whose generated key
+    /// it abbreviates: `opp12` and `12` for OPP0000012.
+    fn key_candidates(&self, term: &str) -> Result<Vec<Candidate>> {
+        let upper = term.to_uppercase();
+        let mut out = Vec::new();
+        if upper.is_empty()
+            || !upper
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+        {
+            return Ok(out);
+        }
+        let letters: String = upper
+            .chars()
+            .take_while(char::is_ascii_alphabetic)
+            .collect();
+        let digits = &upper[letters.len()..];
+        let number = (!digits.is_empty() && digits.len() <= 7)
+            .then(|| digits.parse::<u64>().ok())
+            .flatten();
+        for (code, def) in model::ENTITIES.iter().enumerate() {
+            let tree = &self.tree(def).0;
+            if let (KeyKind::Generated(prefix), Some(n)) = (def.key, number) {
+                if letters.is_empty() || letters == prefix {
+                    let key = super::write::generated_key(prefix, n);
+                    if tree.contains_key(key.as_bytes())? {
+                        out.push((code as u8, key));
+                    }
+                }
+            }
+            for k in tree
+                .scan_prefix(upper.as_bytes())
+                .keys()
+                .take(KEYS_PER_ENTITY)
+            {
+                out.push((code as u8, String::from_utf8_lossy(&k?).into_owned()));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records with an indexed word that begins each lookup word of the query. Words
+    /// whose postings were read completely are intersected; if every word is too
+    /// common for that, the longest word's first postings stand in. A phone number
+    /// typed differently from how it is stored (`040 4711` for `+49 40 4711`) finds
+    /// nothing by its digits and is looked up by its groups instead.
+    fn word_candidates(&self, terms: &[String]) -> Result<Vec<Candidate>> {
+        let mut complete: Vec<HashSet<Candidate>> = Vec::new();
+        let mut longest: Option<(usize, Vec<Candidate>)> = None;
+        let mut lookups = lookup_words(terms);
+        if let Some(digits) = phone_digits(&terms.join(" ")) {
+            if self
+                .idx_find
+                .scan_prefix(digits.as_bytes())
+                .next()
+                .is_some()
+            {
+                lookups = vec![digits];
+            }
+        }
+        for word in lookups {
+            let mut found = Vec::new();
+            for k in self.idx_find.scan_prefix(word.as_bytes()).keys() {
+                if found.len() > SCAN_CAP {
+                    break;
+                }
+                if let Some(c) = candidate(&k?) {
+                    found.push(c);
+                }
+            }
+            // A word no record has (a city, a typo) picks nothing; the scoring
+            // decides whether a candidate matches it anyway (skim allows gaps).
+            if found.is_empty() {
+                continue;
+            }
+            if found.len() <= SCAN_CAP {
+                complete.push(found.into_iter().collect());
+            } else if longest.as_ref().is_none_or(|(n, _)| word.len() > *n) {
+                found.truncate(FETCH_CAP);
+                longest = Some((word.len(), found));
+            }
+        }
+        if complete.is_empty() {
+            return Ok(longest.map(|(_, c)| c).unwrap_or_default());
+        }
+        complete.sort_by_key(HashSet::len);
+        let (first, rest) = complete.split_first().expect("not empty");
+        let mut out: Vec<Candidate> = first
+            .iter()
+            .filter(|c| rest.iter().all(|s| s.contains(*c)))
+            .cloned()
+            .collect();
+        // Key order, so that the capped share of a large result is stable.
+        out.sort();
+        Ok(out)
+    }
+
+    /// How many entries the find index holds (one per word and record).
+    pub fn find_entries(&self) -> usize {
+        self.idx_find.len()
+    }
+
+    /// Every entry of the find index as (word, entity, key), in index order (for
+    /// checks against the records).
+    pub fn find_index(&self) -> Result<Vec<(String, &'static str, String)>> {
+        let mut out = Vec::new();
+        for k in self.idx_find.iter().keys() {
+            let k = k?;
+            let at = k.iter().position(|b| *b == SEP).unwrap_or(k.len());
+            let word = String::from_utf8_lossy(&k[..at]).into_owned();
+            let (entity, key) = match posting_record(&k) {
+                Some((def, key)) => (def.name, key),
+                None => ("?", String::new()),
+            };
+            out.push((word, entity, key));
+        }
+        Ok(out)
+    }
+}
+
+fn candidate(k: &[u8]) -> Option<Candidate> {
+    let at = k.iter().position(|b| *b == SEP)?;
+    let code = *k.get(at + 1)?;
+    Some((code, String::from_utf8_lossy(k.get(at + 2..)?).into_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Customer, SalesContact};
+
+    #[test]
+    fn words_come_from_searchable_fields_folded_with_phone_digits() {
+        let c = Customer {
+            key: "CUS0000001".into(),
+            name: "Müller Maschinenbau GmbH".into(),
+            phone: "+49 40 4711-0815".into(),
+            email: "Info@Mueller.de".into(),
+            city: "Hamburg".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            index_words(&c),
+            [
+                "0815",
+                "4711",
+                "494047110815",
+                "de",
+                "gmbh",
+                "info",
+                "maschinenbau",
+                "mueller",
+                "muller"
+            ],
+            "the city is no searchable field; 49 and 40 are too short"
+        );
+        assert_eq!(
+            search_text(&c),
+            "Müller Maschinenbau GmbH · +49 40 4711-0815 · Info@Mueller.de"
+        );
+    }
+
+    #[test]
+    fn every_entity_has_a_one_byte_code() {
+        assert!(model::ENTITIES.len() <= 256);
+        for (i, def) in model::ENTITIES.iter().enumerate() {
+            assert_eq!(usize::from(entity_code(def)), i);
+        }
+    }
+
+    #[test]
+    fn a_posting_names_its_record() {
+        let s = SalesContact {
+            key: "CON0000007".into(),
+            last_name: "Özdemir".into(),
+            ..Default::default()
+        };
+        let p = postings(&s);
+        assert_eq!(p.len(), 1);
+        let (def, key) = posting_record(&p[0]).unwrap();
+        assert_eq!((def.name, key.as_str()), ("sales_contact", "CON0000007"));
+        assert_eq!(
+            show_posting(&p[0]),
+            "find / ozdemir / sales_contact / CON0000007"
+        );
+    }
+}
