@@ -5,6 +5,7 @@ mod alerts;
 mod check;
 mod convert;
 mod demo;
+mod find;
 mod output;
 mod records;
 mod schema;
@@ -74,6 +75,7 @@ const EXAMPLES: &str = "Examples:
   crm list opportunity --territory NORD --format csv
   crm add territory key=HAMBURG description=\"Hamburg und Umland\"
   crm get prospect PRO0000001 --format json
+  crm find müller gmbh
   crm set opportunity OPP0000001 stage=PROPOSAL probability=50
   crm schema opportunity";
 
@@ -96,6 +98,16 @@ pub enum Command {
     },
     /// Show one record.
     Get { entity: String, key: String },
+    /// Find records of any entity by key, name, company, e-mail or phone (fuzzy,
+    /// case and accents ignored), best first.
+    Find {
+        /// What to look for: `müller`, `info@acme`, `4711`, `opp123`.
+        #[arg(required = true, value_name = "TEXT")]
+        text: Vec<String>,
+        /// At most this many records.
+        #[arg(long, default_value_t = 20, value_name = "N")]
+        limit: usize,
+    },
     /// Change fields of a record: crm set ENTITY KEY field=value...
     Set {
         entity: String,
@@ -211,6 +223,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Schema { .. } => unreachable!("handled before the store opens"),
         Command::Add { entity, fields } => records::add(&store, &entity, &fields),
         Command::Get { entity, key } => records::get(&store, &entity, &key, format),
+        Command::Find { text, limit } => find::run(&store, &text, limit, format),
         Command::Set {
             entity,
             key,
