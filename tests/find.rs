@@ -1,8 +1,10 @@
 //! Quick find through the store on demo data: names, companies, e-mails, phones and
 //! keys of every entity, folded for case and accents, kept by bulk loads and
-//! multi-record writes, rebuilt by repair.
+//! multi-record writes, rebuilt by repair; and `crm find` as a user runs it.
 
 mod common;
+
+use std::process::Command;
 
 use common::{add, assert_clean, fast_store};
 use termcrm::demo::generate;
@@ -107,4 +109,85 @@ fn a_conversion_and_an_update_keep_the_index_and_repair_rebuilds_it() {
     let repaired = store.repair().unwrap();
     assert!(repaired.is_clean(), "{repaired}");
     assert_eq!(store.find_index().unwrap(), before);
+}
+
+/// `crm --db DB args...`: exit code, stdout, stderr.
+fn crm(db: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_crm"))
+        .env_remove("CRM_DB")
+        .env("COLUMNS", "120")
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn crm_find_prints_entity_key_text_and_score_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    for args in [
+        &[
+            "add",
+            "customer",
+            "name=Größe & Söhne",
+            "email=info@groesse.de",
+        ][..],
+        &[
+            "add",
+            "prospect",
+            "name=Grosse Bäckerei",
+            "phone=+49 40 4711",
+        ],
+        &["add", "competitor", "key=GROSS", "name=Gross Werkzeug"],
+    ] {
+        assert_eq!(crm(&db, args).0, 0, "{args:?}");
+    }
+
+    let (code, table, _) = crm(&db, &["find", "grosse"]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(
+        lines[0].starts_with("Entity") && lines[0].ends_with("Score"),
+        "{table}"
+    );
+    assert_eq!(lines.len(), 3, "{table}");
+    assert!(
+        table.contains("Customer  CUS0000001  Größe & Söhne · info@groesse.de"),
+        "{table}"
+    );
+    assert!(
+        table.contains("Prospect  PRO0000001  Grosse Bäckerei · +49 40 4711"),
+        "{table}"
+    );
+
+    let (_, csv, _) = crm(&db, &["find", "gross", "--format", "csv", "--limit", "2"]);
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows[0], "entity,key,text,score");
+    assert_eq!(rows.len(), 3, "--limit 2: {csv}");
+
+    let (_, json, _) = crm(&db, &["find", "4711", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v[0]["entity"], "prospect");
+    assert_eq!(v[0]["key"], "PRO0000001");
+    assert!(v[0]["score"].as_i64().unwrap() > 0);
+
+    let (code, out, err) = crm(&db, &["find", "zzqxv"]);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (0, "no match for 'zzqxv'\n", "")
+    );
+    let (code, out, _) = crm(&db, &["find", "zzqxv", "--format", "json"]);
+    assert_eq!((code, out.trim()), (0, "[]"));
+
+    let (code, _, err) = crm(&db, &["find", " "]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("crm: nothing to find"), "{err}");
+    assert_eq!(crm(&db, &["find"]).0, 2, "no text is a usage error");
 }
