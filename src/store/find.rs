@@ -9,7 +9,7 @@
 //! their key and searchable text. The entries are written in the same transaction as
 //! the record (`index::entries`), checked by `crm check` and rebuilt by `--repair`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
@@ -21,15 +21,18 @@ use crate::util::fold::{fold, words};
 
 /// Postings read per query word at most; a word with more is too common to narrow
 /// the search alone and only the first ones are taken.
-const SCAN_CAP: usize = 20_000;
-/// Records fetched and scored per query at most.
-const FETCH_CAP: usize = 2_000;
+const SCAN_CAP: usize = 5_000;
+/// Records fetched and scored per query at most (besides those found by key): a
+/// fetch and a score cost a few microseconds each.
+const FETCH_CAP: usize = 300;
 /// Keys taken from each entity tree for a query word that begins keys.
-const KEYS_PER_ENTITY: usize = 20;
-/// Words shorter than this are not indexed (initials); all-digit words need one more
-/// (the country and area codes of phone numbers are in every record).
-const MIN_WORD: usize = 2;
-const MIN_DIGITS: usize = 3;
+const KEYS_PER_ENTITY: usize = 10;
+/// Words shorter than this are not indexed: initials, top-level domains (`de`) and
+/// area codes are in too many records to narrow a search, and each indexed word
+/// costs an entry of its own.
+const MIN_WORD: usize = 3;
+/// A query of only shorter words still looks them up by prefix, from this length.
+const MIN_QUERY: usize = 2;
 
 /// One record quick find found.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,8 +73,9 @@ fn entity_code(def: &EntityDef) -> u8 {
     at.unwrap_or(0) as u8
 }
 
-/// The folded words a record is found by: every word of its searchable fields,
-/// and a phone number's digits run together (`+49 40 4711` as `49404711`).
+/// The folded words a record is found by: every word of its searchable fields; of a
+/// phone number, its digits run together (`+49 40 4711` as `49404711`) and its
+/// groups after the country and area codes.
 pub fn index_words(record: &dyn Record) -> Vec<String> {
     let def = record.def();
     let mut out = Vec::new();
@@ -83,23 +87,23 @@ pub fn index_words(record: &dyn Record) -> Vec<String> {
             continue;
         };
         let folded = fold(&t);
-        out.extend(words(&folded).filter(|w| indexable(w)).map(str::to_string));
-        if let Some(digits) = phone_digits(&folded) {
-            out.push(digits);
+        match phone_digits(&folded) {
+            Some(digits) => {
+                out.push(digits);
+                let codes = if folded.trim_start().starts_with('+') {
+                    2
+                } else {
+                    1
+                };
+                out.extend(words(&folded).skip(codes).map(str::to_string));
+            }
+            None => out.extend(words(&folded).map(str::to_string)),
         }
     }
+    out.retain(|w| w.chars().count() >= MIN_WORD);
     out.sort();
     out.dedup();
     out
-}
-
-fn indexable(word: &str) -> bool {
-    let min = if word.bytes().all(|b| b.is_ascii_digit()) {
-        MIN_DIGITS
-    } else {
-        MIN_WORD
-    };
-    word.chars().count() >= min
 }
 
 /// The digits of a text that is a phone number of several groups.
@@ -109,7 +113,7 @@ fn phone_digits(text: &str) -> Option<String> {
         .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '/' | '(' | ')' | '.'));
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
     let groups = words(text).count();
-    (phone_like && groups > 1 && digits.len() >= MIN_DIGITS).then_some(digits)
+    (phone_like && groups > 1 && digits.len() >= MIN_WORD).then_some(digits)
 }
 
 /// The `idx:find` keys of a record.
@@ -149,15 +153,23 @@ pub fn show_posting(k: &[u8]) -> String {
     }
 }
 
-/// The words of a query that pick candidates from the index.
+/// The words of a query that pick candidates from the index. A word shorter than
+/// any indexed one finds only longer words by its prefix, never itself, so it is
+/// looked up only when the query has no longer word; otherwise the scoring alone
+/// checks it.
 fn lookup_words(terms: &[String]) -> Vec<String> {
-    // A word shorter than any indexed one would find only longer words by prefix,
-    // never itself: it is left to the scoring.
-    terms
+    let all: Vec<&str> = terms.iter().flat_map(|t| words(t)).collect();
+    let long: Vec<String> = all
         .iter()
-        .flat_map(|t| words(t))
-        .filter(|w| indexable(w))
-        .map(str::to_string)
+        .filter(|w| w.chars().count() >= MIN_WORD)
+        .map(|w| w.to_string())
+        .collect();
+    if !long.is_empty() {
+        return long;
+    }
+    all.iter()
+        .filter(|w| w.chars().count() >= MIN_QUERY)
+        .map(|w| w.to_string())
         .collect()
 }
 
@@ -181,9 +193,6 @@ impl Store {
             }
         }
         for c in self.word_candidates(&terms)? {
-            if candidates.len() >= FETCH_CAP {
-                break;
-            }
             if seen.insert(c.clone()) {
                 candidates.push(c);
             }
@@ -191,7 +200,7 @@ impl Store {
 
         let matcher = SkimMatcherV2::default().respect_case();
         let mut hits = Vec::new();
-        for (code, key) in candidates.into_iter().take(FETCH_CAP) {
+        for (code, key) in candidates {
             let Some(def) = model::ENTITIES.get(usize::from(code)).copied() else {
                 continue;
             };
@@ -274,12 +283,12 @@ impl Store {
 
     /// Records with an indexed word that begins each lookup word of the query. Words
     /// whose postings were read completely are intersected; if every word is too
-    /// common for that, the longest word's first postings stand in. A phone number
-    /// typed differently from how it is stored (`040 4711` for `+49 40 4711`) finds
-    /// nothing by its digits and is looked up by its groups instead.
+    /// common for that, the longest word's first postings stand in. Candidates whose
+    /// indexed words are closest to the query's (shortest) come first, so that only
+    /// the likeliest are fetched. A phone number typed differently from how it is
+    /// stored (`040 4711` for `+49 40 4711`) finds nothing by its digits and is
+    /// looked up by its groups instead.
     fn word_candidates(&self, terms: &[String]) -> Result<Vec<Candidate>> {
-        let mut complete: Vec<HashSet<Candidate>> = Vec::new();
-        let mut longest: Option<(usize, Vec<Candidate>)> = None;
         let mut lookups = lookup_words(terms);
         if let Some(digits) = phone_digits(&terms.join(" ")) {
             if self
@@ -291,14 +300,17 @@ impl Store {
                 lookups = vec![digits];
             }
         }
+        // Per candidate: how many characters its indexed word has beyond the query's.
+        let mut complete: Vec<HashMap<Candidate, usize>> = Vec::new();
+        let mut longest: Option<(usize, Vec<(usize, Candidate)>)> = None;
         for word in lookups {
-            let mut found = Vec::new();
+            let mut found: Vec<(usize, Candidate)> = Vec::new();
             for k in self.idx_find.scan_prefix(word.as_bytes()).keys() {
                 if found.len() > SCAN_CAP {
                     break;
                 }
-                if let Some(c) = candidate(&k?) {
-                    found.push(c);
+                if let Some((extra, c)) = candidate(&k?, word.len()) {
+                    found.push((extra, c));
                 }
             }
             // A word no record has (a city, a typo) picks nothing; the scoring
@@ -307,25 +319,35 @@ impl Store {
                 continue;
             }
             if found.len() <= SCAN_CAP {
-                complete.push(found.into_iter().collect());
+                let mut set: HashMap<Candidate, usize> = HashMap::with_capacity(found.len());
+                for (extra, c) in found {
+                    let e = set.entry(c).or_insert(extra);
+                    *e = (*e).min(extra);
+                }
+                complete.push(set);
             } else if longest.as_ref().is_none_or(|(n, _)| word.len() > *n) {
-                found.truncate(FETCH_CAP);
                 longest = Some((word.len(), found));
             }
         }
-        if complete.is_empty() {
-            return Ok(longest.map(|(_, c)| c).unwrap_or_default());
-        }
-        complete.sort_by_key(HashSet::len);
-        let (first, rest) = complete.split_first().expect("not empty");
-        let mut out: Vec<Candidate> = first
-            .iter()
-            .filter(|c| rest.iter().all(|s| s.contains(*c)))
-            .cloned()
-            .collect();
-        // Key order, so that the capped share of a large result is stable.
-        out.sort();
-        Ok(out)
+        let mut ranked: Vec<(usize, Candidate)> = if complete.is_empty() {
+            longest.map(|(_, found)| found).unwrap_or_default()
+        } else {
+            complete.sort_by_key(HashMap::len);
+            let (first, rest) = complete.split_first().expect("not empty");
+            first
+                .iter()
+                .filter_map(|(c, extra)| {
+                    let mut sum = *extra;
+                    for other in rest {
+                        sum += other.get(c)?;
+                    }
+                    Some((sum, c.clone()))
+                })
+                .collect()
+        };
+        ranked.sort_unstable();
+        ranked.truncate(FETCH_CAP);
+        Ok(ranked.into_iter().map(|(_, c)| c).collect())
     }
 
     /// How many entries the find index holds (one per word and record).
@@ -351,10 +373,12 @@ impl Store {
     }
 }
 
-fn candidate(k: &[u8]) -> Option<Candidate> {
+/// The record of a posting, and how much longer its word is than the `typed` bytes.
+fn candidate(k: &[u8], typed: usize) -> Option<(usize, Candidate)> {
     let at = k.iter().position(|b| *b == SEP)?;
     let code = *k.get(at + 1)?;
-    Some((code, String::from_utf8_lossy(k.get(at + 2..)?).into_owned()))
+    let key = String::from_utf8_lossy(k.get(at + 2..)?).into_owned();
+    Some((at.saturating_sub(typed), (code, key)))
 }
 
 #[cfg(test)]
@@ -378,14 +402,13 @@ mod tests {
                 "0815",
                 "4711",
                 "494047110815",
-                "de",
                 "gmbh",
                 "info",
                 "maschinenbau",
                 "mueller",
                 "muller"
             ],
-            "the city is no searchable field; 49 and 40 are too short"
+            "no city (not searchable), no area code, no top-level domain"
         );
         assert_eq!(
             search_text(&c),
