@@ -9,6 +9,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::component::{Component, Ctx, Handled, Request};
 use super::confirm::ConfirmPopup;
+use super::find::FindPopup;
 use super::form::FormView;
 use super::help::HelpPopup;
 use super::keymap::Keymap;
@@ -32,6 +33,7 @@ pub const MIN_HEIGHT: u16 = 5;
 
 enum Popup {
     Palette(PalettePopup),
+    Find(FindPopup),
     Help(HelpPopup),
     Picker(PickerPopup),
     Confirm(ConfirmPopup),
@@ -41,6 +43,7 @@ impl Popup {
     fn component(&mut self) -> &mut dyn Component {
         match self {
             Popup::Palette(p) => p,
+            Popup::Find(p) => p,
             Popup::Help(p) => p,
             Popup::Picker(p) => p,
             Popup::Confirm(p) => p,
@@ -49,6 +52,7 @@ impl Popup {
     fn view(&self) -> &dyn Component {
         match self {
             Popup::Palette(p) => p,
+            Popup::Find(p) => p,
             Popup::Help(p) => p,
             Popup::Picker(p) => p,
             Popup::Confirm(p) => p,
@@ -204,6 +208,7 @@ impl App {
                 let entries = self.palette_entries();
                 self.popups.push(Popup::Palette(PalettePopup::new(entries)));
             }
+            Action::Find => self.popups.push(Popup::Find(FindPopup::new())),
             Action::NextTab => {
                 requests.push(Request::SwitchTab((self.current + 1) % self.masks.len()))
             }
@@ -286,6 +291,7 @@ impl App {
                 Ok(form) => self.forms.push(form),
                 Err(e) => self.status = e,
             },
+            Request::OpenRecord { entity, key } => self.open_record(entity, key, queue),
             Request::Back => {
                 if self.popups.pop().is_some() {
                     return;
