@@ -6,6 +6,7 @@ pub mod cli;
 pub mod demo;
 pub mod model;
 pub mod ops;
+pub mod query;
 pub mod store;
 pub mod ui;
 pub mod util;

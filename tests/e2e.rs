@@ -139,6 +139,9 @@ fn welcome_then_demo_data_then_quit_restores_the_terminal() {
     let s = Session::start(&db, "");
     s.wait_for("Welcome to termcrm");
     s.send(&["d"]);
+    // Demo data opens on the home pane's alerts; 1 goes to the first tab.
+    s.wait_for("Alerts");
+    s.send(&["1"]);
     s.wait_for("CMP0000001");
     s.send(&["q"]);
     assert_restored(&s.wait_for("icanon"));
@@ -150,7 +153,7 @@ fn create_a_record_find_it_and_quit() {
     let db = dir.path().join("create");
     crm(&db, &["demo", "--records", "500"]);
     let s = Session::start(&db, "");
-    s.wait_for("CMP0000001");
+    s.wait_for("Alerts");
     s.type_text(":Territories");
     s.send(&["Enter"]);
     s.wait_for("NORD");
@@ -178,7 +181,7 @@ fn sigterm_restores_the_terminal() {
     let db = dir.path().join("sigterm");
     crm(&db, &["demo", "--records", "300"]);
     let s = Session::start(&db, "--keymap vim");
-    s.wait_for("CMP0000001");
+    s.wait_for("Alerts");
     let pid = crm_pid(&db).expect("the crm process runs");
     let status = Command::new("kill")
         .args(["-TERM", &pid.to_string()])
@@ -208,7 +211,7 @@ fn a_closed_terminal_ends_crm_instead_of_leaving_it_spinning() {
     let db = dir.path().join("hangup");
     crm(&db, &["demo", "--records", "300"]);
     let s = Session::start(&db, "");
-    s.wait_for("CMP0000001");
+    s.wait_for("Alerts");
     assert!(crm_pid(&db).is_some());
     drop(s);
     let deadline = Instant::now() + Duration::from_secs(5);

@@ -153,7 +153,7 @@ fn global_plain_keys_do_not_fire_where_text_is_typed() {
     );
     assert_eq!(km.resolve(Context::Table, &ch('1')), Some(Action::Tab1));
     assert_eq!(km.resolve(Context::Table, &ch(']')), Some(Action::NextTab));
-    assert_eq!(km.resolve(Context::Table, &ch('x')), None);
+    assert_eq!(km.resolve(Context::Table, &ch('z')), None);
     // The context's own keys come first: ctrl-p is palette globally, up in a picker.
     assert_eq!(
         km.resolve(Context::Table, &ctrl('p')),
@@ -266,7 +266,7 @@ keys = [
 
 [table]
 prepend_keys = [{ on = "d", run = "copy_record", desc = "Duplicate" }]
-append_keys = [{ on = "x", run = "delete_record" }]
+append_keys = [{ on = "z", run = "delete_record" }]
 "#,
     )
     .unwrap();
@@ -293,13 +293,13 @@ append_keys = [{ on = "x", run = "delete_record" }]
         Some(Action::DeleteRecord)
     );
     assert_eq!(
-        km.resolve(Context::Table, &ch('x')),
+        km.resolve(Context::Table, &ch('z')),
         Some(Action::DeleteRecord)
     );
     let delete = km.find(Context::Table, Action::DeleteRecord).unwrap();
     assert_eq!(delete.keys, ["delete"]);
     assert_eq!(delete.on, "delete");
-    assert_eq!(table.last().unwrap().keys, ["x"]);
+    assert_eq!(table.last().unwrap().keys, ["z"]);
     assert_eq!(
         km.describe(Context::Table, Action::DeleteRecord, Lang::En),
         Some("Delete record")

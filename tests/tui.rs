@@ -1,93 +1,14 @@
 //! Key-macro tests: the real App, driven headless through the real key handling
 //! (keymap included), as a user would type.
 
-use std::sync::Arc;
+mod common;
 
+use common::harness::{harness, harness_in, Harness};
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use ratatui::Terminal;
 use termcrm::model::{self, Lang, Territory};
-use termcrm::store::Store;
 use termcrm::ui::action::Context;
-use termcrm::ui::app::App;
-use termcrm::ui::keymap::Keymap;
-use termcrm::ui::keys;
-
-const AREA: Rect = Rect::new(0, 0, 80, 24);
-
-struct Harness {
-    dir: tempfile::TempDir,
-    store: Arc<Store>,
-    app: App,
-}
-
-fn harness(records: usize) -> Harness {
-    harness_in(records, Lang::En)
-}
-
-fn harness_in(records: usize, lang: Lang) -> Harness {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    if records > 0 {
-        store
-            .bulk_insert(termcrm::demo::generate(records, 1), |_| {})
-            .unwrap();
-    }
-    let store = Arc::new(store);
-    let mut app = App::new(Arc::clone(&store), Keymap::builtin(), lang);
-    app.settle(AREA);
-    Harness { dir, store, app }
-}
-
-impl Harness {
-    fn keys(&mut self, text: &str) {
-        for key in keys::parse(text).unwrap() {
-            self.app.handle_key(key);
-            self.app.settle(AREA);
-        }
-    }
-
-    fn screen(&self) -> String {
-        self.screen_at(AREA)
-    }
-
-    fn screen_at(&self, area: Rect) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(area.width, area.height)).unwrap();
-        terminal.draw(|f| self.app.render(f)).unwrap();
-        let buffer = terminal.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buffer.area.height {
-            for x in 0..buffer.area.width {
-                out.push_str(buffer[(x, y)].symbol());
-            }
-            out.push('\n');
-        }
-        out.replace(&self.dir.path().display().to_string(), "<db>")
-    }
-
-    fn goto(&mut self, mask: &str) {
-        self.keys(&format!(":{mask}<ret>"));
-        assert_eq!(self.app.current_mask().name_en, mask, "{}", self.screen());
-    }
-
-    /// Tab through the form until `field` has the focus.
-    fn focus(&mut self, field: &str) {
-        for _ in 0..80 {
-            if self.app.form().and_then(|f| f.focused_field()) == Some(field) {
-                return;
-            }
-            self.keys("<tab>");
-        }
-        panic!("never reached field {field}:\n{}", self.screen());
-    }
-
-    fn field(&self, field: &str) -> String {
-        self.app
-            .form()
-            .and_then(|f| f.field_text(field))
-            .unwrap_or_default()
-    }
-}
 
 #[test]
 fn create_a_territory_and_find_it_by_filter() {
@@ -262,6 +183,8 @@ fn an_empty_database_opens_on_the_welcome_pane_which_loads_demo_data() {
     h.keys("d");
     assert!(!h.app.is_welcome());
     assert!(h.store.total_records() > 5000);
+    assert!(h.app.is_home(), "demo data opens on the alerts");
+    h.keys("1");
     assert!(h.app.table().position().1 > 0, "{}", h.screen());
 }
 

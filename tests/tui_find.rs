@@ -21,7 +21,8 @@ struct Harness {
     app: App,
 }
 
-fn harness(keymap: Keymap, lang: Lang) -> Harness {
+/// The app as it opens: on the home pane (alerts).
+fn harness_at_home(keymap: Keymap, lang: Lang) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     store
@@ -31,6 +32,14 @@ fn harness(keymap: Keymap, lang: Lang) -> Harness {
     let mut app = App::new(Arc::clone(&store), keymap, lang);
     app.settle(AREA);
     Harness { dir, store, app }
+}
+
+/// The app on its first tab, as the other key-macro tests start.
+fn harness(keymap: Keymap, lang: Lang) -> Harness {
+    let mut h = harness_at_home(keymap, lang);
+    assert!(h.app.is_home());
+    h.keys("1");
+    h
 }
 
 impl Harness {
@@ -159,6 +168,17 @@ fn a_changed_form_is_not_left_without_asking() {
     h.keys("y");
     assert_eq!(h.form_key().as_deref(), Some("OPP0000007"));
     assert_eq!(h.app.form_depth(), 1);
+}
+
+#[test]
+fn find_opens_from_the_home_pane_and_enter_leaves_it_for_the_record() {
+    let mut h = harness_at_home(Keymap::builtin(), Lang::En);
+    h.keys("<c-f>opp7");
+    assert!(h.screen().contains("OPP0000007"), "{}", h.screen());
+    h.keys("<ret>");
+    assert!(!h.app.is_home(), "{}", h.screen());
+    assert_eq!(h.app.current_mask().name_en, "Opportunities");
+    assert_eq!(h.form_key().as_deref(), Some("OPP0000007"));
 }
 
 #[test]

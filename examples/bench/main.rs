@@ -42,6 +42,7 @@ macro_rules! say {
 
 mod find;
 mod ops;
+mod queries;
 mod tui;
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
@@ -426,6 +427,7 @@ fn reads(path: &Path) -> Res<()> {
         "",
     );
     let sled_size = store.size_on_disk();
+    queries::query_rows(&store)?;
     ops::workflow_rows(&store)?;
     drop(store);
     find::whole_process_rows(path, &lookups, total)?;
@@ -446,6 +448,8 @@ fn reads(path: &Path) -> Res<()> {
         &ref_at_most(per_record, 556.0),
         "SQLite: 142 B",
     );
+    // Forecasts over 100k opportunities, written after the size was taken.
+    ops::forecast_rows(path)?;
     note(&format!("load average at end: {}", load_average()));
     Ok(())
 }

@@ -2,8 +2,11 @@
 
 use std::time::Instant;
 
-use termcrm::model::{Entity, Interaction, Opportunity, Prospect};
+use termcrm::model::{
+    Entity, Interaction, Opportunity, Prospect, SalesForecast, SalesPeriod, Salesperson,
+};
 use termcrm::ops::convert::convert_prospect;
+use termcrm::ops::forecast::{line_of, rollup, Filter};
 use termcrm::store::{Change, Store};
 
 use super::{at_most_dur, dur, ms, row, Res};
@@ -50,6 +53,79 @@ pub fn workflow_rows(store: &Store) -> Res<()> {
         "<= 50 ms",
         &at_most_dur(took, ms(50)),
         &format!("{} records moved, one transaction", done.moved.len()),
+    );
+    Ok(())
+}
+
+/// Lines over all forecasts of the bench's own period.
+const FORECAST_LINES: usize = 100_000;
+
+/// A period whose forecasts (one per salesperson) list 100,000 opportunities in
+/// all, rolled up by salesperson, team and territory — in a new process's view:
+/// written, closed, opened again (as `crm forecast` finds them).
+pub fn forecast_rows(path: &std::path::Path) -> Res<()> {
+    let store = Store::open(path)?;
+    let mut lines = Vec::new();
+    for r in store.scan(Opportunity::DEF) {
+        if let Some(o) = r?.downcast_ref::<Opportunity>() {
+            lines.push(line_of(o));
+        }
+    }
+    let salespersons: Vec<String> = store
+        .scan(Salesperson::DEF)
+        .filter_map(|r| r.ok().map(|r| r.key().to_string()))
+        .collect();
+    if lines.is_empty() || salespersons.is_empty() {
+        return Ok(());
+    }
+    store.apply(vec![Change::Insert(Box::new(SalesPeriod {
+        key: "BENCH-Q".into(),
+        description: "Bench quarter".into(),
+        start_date: chrono::NaiveDate::from_ymd_opt(2030, 1, 1),
+        end_date: chrono::NaiveDate::from_ymd_opt(2030, 3, 31),
+    }))])?;
+    let per = FORECAST_LINES.div_ceil(salespersons.len());
+    let mut written = 0;
+    for sp in &salespersons {
+        let n = per.min(FORECAST_LINES - written);
+        let forecast = SalesForecast {
+            salesperson: sp.clone(),
+            period: "BENCH-Q".into(),
+            status: "draft".into(),
+            quota: Some(termcrm::model::Money::eur(50_000_000)),
+            lines: (written..written + n)
+                .map(|i| lines[i % lines.len()].clone())
+                .collect(),
+            ..Default::default()
+        };
+        store.apply(vec![Change::Insert(Box::new(forecast))])?;
+        written += n;
+    }
+    store.flush()?;
+    drop(store);
+    let store = Store::open(path)?;
+    let mut runs = Vec::new();
+    let mut total = None;
+    for _ in 0..5 {
+        let t = Instant::now();
+        let r = rollup(&store, "BENCH-Q", &Filter::default())?;
+        runs.push(t.elapsed());
+        total = Some(r);
+    }
+    runs.sort();
+    let took = runs[runs.len() / 2];
+    let r = total.expect("ran");
+    row(
+        "forecast roll-up of 100k opportunities",
+        &dur(took),
+        "<= 200 ms",
+        &at_most_dur(took, ms(200)),
+        &format!(
+            "median of 5; {} forecasts, {} lines, {} groups",
+            r.total.forecasts,
+            r.total.lines,
+            r.groups.len()
+        ),
     );
     Ok(())
 }

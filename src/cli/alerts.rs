@@ -1,9 +1,8 @@
 //! `crm alerts [--as SALESPERSON] [--all]`.
 
-use std::io::Write;
-
 use anyhow::bail;
 
+use super::output::print_report;
 use super::{CliResult, Format};
 use crate::model::value::today;
 use crate::ops::alerts::{alerts, me};
@@ -30,44 +29,26 @@ pub fn run(store: &Store, as_salesperson: Option<String>, all: bool, format: For
         }
     };
     let list = alerts(store, who.as_deref(), today())?;
-    let mut out = std::io::stdout().lock();
-    match format {
-        Format::Json => {
-            let items: Vec<_> = list
-                .iter()
-                .map(|a| serde_json::json!({"date": a.date.to_string(), "kind": a.kind, "entity": a.entity, "key": a.key, "text": a.text}))
-                .collect();
-            writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
-        }
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            w.write_record(["date", "kind", "entity", "key", "text"])?;
-            for a in &list {
-                w.write_record([
-                    a.date.to_string().as_str(),
-                    a.kind,
-                    a.entity,
-                    &a.key,
-                    &a.text,
-                ])?;
-            }
-            w.flush()?;
-        }
-        Format::Table => {
-            for a in &list {
-                writeln!(
-                    out,
-                    "{}  {:<13}  {:<16}  {:<10}  {}",
-                    a.date, a.kind, a.entity, a.key, a.text
-                )?;
-            }
-            writeln!(
-                out,
-                "({} alerts{})",
-                list.len(),
-                who.map(|w| format!(" for {w}")).unwrap_or_default()
-            )?;
-        }
-    }
-    Ok(())
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|a| {
+            vec![
+                a.date.to_string(),
+                a.kind.to_string(),
+                a.entity.to_string(),
+                a.key.clone(),
+                a.text.clone(),
+            ]
+        })
+        .collect();
+    let what = match &who {
+        Some(w) => format!("alerts for {w}"),
+        None => "alerts".to_string(),
+    };
+    print_report(
+        &["date", "kind", "entity", "key", "text"],
+        &rows,
+        &what,
+        format,
+    )
 }

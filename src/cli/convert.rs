@@ -62,3 +62,9 @@ pub fn accept(store: &Store, key: &str, won: Option<&str>) -> CliResult {
     println!("{}", done.order);
     Ok(())
 }
+
+pub fn reject(store: &Store, key: &str) -> CliResult {
+    quote::reject(store, key)?;
+    eprintln!("quote {} rejected", key.trim().to_uppercase());
+    Ok(())
+}

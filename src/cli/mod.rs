@@ -2,11 +2,14 @@
 //! through the store API.
 
 mod alerts;
+mod campaign;
 mod check;
 mod convert;
 mod demo;
 mod find;
+mod forecast;
 mod output;
+mod query;
 mod records;
 mod schema;
 
@@ -171,6 +174,56 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Reject a quote (it can no longer be accepted).
+    Reject { quote: String },
+    /// Sales forecasts: roll up a period, or add opportunities to / submit one forecast.
+    Forecast(forecast::ForecastArgs),
+    /// Campaign efficiency: leads, prospects, opportunities, won revenue, cost per
+    /// lead and ROI, for one campaign or all.
+    CampaignReport { campaign: Option<String> },
+    /// Records that match a query (see the README's "Queries"), or a saved query.
+    #[command(after_help = "Examples:
+  crm query 'stage:PROPOSAL amount>=10000 expected_close<today+30d' --entity opportunity
+  crm query 'territory:NORD (city:München OR city:\"Bad Tölz\")' --entity prospect
+  crm query 'no:interaction -status:converted' --entity prospect --columns name,city
+  crm query --saved PIPELINE-BY-STAGE --format csv")]
+    Query {
+        /// The query; empty matches every record.
+        #[arg(required_unless_present = "saved", conflicts_with = "saved")]
+        query: Option<String>,
+        /// The entity the query reads.
+        #[arg(
+            long,
+            short,
+            required_unless_present = "saved",
+            conflicts_with = "saved"
+        )]
+        entity: Option<String>,
+        /// Run this saved query (`crm queries` lists them).
+        #[arg(long, value_name = "NAME")]
+        saved: Option<String>,
+        /// Fields to show beside the key: a,b,c.
+        #[arg(long, value_name = "FIELDS")]
+        columns: Option<String>,
+        /// Sort by a field; -field sorts descending.
+        #[arg(long, value_name = "FIELD", allow_hyphen_values = true)]
+        sort: Option<String>,
+        /// At most this many records.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Also save the query (with --columns and --sort) under this name.
+        #[arg(long, value_name = "NAME")]
+        save: Option<String>,
+    },
+    /// List the saved queries; rename or delete one.
+    Queries {
+        /// Rename a saved query: --rename OLD NEW.
+        #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with = "delete")]
+        rename: Option<Vec<String>>,
+        /// Delete a saved query.
+        #[arg(long, value_name = "NAME")]
+        delete: Option<String>,
+    },
     /// Verify that the indexes match the records.
     Check {
         /// Rebuild the indexes from the records.
@@ -218,6 +271,7 @@ pub fn run(cli: Cli) -> CliResult {
     }
     let path = cli.db.unwrap_or_else(default_db_path);
     let store = Store::open(&path)?;
+    crate::query::saved::ensure_preconfigured(&store)?;
     let format = cli.format;
     match command {
         Command::Schema { .. } => unreachable!("handled before the store opens"),
@@ -258,6 +312,35 @@ pub fn run(cli: Cli) -> CliResult {
             as_salesperson,
             all,
         } => alerts::run(&store, as_salesperson, all, format),
+        Command::Reject { quote } => convert::reject(&store, &quote),
+        Command::Forecast(args) => forecast::run(&store, args, format),
+        Command::CampaignReport { campaign } => campaign::run(&store, campaign.as_deref(), format),
+        Command::Query {
+            query: text,
+            entity,
+            saved,
+            columns,
+            sort,
+            limit,
+            save,
+        } => query::query(
+            &store,
+            query::Request {
+                query: text,
+                entity,
+                saved,
+                columns,
+                sort,
+                limit,
+                save,
+            },
+            format,
+        ),
+        Command::Queries { rename, delete } => match (rename.as_deref(), delete) {
+            (Some([old, new]), _) => query::rename(&store, old, new),
+            (_, Some(name)) => query::delete(&store, &name),
+            _ => query::list(&store, format),
+        },
         Command::Check { repair } => check::run(&store, repair),
     }
 }
@@ -275,6 +358,7 @@ fn run_tui(db: Option<PathBuf>, keymap: &str, lang: Lang) -> CliResult {
     }
     let path = db.unwrap_or_else(default_db_path);
     let store = Store::open(&path)?;
+    crate::query::saved::ensure_preconfigured(&store)?;
     terminal::run(
         store,
         &UiOptions {

@@ -6,34 +6,39 @@ use super::{CliResult, Format};
 use crate::model::value::value_to_json;
 use crate::model::{format_value, EntityDef, Record};
 
-fn json_object(record: &dyn Record) -> serde_json::Value {
+/// Every field of an entity, in declaration order.
+fn all_fields(def: &EntityDef) -> Vec<usize> {
+    (0..def.fields.len()).collect()
+}
+
+fn json_object(record: &dyn Record, fields: &[usize]) -> serde_json::Value {
     let def = record.def();
     let mut map = serde_json::Map::new();
     map.insert(
         "key".into(),
         serde_json::Value::String(record.key().to_string()),
     );
-    for (i, f) in def.fields.iter().enumerate() {
+    for &i in fields {
+        let f = &def.fields[i];
         map.insert(f.name.to_string(), value_to_json(&f.kind, &record.get(i)));
     }
     serde_json::Value::Object(map)
 }
 
-fn csv_row(record: &dyn Record) -> Vec<String> {
+fn csv_row(record: &dyn Record, fields: &[usize]) -> Vec<String> {
     let def = record.def();
     std::iter::once(record.key().to_string())
         .chain(
-            def.fields
+            fields
                 .iter()
-                .enumerate()
-                .map(|(i, f)| format_value(&f.kind, &record.get(i))),
+                .map(|&i| format_value(&def.fields[i].kind, &record.get(i))),
         )
         .collect()
 }
 
-fn header(def: &EntityDef) -> Vec<&'static str> {
+fn header(def: &EntityDef, fields: &[usize]) -> Vec<&'static str> {
     std::iter::once("key")
-        .chain(def.fields.iter().map(|f| f.name))
+        .chain(fields.iter().map(|&i| def.fields[i].name))
         .collect()
 }
 
@@ -43,12 +48,13 @@ pub fn print_record(record: &dyn Record, format: Format) -> CliResult {
         Format::Json => writeln!(
             out,
             "{}",
-            serde_json::to_string_pretty(&json_object(record))?
+            serde_json::to_string_pretty(&json_object(record, &all_fields(record.def())))?
         )?,
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record(header(record.def()))?;
-            w.write_record(csv_row(record))?;
+            let fields = all_fields(record.def());
+            w.write_record(header(record.def(), &fields))?;
+            w.write_record(csv_row(record, &fields))?;
             w.flush()?;
         }
         Format::Table => {
@@ -72,27 +78,45 @@ pub fn print_record(record: &dyn Record, format: Format) -> CliResult {
 }
 
 pub fn print_records(def: &EntityDef, records: &[Box<dyn Record>], format: Format) -> CliResult {
+    print_columns(def, records, &all_fields(def), format)
+}
+
+/// Records with the key and the given fields (by index), in that order.
+pub fn print_columns(
+    def: &EntityDef,
+    records: &[Box<dyn Record>],
+    fields: &[usize],
+    format: Format,
+) -> CliResult {
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => {
-            let all: Vec<_> = records.iter().map(|r| json_object(r.as_ref())).collect();
+            let all: Vec<_> = records
+                .iter()
+                .map(|r| json_object(r.as_ref(), fields))
+                .collect();
             writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record(header(def))?;
+            w.write_record(header(def, fields))?;
             for r in records {
-                w.write_record(csv_row(r.as_ref()))?;
+                w.write_record(csv_row(r.as_ref(), fields))?;
             }
             w.flush()?;
         }
-        Format::Table => print_table(&mut out, def, records)?,
+        Format::Table => print_table(&mut out, def, records, fields)?,
     }
     Ok(())
 }
 
-/// The key and as many leading columns as fit the terminal width.
-fn print_table(out: &mut impl Write, def: &EntityDef, records: &[Box<dyn Record>]) -> CliResult {
+/// The key and as many of the given columns as fit the terminal width.
+fn print_table(
+    out: &mut impl Write,
+    def: &EntityDef,
+    records: &[Box<dyn Record>],
+    fields: &[usize],
+) -> CliResult {
     let max_width: usize = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
@@ -105,7 +129,8 @@ fn print_table(out: &mut impl Write, def: &EntityDef, records: &[Box<dyn Record>
         .max(3);
     let mut columns = Vec::new();
     let mut used = key_width;
-    for (i, f) in def.fields.iter().enumerate() {
+    for &i in fields {
+        let f = &def.fields[i];
         let w = (f.width as usize).max(f.label_en.chars().count().min(f.width as usize));
         if used + 2 + w > max_width {
             break;
@@ -151,4 +176,58 @@ fn fit(text: &str, width: usize) -> String {
         s.push('…');
         s
     }
+}
+
+/// A derived report (alerts, forecasts, campaign figures): named columns of text.
+/// JSON gives one object per row, CSV a header line, the table aligned columns and
+/// a count line naming `what`.
+pub fn print_report(
+    headers: &[&str],
+    rows: &[Vec<String>],
+    what: &str,
+    format: Format,
+) -> CliResult {
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            let all: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|row| {
+                    let map = headers
+                        .iter()
+                        .zip(row)
+                        .map(|(h, v)| (h.to_string(), serde_json::Value::String(v.clone())))
+                        .collect();
+                    serde_json::Value::Object(map)
+                })
+                .collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(headers)?;
+            for row in rows {
+                w.write_record(row)?;
+            }
+            w.flush()?;
+        }
+        Format::Table => {
+            let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+            for row in rows {
+                for (w, cell) in widths.iter_mut().zip(row) {
+                    *w = (*w).max(cell.chars().count().min(48));
+                }
+            }
+            let line = |cells: &mut dyn Iterator<Item = &str>| {
+                let parts: Vec<String> = cells.zip(&widths).map(|(c, w)| fit(c, *w)).collect();
+                parts.join("  ").trim_end().to_string()
+            };
+            writeln!(out, "{}", line(&mut headers.iter().copied()))?;
+            for row in rows {
+                writeln!(out, "{}", line(&mut row.iter().map(String::as_str)))?;
+            }
+            writeln!(out, "({} {what})", rows.len())?;
+        }
+    }
+    Ok(())
 }

@@ -6,7 +6,7 @@ use super::output::{print_record, print_records};
 use super::{CliResult, Format};
 use crate::model::assign::{apply, split_assignment};
 use crate::model::{entity_or_suggest, EntityDef};
-use crate::ops::rules::before_save;
+use crate::ops::save::save;
 use crate::store::{IndexKind, Store};
 
 fn entity(name: &str) -> anyhow::Result<&'static EntityDef> {
@@ -53,8 +53,7 @@ pub fn add(store: &Store, entity_name: &str, args: &[String]) -> CliResult {
     let pairs = parse_assignments(def, "(new)", args)?;
     let mut record = (def.new_record)();
     assign(def, "(new)", record.as_mut(), &pairs)?;
-    before_save(store, None, record.as_mut())?;
-    let key = store.insert(record)?;
+    let key = save(store, None, record)?;
     println!("{key}");
     Ok(())
 }
@@ -75,8 +74,7 @@ pub fn set(store: &Store, entity_name: &str, key: &str, args: &[String]) -> CliR
     let old = record.clone();
     let key = record.key().to_string();
     assign(def, &key, record.as_mut(), &pairs)?;
-    before_save(store, Some(old.as_ref()), record.as_mut())?;
-    store.update(record)?;
+    save(store, Some(old.as_ref()), record)?;
     Ok(())
 }
 

@@ -260,6 +260,9 @@ pub fn forecast_line(opp: &crate::model::Opportunity) -> ForecastLine {
         amount: opp.amount,
         probability: opp.probability,
         stage: opp.stage.clone(),
+        status: opp.status.clone(),
+        territory: opp.territory.clone(),
+        sales_team: opp.sales_team.clone(),
     }
 }
 

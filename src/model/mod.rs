@@ -53,6 +53,7 @@ macro_rules! with_entities {
             interaction_topic::InteractionTopic,
             interaction::Interaction,
             sales_forecast::SalesForecast,
+            saved_query::SavedQuery,
         }
     };
 }
@@ -66,6 +67,14 @@ macro_rules! declare_entities {
     };
 }
 with_entities!(declare_entities);
+
+/// Entities that hold the user's settings rather than CRM records: they do not make
+/// a database non-empty and are not counted as records.
+pub const SETTINGS: &[&str] = &["saved_query"];
+
+pub fn is_setting(entity: &str) -> bool {
+    SETTINGS.contains(&entity)
+}
 
 /// The entity of that (snake_case) name.
 pub fn entity(name: &str) -> Option<&'static EntityDef> {
@@ -104,10 +113,10 @@ mod tests {
     #[test]
     fn every_entity_is_registered_once_with_labels() {
         let mut names: Vec<_> = ENTITIES.iter().map(|e| e.name).collect();
-        assert_eq!(names.len(), 31);
+        assert_eq!(names.len(), 32);
         names.sort();
         names.dedup();
-        assert_eq!(names.len(), 31, "duplicate entity names");
+        assert_eq!(names.len(), 32, "duplicate entity names");
         for e in ENTITIES {
             assert!(
                 !e.label_en.is_empty() && !e.label_de.is_empty(),

@@ -1,8 +1,9 @@
 use crate::model::{KeyKind, Money};
 
 line! {
-    /// An opportunity added to a forecast; follows the opportunity while the forecast
-    /// is draft, frozen once submitted.
+    /// An opportunity added to a forecast; follows the opportunity (amount,
+    /// probability, stage, status, territory, team) while the forecast is draft,
+    /// frozen once submitted. Roll-ups read the lines alone.
     ForecastLine {
         name: "forecast_line",
         fields: {
@@ -10,6 +11,9 @@ line! {
             amount: Option<Money> = money("Amount", "Betrag"),
             probability: Option<i64> = percent("Probability %", "Wahrscheinlichkeit %"),
             stage: String = reference("opportunity_stage", "Stage", "Phase"),
+            status: String = reference("opportunity_status", "Status", "Status"),
+            territory: String = reference("territory", "Territory", "Gebiet"),
+            sales_team: String = reference("sales_team", "Sales team", "Verkaufsteam"),
         },
     }
 }

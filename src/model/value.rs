@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::schema::{FieldDef, FieldKind, LineDef, LineRecord};
 
 /// An ISO 4217 currency code, three upper-case letters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Currency(pub [u8; 3]);
 
 impl Currency {

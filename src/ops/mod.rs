@@ -5,10 +5,14 @@
 #![allow(clippy::result_large_err)]
 
 pub mod alerts;
+pub mod campaign;
 pub mod convert;
+pub mod figures;
+pub mod forecast;
 pub mod lead;
 pub mod quote;
 pub mod rules;
+pub mod save;
 
 /// A store with `records` demo records, flushed only at the end (workflow tests).
 #[cfg(test)]

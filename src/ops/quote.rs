@@ -157,15 +157,40 @@ pub fn accept_on(
             closed_on: typed.closed_on.or(Some(today)),
             ..typed
         };
+        let follow = crate::ops::forecast::follow(store, &updated)?;
         opp = Box::new(updated);
         won = Some(opp.key().to_string());
         changes.push(Change::Update(opp));
+        changes.extend(follow);
     }
     store.apply(changes)?;
     Ok(Accepted {
         order: order_key,
         won,
     })
+}
+
+/// Rejects a quote that is neither accepted nor rejected yet.
+pub fn reject(store: &Store, key: &str) -> Result<()> {
+    let key = key.trim().to_uppercase();
+    let mut quote = store
+        .get_as::<Quote>(&key)?
+        .ok_or_else(|| StoreError::NotFound {
+            entity: Quote::DEF.name,
+            suggestion: store.suggest_key(Quote::DEF, &key),
+            key: key.clone(),
+        })?;
+    if matches!(quote.status.as_str(), "accepted" | "rejected") {
+        return Err(refuse(
+            &key,
+            "status",
+            &quote.status,
+            format!("the quote is {} already", quote.status),
+        ));
+    }
+    quote.status = "rejected".into();
+    store.apply(vec![Change::Update(Box::new(quote))])?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use crate::model::{
     value::today, Customer, Entity, Money, Opportunity, OpportunityStage, OpportunityStatus,
-    OpportunityTask, Prospect, ReasonCode, Record,
+    OpportunityTask, Prospect, Quote, ReasonCode, Record, SavedQuery,
 };
 use crate::store::{Result, Store, StoreError};
 
@@ -23,6 +23,13 @@ pub fn before_save_on(
     record: &mut dyn Record,
     today: NaiveDate,
 ) -> Result<()> {
+    if let Some(saved) = record.as_any().downcast_ref::<SavedQuery>() {
+        // A saved query must run: its query parses for its entity, its columns exist.
+        return match crate::query::saved::check(saved) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(crate::query::saved::invalid_error(saved, e)),
+        };
+    }
     if let Some(task) = record.as_any().downcast_ref::<OpportunityTask>() {
         // Marking a task done stamps its completion date; reopening clears it.
         let mut task = task.clone();
@@ -45,6 +52,11 @@ pub fn before_save_on(
             )
         });
     }
+    if let Some(quote) = record.as_any().downcast_ref::<Quote>() {
+        let mut quote = quote.clone();
+        quote_rules(store, &mut quote, today)?;
+        return copy_back(&quote, record);
+    }
     if record.def().name != Opportunity::DEF.name {
         return Ok(());
     }
@@ -57,6 +69,35 @@ pub fn before_save_on(
     for (i, f) in Opportunity::DEF.fields.iter().enumerate() {
         let v = (&opp as &dyn Record).value(f.name);
         record.set(i, v).map_err(|m| invalid(&opp, f.name, "", m))?;
+    }
+    Ok(())
+}
+
+/// Writes every field of `from` into `record` (same entity).
+fn copy_back(from: &dyn Record, record: &mut dyn Record) -> Result<()> {
+    let def = from.def();
+    for (i, f) in def.fields.iter().enumerate() {
+        record
+            .set(i, from.get(i))
+            .map_err(|m| StoreError::invalid(def.name, from.key(), f.name, "", m))?;
+    }
+    Ok(())
+}
+
+/// A quote made from an opportunity is to its customer or prospect; it is dated
+/// today and starts as a draft unless the user said otherwise.
+fn quote_rules(store: &Store, quote: &mut Quote, today: NaiveDate) -> Result<()> {
+    if quote.customer.is_empty() && quote.prospect.is_empty() && !quote.opportunity.is_empty() {
+        if let Some(opp) = store.get_as::<Opportunity>(&quote.opportunity)? {
+            quote.customer = opp.customer;
+            quote.prospect = opp.prospect;
+        }
+    }
+    if quote.quote_date.is_none() {
+        quote.quote_date = Some(today);
+    }
+    if quote.status.is_empty() {
+        quote.status = "draft".into();
     }
     Ok(())
 }

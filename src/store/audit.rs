@@ -29,8 +29,13 @@ impl AuditReport {
     pub fn is_clean(&self) -> bool {
         self.missing.is_empty() && self.stale.is_empty() && self.unreadable.is_empty()
     }
+    /// CRM records, settings (saved queries) not counted, as `Store::total_records`.
     pub fn total_records(&self) -> usize {
-        self.records.iter().map(|(_, n)| n).sum()
+        self.records
+            .iter()
+            .filter(|(e, _)| !model::is_setting(e))
+            .map(|(_, n)| n)
+            .sum()
     }
 }
 

@@ -4,15 +4,15 @@
 use super::{Result, Store, StoreError};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Moves a database from version N to N+1.
 pub type Migration = fn(&Store) -> Result<()>;
 
 /// `MIGRATIONS[i]` moves a database from version `i + 1` to `i + 2`.
-pub static MIGRATIONS: &[Migration] = &[build_find_index];
+pub static MIGRATIONS: &[Migration] = &[v1::forecast_lines_follow, build_find_index];
 
-/// 1 -> 2: quick find's index (`idx:find`) is built from the records once; from
+/// 2 -> 3: quick find's index (`idx:find`) is built from the records once; from
 /// then on every write keeps it.
 fn build_find_index(store: &Store) -> Result<()> {
     store.rebuild_indexes(true)
@@ -57,6 +57,77 @@ pub fn run(store: &Store, migrations: &[Migration]) -> Result<()> {
     Ok(())
 }
 
+/// Version 1 → 2: forecast lines gained the opportunity's status, territory and
+/// sales team, so roll-ups read forecasts alone.
+mod v1 {
+    use serde::Deserialize;
+
+    use super::{Result, Store};
+    use crate::model::sales_forecast::ForecastLine;
+    use crate::model::{Entity, Money, Opportunity, SalesForecast};
+    use crate::store::{codec, StoreError};
+
+    #[derive(Deserialize)]
+    struct Line {
+        opportunity: String,
+        amount: Option<Money>,
+        probability: Option<i64>,
+        stage: String,
+    }
+
+    #[derive(Deserialize)]
+    struct Forecast {
+        key: String,
+        salesperson: String,
+        period: String,
+        status: String,
+        quota: Option<Money>,
+        forecast_amount: Option<Money>,
+        lines: Vec<Line>,
+        notes: String,
+    }
+
+    pub fn forecast_lines_follow(store: &Store) -> Result<()> {
+        let (tree, _) = store.tree(SalesForecast::DEF);
+        for kv in tree.iter() {
+            let (k, v) = kv?;
+            let old: Forecast = codec::decode(&v).map_err(|message| StoreError::Corrupt {
+                entity: SalesForecast::DEF.name.to_string(),
+                key: String::from_utf8_lossy(&k).into_owned(),
+                message,
+            })?;
+            let mut lines = Vec::with_capacity(old.lines.len());
+            for l in old.lines {
+                let opp = store.get_as::<Opportunity>(&l.opportunity)?;
+                lines.push(ForecastLine {
+                    status: opp.as_ref().map(|o| o.status.clone()).unwrap_or_default(),
+                    territory: opp
+                        .as_ref()
+                        .map(|o| o.territory.clone())
+                        .unwrap_or_default(),
+                    sales_team: opp.map(|o| o.sales_team).unwrap_or_default(),
+                    opportunity: l.opportunity,
+                    amount: l.amount,
+                    probability: l.probability,
+                    stage: l.stage,
+                });
+            }
+            let new = SalesForecast {
+                key: old.key,
+                salesperson: old.salesperson,
+                period: old.period,
+                status: old.status,
+                quota: old.quota,
+                forecast_amount: old.forecast_amount,
+                lines,
+                notes: old.notes,
+            };
+            tree.insert(k, codec::encode(&new))?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,7 +139,7 @@ mod tests {
     }
 
     #[test]
-    fn a_version_1_database_gets_its_find_index() {
+    fn a_version_2_database_gets_its_find_index() {
         let dir = tempfile::tempdir().unwrap();
         {
             let store = Store::open(dir.path()).unwrap();
@@ -79,12 +150,12 @@ mod tests {
                     ..Default::default()
                 }))
                 .unwrap();
-            // As a version 1 build left it: no find index.
+            // As a version 2 build left it: no find index.
             store.idx_find.clear().unwrap();
-            store.set_schema_version(1).unwrap();
+            store.set_schema_version(2).unwrap();
         }
         let store = Store::open(dir.path()).unwrap();
-        assert_eq!(store.schema_version().unwrap(), Some(2));
+        assert_eq!(store.schema_version().unwrap(), Some(3));
         let hits = store.find("werkz", 20).unwrap();
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].key, "ACME");
@@ -116,5 +187,79 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn version_1_forecast_lines_gain_their_opportunitys_status_territory_and_team() {
+        use crate::model::Entity;
+        #[derive(serde::Serialize)]
+        struct Line(String, Option<crate::model::Money>, Option<i64>, String);
+        #[derive(serde::Serialize)]
+        struct Forecast(
+            String,
+            String,
+            String,
+            String,
+            Option<i64>,
+            Option<i64>,
+            Vec<Line>,
+            String,
+        );
+        let (_dir, store) = crate::ops::demo_store(3000);
+        let opp = store
+            .scan(crate::model::Opportunity::DEF)
+            .map(|r| {
+                r.unwrap()
+                    .downcast_ref::<crate::model::Opportunity>()
+                    .unwrap()
+                    .clone()
+            })
+            .find(|o| !o.territory.is_empty() && !o.sales_team.is_empty())
+            .unwrap();
+        let old = Forecast(
+            "FCS9000001".into(),
+            opp.salesperson.clone(),
+            "2026-Q4".into(),
+            "draft".into(),
+            None,
+            None,
+            vec![Line(
+                opp.key.clone(),
+                opp.amount,
+                Some(40),
+                opp.stage.clone(),
+            )],
+            "from version 1".into(),
+        );
+        // A version-1 database holds only version-1 forecasts.
+        let (tree, _) = store.tree(crate::model::SalesForecast::DEF);
+        tree.clear().unwrap();
+        tree.insert("FCS9000001", crate::store::codec::encode(&old))
+            .unwrap();
+        store.set_schema_version(1).unwrap();
+        run(&store, MIGRATIONS).unwrap();
+        let f = store
+            .get_as::<crate::model::SalesForecast>("FCS9000001")
+            .unwrap()
+            .unwrap();
+        assert_eq!(f.notes, "from version 1");
+        let l = &f.lines[0];
+        assert_eq!(
+            (
+                l.opportunity.as_str(),
+                l.probability,
+                l.territory.as_str(),
+                l.sales_team.as_str(),
+                l.status.as_str()
+            ),
+            (
+                opp.key.as_str(),
+                Some(40),
+                opp.territory.as_str(),
+                opp.sales_team.as_str(),
+                opp.status.as_str()
+            )
+        );
+        assert_eq!(store.schema_version().unwrap(), Some(SCHEMA_VERSION));
     }
 }

@@ -18,6 +18,7 @@ mod write;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 pub use audit::AuditReport;
@@ -48,6 +49,8 @@ pub struct Store {
     /// transaction still hold when it commits.
     write_lock: Mutex<()>,
     flush_each_write: bool,
+    /// Records decoded since open: lets tests prove that a read used an index.
+    decoded: AtomicU64,
 }
 
 /// Which secondary index a listing reads.
@@ -68,6 +71,7 @@ impl Store {
     }
 
     fn decode(&self, def: &EntityDef, key: &[u8], bytes: &[u8]) -> Result<Box<dyn Record>> {
+        self.decoded.fetch_add(1, Ordering::Relaxed);
         (self.tree(def).1.decode)(bytes).map_err(|message| StoreError::Corrupt {
             entity: def.name.to_string(),
             key: String::from_utf8_lossy(key).into_owned(),
@@ -116,6 +120,78 @@ impl Store {
             let (k, v) = kv?;
             self.decode(def, &k, &v)
         })
+    }
+
+    /// The records of an entity whose stored bytes contain `needle` (a code they
+    /// name, say), decoded; the others are skipped undecoded. Callers still check
+    /// the field: the bytes may hold the text elsewhere.
+    pub fn scan_containing<'a>(
+        &'a self,
+        def: &'a EntityDef,
+        needle: &'a str,
+    ) -> impl Iterator<Item = Result<Box<dyn Record>>> + 'a {
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        self.tree(def).0.iter().filter_map(move |kv| match kv {
+            Err(e) => Some(Err(e.into())),
+            Ok((k, v)) => finder.find(&v).map(|_| self.decode(def, &k, &v)),
+        })
+    }
+
+    /// The records of an entity in key order whose key passes `keep`; a key that
+    /// fails is skipped without decoding its record.
+    pub fn scan_where<'a>(
+        &'a self,
+        def: &'a EntityDef,
+        mut keep: impl FnMut(&str) -> bool + 'a,
+    ) -> impl Iterator<Item = Result<Box<dyn Record>>> + 'a {
+        self.tree(def).0.iter().filter_map(move |kv| match kv {
+            Err(e) => Some(Err(e.into())),
+            Ok((k, v)) => {
+                let key = std::str::from_utf8(&k).unwrap_or_default();
+                keep(key).then(|| self.decode(def, &k, &v))
+            }
+        })
+    }
+
+    /// How many records this store has decoded since it was opened.
+    pub fn decoded_count(&self) -> u64 {
+        self.decoded.load(Ordering::Relaxed)
+    }
+
+    /// The keys of `target` records that at least one `source` record names, read
+    /// from the reference index alone (None when references to `target` are not
+    /// reverse-indexed).
+    pub fn keys_named_by(
+        &self,
+        target: &EntityDef,
+        source: &EntityDef,
+    ) -> Result<Option<std::collections::HashSet<String>>> {
+        if !index::is_reverse_indexed(target.name) {
+            return Ok(None);
+        }
+        let mut out = std::collections::HashSet::new();
+        for k in self
+            .idx_ref
+            .scan_prefix(index::prefix(&[target.name]))
+            .keys()
+        {
+            let parts = index::split(&k?);
+            if parts.get(2).map(String::as_str) == Some(source.name) {
+                out.insert(parts[1].clone());
+            }
+        }
+        Ok(Some(out))
+    }
+
+    /// A value the program keeps beside the records (flags, settings), by name.
+    pub fn meta_get(&self, name: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self.meta.get(name.as_bytes())?.map(|v| v.to_vec()))
+    }
+
+    /// Sets a value kept beside the records, flushed at once.
+    pub fn meta_set(&self, name: &str, value: &[u8]) -> Result<()> {
+        self.meta.insert(name.as_bytes(), value)?;
+        self.flush()
     }
 
     /// The records of an entity after `key`, in key order (to go on where an earlier
@@ -342,14 +418,24 @@ impl Store {
         self.tree(def).0.len()
     }
 
-    /// Whether no entity holds a record (cheap: looks at one key per tree).
+    /// Whether no entity holds a CRM record (cheap: looks at one key per tree).
+    /// The user's settings (saved queries) do not count: a database holding only
+    /// them is still new.
     pub fn is_empty(&self) -> bool {
-        self.trees.values().all(|(tree, _)| tree.is_empty())
+        self.trees
+            .iter()
+            .filter(|(name, _)| !model::is_setting(name))
+            .all(|(_, (tree, _))| tree.is_empty())
     }
 
-    /// Total records over all entities (counts every key: slow on a big database).
+    /// Total CRM records over all entities, settings not counted (counts every key:
+    /// slow on a big database).
     pub fn total_records(&self) -> usize {
-        model::ENTITIES.iter().map(|d| self.count(d)).sum()
+        model::ENTITIES
+            .iter()
+            .filter(|d| !model::is_setting(d.name))
+            .map(|d| self.count(d))
+            .sum()
     }
 
     /// A " (did you mean X?)" for a key that does not exist; looks at no more than a
@@ -395,5 +481,5 @@ fn names(source: &EntityDef, target: &str) -> bool {
 }
 
 fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(haystack, needle).is_some()
 }

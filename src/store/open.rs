@@ -98,6 +98,7 @@ impl Store {
             trees,
             write_lock: Mutex::new(()),
             flush_each_write: options.flush_each_write,
+            decoded: Default::default(),
         };
         // From here on the Store's Drop takes the path off the list again.
         if let Ok(mut open) = OPEN_HERE.lock() {

@@ -14,10 +14,11 @@ pub enum Context {
     Palette,
     Confirm,
     Help,
+    Home,
 }
 
 impl Context {
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 8] = [
         Context::Global,
         Context::Table,
         Context::Form,
@@ -25,6 +26,7 @@ impl Context {
         Context::Palette,
         Context::Confirm,
         Context::Help,
+        Context::Home,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -35,6 +37,7 @@ impl Context {
             Context::Palette => "palette",
             Context::Confirm => "confirm",
             Context::Help => "help",
+            Context::Home => "home",
         }
     }
 }
@@ -78,6 +81,7 @@ actions! {
     Tab8 = "tab_8",
     Tab9 = "tab_9",
     Back = "back",
+    Home = "home",
     // moving in lists (table, picker, palette, help)
     Up = "up",
     Down = "down",
@@ -97,6 +101,15 @@ actions! {
     CopyRecord = "copy_record",
     DeleteRecord = "delete_record",
     ConvertRecord = "convert_record",
+    // workflows (table and form)
+    LogInteraction = "log_interaction",
+    MarkDone = "mark_done",
+    AcceptQuote = "accept_quote",
+    RejectQuote = "reject_quote",
+    AddOpportunities = "add_opportunities",
+    SubmitForecast = "submit_forecast",
+    // home
+    ToggleAll = "toggle_all",
     // form
     NextField = "next_field",
     PrevField = "prev_field",

@@ -80,7 +80,37 @@ pub enum Request {
         field: &'static str,
         key: String,
     },
+    /// Show the home pane (alerts).
+    GoHome,
+    /// A yes/no question with something to do on either answer.
+    Choose {
+        message: String,
+        yes: Box<Request>,
+        no: Box<Request>,
+    },
+    /// A step of a workflow (accept or reject a quote, a forecast's opportunities…).
+    Flow(Flow),
     Quit,
+}
+
+/// Workflow steps, run by the app against `ops` once the user has confirmed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Flow {
+    /// Ask whether accepting the quote also wins its opportunity.
+    AskWon(String),
+    /// Pick the won reason, then accept.
+    PickWonReason(String),
+    Accept {
+        quote: String,
+        reason: Option<String>,
+    },
+    Reject(String),
+    Submit(String),
+    AddToForecast {
+        forecast: String,
+        opportunities: Vec<String>,
+    },
+    ToggleDone(String),
 }
 
 /// What every component may read while handling a key.

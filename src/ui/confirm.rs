@@ -14,11 +14,25 @@ use crate::model::Lang;
 pub struct ConfirmPopup {
     pub message: String,
     pub then: Request,
+    /// Done on "no" (besides closing the question).
+    pub otherwise: Option<Request>,
 }
 
 impl ConfirmPopup {
     pub fn new(message: String, then: Request) -> ConfirmPopup {
-        ConfirmPopup { message, then }
+        ConfirmPopup {
+            message,
+            then,
+            otherwise: None,
+        }
+    }
+
+    pub fn choose(message: String, yes: Request, no: Request) -> ConfirmPopup {
+        ConfirmPopup {
+            message,
+            then: yes,
+            otherwise: Some(no),
+        }
     }
 }
 
@@ -27,13 +41,21 @@ impl Component for ConfirmPopup {
         Context::Confirm
     }
 
-    fn handle(&mut self, _key: KeyEvent, action: Option<Action>, ctx: &mut Ctx) -> Handled {
+    fn handle(&mut self, key: KeyEvent, action: Option<Action>, ctx: &mut Ctx) -> Handled {
         match action {
             Some(Action::Yes | Action::Select) => {
                 ctx.request(Request::Back);
                 ctx.request(self.then.clone());
             }
-            Some(Action::No | Action::Cancel | Action::Back) => ctx.request(Request::Back),
+            Some(Action::No) => {
+                ctx.request(Request::Back);
+                // Esc only closes the question, even where "no" does something.
+                let escape = key.code == crossterm::event::KeyCode::Esc;
+                if let Some(no) = self.otherwise.as_ref().filter(|_| !escape) {
+                    ctx.request(no.clone());
+                }
+            }
+            Some(Action::Cancel | Action::Back) => ctx.request(Request::Back),
             // A question waits for its answer; no other key gets through.
             _ => {}
         }

@@ -55,6 +55,8 @@ fn context_title(context: Context, lang: Lang) -> &'static str {
         (Lang::En, Context::Palette) => "Command palette",
         (Lang::En, Context::Confirm) => "Confirmation",
         (Lang::En, Context::Help) => "Help",
+        (Lang::En, Context::Home) => "Home (alerts)",
+        (Lang::De, Context::Home) => "Start (Hinweise)",
         (Lang::De, Context::Table) => "Tabelle",
         (Lang::De, Context::Form) => "Formular",
         (Lang::De, Context::Picker) => "Auswahl",
@@ -407,7 +409,7 @@ mod tests {
             "{first}"
         );
         assert!(first.contains("│  up, k       Previous row"), "{first}");
-        assert!(first.contains("1-16/35"), "{first}");
+        assert!(first.contains("1-16/42"), "{first}");
 
         // Scroll down to the global section.
         driver.press(&mut popup, KeyCode::PageDown);

@@ -219,6 +219,7 @@ const MASKS: &[(&str, &str, Group, &str, Option<&str>)] = &[
         None,
     ),
     ("Items", "Artikel", Group::Setup, "item", None),
+    ("Queries", "Abfragen", Group::Setup, "saved_query", None),
 ];
 
 /// Every mask in tab order.

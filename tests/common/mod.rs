@@ -192,3 +192,5 @@ pub fn fill_every_entity(store: &Store, per_entity: usize) -> Vec<Box<dyn Record
     }
     inserted
 }
+
+pub mod harness;

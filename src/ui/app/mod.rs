@@ -12,6 +12,7 @@ use super::confirm::ConfirmPopup;
 use super::find::FindPopup;
 use super::form::FormView;
 use super::help::HelpPopup;
+use super::home::HomeView;
 use super::keymap::Keymap;
 use super::masks::{self, Mask};
 use super::palette::{PaletteEntry, PalettePopup};
@@ -21,8 +22,11 @@ use crate::model::Lang;
 use crate::store::Store;
 use crate::ui::action::{Action, Context};
 
+mod popup;
 mod view;
 mod workflows;
+
+use popup::Popup;
 
 /// At most this many records of the current mask go into the palette.
 const PALETTE_RECORDS: usize = 50_000;
@@ -30,35 +34,6 @@ const PALETTE_RECORDS: usize = 50_000;
 /// The smallest terminal the app draws into; below it, a message asks for room.
 pub const MIN_WIDTH: u16 = 20;
 pub const MIN_HEIGHT: u16 = 5;
-
-enum Popup {
-    Palette(PalettePopup),
-    Find(FindPopup),
-    Help(HelpPopup),
-    Picker(PickerPopup),
-    Confirm(ConfirmPopup),
-}
-
-impl Popup {
-    fn component(&mut self) -> &mut dyn Component {
-        match self {
-            Popup::Palette(p) => p,
-            Popup::Find(p) => p,
-            Popup::Help(p) => p,
-            Popup::Picker(p) => p,
-            Popup::Confirm(p) => p,
-        }
-    }
-    fn view(&self) -> &dyn Component {
-        match self {
-            Popup::Palette(p) => p,
-            Popup::Find(p) => p,
-            Popup::Help(p) => p,
-            Popup::Picker(p) => p,
-            Popup::Confirm(p) => p,
-        }
-    }
-}
 
 pub struct App {
     store: Arc<Store>,
@@ -76,6 +51,15 @@ pub struct App {
     /// Demo data being loaded in the background: its result arrives here.
     demo_loading: Option<std::sync::mpsc::Receiver<String>>,
     quit: bool,
+    /// The home pane (alerts), shown instead of the current tab while `on_home`.
+    home: HomeView,
+    on_home: bool,
+    /// Something was saved since the alerts were read.
+    home_stale: bool,
+    /// A quote waiting for its won reason from the picker.
+    pending_accept: Option<String>,
+    /// The field a just-opened form should start on (an interaction's type).
+    focus_after_open: Option<&'static str>,
 }
 
 impl App {
@@ -83,6 +67,8 @@ impl App {
         let masks = masks::all();
         let tabs = masks.iter().map(|m| TableView::new(*m)).collect();
         let welcome = store.is_empty();
+        let user = std::env::var("USER").unwrap_or_default();
+        let home = HomeView::new(&store, &user, crate::model::value::today());
         App {
             store,
             keymap,
@@ -96,7 +82,25 @@ impl App {
             welcome,
             demo_loading: None,
             quit: false,
+            home,
+            on_home: !welcome,
+            home_stale: false,
+            pending_accept: None,
+            focus_after_open: None,
         }
+    }
+
+    /// Whose alerts the home pane shows and for which day (tests, scripted runs).
+    pub fn set_identity(&mut self, user: &str, today: chrono::NaiveDate) {
+        self.home = HomeView::new(&self.store, user, today);
+    }
+
+    /// Whether the home pane (alerts) is showing.
+    pub fn is_home(&self) -> bool {
+        self.on_home && self.forms.is_empty()
+    }
+    pub fn home(&self) -> &HomeView {
+        &self.home
     }
 
     pub fn should_quit(&self) -> bool {
@@ -131,6 +135,7 @@ impl App {
         }
         match self.forms.last_mut() {
             Some(f) => f,
+            None if self.on_home => &mut self.home,
             None => &mut self.tabs[self.current],
         }
     }
@@ -141,6 +146,7 @@ impl App {
         }
         match self.forms.last() {
             Some(f) => f,
+            None if self.on_home => &self.home,
             None => &self.tabs[self.current],
         }
     }
@@ -154,8 +160,10 @@ impl App {
         }
         let context = self.active_view().context();
         // While the table's filter line is open, letters are typed, not run.
-        let typing =
-            self.popups.is_empty() && self.forms.is_empty() && self.tabs[self.current].is_editing();
+        let typing = self.popups.is_empty()
+            && self.forms.is_empty()
+            && !self.on_home
+            && self.tabs[self.current].is_editing();
         let action = if typing {
             self.keymap.resolve_typing(context, &key)
         } else {
@@ -209,6 +217,8 @@ impl App {
                 self.popups.push(Popup::Palette(PalettePopup::new(entries)));
             }
             Action::Find => self.popups.push(Popup::Find(FindPopup::new())),
+            // From home, the tabs continue where they were left.
+            Action::NextTab if self.is_home() => requests.push(Request::SwitchTab(self.current)),
             Action::NextTab => {
                 requests.push(Request::SwitchTab((self.current + 1) % self.masks.len()))
             }
@@ -239,7 +249,14 @@ impl App {
                 }
             }
             Action::Back | Action::Cancel => requests.push(Request::Back),
-            Action::ConvertRecord => self.ask_convert(requests),
+            Action::ConvertRecord if !self.is_home() => self.ask_convert(requests),
+            Action::Home => requests.push(Request::GoHome),
+            Action::LogInteraction
+            | Action::MarkDone
+            | Action::AcceptQuote
+            | Action::RejectQuote
+            | Action::AddOpportunities
+            | Action::SubmitForecast => self.workflow_action(action, requests),
             _ => {}
         }
     }
@@ -288,7 +305,12 @@ impl App {
                 key,
                 template,
             } => match FormView::open(entity, key, template, &self.store) {
-                Ok(form) => self.forms.push(form),
+                Ok(mut form) => {
+                    if let Some(field) = self.focus_after_open.take() {
+                        form.focus_field(field);
+                    }
+                    self.forms.push(form);
+                }
                 Err(e) => self.status = e,
             },
             Request::OpenRecord { entity, key } => self.open_record(entity, key, queue),
@@ -315,8 +337,22 @@ impl App {
                     return;
                 }
                 self.forms.clear();
+                self.on_home = false;
                 self.current = i.min(self.masks.len() - 1);
             }
+            Request::GoHome => {
+                if let Some(guard) = self.form_guard(true, Request::GoHome) {
+                    queue.push(guard);
+                    return;
+                }
+                self.forms.clear();
+                self.on_home = true;
+            }
+            Request::Choose { message, yes, no } => {
+                let popup = ConfirmPopup::choose(message, *yes, *no);
+                self.popups.push(Popup::Confirm(popup));
+            }
+            Request::Flow(flow) => self.run_flow(flow, queue),
             Request::Confirm { message, then } => {
                 self.popups
                     .push(Popup::Confirm(ConfirmPopup::new(message, *then)));
@@ -341,6 +377,7 @@ impl App {
             },
             Request::Convert { entity, key } => self.convert(entity, &key, queue),
             Request::Changed { entity } => {
+                self.home_stale = true;
                 for (tab, mask) in self.tabs.iter_mut().zip(&self.masks) {
                     if mask.entity == entity {
                         tab.reload();
@@ -360,11 +397,15 @@ impl App {
                 field,
                 current,
             } => {
+                self.pending_accept = None;
                 let picker = PickerPopup::new(entity, field, &current, &self.store);
                 self.popups.push(Popup::Picker(picker));
             }
             Request::Picked { field, key } => {
-                if let Some(form) = self.forms.last_mut() {
+                if let Some(quote) = self.pending_accept.take() {
+                    let reason = Some(key);
+                    queue.push(Request::Flow(workflows::accept(quote, reason)));
+                } else if let Some(form) = self.forms.last_mut() {
                     form.apply_pick(field, &key);
                 }
             }
@@ -468,7 +509,8 @@ impl App {
         loop {
             self.prepare(area);
             let demo = self.demo_loading.is_some();
-            if !demo && (self.welcome || self.tabs[self.current].loading().is_none()) {
+            let home = self.is_home() && self.home.is_loading();
+            if !demo && !home && (self.welcome || self.tabs[self.current].loading().is_none()) {
                 break;
             }
             if std::time::Instant::now() > deadline {
@@ -485,6 +527,8 @@ impl App {
             self.demo_loading = None;
             self.status = done;
             self.welcome = false;
+            self.on_home = true;
+            self.home_stale = true;
             for tab in &mut self.tabs {
                 tab.reload();
             }
@@ -504,6 +548,12 @@ impl App {
         };
         match self.forms.last_mut() {
             Some(f) => f.prepare(main, &mut ctx),
+            None if self.on_home => {
+                if std::mem::take(&mut self.home_stale) {
+                    self.home.reload(&store);
+                }
+                self.home.prepare(main, &mut ctx);
+            }
             None => self.tabs[self.current].prepare(main, &mut ctx),
         }
         if let Some(p) = self.popups.last_mut() {

@@ -31,6 +31,7 @@ impl App {
             frame.render_widget(Paragraph::new(self.tab_line()), tabs);
             match self.forms.last() {
                 Some(f) => f.render(frame, main, self.lang),
+                None if self.on_home => self.home.render(frame, main, self.lang),
                 None => self.tabs[self.current].render(frame, main, self.lang),
             }
             let view = self.active_view();
@@ -45,6 +46,22 @@ impl App {
 
     /// The current group, then its masks with numbers, the current one highlighted.
     fn tab_line(&self) -> Line<'static> {
+        let home = match self.lang {
+            Lang::En => " 0:Home ",
+            Lang::De => " 0:Start ",
+        };
+        if self.on_home {
+            return Line::from(vec![
+                Span::styled(home, Style::default().fg(Color::Black).bg(Color::Cyan)),
+                Span::styled(
+                    match self.lang {
+                        Lang::En => " Alerts ",
+                        Lang::De => " Hinweise ",
+                    },
+                    Style::default().bold().reversed(),
+                ),
+            ]);
+        }
         let mask = &self.masks[self.current];
         let mut spans = vec![Span::styled(
             format!(" {} ", mask.group.label(self.lang)),
@@ -73,7 +90,11 @@ impl App {
     }
 
     fn status_line(&self) -> Line<'static> {
-        let (pos, count) = self.tabs[self.current].position();
+        let (pos, count) = if self.is_home() {
+            (0, self.home.rows().len())
+        } else {
+            self.tabs[self.current].position()
+        };
         let path = self.store.path().display().to_string();
         Line::from(vec![
             Span::styled(format!(" {path} "), Style::default().dim()),

@@ -1,10 +1,19 @@
-//! Workflows started from the TUI: converting a prospect or a lead, after a
-//! confirmation; the store work happens in `ops`.
+//! Workflows started from the TUI: converting a prospect or a lead, logging an
+//! interaction, marking a task done, accepting or rejecting a quote, adding
+//! opportunities to a forecast and submitting it — after a confirmation where
+//! something is created or frozen; the store work happens in `ops`.
 
-use super::{App, Request};
-use crate::model::{EntityDef, Lang, Lead};
+use super::{App, Popup, Request};
+use crate::model::{
+    Entity, EntityDef, Interaction, Lang, Lead, OpportunityTask, Quote, ReasonCode,
+};
 use crate::ops::convert::convert_prospect;
 use crate::ops::lead::convert_lead;
+use crate::ui::action::Action;
+use crate::ui::component::Flow;
+use crate::ui::form::FormView;
+use crate::ui::multipick::MultiPickPopup;
+use crate::ui::picker::PickerPopup;
 
 impl App {
     /// Asks whether to convert the record under the cursor (or in the form).
@@ -122,4 +131,260 @@ impl App {
             template: Vec::new(),
         });
     }
+}
+
+/// The record a workflow key acts on: the top form's, else the table's selected row
+/// (none on the home pane).
+impl App {
+    fn current_record(&self) -> Option<(&'static EntityDef, String)> {
+        match self.forms.last() {
+            Some(f) => Some((f.entity, f.key()?.to_string())),
+            None if self.on_home => None,
+            None => Some((
+                self.masks[self.current].entity,
+                self.tabs[self.current].selected_key()?,
+            )),
+        }
+    }
+
+    fn say(&mut self, en: &str, de: &str) {
+        self.status = match self.lang {
+            Lang::En => en.to_string(),
+            Lang::De => de.to_string(),
+        };
+    }
+
+    /// The workflow keys: log an interaction, mark a task done, accept or reject a
+    /// quote, add opportunities to a forecast or submit it.
+    pub(super) fn workflow_action(&mut self, action: Action, requests: &mut Vec<Request>) {
+        let Some((entity, key)) = self.current_record() else {
+            return self.say("select a record first", "zuerst einen Datensatz wählen");
+        };
+        let lang = self.lang;
+        let ask = |en: String, de: String, then: Flow| Request::Confirm {
+            message: if lang == Lang::En { en } else { de },
+            then: Box::new(Request::Flow(then)),
+        };
+        match (action, entity.name) {
+            (Action::LogInteraction, "sales_contact" | "prospect" | "customer") => {
+                let field = match entity.name {
+                    "sales_contact" => "contact",
+                    other => other,
+                };
+                let mut template = vec![
+                    (field.to_string(), key),
+                    ("occurred_at".to_string(), "now".to_string()),
+                ];
+                if let Some(me) = self.home.me() {
+                    template.push(("salesperson".to_string(), me.to_string()));
+                }
+                requests.push(Request::OpenForm {
+                    entity: Interaction::DEF,
+                    key: None,
+                    template,
+                });
+                self.focus_after_open = Some("interaction_type");
+            }
+            (Action::LogInteraction, _) => self.say(
+                "interactions are logged from a contact, prospect or customer",
+                "Interaktionen werden bei Kontakt, Interessent oder Kunde erfasst",
+            ),
+            (Action::MarkDone, "opportunity_task") => {
+                requests.push(Request::Flow(Flow::ToggleDone(key)));
+            }
+            (Action::MarkDone, _) => self.say(
+                "only opportunity tasks are marked done",
+                "nur Aufgaben werden erledigt",
+            ),
+            (Action::AcceptQuote, "quote") => {
+                let total = self
+                    .store
+                    .get_as::<Quote>(&key)
+                    .ok()
+                    .flatten()
+                    .and_then(|q| q.total())
+                    .map(|m| m.to_string())
+                    .unwrap_or_default();
+                requests.push(ask(
+                    format!("Accept quote {key} ({total})? An order is created."),
+                    format!("Angebot {key} ({total}) annehmen? Ein Auftrag wird erzeugt."),
+                    Flow::AskWon(key),
+                ));
+            }
+            (Action::RejectQuote, "quote") => requests.push(ask(
+                format!("Reject quote {key}?"),
+                format!("Angebot {key} ablehnen?"),
+                Flow::Reject(key),
+            )),
+            (Action::AcceptQuote | Action::RejectQuote, _) => {
+                self.say("open or select a quote first", "zuerst ein Angebot wählen")
+            }
+            (Action::AddOpportunities, "sales_forecast") => self.pick_opportunities(&key),
+            (Action::SubmitForecast, "sales_forecast") => requests.push(ask(
+                format!("Submit forecast {key}? Its lines are frozen."),
+                format!("Prognose {key} einreichen? Ihre Zeilen werden eingefroren."),
+                Flow::Submit(key),
+            )),
+            (Action::AddOpportunities | Action::SubmitForecast, _) => self.say(
+                "open or select a sales forecast first",
+                "zuerst eine Prognose wählen",
+            ),
+            _ => {}
+        }
+    }
+
+    fn pick_opportunities(&mut self, forecast: &str) {
+        match crate::ops::forecast::candidates(&self.store, forecast) {
+            Ok(list) => {
+                let rows = list
+                    .iter()
+                    .map(|o| {
+                        let close = o.expected_close.map(|d| d.to_string()).unwrap_or_default();
+                        let amount = o.amount.map(|m| m.to_string()).unwrap_or_default();
+                        let p = o.probability.map(|p| format!("{p} %")).unwrap_or_default();
+                        (
+                            o.key.clone(),
+                            format!("{close}  {amount}  {p}  {}", o.description),
+                        )
+                    })
+                    .collect();
+                let title = match self.lang {
+                    Lang::En => format!("Add opportunities to {forecast}"),
+                    Lang::De => format!("Verkaufschancen zu {forecast} hinzufügen"),
+                };
+                let popup = MultiPickPopup::new(title, forecast.to_string(), rows);
+                self.popups.push(Popup::MultiPick(popup));
+            }
+            Err(e) => self.status = e.to_string(),
+        }
+    }
+
+    /// Runs a confirmed workflow step against `ops`; every list and the open form of
+    /// what it changed reload.
+    pub(super) fn run_flow(&mut self, flow: Flow, queue: &mut Vec<Request>) {
+        let changed: Result<(String, Vec<&'static str>), crate::store::StoreError> = match flow {
+            Flow::AskWon(quote) => {
+                let opp = self
+                    .store
+                    .get_as::<Quote>(&quote)
+                    .ok()
+                    .flatten()
+                    .map(|q| q.opportunity)
+                    .unwrap_or_default();
+                let accept_only = Request::Flow(Flow::Accept {
+                    quote: quote.clone(),
+                    reason: None,
+                });
+                if opp.is_empty() {
+                    queue.push(accept_only);
+                } else {
+                    queue.push(Request::Choose {
+                        message: match self.lang {
+                            Lang::En => format!("Also set opportunity {opp} won with the quote's total? (y: pick the reason, n: accept only)"),
+                            Lang::De => format!("Verkaufschance {opp} auch als gewonnen setzen? (j/y: Grund wählen, n: nur annehmen)"),
+                        },
+                        yes: Box::new(Request::Flow(Flow::PickWonReason(quote))),
+                        no: Box::new(accept_only),
+                    });
+                }
+                return;
+            }
+            Flow::PickWonReason(quote) => {
+                let picker = PickerPopup::new(ReasonCode::DEF, "reason", "", &self.store);
+                self.popups.push(Popup::Picker(picker));
+                self.pending_accept = Some(quote);
+                return;
+            }
+            Flow::Accept { quote, reason } => {
+                crate::ops::quote::accept(&self.store, &quote, reason.as_deref()).map(|done| {
+                    let won = done
+                        .won
+                        .map(|o| format!(", opportunity {o} won"))
+                        .unwrap_or_default();
+                    (
+                        format!("quote {quote} accepted: order {}{won}", done.order),
+                        vec!["quote", "order", "opportunity", "sales_forecast"],
+                    )
+                })
+            }
+            Flow::Reject(quote) => crate::ops::quote::reject(&self.store, &quote)
+                .map(|()| (format!("quote {quote} rejected"), vec!["quote"])),
+            Flow::Submit(f) => crate::ops::forecast::submit(&self.store, &f).map(|x| {
+                (
+                    format!("forecast {f} submitted with {} lines", x.lines.len()),
+                    vec!["sales_forecast"],
+                )
+            }),
+            Flow::AddToForecast {
+                forecast,
+                opportunities,
+            } => crate::ops::forecast::add(&self.store, &forecast, &opportunities).map(|n| {
+                (
+                    format!("{n} opportunities added to forecast {forecast}"),
+                    vec!["sales_forecast"],
+                )
+            }),
+            Flow::ToggleDone(task) => self.toggle_done(&task),
+        };
+        match changed {
+            Ok((message, entities)) => {
+                self.status = message;
+                for name in entities {
+                    if let Some(def) = crate::model::entity(name) {
+                        queue.push(Request::Changed { entity: def });
+                    }
+                }
+                self.reload_forms();
+            }
+            Err(e) => self.status = e.to_string(),
+        }
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn toggle_done(
+        &mut self,
+        key: &str,
+    ) -> Result<(String, Vec<&'static str>), crate::store::StoreError> {
+        if self.forms.last().is_some_and(|f| f.is_dirty()) {
+            return Err(crate::store::StoreError::invalid(
+                "opportunity_task",
+                key,
+                "status",
+                "",
+                "save or discard the changes in the form first",
+            ));
+        }
+        let old = self.store.fetch(OpportunityTask::DEF, key)?;
+        let mut task = old
+            .downcast_ref::<OpportunityTask>()
+            .cloned()
+            .unwrap_or_default();
+        task.status = if task.status == "done" {
+            "open"
+        } else {
+            "done"
+        }
+        .into();
+        let status = task.status.clone();
+        crate::ops::save::save(&self.store, Some(old.as_ref()), Box::new(task))?;
+        Ok((format!("task {key}: {status}"), vec!["opportunity_task"]))
+    }
+
+    /// Reopens the forms without unsaved changes, so they show what a workflow wrote.
+    fn reload_forms(&mut self) {
+        for form in &mut self.forms {
+            if form.is_dirty() {
+                continue;
+            }
+            if let Some(key) = form.key().map(str::to_string) {
+                if let Ok(fresh) = FormView::open(form.entity, Some(key), Vec::new(), &self.store) {
+                    *form = fresh;
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn accept(quote: String, reason: Option<String>) -> Flow {
+    Flow::Accept { quote, reason }
 }

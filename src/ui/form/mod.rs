@@ -14,7 +14,8 @@ use ratatui::{layout::Rect, Frame};
 use super::action::{Action, Context};
 use super::component::{Component, Ctx, Handled, Request};
 use crate::model::{self, assign, format_value, EntityDef, KeyKind, Lang, Record};
-use crate::ops::rules;
+use crate::ops::figures::{self, Figure};
+use crate::ops::save::save;
 use crate::store::{Store, StoreError};
 use children::ChildList;
 use input::{FieldInput, Slot};
@@ -33,6 +34,8 @@ pub struct FormView {
     /// A save error that names no field.
     message: Option<String>,
     children: Vec<ChildList>,
+    /// Derived figures shown under the fields (campaign efficiency, forecast totals).
+    figures: Vec<Figure>,
     /// The first screen row of the field list shown; kept by `render` so that the
     /// view scrolls only as far as the focus needs.
     scroll: std::cell::Cell<u16>,
@@ -70,6 +73,7 @@ impl FormView {
             child_focus: None,
             message: None,
             children: Vec::new(),
+            figures: Vec::new(),
             scroll: std::cell::Cell::new(0),
         };
         form.load_inputs();
@@ -114,6 +118,11 @@ impl FormView {
     }
 
     fn load_children(&mut self, store: &Store) {
+        self.figures = if self.saved {
+            figures::of(store, self.record.as_ref())
+        } else {
+            Vec::new()
+        };
         self.children = if self.saved {
             let mut lists = children::load(store, self.entity, self.record.key());
             lists.extend(children::embedded(store, self.record.as_ref()));
@@ -250,14 +259,7 @@ impl FormView {
             return;
         }
         let old = self.saved.then_some(self.record.as_ref());
-        let result = match rules::before_save(ctx.store, old, record.as_mut()) {
-            Err(e) => Err(e),
-            Ok(()) if self.saved => {
-                let key = record.key().to_string();
-                ctx.store.update(record).map(|()| key)
-            }
-            Ok(()) => ctx.store.insert(record),
-        };
+        let result = save(ctx.store, old, record);
         match result {
             Ok(key) => self.saved_as(&key, ctx),
             Err(StoreError::Invalid { field, message, .. }) => self.show_error(&field, message),

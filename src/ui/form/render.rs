@@ -19,6 +19,7 @@ enum Item<'a> {
     Input(usize),
     Heading(String),
     Child(&'a str, &'a str),
+    Figure(&'a str, &'a str),
     Blank,
 }
 
@@ -58,6 +59,18 @@ pub fn form(view: &FormView, frame: &mut Frame, area: Rect, lang: Lang) {
         .enumerate()
         .map(|(i, input)| (Item::Input(i), input.height()))
         .collect();
+    if !view.figures.is_empty() {
+        items.push((Item::Blank, 1));
+        let heading = match lang {
+            Lang::En => "Figures",
+            Lang::De => "Kennzahlen",
+        };
+        items.push((Item::Heading(heading.to_string()), 1));
+        for f in &view.figures {
+            items.push((Item::Figure(f.label(lang), &f.value), 1));
+        }
+    }
+    let figure_items = items.len() - view.inputs.len();
     for list in &view.children {
         items.push((Item::Blank, 1));
         items.push((Item::Heading(list.heading(lang)), 1));
@@ -77,7 +90,7 @@ pub fn form(view: &FormView, frame: &mut Frame, area: Rect, lang: Lang) {
             } else {
                 2 + row
             };
-            (view.inputs.len() + before + at, 1)
+            (view.inputs.len() + figure_items + before + at, 1)
         }
         None => (
             view.focus,
@@ -197,6 +210,19 @@ pub fn form(view: &FormView, frame: &mut Frame, area: Rect, lang: Lang) {
                 };
                 let line = Paragraph::new(format!("  {key}  {text}")).style(style);
                 frame.render_widget(line, rect);
+            }
+            Item::Figure(label, value) => {
+                let rect = Rect::new(body.x, screen_y, body.width, 1);
+                let column = view
+                    .figures
+                    .iter()
+                    .map(|f| f.label(lang).width())
+                    .max()
+                    .unwrap_or(0)
+                    .max(usize::from(label_width));
+                let pad = column.saturating_sub(label.width());
+                let text = format!("{label}{}  {value}", " ".repeat(pad));
+                frame.render_widget(Paragraph::new(text), rect);
             }
             Item::Blank => {}
         }

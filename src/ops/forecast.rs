@@ -1,0 +1,488 @@
+//! Sales forecasts: a salesperson's opportunities for one sales period. While a
+//! forecast is draft its lines follow their opportunities (every opportunity write
+//! refreshes them in the same transaction, see `follow`); submitting freezes them.
+//! Figures and roll-ups are derived from the lines alone, never stored.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+
+use crate::model::sales_forecast::ForecastLine;
+use crate::model::{
+    Currency, Entity, Money, Opportunity, OpportunityStatus, SalesForecast, SalesPeriod, SalesTeam,
+    Salesperson,
+};
+use crate::store::{Change, Result, Store, StoreError};
+
+/// A line that mirrors the opportunity now.
+pub fn line_of(opp: &Opportunity) -> ForecastLine {
+    ForecastLine {
+        opportunity: opp.key.clone(),
+        amount: opp.amount,
+        probability: opp.probability,
+        stage: opp.stage.clone(),
+        status: opp.status.clone(),
+        territory: opp.territory.clone(),
+        sales_team: opp.sales_team.clone(),
+    }
+}
+
+/// Whether the forecast's lines still follow their opportunities.
+pub fn is_draft(f: &SalesForecast) -> bool {
+    f.status.is_empty() || f.status == "draft"
+}
+
+fn refuse(key: &str, field: &str, value: &str, message: impl Into<String>) -> StoreError {
+    StoreError::invalid(SalesForecast::DEF.name, key, field, value, message)
+}
+
+/// The updates that make every draft forecast listing `opp` follow it; written by
+/// the caller in the same transaction as the opportunity.
+pub fn follow(store: &Store, opp: &Opportunity) -> Result<Vec<Change>> {
+    let mut out = Vec::new();
+    let line = line_of(opp);
+    for key in store.keys_naming(Opportunity::DEF, &opp.key, SalesForecast::DEF)? {
+        let Some(mut f) = store.get_as::<SalesForecast>(&key)? else {
+            continue;
+        };
+        if !is_draft(&f) {
+            continue;
+        }
+        let mut changed = false;
+        for l in f.lines.iter_mut().filter(|l| l.opportunity == opp.key) {
+            if *l != line {
+                *l = line.clone();
+                changed = true;
+            }
+        }
+        if changed {
+            out.push(Change::Update(Box::new(f)));
+        }
+    }
+    Ok(out)
+}
+
+/// Refreshes a draft forecast's lines from their opportunities before it is saved
+/// (lines typed in the form get their stage, status, territory and team).
+pub fn refresh_lines(store: &Store, f: &mut SalesForecast) -> Result<()> {
+    if !is_draft(f) {
+        return Ok(());
+    }
+    for l in &mut f.lines {
+        if let Some(opp) = store.get_as::<Opportunity>(&l.opportunity)? {
+            *l = line_of(&opp);
+        }
+    }
+    Ok(())
+}
+
+fn forecast(store: &Store, key: &str) -> Result<SalesForecast> {
+    let key = key.trim().to_uppercase();
+    store
+        .get_as::<SalesForecast>(&key)?
+        .ok_or_else(|| StoreError::NotFound {
+            entity: SalesForecast::DEF.name,
+            suggestion: store.suggest_key(SalesForecast::DEF, &key),
+            key,
+        })
+}
+
+fn period(store: &Store, f: &SalesForecast) -> Result<(NaiveDate, NaiveDate)> {
+    let p = store
+        .get_as::<SalesPeriod>(&f.period)?
+        .ok_or_else(|| refuse(&f.key, "period", &f.period, "names no sales period"))?;
+    match (p.start_date, p.end_date) {
+        (Some(s), Some(e)) => Ok((s, e)),
+        _ => Err(refuse(
+            &f.key,
+            "period",
+            &f.period,
+            "the sales period has no start or end date",
+        )),
+    }
+}
+
+/// What each opportunity status code means (open, won, lost, cancelled).
+pub fn meanings(store: &Store) -> Result<HashMap<String, String>> {
+    let mut out = HashMap::new();
+    for r in store.scan(OpportunityStatus::DEF) {
+        if let Some(s) = r?.downcast_ref::<OpportunityStatus>() {
+            out.insert(s.key.clone(), s.meaning.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn is_open(meanings: &HashMap<String, String>, status: &str) -> bool {
+    status.is_empty() || meanings.get(status).is_some_and(|m| m == "open")
+}
+
+/// The salesperson's open opportunities closing in the forecast's period that it
+/// does not list yet, soonest first: what "add opportunities" offers.
+pub fn candidates(store: &Store, key: &str) -> Result<Vec<Opportunity>> {
+    let f = forecast(store, key)?;
+    let (start, end) = period(store, &f)?;
+    let meanings = meanings(store)?;
+    let mut out = Vec::new();
+    for k in store.keys_naming(Salesperson::DEF, &f.salesperson, Opportunity::DEF)? {
+        let Some(opp) = store.get_as::<Opportunity>(&k)? else {
+            continue;
+        };
+        let in_period = opp.expected_close.is_some_and(|d| start <= d && d <= end);
+        let listed = f.lines.iter().any(|l| l.opportunity == opp.key);
+        if opp.salesperson == f.salesperson
+            && in_period
+            && !listed
+            && is_open(&meanings, &opp.status)
+        {
+            out.push(opp);
+        }
+    }
+    out.sort_by(|a, b| (a.expected_close, &a.key).cmp(&(b.expected_close, &b.key)));
+    Ok(out)
+}
+
+/// Adds opportunities to a draft forecast; each must be its salesperson's, open and
+/// closing in its period. All or none are added. Returns the number added.
+pub fn add(store: &Store, key: &str, opportunities: &[String]) -> Result<usize> {
+    let mut f = forecast(store, key)?;
+    if !is_draft(&f) {
+        return Err(refuse(
+            &f.key,
+            "status",
+            &f.status,
+            "the forecast is submitted and its lines are frozen; only draft forecasts take opportunities",
+        ));
+    }
+    let (start, end) = period(store, &f)?;
+    let meanings = meanings(store)?;
+    for k in opportunities {
+        let k = k.trim().to_uppercase();
+        let opp = store
+            .get_as::<Opportunity>(&k)?
+            .ok_or_else(|| StoreError::NotFound {
+                entity: Opportunity::DEF.name,
+                suggestion: store.suggest_key(Opportunity::DEF, &k),
+                key: k.clone(),
+            })?;
+        let why = if opp.salesperson != f.salesperson {
+            Some(format!(
+                "opportunity {k} belongs to salesperson '{}', not to {}, whose forecast this is",
+                opp.salesperson, f.salesperson
+            ))
+        } else if !is_open(&meanings, &opp.status) {
+            Some(format!(
+                "opportunity {k} is {}; only open opportunities are forecast",
+                meanings.get(&opp.status).map_or("closed", String::as_str)
+            ))
+        } else if f.lines.iter().any(|l| l.opportunity == k) {
+            Some(format!("opportunity {k} is in the forecast already"))
+        } else {
+            match opp.expected_close {
+                Some(d) if start <= d && d <= end => None,
+                Some(d) => Some(format!(
+                    "opportunity {k} is expected to close on {d}, outside period {} ({start} – {end})",
+                    f.period
+                )),
+                None => Some(format!(
+                    "opportunity {k} has no expected close date; set one in period {} first",
+                    f.period
+                )),
+            }
+        };
+        if let Some(why) = why {
+            return Err(refuse(&f.key, "lines", &k, why));
+        }
+        f.lines.push(line_of(&opp));
+    }
+    let added = opportunities.len();
+    store.apply(vec![Change::Update(Box::new(f))])?;
+    Ok(added)
+}
+
+/// Submits a draft forecast: its lines take their opportunities' figures once more
+/// and stay so; the forecast amount becomes the weighted total unless one was typed.
+pub fn submit(store: &Store, key: &str) -> Result<SalesForecast> {
+    let mut f = forecast(store, key)?;
+    if !is_draft(&f) {
+        return Err(refuse(
+            &f.key,
+            "status",
+            &f.status,
+            "the forecast is submitted already",
+        ));
+    }
+    if f.lines.is_empty() {
+        return Err(refuse(
+            &f.key,
+            "lines",
+            "",
+            format!(
+                "an empty forecast cannot be submitted; add opportunities first (crm forecast add {} OPP…)",
+                f.key
+            ),
+        ));
+    }
+    refresh_lines(store, &mut f)?;
+    let figures = Figures::of(&f, &meanings(store)?);
+    if f.forecast_amount.is_none() {
+        f.forecast_amount = figures.weighted.first();
+    }
+    f.status = "submitted".into();
+    store.apply(vec![Change::Update(Box::new(f.clone()))])?;
+    Ok(f)
+}
+
+/// Amounts by currency (forecasts rarely mix them, but a sum never hides one), in
+/// the order the currencies first appeared.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sums(Vec<(Currency, i64)>);
+
+impl Sums {
+    pub fn add(&mut self, m: Money) {
+        match self.0.iter_mut().find(|(c, _)| *c == m.currency) {
+            Some((_, v)) => *v += m.cents,
+            None => self.0.push((m.currency, m.cents)),
+        }
+    }
+
+    pub fn merge(&mut self, other: &Sums) {
+        for (c, v) in &other.0 {
+            self.add(Money::new(*v, *c));
+        }
+    }
+
+    /// The amount in `currency` (0 when none).
+    pub fn cents(&self, currency: Currency) -> i64 {
+        self.0
+            .iter()
+            .find(|(c, _)| *c == currency)
+            .map_or(0, |(_, v)| *v)
+    }
+
+    /// The first currency's amount: the only one, usually.
+    pub fn first(&self) -> Option<Money> {
+        self.0.first().map(|(c, v)| Money::new(*v, *c))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Display for Sums {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.is_empty() {
+            return write!(f, "0.00");
+        }
+        let mut sorted = self.0.clone();
+        sorted.sort_by_key(|a| a.0);
+        let parts: Vec<String> = sorted
+            .iter()
+            .map(|(c, v)| Money::new(*v, *c).to_string())
+            .collect();
+        write!(f, "{}", parts.join(" + "))
+    }
+}
+
+/// A forecast's (or a group's) derived figures.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Figures {
+    pub forecasts: usize,
+    pub lines: usize,
+    /// Every amount at 100 %.
+    pub potential: Sums,
+    /// Amount × probability, each line rounded half up.
+    pub weighted: Sums,
+    /// Amounts of the lines whose opportunity is won.
+    pub won: Sums,
+    pub quota: Sums,
+}
+
+impl Figures {
+    pub fn of(f: &SalesForecast, meanings: &HashMap<String, String>) -> Figures {
+        let mut out = Figures::default();
+        out.add_forecast(f);
+        for l in &f.lines {
+            out.add_line(l, meanings);
+        }
+        out
+    }
+
+    fn add_forecast(&mut self, f: &SalesForecast) {
+        self.forecasts += 1;
+        if let Some(q) = f.quota {
+            self.quota.add(q);
+        }
+    }
+
+    fn add_line(&mut self, l: &ForecastLine, meanings: &HashMap<String, String>) {
+        self.add(&LineFigures::of(l, meanings));
+    }
+
+    fn add(&mut self, l: &LineFigures) {
+        self.lines += 1;
+        let Some((amount, weighted)) = l.amounts else {
+            return;
+        };
+        self.potential.add(amount);
+        self.weighted.add(weighted);
+        if l.won {
+            self.won.add(amount);
+        }
+    }
+
+    fn merge(&mut self, o: &Figures) {
+        self.forecasts += o.forecasts;
+        self.lines += o.lines;
+        self.potential.merge(&o.potential);
+        self.weighted.merge(&o.weighted);
+        self.won.merge(&o.won);
+        self.quota.merge(&o.quota);
+    }
+
+    /// Closed-won as a percentage of the quota (in the quota's currency), one decimal.
+    pub fn attainment(&self) -> Option<f64> {
+        let quota = self.quota.first().filter(|q| q.cents > 0)?;
+        let won = self.won.cents(quota.currency) as f64;
+        Some((won * 1000.0 / quota.cents as f64).round() / 10.0)
+    }
+}
+
+/// What one line adds: its amount and weighted amount, and whether it is won.
+struct LineFigures {
+    amounts: Option<(Money, Money)>,
+    won: bool,
+}
+
+impl LineFigures {
+    fn of(l: &ForecastLine, meanings: &HashMap<String, String>) -> LineFigures {
+        let amounts = l.amount.map(|amount| {
+            let p = i128::from(l.probability.unwrap_or(0).clamp(0, 100));
+            let w = (i128::from(amount.cents) * p + 50).div_euclid(100);
+            let w = Money::new(i64::try_from(w).unwrap_or(i64::MAX), amount.currency);
+            (amount, w)
+        });
+        let won = !l.status.is_empty() && meanings.get(&l.status).is_some_and(|m| m == "won");
+        LineFigures { amounts, won }
+    }
+}
+
+/// Adds a line's figures to its group, creating the group on first sight.
+fn add_to(map: &mut BTreeMap<String, Figures>, group: &str, l: &LineFigures) {
+    match map.get_mut(group) {
+        Some(f) => f.add(l),
+        None => map.entry(group.to_string()).or_default().add(l),
+    }
+}
+
+/// Which lines a roll-up counts.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub salesperson: Option<String>,
+    pub team: Option<String>,
+    pub territory: Option<String>,
+}
+
+/// One group of a roll-up.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// "salesperson", "sales_team", "territory" or "total".
+    pub kind: &'static str,
+    pub key: String,
+    pub figures: Figures,
+}
+
+/// A period's forecasts rolled up by salesperson, sales team and territory.
+#[derive(Debug, Clone)]
+pub struct Rollup {
+    pub period: String,
+    pub groups: Vec<Group>,
+    pub total: Figures,
+}
+
+/// Rolls up the period's forecasts. Teams and territories group the lines by their
+/// opportunity's; a team's quota is the sum of its members' forecast quotas.
+pub fn rollup(store: &Store, period: &str, filter: &Filter) -> Result<Rollup> {
+    let period = period.trim().to_uppercase();
+    if store.get_as::<SalesPeriod>(&period)?.is_none() {
+        return Err(StoreError::NotFound {
+            entity: SalesPeriod::DEF.name,
+            suggestion: store.suggest_key(SalesPeriod::DEF, &period),
+            key: period,
+        });
+    }
+    let up = |s: &Option<String>| s.as_ref().map(|v| v.trim().to_uppercase());
+    let (sp, team, territory) = (
+        up(&filter.salesperson),
+        up(&filter.team),
+        up(&filter.territory),
+    );
+    let meanings = meanings(store)?;
+    let mut by_sp: BTreeMap<String, Figures> = BTreeMap::new();
+    let mut by_team: BTreeMap<String, Figures> = BTreeMap::new();
+    let mut by_territory: BTreeMap<String, Figures> = BTreeMap::new();
+    let mut quotas: HashMap<String, Sums> = HashMap::new();
+    let mut total = Figures::default();
+    for r in store.scan_containing(SalesForecast::DEF, &period) {
+        let r = r?;
+        let Some(f) = r.downcast_ref::<SalesForecast>() else {
+            continue;
+        };
+        if f.period != period || sp.as_ref().is_some_and(|s| *s != f.salesperson) {
+            continue;
+        }
+        let mut own = Figures::default();
+        own.add_forecast(f);
+        for l in &f.lines {
+            let team_ok = team.as_ref().is_none_or(|t| *t == l.sales_team);
+            let territory_ok = territory.as_ref().is_none_or(|t| *t == l.territory);
+            if !(team_ok && territory_ok) {
+                continue;
+            }
+            let figures = LineFigures::of(l, &meanings);
+            own.add(&figures);
+            add_to(&mut by_team, &l.sales_team, &figures);
+            add_to(&mut by_territory, &l.territory, &figures);
+        }
+        quotas
+            .entry(f.salesperson.clone())
+            .or_default()
+            .merge(&own.quota);
+        total.merge(&own);
+        by_sp.entry(f.salesperson.clone()).or_default().merge(&own);
+    }
+    for (code, figures) in by_team.iter_mut() {
+        if let Some(t) = store.get_as::<SalesTeam>(code)? {
+            let mut members = t.members.clone();
+            members.push(t.leader.clone());
+            members.sort();
+            members.dedup();
+            for m in members {
+                if let Some(q) = quotas.get(&m) {
+                    figures.quota.merge(q);
+                }
+            }
+        }
+    }
+    let mut groups = Vec::new();
+    for (kind, map) in [
+        ("salesperson", by_sp),
+        ("sales_team", by_team),
+        ("territory", by_territory),
+    ] {
+        groups.extend(
+            map.into_iter()
+                .map(|(key, figures)| Group { kind, key, figures }),
+        );
+    }
+    Ok(Rollup {
+        period,
+        groups,
+        total,
+    })
+}
+
+#[cfg(test)]
+#[path = "forecast_tests.rs"]
+mod tests;

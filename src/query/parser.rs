@@ -1,0 +1,462 @@
+//! Text -> syntax tree. A hand-written recursive descent over characters: what a
+//! value is depends on the operator before it, so lexing happens as the parser goes.
+//! Fields are resolved against the entity's declaration here; values are typed later
+//! (`compile`), when today's date and "me" are known.
+
+use super::QueryError;
+use crate::model::{self, entity_or_suggest, field_or_suggest, EntityDef, FieldKind};
+
+/// A condition's operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// `:` text contains; codes, numbers and dates equal; `a..b` ranges.
+    Match,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Op {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Match => ":",
+            Op::Eq => "=",
+            Op::Ne => "!=",
+            Op::Lt => "<",
+            Op::Le => "<=",
+            Op::Gt => ">",
+            Op::Ge => ">=",
+        }
+    }
+}
+
+/// What a condition tests: the record key or a field (by index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Key,
+    Field(usize),
+}
+
+/// A value as typed, with where it starts (1-based column).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawValue {
+    pub text: String,
+    pub quoted: bool,
+    pub column: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// Every condition holds (an empty list: every record).
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
+    Not(Box<Expr>),
+    Cond {
+        subject: Subject,
+        name: String,
+        op: Op,
+        value: RawValue,
+        column: usize,
+    },
+    /// A bare word or phrase: contained in the key or any text field.
+    Bare(RawValue),
+    /// `has:ENTITY(...)` / `no:ENTITY(...)`: some / no record of `source` that
+    /// matches `filter` names this record.
+    Related {
+        has: bool,
+        source: &'static EntityDef,
+        filter: Option<Box<Expr>>,
+        column: usize,
+    },
+    /// `ref.…`: the condition holds for the record the reference field names.
+    Via {
+        field: usize,
+        target: &'static EntityDef,
+        inner: Box<Expr>,
+        column: usize,
+    },
+}
+
+/// Parses `text` as a query over `def`'s records.
+pub fn parse(text: &str, def: &'static EntityDef) -> Result<Expr, QueryError> {
+    let mut p = Parser {
+        chars: text.chars().collect(),
+        pos: 0,
+    };
+    let expr = p.or(def)?;
+    p.skip_ws();
+    match p.peek() {
+        None => Ok(expr),
+        Some(')') => Err(p.error_here("unexpected ')' (no '(' before it to close)")),
+        Some(c) => Err(p.error_here(format!("unexpected '{c}'"))),
+    }
+}
+
+struct Parser {
+    chars: Vec<char>,
+    pos: usize,
+}
+
+fn is_ident(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+fn ends_word(c: char) -> bool {
+    c.is_whitespace() || c == '(' || c == ')'
+}
+
+impl Parser {
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).copied()
+    }
+    fn peek_at(&self, n: usize) -> Option<char> {
+        self.chars.get(self.pos + n).copied()
+    }
+    fn column(&self) -> usize {
+        self.pos + 1
+    }
+    fn error_here(&self, message: impl Into<String>) -> QueryError {
+        QueryError::new(self.column(), message)
+    }
+    fn skip_ws(&mut self) {
+        while self.peek().is_some_and(char::is_whitespace) {
+            self.pos += 1;
+        }
+    }
+    fn text(&self, from: usize, to: usize) -> String {
+        self.chars[from..to].iter().collect()
+    }
+
+    /// Whether the upper-case keyword stands here as a word of its own.
+    fn at_keyword(&self, word: &str) -> bool {
+        let n = word.chars().count();
+        word.chars()
+            .enumerate()
+            .all(|(i, c)| self.peek_at(i) == Some(c))
+            && self.peek_at(n).is_none_or(ends_word)
+    }
+
+    fn or(&mut self, def: &'static EntityDef) -> Result<Expr, QueryError> {
+        let mut parts = vec![self.and(def)?];
+        loop {
+            self.skip_ws();
+            if !self.at_keyword("OR") {
+                break;
+            }
+            let column = self.column();
+            if parts.last() == Some(&Expr::And(Vec::new())) {
+                return Err(QueryError::new(column, "expected a condition before 'OR'"));
+            }
+            self.pos += 2;
+            let next = self.and(def)?;
+            if next == Expr::And(Vec::new()) {
+                return Err(QueryError::new(
+                    column + 2,
+                    "expected a condition after 'OR'",
+                ));
+            }
+            parts.push(next);
+        }
+        Ok(if parts.len() == 1 {
+            parts.pop().unwrap_or(Expr::And(Vec::new()))
+        } else {
+            Expr::Or(parts)
+        })
+    }
+
+    fn and(&mut self, def: &'static EntityDef) -> Result<Expr, QueryError> {
+        let mut parts = Vec::new();
+        loop {
+            self.skip_ws();
+            match self.peek() {
+                None | Some(')') => break,
+                _ if self.at_keyword("OR") => break,
+                _ if self.at_keyword("AND") => {
+                    let column = self.column();
+                    self.pos += 3;
+                    self.skip_ws();
+                    if parts.is_empty() {
+                        return Err(QueryError::new(column, "expected a condition before 'AND'"));
+                    }
+                    if self.peek().is_none_or(|c| c == ')') || self.at_keyword("OR") {
+                        return Err(self.error_here("expected a condition after 'AND'"));
+                    }
+                }
+                _ => parts.push(self.unary(def)?),
+            }
+        }
+        Ok(if parts.len() == 1 {
+            parts.pop().unwrap_or(Expr::And(Vec::new()))
+        } else {
+            Expr::And(parts)
+        })
+    }
+
+    fn unary(&mut self, def: &'static EntityDef) -> Result<Expr, QueryError> {
+        self.skip_ws();
+        if self.at_keyword("NOT") {
+            self.pos += 3;
+            self.skip_ws();
+            if self.peek().is_none_or(|c| c == ')') {
+                return Err(self.error_here("expected a condition after 'NOT'"));
+            }
+            return Ok(Expr::Not(Box::new(self.unary(def)?)));
+        }
+        if self.peek() == Some('-') && self.peek_at(1).is_some_and(|c| !c.is_whitespace()) {
+            self.pos += 1;
+            return Ok(Expr::Not(Box::new(self.primary(def)?)));
+        }
+        self.primary(def)
+    }
+
+    fn primary(&mut self, def: &'static EntityDef) -> Result<Expr, QueryError> {
+        match self.peek() {
+            Some('(') => {
+                let open = self.column();
+                self.pos += 1;
+                let inner = self.or(def)?;
+                self.close(open, &inner)?;
+                Ok(inner)
+            }
+            Some(')') => Err(self.error_here("unexpected ')' (no '(' before it to close)")),
+            Some('"') => Ok(Expr::Bare(self.quoted()?)),
+            _ => self.term(def),
+        }
+    }
+
+    /// The `)` that closes the `(` at column `open`.
+    fn close(&mut self, open: usize, inner: &Expr) -> Result<(), QueryError> {
+        self.skip_ws();
+        if self.peek() != Some(')') {
+            return Err(self.error_here(format!("expected ')' to close the '(' at column {open}")));
+        }
+        if *inner == Expr::And(Vec::new()) {
+            return Err(QueryError::new(open, "expected a condition inside '( )'"));
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    fn quoted(&mut self) -> Result<RawValue, QueryError> {
+        let column = self.column();
+        self.pos += 1;
+        let mut text = String::new();
+        loop {
+            match self.peek() {
+                None => {
+                    return Err(QueryError::new(
+                        column,
+                        "unterminated quote: the '\"' here has no closing '\"'",
+                    ))
+                }
+                Some('"') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some('\\') if matches!(self.peek_at(1), Some('"') | Some('\\')) => {
+                    text.push(self.peek_at(1).unwrap_or('\\'));
+                    self.pos += 2;
+                }
+                Some(c) => {
+                    text.push(c);
+                    self.pos += 1;
+                }
+            }
+        }
+        Ok(RawValue {
+            text,
+            quoted: true,
+            column,
+        })
+    }
+
+    fn ident(&mut self) -> String {
+        let from = self.pos;
+        while self.peek().is_some_and(is_ident) {
+            self.pos += 1;
+        }
+        self.text(from, self.pos)
+    }
+
+    fn op(&mut self) -> Option<Op> {
+        let (op, len) = match (self.peek()?, self.peek_at(1)) {
+            (':', _) => (Op::Match, 1),
+            ('=', _) => (Op::Eq, 1),
+            ('!', Some('=')) => (Op::Ne, 2),
+            ('<', Some('=')) => (Op::Le, 2),
+            ('<', _) => (Op::Lt, 1),
+            ('>', Some('=')) => (Op::Ge, 2),
+            ('>', _) => (Op::Gt, 1),
+            _ => return None,
+        };
+        self.pos += len;
+        Some(op)
+    }
+
+    /// `field OP value`, `ref.field OP value`, `has:ENTITY(...)`, or a bare word.
+    fn term(&mut self, def: &'static EntityDef) -> Result<Expr, QueryError> {
+        let start = self.pos;
+        let first = self.ident();
+        let mut second = None;
+        if !first.is_empty() && self.peek() == Some('.') && self.peek_at(1).is_some_and(is_ident) {
+            self.pos += 1;
+            second = Some((self.column(), self.ident()));
+        }
+        let op_column = self.column();
+        let Some(op) = self.op().filter(|_| !first.is_empty()) else {
+            self.pos = start;
+            return self.bare();
+        };
+        let column = start + 1;
+        match second {
+            None => self.condition(def, &first, column, op, op_column),
+            Some((inner_column, name)) => {
+                let field =
+                    field_or_suggest(def, &first).map_err(|m| QueryError::new(column, m))?;
+                let FieldKind::Ref(target) = def.fields[field].kind else {
+                    return Err(QueryError::new(
+                        column,
+                        format!(
+                            "'{first}' is not a reference: only a reference can be followed by '.field'"
+                        ),
+                    ));
+                };
+                let target = model::entity(target)
+                    .ok_or_else(|| QueryError::new(column, format!("unknown entity {target}")))?;
+                let inner = self.condition(target, &name, inner_column, op, op_column)?;
+                Ok(Expr::Via {
+                    field,
+                    target,
+                    inner: Box::new(inner),
+                    column,
+                })
+            }
+        }
+    }
+
+    fn bare(&mut self) -> Result<Expr, QueryError> {
+        let column = self.column();
+        let from = self.pos;
+        while self.peek().is_some_and(|c| !ends_word(c)) {
+            self.pos += 1;
+        }
+        if self.pos == from {
+            return Err(self.error_here("expected a condition"));
+        }
+        let text = self.text(from, self.pos);
+        if text.starts_with([':', '=', '<', '>', '!']) {
+            return Err(QueryError::new(
+                column,
+                format!("expected a field name before '{}'", &text[..1]),
+            ));
+        }
+        Ok(Expr::Bare(RawValue {
+            text,
+            quoted: false,
+            column,
+        }))
+    }
+
+    fn condition(
+        &mut self,
+        def: &'static EntityDef,
+        name: &str,
+        column: usize,
+        op: Op,
+        op_column: usize,
+    ) -> Result<Expr, QueryError> {
+        if name == "has" || name == "no" {
+            if op != Op::Match {
+                return Err(QueryError::new(
+                    op_column,
+                    format!("'{name}' takes ':' and an entity, as in {name}:interaction"),
+                ));
+            }
+            return self.related(def, name == "has", column);
+        }
+        let subject = if name == "key" {
+            Subject::Key
+        } else {
+            Subject::Field(field_or_suggest(def, name).map_err(|m| QueryError::new(column, m))?)
+        };
+        let value = self.value(name, op)?;
+        Ok(Expr::Cond {
+            subject,
+            name: name.to_string(),
+            op,
+            value,
+            column,
+        })
+    }
+
+    fn value(&mut self, name: &str, op: Op) -> Result<RawValue, QueryError> {
+        if self.peek() == Some('"') {
+            return self.quoted();
+        }
+        let column = self.column();
+        let from = self.pos;
+        while self.peek().is_some_and(|c| !ends_word(c)) {
+            self.pos += 1;
+        }
+        if self.pos == from {
+            return Err(self.error_here(format!("expected a value after '{name}{}'", op.as_str())));
+        }
+        Ok(RawValue {
+            text: self.text(from, self.pos),
+            quoted: false,
+            column,
+        })
+    }
+
+    /// After `has:` / `no:`: an entity whose records name `def`, and an optional
+    /// `(filter)` over that entity.
+    fn related(
+        &mut self,
+        def: &'static EntityDef,
+        has: bool,
+        column: usize,
+    ) -> Result<Expr, QueryError> {
+        let entity_column = self.column();
+        let name = self.ident();
+        if name.is_empty() {
+            return Err(self.error_here(format!(
+                "expected an entity after '{}:' (as in has:interaction)",
+                if has { "has" } else { "no" }
+            )));
+        }
+        let source = entity_or_suggest(&name).map_err(|m| QueryError::new(entity_column, m))?;
+        let names_def = source.fields.iter().any(|f| match f.kind {
+            FieldKind::Ref(t) | FieldKind::RefList(t) => t == def.name,
+            FieldKind::Lines(line) => line
+                .fields
+                .iter()
+                .any(|l| l.kind.target() == Some(def.name)),
+            _ => false,
+        });
+        if !names_def {
+            return Err(QueryError::new(
+                entity_column,
+                format!("no field of {} names a {}", source.name, def.name),
+            ));
+        }
+        let mut filter = None;
+        if self.peek() == Some('(') {
+            let open = self.column();
+            self.pos += 1;
+            let inner = self.or(source)?;
+            self.close(open, &inner)?;
+            filter = Some(Box::new(inner));
+        } else if self.peek().is_some_and(|c| !ends_word(c)) {
+            return Err(self.error_here(format!("expected '(' or a space after '{name}'")));
+        }
+        Ok(Expr::Related {
+            has,
+            source,
+            filter,
+            column,
+        })
+    }
+}

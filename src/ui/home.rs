@@ -1,0 +1,260 @@
+//! The home pane, the first tab: alerts for "me" (the salesperson whose OS user
+//! name matches) or for everyone — past-due opportunities and tasks, quotes that
+//! expire within a week, follow-ups due. Computed in a background thread, since
+//! it reads every opportunity, task, quote, lead and interaction.
+
+use std::sync::mpsc::{channel, Receiver};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::Frame;
+
+use super::action::{Action, Context};
+use super::component::{Component, Ctx, Handled, Request};
+use crate::model::{self, Lang};
+use crate::ops::alerts::{alerts, me, Alert};
+use crate::store::Store;
+
+pub struct HomeView {
+    user: String,
+    /// The salesperson "me" maps to, if any.
+    me: Option<String>,
+    /// Everyone's alerts rather than mine.
+    all: bool,
+    today: NaiveDate,
+    rows: Vec<Alert>,
+    loading: Option<Receiver<Result<Vec<Alert>, String>>>,
+    error: Option<String>,
+    selected: usize,
+    offset: std::cell::Cell<usize>,
+    page: std::cell::Cell<usize>,
+}
+
+impl HomeView {
+    pub fn new(store: &Arc<Store>, user: &str, today: NaiveDate) -> HomeView {
+        let me = me(store, user).ok().flatten();
+        let mut home = HomeView {
+            user: user.to_string(),
+            all: me.is_none(),
+            me,
+            today,
+            rows: Vec::new(),
+            loading: None,
+            error: None,
+            selected: 0,
+            offset: std::cell::Cell::new(0),
+            page: std::cell::Cell::new(10),
+        };
+        home.reload(store);
+        home
+    }
+
+    /// Recomputes the alerts in the background; the old rows stay until then.
+    pub fn reload(&mut self, store: &Arc<Store>) {
+        let (tx, rx) = channel();
+        let store = Arc::clone(store);
+        let who = if self.all { None } else { self.me.clone() };
+        let today = self.today;
+        std::thread::spawn(move || {
+            let result = alerts(&store, who.as_deref(), today).map_err(|e| e.to_string());
+            let _ = tx.send(result);
+        });
+        self.loading = Some(rx);
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_some()
+    }
+
+    pub fn rows(&self) -> &[Alert] {
+        &self.rows
+    }
+
+    fn title(&self, lang: Lang) -> String {
+        let n = self.rows.len();
+        match (&self.me, self.all, lang) {
+            (Some(me), false, Lang::En) => format!("Alerts for {me} ({n}) — a: everyone's"),
+            (Some(me), false, Lang::De) => format!("Hinweise für {me} ({n}) — a: alle"),
+            (Some(me), true, Lang::En) => format!("Alerts for everyone ({n}) — a: only {me}'s"),
+            (Some(me), true, Lang::De) => format!("Hinweise für alle ({n}) — a: nur {me}"),
+            (None, _, Lang::En) => format!(
+                "Alerts for everyone ({n}) — no salesperson has the OS user name '{}'",
+                self.user
+            ),
+            (None, _, Lang::De) => format!(
+                "Hinweise für alle ({n}) — kein Verkäufer hat den Benutzernamen '{}'",
+                self.user
+            ),
+        }
+    }
+
+    fn move_to(&mut self, to: usize) {
+        self.selected = to.min(self.rows.len().saturating_sub(1));
+    }
+}
+
+fn kind_label(kind: &str, lang: Lang) -> &str {
+    match (kind, lang) {
+        ("past due", Lang::De) => "überfällig",
+        ("task past due", Lang::De) => "Aufgabe fällig",
+        ("quote expires", Lang::De) => "Angebot endet",
+        ("follow up", Lang::De) => "Wiedervorlage",
+        (k, _) => k,
+    }
+}
+
+impl Component for HomeView {
+    fn context(&self) -> Context {
+        Context::Home
+    }
+
+    fn handle(&mut self, _key: KeyEvent, action: Option<Action>, ctx: &mut Ctx) -> Handled {
+        let page = self.page.get().max(1);
+        match action {
+            Some(Action::Up) => self.move_to(self.selected.saturating_sub(1)),
+            Some(Action::Down) => self.move_to(self.selected + 1),
+            Some(Action::PageUp) => self.move_to(self.selected.saturating_sub(page)),
+            Some(Action::PageDown) => self.move_to(self.selected + page),
+            Some(Action::Top) => self.move_to(0),
+            Some(Action::Bottom) => self.move_to(usize::MAX),
+            Some(Action::Open) => {
+                let Some(alert) = self.rows.get(self.selected) else {
+                    return Handled::Consumed;
+                };
+                if let Some(entity) = model::entity(alert.entity) {
+                    ctx.request(Request::OpenForm {
+                        entity,
+                        key: Some(alert.key.clone()),
+                        template: Vec::new(),
+                    });
+                }
+            }
+            Some(Action::ToggleAll) => {
+                if self.me.is_some() {
+                    self.all = !self.all;
+                    self.reload(ctx.store);
+                }
+            }
+            _ => return Handled::Ignored,
+        }
+        Handled::Consumed
+    }
+
+    fn prepare(&mut self, area: Rect, _ctx: &mut Ctx) {
+        self.page.set(usize::from(area.height.saturating_sub(2)));
+        if let Some(result) = self.loading.as_ref().and_then(|rx| rx.try_recv().ok()) {
+            self.loading = None;
+            match result {
+                Ok(rows) => {
+                    self.rows = rows;
+                    self.error = None;
+                }
+                Err(e) => self.error = Some(e),
+            }
+            self.move_to(self.selected);
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, lang: Lang) {
+        if area.width == 0 || area.height == 0 {
+            return;
+        }
+        let mut title = vec![Span::styled(
+            self.title(lang),
+            Style::default().add_modifier(Modifier::BOLD),
+        )];
+        if self.loading.is_some() {
+            title.push(Span::raw(match lang {
+                Lang::En => "  loading…",
+                Lang::De => "  wird geladen…",
+            }));
+        }
+        frame.render_widget(
+            Paragraph::new(Line::from(title)),
+            Rect { height: 1, ..area },
+        );
+        let body = Rect {
+            y: area.y + 1,
+            height: area.height.saturating_sub(1),
+            ..area
+        };
+        if let Some(e) = &self.error {
+            frame.render_widget(Paragraph::new(e.as_str()), body);
+            return;
+        }
+        if self.rows.is_empty() && self.loading.is_none() {
+            let text = match lang {
+                Lang::En => "Nothing needs attention today.",
+                Lang::De => "Heute ist nichts fällig.",
+            };
+            frame.render_widget(Paragraph::new(text), body);
+            return;
+        }
+        let page = usize::from(body.height.saturating_sub(1)).max(1);
+        let mut offset = self.offset.get();
+        if self.selected < offset {
+            offset = self.selected;
+        } else if self.selected >= offset + page {
+            offset = self.selected + 1 - page;
+        }
+        self.offset.set(offset);
+        let header = match lang {
+            Lang::En => ["Date", "Alert", "Record", "Key", "What"],
+            Lang::De => ["Datum", "Hinweis", "Datensatz", "Schlüssel", "Was"],
+        };
+        let rows = self
+            .rows
+            .iter()
+            .enumerate()
+            .skip(offset)
+            .take(page)
+            .map(|(i, a)| {
+                let entity = model::entity(a.entity).map_or(a.entity, |d| d.label(lang));
+                let row = Row::new([
+                    Cell::from(a.date.to_string()),
+                    Cell::from(kind_label(a.kind, lang).to_string()),
+                    Cell::from(entity),
+                    Cell::from(a.key.as_str()),
+                    Cell::from(a.text.as_str()),
+                ]);
+                if i == self.selected {
+                    row.style(Style::default().add_modifier(Modifier::REVERSED))
+                } else {
+                    row
+                }
+            });
+        let widths = [
+            Constraint::Length(10),
+            Constraint::Length(13),
+            Constraint::Length(18),
+            Constraint::Length(10),
+            Constraint::Fill(1),
+        ];
+        let table = Table::new(rows, widths).header(
+            Row::new(header)
+                .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)),
+        );
+        frame.render_widget(table, body);
+    }
+
+    fn commands(&self) -> Vec<Action> {
+        vec![
+            Action::Open,
+            Action::ToggleAll,
+            Action::Help,
+            Action::Palette,
+        ]
+    }
+}
+
+impl HomeView {
+    /// The salesperson "me" is, if any.
+    pub fn me(&self) -> Option<&str> {
+        self.me.as_deref()
+    }
+}
