@@ -111,6 +111,42 @@ fn a_conversion_and_an_update_keep_the_index_and_repair_rebuilds_it() {
     assert_eq!(store.find_index().unwrap(), before);
 }
 
+#[test]
+fn records_sharing_a_bucket_are_written_together_and_apart() {
+    use termcrm::model::Competitor;
+    use termcrm::store::Change;
+    let (_dir, store) = fast_store();
+    let competitor = |key: &str, name: &str| -> Box<dyn termcrm::model::Record> {
+        Box::new(Competitor {
+            key: key.into(),
+            name: name.into(),
+            ..Default::default()
+        })
+    };
+    // One transaction, two records whose words land in the same packed entries.
+    store
+        .apply(vec![
+            Change::Insert(competitor("ANL1", "Anlagenbau Nord")),
+            Change::Insert(competitor("ANL2", "Anlagenbau Nordost")),
+        ])
+        .unwrap();
+    assert_clean(&store);
+    assert!(found(&store, "anlagenbau", "competitor", "ANL1"));
+    assert!(found(&store, "anlagenbau", "competitor", "ANL2"));
+    // One record's word goes, the other's stays; then the whole record goes.
+    store.update(competitor("ANL1", "Zerspanung Nord")).unwrap();
+    assert_clean(&store);
+    assert!(!found(&store, "anlagenbau", "competitor", "ANL1"));
+    assert!(found(&store, "anlagenbau", "competitor", "ANL2"));
+    assert!(found(&store, "zersp", "competitor", "ANL1"));
+    store.delete(Competitor::DEF, "ANL2").unwrap();
+    assert_clean(&store);
+    assert!(store.find("anlagenbau", 20).unwrap().is_empty());
+    let (entries, postings, _) = store.find_index_size().unwrap();
+    assert_eq!(postings, 2, "zerspanung, nord");
+    assert!(entries <= postings);
+}
+
 /// `crm --db DB args...`: exit code, stdout, stderr.
 fn crm(db: &std::path::Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_crm"))

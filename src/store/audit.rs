@@ -3,7 +3,8 @@
 
 use std::fmt;
 
-use super::{find, index};
+use super::find::layout::Buckets;
+use super::index;
 use super::{Result, Store};
 use crate::model;
 
@@ -88,8 +89,8 @@ impl Store {
     /// holds nothing else — only then is a second, slower pass skipped.
     pub fn audit(&self) -> Result<AuditReport> {
         let mut report = AuditReport::default();
-        let (mut want_territory, mut want_team, mut want_refs, mut want_find) =
-            (0usize, 0usize, 0usize, 0usize);
+        let (mut want_territory, mut want_team, mut want_refs) = (0usize, 0usize, 0usize);
+        let mut want_find = Buckets::default();
         for def in model::ENTITIES {
             let (tree, codec) = self.tree(def);
             let mut n = 0;
@@ -111,7 +112,6 @@ impl Store {
                 want_territory += e.territory.len();
                 want_team += e.team.len();
                 want_refs += e.refs.len();
-                want_find += e.find.len();
                 for (tree, keys, value) in [
                     (&self.idx_territory, &e.territory, e.row.as_slice()),
                     (&self.idx_team, &e.team, e.row.as_slice()),
@@ -124,26 +124,23 @@ impl Store {
                         }
                     }
                 }
-                for key in &e.find {
-                    match self.idx_find.get(key)? {
-                        Some(stored) if stored.is_empty() => {}
-                        _ => report.missing.push(find::show_posting(key)),
-                    }
-                }
+                want_find.add(e.find);
             }
             report.records.push((def.name, n));
         }
         report.territory_entries = self.idx_territory.len();
         report.team_entries = self.idx_team.len();
         report.ref_entries = self.idx_ref.len();
-        report.find_entries = self.idx_find.len();
         let counts_match = report.territory_entries == want_territory
             && report.team_entries == want_team
-            && report.ref_entries == want_refs
-            && report.find_entries == want_find;
+            && report.ref_entries == want_refs;
         if !counts_match || !report.missing.is_empty() {
             report.stale = self.stale_entries()?;
         }
+        let find = self.audit_find(want_find)?;
+        report.find_entries = find.postings;
+        report.missing.extend(find.missing);
+        report.stale.extend(find.stale);
         Ok(report)
     }
 
@@ -178,19 +175,6 @@ impl Store {
                 }
             }
         }
-        for k in self.idx_find.iter().keys() {
-            let k = k?;
-            let produced = match find::posting_record(&k) {
-                Some((def, key)) => match self.get(def, &key) {
-                    Ok(Some(record)) => find::postings(record.as_ref()).contains(&k.to_vec()),
-                    _ => false,
-                },
-                None => false,
-            };
-            if !produced {
-                stale.push(find::show_posting(&k));
-            }
-        }
         Ok(stale)
     }
 
@@ -214,9 +198,10 @@ impl Store {
         for tree in trees {
             tree.clear()?;
         }
+        let mut find = Buckets::default();
         for def in model::ENTITIES {
             let (tree, codec) = self.tree(def);
-            let mut batches: [sled::Batch; 4] = Default::default();
+            let mut batches: [sled::Batch; 3] = Default::default();
             let mut n = 0;
             for kv in tree.iter() {
                 let (_, v) = kv?;
@@ -235,9 +220,7 @@ impl Store {
                         batches[2].insert(k, &[] as &[u8]);
                     }
                 }
-                for k in e.find {
-                    batches[3].insert(k, &[] as &[u8]);
-                }
+                find.add(e.find);
                 n += 1;
                 if n % super::bulk::CHUNK == 0 {
                     for (tree, batch) in all.iter().zip(std::mem::take(&mut batches)) {
@@ -249,6 +232,7 @@ impl Store {
                 tree.apply_batch(batch)?;
             }
         }
+        self.write_find(find)?;
         self.flush()
     }
 }
@@ -315,19 +299,35 @@ mod tests {
 
     #[test]
     fn find_index_drift_is_reported_and_repaired() {
+        use crate::store::find::{self, layout};
         let dir = tempfile::tempdir().unwrap();
         let store = store_with_one_opportunity(dir.path());
         let clean = store.audit().unwrap();
         assert_eq!(clean.find_entries, 2, "norden, anlage");
+        // One posting lost, one of a record that does not exist.
         let opp = store.get(Opportunity::DEF, "OPP0000001").unwrap().unwrap();
-        let postings = find::postings(opp.as_ref());
-        store.idx_find.remove(&postings[0]).unwrap();
-        let mut stale = postings[0].clone();
-        stale.extend_from_slice(b"9");
-        store.idx_find.insert(&stale, &[]).unwrap();
+        let (bucket, entry) = find::postings(opp.as_ref()).remove(0);
+        let (stale_bucket, stale_entry) = layout::posting("anlage", bucket[3], "OPP0000019");
+        assert_eq!(stale_bucket, bucket);
+        store.idx_find.insert(&bucket, stale_entry).unwrap();
         let drift = store.audit().unwrap();
         assert_eq!(drift.missing, ["find / anlage / opportunity / OPP0000001"]);
-        assert_eq!(drift.stale, ["find / anlage / opportunity / OPP00000019"]);
+        assert_eq!(drift.stale, ["find / anlage / opportunity / OPP0000019"]);
+        assert_eq!(store.repair().unwrap(), clean);
+
+        // A bucket that decodes to the right postings but is not packed as writes
+        // pack it (unsorted, or empty) is drift too.
+        let mut other = entry.clone();
+        other.extend_from_slice(&entry);
+        store.idx_find.insert(&bucket, other).unwrap();
+        store.idx_find.insert(b"zz\0\x01X", &[]).unwrap();
+        let drift = store.audit().unwrap();
+        assert!(drift.missing.is_empty(), "{drift}");
+        assert_eq!(drift.stale.len(), 2, "{drift}");
+        assert!(drift
+            .stale
+            .iter()
+            .all(|s| s.ends_with("(bucket not packed)")));
         assert_eq!(store.repair().unwrap(), clean);
     }
 

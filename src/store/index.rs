@@ -10,8 +10,8 @@
 //!   ...), for reverse lookups and for refusing to delete a named record. References
 //!   to reference data (code tables, salespersons, items) are not indexed: they are
 //!   many, and deleting a code is rare, so its referrers are found by a scan instead;
-//! - `idx:find`: `word \0 entity key` -> empty: the words quick find looks up
-//!   (see `find`).
+//! - `idx:find`: the words quick find looks up, packed many postings to an entry
+//!   (see `find::layout`).
 
 use serde::{Deserialize, Serialize};
 
@@ -26,8 +26,8 @@ pub struct IndexEntries {
     pub territory: Vec<Vec<u8>>,
     pub team: Vec<Vec<u8>>,
     pub refs: Vec<Vec<u8>>,
-    /// `idx:find`: one key per searchable word (see `find`), value empty.
-    pub find: Vec<Vec<u8>>,
+    /// `idx:find`: one posting per searchable word (see `find`), sorted.
+    pub find: Vec<super::find::Posting>,
     pub row: Vec<u8>,
 }
 

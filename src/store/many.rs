@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
 
+use super::find::layout;
 use super::index::{self, IndexEntries};
 use super::write::Pending;
 use super::{Result, Store, StoreError};
@@ -129,8 +130,12 @@ impl Store {
                 trees.len() - 1
             });
         }
+        let find_deltas: Vec<layout::Delta> = plans
+            .iter()
+            .map(|p| layout::delta(p.old.as_ref().map_or(&[][..], |o| &o.find), &p.new.find))
+            .collect();
         let result = trees.as_slice().transaction(|t| {
-            for p in plans {
+            for (p, find_delta) in plans.iter().zip(&find_deltas) {
                 let records = &t[slot[p.def.name]];
                 if p.insert && records.get(p.key.as_bytes())?.is_some() {
                     return Err(ConflictableTransactionError::Abort(StoreError::Duplicate {
@@ -148,9 +153,6 @@ impl Store {
                     for k in &old.refs {
                         t[2].remove(k.as_slice())?;
                     }
-                    for k in &old.find {
-                        t[4].remove(k.as_slice())?;
-                    }
                 }
                 records.insert(p.key.as_bytes(), p.bytes.as_slice())?;
                 for k in &p.new.territory {
@@ -162,9 +164,7 @@ impl Store {
                 for k in &p.new.refs {
                     t[2].insert(k.as_slice(), &[])?;
                 }
-                for k in &p.new.find {
-                    t[4].insert(k.as_slice(), &[])?;
-                }
+                layout::apply(&t[4], find_delta)?;
             }
             for (name, n) in seq {
                 t[3].insert(name.as_bytes(), &n.to_be_bytes())?;

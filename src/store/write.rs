@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
 
+use super::find::layout;
 use super::index::{self, IndexEntries};
 use super::{Result, Store, StoreError};
 use crate::model::validate::validate;
@@ -249,6 +250,10 @@ impl Store {
         must_be_new: bool,
     ) -> Result<()> {
         let tree = &self.tree(def).0;
+        let find_delta = layout::delta(
+            old.map_or(&[][..], |o| &o.find),
+            new.map_or(&[][..], |(_, e)| &e.find),
+        );
         let result = (
             tree,
             &self.idx_territory,
@@ -274,9 +279,6 @@ impl Store {
                     for k in &old.refs {
                         refs.remove(k.as_slice())?;
                     }
-                    for k in &old.find {
-                        find.remove(k.as_slice())?;
-                    }
                 }
                 match new {
                     Some((bytes, entries)) => {
@@ -290,14 +292,12 @@ impl Store {
                         for k in &entries.refs {
                             refs.insert(k.as_slice(), &[])?;
                         }
-                        for k in &entries.find {
-                            find.insert(k.as_slice(), &[])?;
-                        }
                     }
                     None => {
                         records.remove(key.as_bytes())?;
                     }
                 }
+                layout::apply(find, &find_delta)?;
                 if let Some(n) = seq {
                     counters.insert(def.name.as_bytes(), &n.to_be_bytes())?;
                 }

@@ -1,23 +1,28 @@
 //! Quick find over every entity: the words of each record's searchable fields
 //! (names, companies, e-mails, phones; see `FieldDef::search`) and its key.
 //!
-//! `idx:find` holds one key per (word, record): `word \0 entity key`, value empty,
-//! where `word` is folded (lower case, no accents) and `entity` is one byte, the
-//! entity's place in `model::ENTITIES`. A query reads, for each of its words, the
-//! postings of every indexed word it begins (one prefix range), and the entity trees
-//! for keys it begins; only those candidates are fetched and fuzzy-scored (skim) on
-//! their key and searchable text. The entries are written in the same transaction as
-//! the record (`index::entries`), checked by `crm check` and rebuilt by `--repair`.
+//! `idx:find` holds a posting per (word, record), where `word` is folded (lower case,
+//! no accents) and the record is named by its entity's byte (its place in
+//! `model::ENTITIES`) and its key; postings are packed many to a sled entry (see
+//! `layout`). A query reads, for each of its words, the postings of every indexed
+//! word it begins (one prefix range of buckets), and the entity trees for keys it
+//! begins; only those candidates are fetched and fuzzy-scored (skim) on their key and
+//! searchable text. The postings are written in the same transaction as the record
+//! (`index::entries`), checked by `crm check` and rebuilt by `--repair`.
 
 use std::collections::{HashMap, HashSet};
 
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 
-use super::index::SEP;
 use super::{Result, Store};
 use crate::model::{self, EntityDef, KeyKind, Record, Value};
 use crate::util::fold::{fold, words};
+
+pub mod check;
+pub mod layout;
+
+pub use layout::Posting;
 
 /// Postings read per query word at most; a word with more is too common to narrow
 /// the search alone and only the first ones are taken.
@@ -116,40 +121,28 @@ fn phone_digits(text: &str) -> Option<String> {
     (phone_like && groups > 1 && digits.len() >= MIN_WORD).then_some(digits)
 }
 
-/// The `idx:find` keys of a record.
-pub fn postings(record: &dyn Record) -> Vec<Vec<u8>> {
+/// The `idx:find` postings of a record, sorted.
+pub fn postings(record: &dyn Record) -> Vec<Posting> {
     let code = entity_code(record.def());
-    index_words(record)
+    let mut out: Vec<Posting> = index_words(record)
         .into_iter()
-        .map(|w| posting(&w, code, record.key()))
-        .collect()
+        .map(|w| layout::posting(&w, code, record.key()))
+        .collect();
+    out.sort_unstable();
+    out
 }
 
-fn posting(word: &str, code: u8, key: &str) -> Vec<u8> {
-    let mut k = Vec::with_capacity(word.len() + key.len() + 2);
-    k.extend_from_slice(word.as_bytes());
-    k.push(SEP);
-    k.push(code);
-    k.extend_from_slice(key.as_bytes());
-    k
-}
-
-/// The entity and key an `idx:find` key names.
-pub fn posting_record(k: &[u8]) -> Option<(&'static EntityDef, String)> {
-    let at = k.iter().position(|b| *b == SEP)?;
-    let code = *k.get(at + 1)?;
-    let def = *model::ENTITIES.get(usize::from(code))?;
-    let key = String::from_utf8_lossy(k.get(at + 2..)?).into_owned();
-    Some((def, key))
-}
-
-/// A readable form of an `idx:find` key, for `crm check`.
-pub fn show_posting(k: &[u8]) -> String {
-    let at = k.iter().position(|b| *b == SEP).unwrap_or(k.len());
-    let word = String::from_utf8_lossy(&k[..at]);
-    match posting_record(k) {
-        Some((def, key)) => format!("find / {word} / {} / {key}", def.name),
-        None => format!("find / {word} / (unreadable)"),
+/// A readable form of a posting, for `crm check`.
+pub fn show_posting(bucket: &[u8], entry: &[u8]) -> String {
+    match layout::decode(bucket, entry) {
+        Some((word, code, key)) => match model::ENTITIES.get(usize::from(code)) {
+            Some(def) => format!("find / {word} / {} / {key}", def.name),
+            None => format!("find / {word} / (entity {code}) / {key}"),
+        },
+        None => format!(
+            "find / {} / (unreadable entry)",
+            String::from_utf8_lossy(layout::bucket_parts(bucket).map_or(bucket, |p| p.0))
+        ),
     }
 }
 
@@ -291,12 +284,7 @@ impl Store {
     fn word_candidates(&self, terms: &[String]) -> Result<Vec<Candidate>> {
         let mut lookups = lookup_words(terms);
         if let Some(digits) = phone_digits(&terms.join(" ")) {
-            if self
-                .idx_find
-                .scan_prefix(digits.as_bytes())
-                .next()
-                .is_some()
-            {
+            if !self.postings_of(&digits, 0)?.is_empty() {
                 lookups = vec![digits];
             }
         }
@@ -304,15 +292,7 @@ impl Store {
         let mut complete: Vec<HashMap<Candidate, usize>> = Vec::new();
         let mut longest: Option<(usize, Vec<(usize, Candidate)>)> = None;
         for word in lookups {
-            let mut found: Vec<(usize, Candidate)> = Vec::new();
-            for k in self.idx_find.scan_prefix(word.as_bytes()).keys() {
-                if found.len() > SCAN_CAP {
-                    break;
-                }
-                if let Some((extra, c)) = candidate(&k?, word.len()) {
-                    found.push((extra, c));
-                }
-            }
+            let found = self.postings_of(&word, SCAN_CAP)?;
             // A word no record has (a city, a typo) picks nothing; the scoring
             // decides whether a candidate matches it anyway (skim allows gaps).
             if found.is_empty() {
@@ -350,35 +330,76 @@ impl Store {
         Ok(ranked.into_iter().map(|(_, c)| c).collect())
     }
 
-    /// How many entries the find index holds (one per word and record).
-    pub fn find_entries(&self) -> usize {
-        self.idx_find.len()
-    }
-
-    /// Every entry of the find index as (word, entity, key), in index order (for
-    /// checks against the records).
-    pub fn find_index(&self) -> Result<Vec<(String, &'static str, String)>> {
+    /// The postings of every indexed word that begins `word`, as (how many bytes
+    /// the indexed word has beyond it, record), in index order; at most `cap + 1`.
+    fn postings_of(&self, word: &str, cap: usize) -> Result<Vec<(usize, Candidate)>> {
+        let typed = word.as_bytes();
         let mut out = Vec::new();
-        for k in self.idx_find.iter().keys() {
-            let k = k?;
-            let at = k.iter().position(|b| *b == SEP).unwrap_or(k.len());
-            let word = String::from_utf8_lossy(&k[..at]).into_owned();
-            let (entity, key) = match posting_record(&k) {
-                Some((def, key)) => (def.name, key),
-                None => ("?", String::new()),
+        for kv in self.idx_find.scan_prefix(layout::scan_prefix(word)) {
+            let (k, v) = kv?;
+            let (Some((head, code, block)), Some(list)) =
+                (layout::bucket_parts(&k), layout::entries(&v))
+            else {
+                continue;
             };
-            out.push((word, entity, key));
+            for e in list {
+                let Some((rest, tail)) = layout::entry_parts(e) else {
+                    continue;
+                };
+                let len = head.len() + rest.len();
+                let begins = len >= typed.len()
+                    && typed.starts_with(&head[..head.len().min(typed.len())])
+                    && typed.get(head.len()..).is_none_or(|t| rest.starts_with(t));
+                if !begins {
+                    continue;
+                }
+                let mut key = Vec::with_capacity(block.len() + tail.len());
+                key.extend_from_slice(block);
+                key.extend_from_slice(tail);
+                let key = String::from_utf8_lossy(&key).into_owned();
+                out.push((len - typed.len(), (code, key)));
+                if out.len() > cap {
+                    return Ok(out);
+                }
+            }
         }
         Ok(out)
     }
-}
 
-/// The record of a posting, and how much longer its word is than the `typed` bytes.
-fn candidate(k: &[u8], typed: usize) -> Option<(usize, Candidate)> {
-    let at = k.iter().position(|b| *b == SEP)?;
-    let code = *k.get(at + 1)?;
-    let key = String::from_utf8_lossy(k.get(at + 2..)?).into_owned();
-    Some((at.saturating_sub(typed), (code, key)))
+    /// The size of the find index: sled entries, postings, and bytes of keys and
+    /// values (before sled's own overhead).
+    pub fn find_index_size(&self) -> Result<(usize, usize, usize)> {
+        let (mut entries, mut postings, mut bytes) = (0, 0, 0);
+        for kv in self.idx_find.iter() {
+            let (k, v) = kv?;
+            entries += 1;
+            postings += layout::entries(&v).map_or(0, |l| l.len());
+            bytes += k.len() + v.len();
+        }
+        Ok((entries, postings, bytes))
+    }
+
+    /// Every posting of the find index as (word, entity, key), sorted (for checks
+    /// against the records).
+    pub fn find_index(&self) -> Result<Vec<(String, &'static str, String)>> {
+        let mut out = Vec::new();
+        for kv in self.idx_find.iter() {
+            let (k, v) = kv?;
+            for e in layout::entries(&v).unwrap_or_default() {
+                out.push(match layout::decode(&k, e) {
+                    Some((word, code, key)) => {
+                        let entity = model::ENTITIES
+                            .get(usize::from(code))
+                            .map_or("?", |d| d.name);
+                        (word, entity, key)
+                    }
+                    None => (String::new(), "?", String::new()),
+                });
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
 }
 
 #[cfg(test)]
@@ -433,10 +454,8 @@ mod tests {
         };
         let p = postings(&s);
         assert_eq!(p.len(), 1);
-        let (def, key) = posting_record(&p[0]).unwrap();
-        assert_eq!((def.name, key.as_str()), ("sales_contact", "CON0000007"));
         assert_eq!(
-            show_posting(&p[0]),
+            show_posting(&p[0].0, &p[0].1),
             "find / ozdemir / sales_contact / CON0000007"
         );
     }
