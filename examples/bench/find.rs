@@ -11,7 +11,8 @@ use termcrm::store::Store;
 
 use super::{at_most_dur, dur, median, ms, note, row, Res, RUNS};
 
-/// Runs `crm ARGS...` in this process (the `--crm` mode of the bench).
+/// Runs `crm ARGS...` in this process as the binary does (the `--crm` mode of the
+/// bench); the process exits right after.
 pub fn run_crm(args: &[String]) -> i32 {
     use clap::Parser;
     let cli = match termcrm::cli::Cli::try_parse_from(
@@ -23,7 +24,7 @@ pub fn run_crm(args: &[String]) -> i32 {
             return 2;
         }
     };
-    match termcrm::cli::run(cli) {
+    match termcrm::cli::run_to_exit(cli) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("crm: {e:#}");
