@@ -101,6 +101,17 @@ pub fn entries(value: &[u8]) -> Option<Vec<&[u8]>> {
     Some(out)
 }
 
+/// The parts of each entry of a bucket's value (see `entry_parts`), without
+/// collecting them; a malformed rest ends the walk.
+pub fn walk(value: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    let mut at = value;
+    std::iter::from_fn(move || {
+        let rest = take(&mut at)?;
+        let tail = take(&mut at)?;
+        Some((rest, tail))
+    })
+}
+
 /// The value of a bucket holding these entries: sorted, without duplicates.
 pub fn pack(mut list: Vec<&[u8]>) -> Vec<u8> {
     list.sort_unstable();
@@ -245,6 +256,14 @@ mod tests {
         let two = merge(Some(&one), &[], &[b.clone(), a.clone()]).unwrap();
         assert_eq!(two, pack(vec![&b, &a]));
         assert_eq!(entries(&two).unwrap().len(), 2);
+        let words: Vec<&[u8]> = walk(&two).map(|(rest, _)| rest).collect();
+        // Sorted by the entries' bytes: their lengths first.
+        assert_eq!(words, [b"lage".as_slice(), b"gebot"]);
+        assert_eq!(
+            walk(b"\x04lage\x03001\x05ab").count(),
+            1,
+            "stops at a bad rest"
+        );
         assert_eq!(
             merge(Some(&two), std::slice::from_ref(&a), &[]),
             Some(b.clone())

@@ -337,27 +337,25 @@ impl Store {
         let mut out = Vec::new();
         for kv in self.idx_find.scan_prefix(layout::scan_prefix(word)) {
             let (k, v) = kv?;
-            let (Some((head, code, block)), Some(list)) =
-                (layout::bucket_parts(&k), layout::entries(&v))
-            else {
+            let Some((head, code, block)) = layout::bucket_parts(&k) else {
                 continue;
             };
-            for e in list {
-                let Some((rest, tail)) = layout::entry_parts(e) else {
-                    continue;
-                };
-                let len = head.len() + rest.len();
-                let begins = len >= typed.len()
-                    && typed.starts_with(&head[..head.len().min(typed.len())])
-                    && typed.get(head.len()..).is_none_or(|t| rest.starts_with(t));
-                if !begins {
+            // The typed word beyond the head; a bucket whose head it does not begin
+            // holds none of its words.
+            if !typed.starts_with(&head[..head.len().min(typed.len())]) {
+                continue;
+            }
+            let beyond = typed.get(head.len()..).unwrap_or_default();
+            for (rest, tail) in layout::walk(&v) {
+                if !rest.starts_with(beyond) {
                     continue;
                 }
+                let extra = (head.len() + rest.len()).saturating_sub(typed.len());
                 let mut key = Vec::with_capacity(block.len() + tail.len());
                 key.extend_from_slice(block);
                 key.extend_from_slice(tail);
                 let key = String::from_utf8_lossy(&key).into_owned();
-                out.push((len - typed.len(), (code, key)));
+                out.push((extra, (code, key)));
                 if out.len() > cap {
                     return Ok(out);
                 }
