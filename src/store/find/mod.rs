@@ -168,6 +168,14 @@ fn lookup_words(terms: &[String]) -> Vec<String> {
 
 type Candidate = (u8, String);
 
+/// Whether `upper` begins some key generated with `prefix` (prefix and digits).
+fn begins_generated(upper: &str, prefix: &str) -> bool {
+    match upper.strip_prefix(prefix) {
+        Some(digits) => digits.bytes().all(|b| b.is_ascii_digit()),
+        None => prefix.starts_with(upper),
+    }
+}
+
 impl Store {
     /// The `limit` records that match every word of `query` best, by fuzzy score over
     /// their key and searchable fields (names, companies, e-mails, phones).
@@ -261,6 +269,14 @@ impl Store {
                     if tree.contains_key(key.as_bytes())? {
                         out.push((code as u8, key));
                     }
+                }
+            }
+            // Generated keys are a prefix and digits: other terms begin none of them,
+            // and their tree is not read (on a fresh open each tree read costs a
+            // page load).
+            if let KeyKind::Generated(prefix) = def.key {
+                if !begins_generated(&upper, prefix) {
+                    continue;
                 }
             }
             for k in tree
@@ -433,6 +449,22 @@ mod tests {
             search_text(&c),
             "Müller Maschinenbau GmbH · +49 40 4711-0815 · Info@Mueller.de"
         );
+    }
+
+    #[test]
+    fn only_a_prefix_and_digits_begin_a_generated_key() {
+        for (term, begins) in [
+            ("OPP0000123", true),
+            ("OPP12", true),
+            ("OP", true),
+            ("OPP", true),
+            ("SCHWARZ", false),
+            ("OPPX", false),
+            ("OPP12A", false),
+            ("12", false),
+        ] {
+            assert_eq!(begins_generated(term, "OPP"), begins, "{term}");
+        }
     }
 
     #[test]
