@@ -9,9 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 use termcrm::model::{
-    Customer, Entity, EntityDef, Lead, Opportunity, Prospect, Record, SalesTeam, Territory,
+    self, Customer, Entity, EntityDef, Lead, Opportunity, Prospect, Record, SalesTeam, Territory,
+    Value,
 };
-use termcrm::store::{IndexKind, Store, StoreError};
+use termcrm::store::{find, Change, IndexKind, Store, StoreError};
 
 /// Territory codes a write may name; the last one is never created.
 const TERRITORIES: [&str; 4] = ["NORD", "SUED", "WEST", "OST"];
@@ -61,6 +62,8 @@ enum Op {
     Delete(Kind, usize),
     DeleteTerritory(usize),
     DeleteTeam(usize),
+    /// A new name (and phone) through a multi-record write: quick find's words change.
+    Rename(Kind, usize),
 }
 
 fn refs() -> impl Strategy<Value = Refs> {
@@ -102,6 +105,7 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (kind(), any::<usize>()).prop_map(|(k, i)| Op::Delete(k, i)),
         1 => (0..TERRITORIES.len()).prop_map(Op::DeleteTerritory),
         1 => (0..TEAMS.len()).prop_map(Op::DeleteTeam),
+        3 => (kind(), any::<usize>()).prop_map(|(k, i)| Op::Rename(k, i)),
     ]
 }
 
@@ -335,6 +339,28 @@ fn apply(store: &Store, model: &mut Model, n: usize, op: &Op) -> Result<(), Test
                 model.rows.insert((kind, key), row);
             }
         }
+        Op::Rename(kind, pick) => {
+            let existing = model.keys_of(kind);
+            if existing.is_empty() {
+                return Ok(());
+            }
+            let key = existing[pick % existing.len()].clone();
+            let mut record = store.fetch(kind.def(), &key).unwrap();
+            let name = ["description", "last_name", "name"]
+                .iter()
+                .find_map(|f| kind.def().field_index(f))
+                .unwrap();
+            record
+                .set(name, Value::Text(format!("Neue Straße {n} GmbH")))
+                .unwrap();
+            if let Some(phone) = kind.def().field_index("phone") {
+                record
+                    .set(phone, Value::Text(format!("+49 40 47{n:02}-0{}", n % 7)))
+                    .unwrap();
+            }
+            let result = store.apply(vec![Change::Update(record)]);
+            prop_assert!(result.is_ok(), "{:?}: {:?}", op, result);
+        }
         Op::Delete(kind, pick) => {
             let existing = model.keys_of(kind);
             // Now and then a key that was never handed out.
@@ -465,6 +491,37 @@ fn check_indexes(store: &Store, model: &Model) -> Result<(), TestCaseError> {
                     prop_assert!(stored.eq_record(r.as_ref()), "stale copy of {}", r.key());
                 }
             }
+        }
+    }
+
+    // The find index holds exactly the words a full scan computes, and each record is
+    // found by its searchable text.
+    let mut by_scan: Vec<(String, &'static str, String)> = Vec::new();
+    for def in model::ENTITIES {
+        for r in store.scan(def) {
+            let r = r.unwrap();
+            for w in find::index_words(r.as_ref()) {
+                by_scan.push((w, def.name, r.key().to_string()));
+            }
+        }
+    }
+    by_scan.sort();
+    let mut by_index = store.find_index().unwrap();
+    by_index.sort();
+    prop_assert_eq!(by_index, by_scan, "find index against a full scan");
+    for def in defs {
+        for r in store.scan(def) {
+            let r = r.unwrap();
+            let text = find::search_text(r.as_ref());
+            let hits = store.find(&text, usize::MAX).unwrap();
+            prop_assert!(
+                hits.iter()
+                    .any(|h| h.entity.name == def.name && h.key == r.key()),
+                "{} {} not found by '{}'",
+                def.name,
+                r.key(),
+                text
+            );
         }
     }
 

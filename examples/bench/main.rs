@@ -8,7 +8,9 @@
 //! - `--records N` records to generate (default 100000; `1_000_000`, `100k`, `1m` work);
 //! - `--db PATH` use that database: loaded when empty, reused as it is otherwise, and
 //!   never removed;
-//! - `--keep` keep the temporary database (its path is printed).
+//! - `--keep` keep the temporary database (its path is printed);
+//! - `--crm ARGS...` run the `crm` command line instead (the bench times `crm find`
+//!   and `crm get` as whole processes this way).
 //!
 //! The load runs in this process; the reads run in a fresh child process (this
 //! program again, with `--reads`), so that its open is a real first open after the
@@ -38,6 +40,7 @@ macro_rules! say {
     }};
 }
 
+mod find;
 mod ops;
 mod queries;
 mod tui;
@@ -54,6 +57,11 @@ const POINT_GETS: usize = 10_000;
 const MIB: f64 = 1024.0 * 1024.0;
 
 fn main() {
+    // `--crm ARGS...`: the real command line, for whole-process timings.
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.first().map(String::as_str) == Some("--crm") {
+        std::process::exit(find::run_crm(&argv[1..]));
+    }
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
@@ -385,6 +393,9 @@ fn reads(path: &Path) -> Res<()> {
     index_listing(&store, IndexKind::Territory, Territory::DEF, "territory")?;
     index_listing(&store, IndexKind::Team, SalesTeam::DEF, "sales_team")?;
 
+    // --- Quick find ------------------------------------------------------------------
+    let lookups = find::find_rows(&store, total)?;
+
     // --- Full scans ----------------------------------------------------------------
     let all = median_of(SCAN_RUNS, || {
         let t = Instant::now();
@@ -419,6 +430,7 @@ fn reads(path: &Path) -> Res<()> {
     queries::query_rows(&store)?;
     ops::workflow_rows(&store)?;
     drop(store);
+    find::whole_process_rows(path, &lookups, total)?;
     let files = dir_size(path);
     let per_record = files as f64 / total.max(1) as f64;
     row("database size (files)", &mib(files as f64), "", "", "");

@@ -9,7 +9,7 @@ entity! {
         labels: ("Campaign", "Kampagne"),
         key: KeyKind::Generated("CMP"),
         fields: {
-            description: String = text("Description", "Beschreibung").required().width(30),
+            description: String = text("Description", "Beschreibung").search().required().width(30),
             campaign_type: String = reference("campaign_type", "Type", "Art"),
             status: String = reference("campaign_status", "Status", "Status"),
             start_date: Option<NaiveDate> = date("Start date", "Startdatum"),

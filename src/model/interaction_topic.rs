@@ -7,7 +7,7 @@ entity! {
         labels: ("Interaction topic", "Interaktionsthema"),
         key: KeyKind::Code,
         fields: {
-            description: String = text("Description", "Beschreibung").required().width(30),
+            description: String = text("Description", "Beschreibung").search().required().width(30),
             subject: String = choice(&["contact", "prospect", "customer"], "Subject kind", "Art des Gegenstands"),
         },
         checks: [],

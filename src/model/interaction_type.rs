@@ -7,7 +7,7 @@ entity! {
         labels: ("Interaction type", "Interaktionsart"),
         key: KeyKind::Code,
         fields: {
-            description: String = text("Description", "Beschreibung").required().width(30),
+            description: String = text("Description", "Beschreibung").search().required().width(30),
         },
         checks: [],
     }

@@ -7,7 +7,7 @@ entity! {
         labels: ("Item", "Artikel"),
         key: KeyKind::Code,
         fields: {
-            description: String = text("Description", "Beschreibung").required().width(30),
+            description: String = text("Description", "Beschreibung").search().required().width(30),
             unit_price: Option<Money> = money("Unit price", "Stückpreis"),
         },
         checks: [],

@@ -7,7 +7,7 @@ entity! {
         labels: ("Lead status", "Lead-Status"),
         key: KeyKind::Code,
         fields: {
-            description: String = text("Description", "Beschreibung").required().width(30),
+            description: String = text("Description", "Beschreibung").search().required().width(30),
         },
         checks: [],
     }

@@ -131,6 +131,12 @@ mod tests {
                     f.name
                 );
                 assert!(f.name != "key", "{}: 'key' is the record key", e.name);
+                assert!(
+                    !f.search || matches!(f.kind, FieldKind::Text | FieldKind::Email),
+                    "{}.{}: only text and e-mail fields are searchable",
+                    e.name,
+                    f.name
+                );
                 if let Some(target) = f.kind.target() {
                     assert!(
                         entity(target).is_some(),

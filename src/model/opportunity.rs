@@ -21,7 +21,7 @@ entity! {
         labels: ("Opportunity", "Verkaufschance"),
         key: KeyKind::Generated("OPP"),
         fields: {
-            description: String = text("Description", "Beschreibung").required().width(30),
+            description: String = text("Description", "Beschreibung").search().required().width(30),
             customer: String = reference("customer", "Customer", "Kunde"),
             prospect: String = reference("prospect", "Prospect", "Interessent"),
             contact: String = reference("sales_contact", "Contact", "Kontakt"),

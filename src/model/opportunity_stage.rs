@@ -7,7 +7,7 @@ entity! {
         labels: ("Opportunity stage", "Verkaufsphase"),
         key: KeyKind::Code,
         fields: {
-            description: String = text("Description", "Beschreibung").required().width(30),
+            description: String = text("Description", "Beschreibung").search().required().width(30),
             sequence: Option<i64> = int("Sequence", "Reihenfolge"),
             probability: Option<i64> = percent("Default probability %", "Standardwahrscheinlichkeit %"),
         },

@@ -7,7 +7,7 @@ entity! {
         labels: ("Opportunity status", "Verkaufschancenstatus"),
         key: KeyKind::Code,
         fields: {
-            description: String = text("Description", "Beschreibung").required().width(30),
+            description: String = text("Description", "Beschreibung").search().required().width(30),
             meaning: String = choice(&["open", "won", "lost", "cancelled"], "Meaning", "Bedeutung").required(),
         },
         checks: [],

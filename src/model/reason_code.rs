@@ -7,7 +7,7 @@ entity! {
         labels: ("Reason code", "Grundcode"),
         key: KeyKind::Code,
         fields: {
-            description: String = text("Description", "Beschreibung").required().width(30),
+            description: String = text("Description", "Beschreibung").search().required().width(30),
             kind: String = choice(&["won", "lost"], "Won/lost", "Gewonnen/verloren"),
         },
         checks: [],

@@ -9,7 +9,7 @@ entity! {
         labels: ("Sales period", "Verkaufsperiode"),
         key: KeyKind::Code,
         fields: {
-            description: String = text("Description", "Beschreibung").required().width(30),
+            description: String = text("Description", "Beschreibung").search().required().width(30),
             start_date: Option<NaiveDate> = date("Start date", "Startdatum").required(),
             end_date: Option<NaiveDate> = date("End date", "Enddatum").required(),
         },

@@ -7,7 +7,7 @@ entity! {
         labels: ("Sales team", "Verkaufsteam"),
         key: KeyKind::Code,
         fields: {
-            name: String = text("Name", "Name").required().width(28),
+            name: String = text("Name", "Name").search().required().width(28),
             leader: String = reference("salesperson", "Leader", "Teamleiter"),
             members: Vec<String> = ref_list("salesperson", "Members", "Mitglieder"),
         },

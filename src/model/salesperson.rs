@@ -7,8 +7,8 @@ entity! {
         labels: ("Salesperson", "Verkäufer"),
         key: KeyKind::Code,
         fields: {
-            name: String = text("Name", "Name").required().width(28),
-            email: String = email("E-mail", "E-Mail"),
+            name: String = text("Name", "Name").search().required().width(28),
+            email: String = email("E-mail", "E-Mail").search(),
             os_user: String = text("OS user name", "Betriebssystem-Benutzername").width(12),
             active: bool = boolean("Active", "Aktiv"),
         },

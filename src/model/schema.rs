@@ -67,6 +67,9 @@ pub struct FieldDef {
     pub kind: FieldKind,
     pub required: bool,
     pub width: u16,
+    /// Part of the record's quick-find text (`crm find`, the find popup): names,
+    /// companies, e-mails, phones; only text and e-mail fields.
+    pub search: bool,
 }
 
 impl FieldDef {
@@ -84,6 +87,7 @@ impl FieldDef {
             kind,
             required: false,
             width,
+            search: false,
         }
     }
     pub const fn text(name: &'static str, en: &'static str, de: &'static str) -> FieldDef {
@@ -151,6 +155,11 @@ impl FieldDef {
     }
     pub const fn width(mut self, width: u16) -> FieldDef {
         self.width = width;
+        self
+    }
+    /// Makes the field part of the record's quick-find text.
+    pub const fn search(mut self) -> FieldDef {
+        self.search = true;
         self
     }
 

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use super::find::layout::Buckets;
 use super::index;
 use super::{Result, Store};
 use crate::model;
@@ -16,6 +17,7 @@ pub struct AuditReport {
     pub territory_entries: usize,
     pub team_entries: usize,
     pub ref_entries: usize,
+    pub find_entries: usize,
     /// Index entries a record should have but the index lacks (or holds stale).
     pub missing: Vec<String>,
     /// Index entries no record produces.
@@ -47,6 +49,7 @@ impl fmt::Display for AuditReport {
         writeln!(f, "{:<20} {:>9}", "idx:territory", self.territory_entries)?;
         writeln!(f, "{:<20} {:>9}", "idx:team", self.team_entries)?;
         writeln!(f, "{:<20} {:>9}", "idx:ref", self.ref_entries)?;
+        writeln!(f, "{:<20} {:>9}", "idx:find", self.find_entries)?;
         for (what, list) in [
             ("missing index entry", &self.missing),
             ("stale index entry", &self.stale),
@@ -87,6 +90,7 @@ impl Store {
     pub fn audit(&self) -> Result<AuditReport> {
         let mut report = AuditReport::default();
         let (mut want_territory, mut want_team, mut want_refs) = (0usize, 0usize, 0usize);
+        let mut want_find = Buckets::default();
         for def in model::ENTITIES {
             let (tree, codec) = self.tree(def);
             let mut n = 0;
@@ -120,6 +124,7 @@ impl Store {
                         }
                     }
                 }
+                want_find.add(e.find);
             }
             report.records.push((def.name, n));
         }
@@ -132,6 +137,10 @@ impl Store {
         if !counts_match || !report.missing.is_empty() {
             report.stale = self.stale_entries()?;
         }
+        let find = self.audit_find(want_find)?;
+        report.find_entries = find.postings;
+        report.missing.extend(find.missing);
+        report.stale.extend(find.stale);
         Ok(report)
     }
 
@@ -171,56 +180,67 @@ impl Store {
 
     /// Drops every index and writes it anew from the records.
     pub fn repair(&self) -> Result<AuditReport> {
-        {
-            let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
-            for tree in [&self.idx_territory, &self.idx_team, &self.idx_ref] {
-                tree.clear()?;
-            }
-            for def in model::ENTITIES {
-                let (tree, codec) = self.tree(def);
-                let mut batches = (
-                    sled::Batch::default(),
-                    sled::Batch::default(),
-                    sled::Batch::default(),
-                );
-                let mut n = 0;
-                for kv in tree.iter() {
-                    let (_, v) = kv?;
-                    let Ok(record) = (codec.decode)(&v) else {
-                        continue;
-                    };
-                    let e = index::entries(record.as_ref());
+        self.rebuild_indexes(false)?;
+        self.audit()
+    }
+
+    /// Writes the indexes (with `find_only`, only the find index) anew from the
+    /// records, in chunks like a bulk load.
+    pub(super) fn rebuild_indexes(&self, find_only: bool) -> Result<()> {
+        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let all = [
+            &self.idx_territory,
+            &self.idx_team,
+            &self.idx_ref,
+            &self.idx_find,
+        ];
+        let trees = if find_only { &all[3..] } else { &all[..] };
+        for tree in trees {
+            tree.clear()?;
+        }
+        let mut find = Buckets::default();
+        for def in model::ENTITIES {
+            let (tree, codec) = self.tree(def);
+            let mut batches: [sled::Batch; 3] = Default::default();
+            let mut n = 0;
+            for kv in tree.iter() {
+                let (_, v) = kv?;
+                let Ok(record) = (codec.decode)(&v) else {
+                    continue;
+                };
+                let e = index::entries(record.as_ref());
+                if !find_only {
                     for k in e.territory {
-                        batches.0.insert(k, e.row.as_slice());
+                        batches[0].insert(k, e.row.as_slice());
                     }
                     for k in e.team {
-                        batches.1.insert(k, e.row.as_slice());
+                        batches[1].insert(k, e.row.as_slice());
                     }
                     for k in e.refs {
-                        batches.2.insert(k, &[] as &[u8]);
-                    }
-                    n += 1;
-                    if n % super::bulk::CHUNK == 0 {
-                        let full = std::mem::take(&mut batches);
-                        self.idx_territory.apply_batch(full.0)?;
-                        self.idx_team.apply_batch(full.1)?;
-                        self.idx_ref.apply_batch(full.2)?;
+                        batches[2].insert(k, &[] as &[u8]);
                     }
                 }
-                self.idx_territory.apply_batch(batches.0)?;
-                self.idx_team.apply_batch(batches.1)?;
-                self.idx_ref.apply_batch(batches.2)?;
+                find.add(e.find);
+                n += 1;
+                if n % super::bulk::CHUNK == 0 {
+                    for (tree, batch) in all.iter().zip(std::mem::take(&mut batches)) {
+                        tree.apply_batch(batch)?;
+                    }
+                }
             }
-            self.flush()?;
+            for (tree, batch) in all.iter().zip(batches) {
+                tree.apply_batch(batch)?;
+            }
         }
-        self.audit()
+        self.write_find(find)?;
+        self.flush()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Opportunity, Territory};
+    use crate::model::{Entity, Opportunity, Territory};
 
     fn store_with_one_opportunity(dir: &std::path::Path) -> Store {
         let store = Store::open(dir).unwrap();
@@ -275,6 +295,40 @@ mod tests {
         let repaired = store.repair().unwrap();
         assert!(repaired.is_clean(), "{repaired}");
         assert_eq!(repaired, clean);
+    }
+
+    #[test]
+    fn find_index_drift_is_reported_and_repaired() {
+        use crate::store::find::{self, layout};
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_one_opportunity(dir.path());
+        let clean = store.audit().unwrap();
+        assert_eq!(clean.find_entries, 2, "norden, anlage");
+        // One posting lost, one of a record that does not exist.
+        let opp = store.get(Opportunity::DEF, "OPP0000001").unwrap().unwrap();
+        let (bucket, entry) = find::postings(opp.as_ref()).remove(0);
+        let (stale_bucket, stale_entry) = layout::posting("anlage", bucket[3], "OPP0000019");
+        assert_eq!(stale_bucket, bucket);
+        store.idx_find.insert(&bucket, stale_entry).unwrap();
+        let drift = store.audit().unwrap();
+        assert_eq!(drift.missing, ["find / anlage / opportunity / OPP0000001"]);
+        assert_eq!(drift.stale, ["find / anlage / opportunity / OPP0000019"]);
+        assert_eq!(store.repair().unwrap(), clean);
+
+        // A bucket that decodes to the right postings but is not packed as writes
+        // pack it (unsorted, or empty) is drift too.
+        let mut other = entry.clone();
+        other.extend_from_slice(&entry);
+        store.idx_find.insert(&bucket, other).unwrap();
+        store.idx_find.insert(b"zz\0\x01X", &[]).unwrap();
+        let drift = store.audit().unwrap();
+        assert!(drift.missing.is_empty(), "{drift}");
+        assert_eq!(drift.stale.len(), 2, "{drift}");
+        assert!(drift
+            .stale
+            .iter()
+            .all(|s| s.ends_with("(bucket not packed)")));
+        assert_eq!(store.repair().unwrap(), clean);
     }
 
     #[test]

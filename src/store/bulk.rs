@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use super::find::layout::Buckets;
 use super::index;
 use super::write::Pending;
 use super::{Result, Store, StoreError};
@@ -62,6 +63,7 @@ impl Store {
             sled::Batch::default(),
             sled::Batch::default(),
         );
+        let mut find = Buckets::default();
         let mut seq = sled::Batch::default();
         for record in chunk.iter_mut() {
             let def = record.def();
@@ -88,6 +90,7 @@ impl Store {
             for k in entries.refs {
                 refs.insert(k, &[] as &[u8]);
             }
+            find.add(entries.find);
             record_batches
                 .entry(def.name)
                 .or_default()
@@ -97,6 +100,7 @@ impl Store {
         self.idx_territory.apply_batch(territory)?;
         self.idx_team.apply_batch(team)?;
         self.idx_ref.apply_batch(refs)?;
+        self.add_find(find)?;
         self.seq.apply_batch(seq)?;
         for (name, batch) in record_batches {
             self.trees[name].0.apply_batch(batch)?;

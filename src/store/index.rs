@@ -9,7 +9,9 @@
 //!   reference to a transactional record (customer, prospect, opportunity, campaign,
 //!   ...), for reverse lookups and for refusing to delete a named record. References
 //!   to reference data (code tables, salespersons, items) are not indexed: they are
-//!   many, and deleting a code is rare, so its referrers are found by a scan instead.
+//!   many, and deleting a code is rare, so its referrers are found by a scan instead;
+//! - `idx:find`: the words quick find looks up, packed many postings to an entry
+//!   (see `find::layout`).
 
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +26,8 @@ pub struct IndexEntries {
     pub territory: Vec<Vec<u8>>,
     pub team: Vec<Vec<u8>>,
     pub refs: Vec<Vec<u8>>,
+    /// `idx:find`: one posting per searchable word (see `find`), sorted.
+    pub find: Vec<super::find::Posting>,
     pub row: Vec<u8>,
 }
 
@@ -124,6 +128,7 @@ pub fn entries(record: &dyn Record) -> IndexEntries {
         list.sort();
         list.dedup();
     }
+    e.find = super::find::postings(record);
     if !e.territory.is_empty() || !e.team.is_empty() {
         e.row = codec::encode(&ListRow::of(record));
     }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
 
+use super::find::layout;
 use super::index::{self, IndexEntries};
 use super::write::Pending;
 use super::{Result, Store, StoreError};
@@ -114,12 +115,13 @@ impl Store {
     }
 
     fn commit_plans(&self, plans: &[Planned], seq: &[(&'static str, u64)]) -> Result<()> {
-        // The trees: the three indexes, the counters, then each entity's once.
+        // The trees: the indexes, the counters, then each entity's once.
         let mut trees: Vec<&sled::Tree> = vec![
             &self.idx_territory,
             &self.idx_team,
             &self.idx_ref,
             &self.seq,
+            &self.idx_find,
         ];
         let mut slot: HashMap<&'static str, usize> = HashMap::new();
         for p in plans {
@@ -128,8 +130,12 @@ impl Store {
                 trees.len() - 1
             });
         }
+        let find_deltas: Vec<layout::Delta> = plans
+            .iter()
+            .map(|p| layout::delta(p.old.as_ref().map_or(&[][..], |o| &o.find), &p.new.find))
+            .collect();
         let result = trees.as_slice().transaction(|t| {
-            for p in plans {
+            for (p, find_delta) in plans.iter().zip(&find_deltas) {
                 let records = &t[slot[p.def.name]];
                 if p.insert && records.get(p.key.as_bytes())?.is_some() {
                     return Err(ConflictableTransactionError::Abort(StoreError::Duplicate {
@@ -158,6 +164,7 @@ impl Store {
                 for k in &p.new.refs {
                     t[2].insert(k.as_slice(), &[])?;
                 }
+                layout::apply(&t[4], find_delta)?;
             }
             for (name, n) in seq {
                 t[3].insert(name.as_bytes(), &n.to_be_bytes())?;

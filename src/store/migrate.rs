@@ -4,13 +4,19 @@
 use super::{Result, Store, StoreError};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Moves a database from version N to N+1.
 pub type Migration = fn(&Store) -> Result<()>;
 
 /// `MIGRATIONS[i]` moves a database from version `i + 1` to `i + 2`.
-pub static MIGRATIONS: &[Migration] = &[v1::forecast_lines_follow];
+pub static MIGRATIONS: &[Migration] = &[v1::forecast_lines_follow, build_find_index];
+
+/// 2 -> 3: quick find's index (`idx:find`) is built from the records once; from
+/// then on every write keeps it.
+fn build_find_index(store: &Store) -> Result<()> {
+    store.rebuild_indexes(true)
+}
 
 const VERSION_KEY: &[u8] = b"schema_version";
 
@@ -130,6 +136,30 @@ mod tests {
         let n = store.meta.get(b"marks")?.map(|v| v[0]).unwrap_or(0);
         store.meta.insert(b"marks", &[n + 1])?;
         Ok(())
+    }
+
+    #[test]
+    fn a_version_2_database_gets_its_find_index() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            store
+                .insert(Box::new(crate::model::Competitor {
+                    key: "ACME".into(),
+                    name: "Acme Werkzeuge".into(),
+                    ..Default::default()
+                }))
+                .unwrap();
+            // As a version 2 build left it: no find index.
+            store.idx_find.clear().unwrap();
+            store.set_schema_version(2).unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.schema_version().unwrap(), Some(3));
+        let hits = store.find("werkz", 20).unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].key, "ACME");
+        assert!(store.audit().unwrap().is_clean());
     }
 
     #[test]

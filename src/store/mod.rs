@@ -9,6 +9,7 @@ mod audit;
 mod bulk;
 pub mod codec;
 mod error;
+pub mod find;
 pub mod index;
 mod many;
 mod migrate;
@@ -23,6 +24,7 @@ use std::sync::Mutex;
 pub use audit::AuditReport;
 pub use bulk::BulkReport;
 pub use error::{Referrer, Result, StoreError};
+pub use find::FindHit;
 pub use index::ListRow;
 pub use many::Change;
 pub use migrate::{Migration, SCHEMA_VERSION};
@@ -40,6 +42,7 @@ pub struct Store {
     idx_territory: sled::Tree,
     idx_team: sled::Tree,
     idx_ref: sled::Tree,
+    idx_find: sled::Tree,
     seq: sled::Tree,
     meta: sled::Tree,
     /// Serialises writers, so that reference and referrer checks made before a

@@ -90,6 +90,7 @@ impl Store {
             idx_territory: db.open_tree("idx:territory")?,
             idx_team: db.open_tree("idx:team")?,
             idx_ref: db.open_tree("idx:ref")?,
+            idx_find: db.open_tree("idx:find")?,
             seq: db.open_tree("seq")?,
             meta: db.open_tree("meta")?,
             db,

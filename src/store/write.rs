@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
 
+use super::find::layout;
 use super::index::{self, IndexEntries};
 use super::{Result, Store, StoreError};
 use crate::model::validate::validate;
@@ -238,7 +239,7 @@ impl Store {
         Ok(())
     }
 
-    /// One transaction over the record's tree, the three indexes and the counters.
+    /// One transaction over the record's tree, the four indexes and the counters.
     fn commit(
         &self,
         def: &'static EntityDef,
@@ -249,14 +250,19 @@ impl Store {
         must_be_new: bool,
     ) -> Result<()> {
         let tree = &self.tree(def).0;
+        let find_delta = layout::delta(
+            old.map_or(&[][..], |o| &o.find),
+            new.map_or(&[][..], |(_, e)| &e.find),
+        );
         let result = (
             tree,
             &self.idx_territory,
             &self.idx_team,
             &self.idx_ref,
+            &self.idx_find,
             &self.seq,
         )
-            .transaction(|(records, territory, team, refs, counters)| {
+            .transaction(|(records, territory, team, refs, find, counters)| {
                 if must_be_new && records.get(key.as_bytes())?.is_some() {
                     return Err(ConflictableTransactionError::Abort(StoreError::Duplicate {
                         entity: def.name,
@@ -291,6 +297,7 @@ impl Store {
                         records.remove(key.as_bytes())?;
                     }
                 }
+                layout::apply(find, &find_delta)?;
                 if let Some(n) = seq {
                     counters.insert(def.name.as_bytes(), &n.to_be_bytes())?;
                 }

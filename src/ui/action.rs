@@ -68,6 +68,7 @@ actions! {
     Quit = "quit",
     Help = "help",
     Palette = "palette",
+    Find = "find",
     NextTab = "next_tab",
     PrevTab = "prev_tab",
     Tab1 = "tab_1",

@@ -30,6 +30,11 @@ pub enum Request {
         /// field=value text to start a new record with (copy, child of a parent).
         template: Vec<(String, String)>,
     },
+    /// Switch to the mask of a record and open its form (from quick find).
+    OpenRecord {
+        entity: &'static EntityDef,
+        key: String,
+    },
     /// Close the current popup, or the form (asking first when it has changes).
     Back,
     /// Close the top form without asking (its changes are discarded).

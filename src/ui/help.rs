@@ -403,13 +403,13 @@ mod tests {
         let first = screen(&popup, Lang::En, 80, 24);
         assert!(first.contains("Keys: Table"), "{first}");
         assert!(first.contains("Type to filter"), "{first}");
-        // Keys in one column, padded to the widest ("ctrl-c, q").
+        // Keys in one column, padded to the widest ("ctrl-f, f3").
         assert!(
-            first.contains("│  s          Sort by next column"),
+            first.contains("│  s           Sort by next column"),
             "{first}"
         );
-        assert!(first.contains("│  up, k      Previous row"), "{first}");
-        assert!(first.contains("1-16/42"), "{first}");
+        assert!(first.contains("│  up, k       Previous row"), "{first}");
+        assert!(first.contains("1-16/43"), "{first}");
 
         // Scroll down to the global section.
         driver.press(&mut popup, KeyCode::PageDown);

@@ -1,2 +1,3 @@
 //! Small helpers shared by every layer.
+pub mod fold;
 pub mod suggest;

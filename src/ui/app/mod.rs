@@ -9,12 +9,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::component::{Component, Ctx, Handled, Request};
 use super::confirm::ConfirmPopup;
+use super::find::FindPopup;
 use super::form::FormView;
 use super::help::HelpPopup;
 use super::home::HomeView;
 use super::keymap::Keymap;
 use super::masks::{self, Mask};
-use super::multipick::MultiPickPopup;
 use super::palette::PalettePopup;
 use super::picker::PickerPopup;
 use super::table::TableView;
@@ -23,9 +23,12 @@ use crate::store::Store;
 use crate::ui::action::{Action, Context};
 
 mod palette;
+mod popup;
 mod queries;
 mod view;
 mod workflows;
+
+use popup::Popup;
 
 /// At most this many records of the current mask go into the palette.
 const PALETTE_RECORDS: usize = 50_000;
@@ -33,35 +36,6 @@ const PALETTE_RECORDS: usize = 50_000;
 /// The smallest terminal the app draws into; below it, a message asks for room.
 pub const MIN_WIDTH: u16 = 20;
 pub const MIN_HEIGHT: u16 = 5;
-
-enum Popup {
-    Palette(PalettePopup),
-    Help(HelpPopup),
-    Picker(PickerPopup),
-    Confirm(ConfirmPopup),
-    MultiPick(MultiPickPopup),
-}
-
-impl Popup {
-    fn component(&mut self) -> &mut dyn Component {
-        match self {
-            Popup::Palette(p) => p,
-            Popup::Help(p) => p,
-            Popup::Picker(p) => p,
-            Popup::Confirm(p) => p,
-            Popup::MultiPick(p) => p,
-        }
-    }
-    fn view(&self) -> &dyn Component {
-        match self {
-            Popup::Palette(p) => p,
-            Popup::Help(p) => p,
-            Popup::Picker(p) => p,
-            Popup::Confirm(p) => p,
-            Popup::MultiPick(p) => p,
-        }
-    }
-}
 
 pub struct App {
     store: Arc<Store>,
@@ -244,6 +218,7 @@ impl App {
                 let entries = self.palette_entries();
                 self.popups.push(Popup::Palette(PalettePopup::new(entries)));
             }
+            Action::Find => self.popups.push(Popup::Find(FindPopup::new())),
             // From home, the tabs continue where they were left.
             Action::NextTab if self.is_home() => requests.push(Request::SwitchTab(self.current)),
             Action::NextTab => {
@@ -340,6 +315,7 @@ impl App {
                 }
                 Err(e) => self.status = e,
             },
+            Request::OpenRecord { entity, key } => self.open_record(entity, key, queue),
             Request::Back => {
                 if self.popups.pop().is_some() {
                     return;

@@ -92,6 +92,45 @@ impl App {
             Err(e) => self.status = e.to_string(),
         }
     }
+
+    /// Opens a record's form in its mask (after asking, if open forms have
+    /// changes): the first mask of its entity whose narrowing field it has set.
+    pub(super) fn open_record(
+        &mut self,
+        entity: &'static EntityDef,
+        key: String,
+        queue: &mut Vec<Request>,
+    ) {
+        let again = Request::OpenRecord {
+            entity,
+            key: key.clone(),
+        };
+        if let Some(guard) = self.form_guard(true, again) {
+            queue.push(guard);
+            return;
+        }
+        let record = self.store.get(entity, &key).ok().flatten();
+        let has = |field: &str| record.as_ref().is_some_and(|r| !r.value(field).is_empty());
+        let mask = self
+            .masks
+            .iter()
+            .position(|m| m.entity == entity && m.only_with.is_none_or(has))
+            .or_else(|| self.masks.iter().position(|m| m.entity == entity));
+        let Some(mask) = mask else {
+            self.status = match self.lang {
+                Lang::En => format!("no mask shows {} records", entity.label(self.lang)),
+                Lang::De => format!("keine Maske zeigt {}", entity.label(self.lang)),
+            };
+            return;
+        };
+        self.forms.clear();
+        self.current = mask;
+        queue.push(Request::OpenForm {
+            entity,
+            key: Some(key),
+            template: Vec::new(),
+        });
+    }
 }
 
 /// The record a workflow key acts on: the top form's, else the table's selected row

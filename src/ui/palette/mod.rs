@@ -475,7 +475,7 @@ impl Component for PalettePopup {
 }
 
 /// Keys that work in the palette even where the keymap binds nothing to them.
-fn fallback_action(key: &KeyEvent) -> Option<Action> {
+pub(super) fn fallback_action(key: &KeyEvent) -> Option<Action> {
     match key.code {
         KeyCode::Enter => Some(Action::Select),
         KeyCode::Esc => Some(Action::Cancel),
@@ -506,7 +506,7 @@ fn occurs_in_order(haystack: &str, term: &str) -> bool {
 }
 
 /// Remove trailing blanks and the word before them (Ctrl-W).
-fn delete_word(query: &mut String) {
+pub(super) fn delete_word(query: &mut String) {
     let kept = query
         .trim_end()
         .trim_end_matches(|c: char| !c.is_whitespace())
@@ -515,7 +515,7 @@ fn delete_word(query: &mut String) {
 }
 
 /// `text` cut to `width` columns (with "…" when cut), and its width.
-fn fit(text: &str, width: usize) -> (String, usize) {
+pub(super) fn fit(text: &str, width: usize) -> (String, usize) {
     let full = text.width();
     if full <= width {
         return (text.to_string(), full);
@@ -538,7 +538,7 @@ fn fit(text: &str, width: usize) -> (String, usize) {
 }
 
 /// The end of `text` that fits in `width` columns.
-fn tail(text: &str, width: usize) -> &str {
+pub(super) fn tail(text: &str, width: usize) -> &str {
     let mut used = 0;
     let mut start = text.len();
     for (i, c) in text.char_indices().rev() {

@@ -1,0 +1,100 @@
+//! `crm find TEXT`: the records whose keys, names, companies, e-mails or phones
+//! match best, across every entity.
+
+use std::io::Write;
+
+use anyhow::bail;
+
+use super::{CliResult, Format};
+use crate::store::{FindHit, Store};
+
+pub fn run(store: &Store, words: &[String], limit: usize, format: Format) -> CliResult {
+    let query = words.join(" ");
+    if query.trim().is_empty() {
+        bail!(
+            "nothing to find: give a name, company, e-mail, phone or key, e.g. `crm find müller`"
+        );
+    }
+    if limit == 0 {
+        bail!("--limit 0 lists nothing; give at least 1");
+    }
+    let hits = store.find(&query, limit)?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            let all: Vec<serde_json::Value> = hits
+                .iter()
+                .map(|h| {
+                    serde_json::json!({
+                        "entity": h.entity.name,
+                        "key": h.key,
+                        "text": h.text,
+                        "score": h.score,
+                    })
+                })
+                .collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(["entity", "key", "text", "score"])?;
+            for h in &hits {
+                w.write_record([h.entity.name, &h.key, &h.text, &h.score.to_string()])?;
+            }
+            w.flush()?;
+        }
+        Format::Table if hits.is_empty() => writeln!(out, "no match for '{}'", query.trim())?,
+        Format::Table => print_table(&mut out, &hits)?,
+    }
+    Ok(())
+}
+
+fn print_table(out: &mut impl Write, hits: &[FindHit]) -> CliResult {
+    let entity_width = width(hits.iter().map(|h| h.entity.label_en), "Entity");
+    let key_width = width(hits.iter().map(|h| h.key.as_str()), "Key");
+    let max_width: usize = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(160);
+    let text_width = width(hits.iter().map(|h| h.text.as_str()), "Text").min(
+        max_width
+            .saturating_sub(entity_width + key_width + 6 + 7)
+            .max(20),
+    );
+    writeln!(
+        out,
+        "{:<entity_width$}  {:<key_width$}  {:<text_width$}  Score",
+        "Entity", "Key", "Text"
+    )?;
+    for h in hits {
+        writeln!(
+            out,
+            "{:<entity_width$}  {:<key_width$}  {}  {:>5}",
+            h.entity.label_en,
+            h.key,
+            fit(&h.text, text_width),
+            h.score
+        )?;
+    }
+    Ok(())
+}
+
+fn width<'a>(texts: impl Iterator<Item = &'a str>, header: &str) -> usize {
+    texts
+        .map(|t| t.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(header.len())
+}
+
+/// Pads or cuts to exactly `width` characters.
+fn fit(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    if n <= width {
+        format!("{text}{}", " ".repeat(width - n))
+    } else {
+        let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}

@@ -1,0 +1,41 @@
+//! The popups the app stacks over its tabs and forms.
+
+use crate::ui::component::Component;
+use crate::ui::confirm::ConfirmPopup;
+use crate::ui::find::FindPopup;
+use crate::ui::help::HelpPopup;
+use crate::ui::multipick::MultiPickPopup;
+use crate::ui::palette::PalettePopup;
+use crate::ui::picker::PickerPopup;
+
+pub(super) enum Popup {
+    Palette(PalettePopup),
+    Find(FindPopup),
+    Help(HelpPopup),
+    Picker(PickerPopup),
+    Confirm(ConfirmPopup),
+    MultiPick(MultiPickPopup),
+}
+
+impl Popup {
+    pub(super) fn component(&mut self) -> &mut dyn Component {
+        match self {
+            Popup::Palette(p) => p,
+            Popup::Find(p) => p,
+            Popup::Help(p) => p,
+            Popup::Picker(p) => p,
+            Popup::Confirm(p) => p,
+            Popup::MultiPick(p) => p,
+        }
+    }
+    pub(super) fn view(&self) -> &dyn Component {
+        match self {
+            Popup::Palette(p) => p,
+            Popup::Find(p) => p,
+            Popup::Help(p) => p,
+            Popup::Picker(p) => p,
+            Popup::Confirm(p) => p,
+            Popup::MultiPick(p) => p,
+        }
+    }
+}
