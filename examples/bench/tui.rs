@@ -37,7 +37,10 @@ fn median(mut v: Vec<Duration>) -> Duration {
 pub fn tui_rows(path: &Path) -> Res<()> {
     let mut terminal = Terminal::new(TestBackend::new(AREA.width, AREA.height))?;
     let t = Instant::now();
-    let store = Arc::new(Store::open(path)?);
+    let store = Arc::new(Store::open_with(
+        path,
+        &termcrm::store::OpenOptions::interactive(),
+    )?);
     let mut app = App::new(Arc::clone(&store), Keymap::builtin(), Lang::En);
     app.prepare(AREA);
     terminal.draw(|f| app.render(f))?;

@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::model::Lang;
-use crate::store::{default_db_path, Store};
+use crate::store::{default_db_path, OpenOptions, Store};
 use crate::ui::config::{config_path, Config};
 use crate::ui::terminal::{self, UiOptions};
 
@@ -404,7 +404,7 @@ fn run_tui(db: Option<PathBuf>, keymap: &str, lang: Lang) -> CliResult {
         std::process::exit(2);
     }
     let path = db.unwrap_or_else(default_db_path);
-    let store = Store::open(&path)?;
+    let store = Store::open_with(&path, &OpenOptions::interactive())?;
     crate::query::saved::ensure_preconfigured(&store)?;
     terminal::run(
         store,

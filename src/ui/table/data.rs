@@ -316,15 +316,21 @@ impl Data {
 
     /// Runs the filter over all rows.
     fn refilter(&mut self) {
-        let base: Vec<u32> = match &self.allowed_rows {
-            Some(ok) => self
-                .order
-                .iter()
-                .copied()
-                .filter(|&i| ok.get(i as usize).copied().unwrap_or(false))
-                .collect(),
-            None => self.order.clone(),
+        let Some(ok) = &self.allowed_rows else {
+            // No query: the filter runs over every row, no copy made first.
+            self.hits = if self.needle.is_empty() {
+                self.order.clone()
+            } else {
+                self.matching(&self.order)
+            };
+            return;
         };
+        let base: Vec<u32> = self
+            .order
+            .iter()
+            .copied()
+            .filter(|&i| ok.get(i as usize).copied().unwrap_or(false))
+            .collect();
         self.hits = if self.needle.is_empty() {
             base
         } else {
