@@ -212,6 +212,10 @@ impl Store {
             };
             let text = search_text(record.as_ref());
             let haystack = fold(&format!("{key} {text}"));
+            // The record's own name (its first searchable field) matching every
+            // word ranks it before records that merely mention the words.
+            let title = fold(text.split(" · ").next().unwrap_or_default());
+            let named = terms.iter().all(|t| title.contains(t.as_str()));
             let mut score = 0;
             let all = terms
                 .iter()
@@ -223,22 +227,25 @@ impl Store {
                     None => false,
                 });
             if all {
-                hits.push(FindHit {
-                    entity: def,
-                    key,
-                    text,
-                    score,
-                });
+                hits.push((
+                    !named,
+                    FindHit {
+                        entity: def,
+                        key,
+                        text,
+                        score,
+                    },
+                ));
             }
         }
-        hits.sort_by(|a, b| {
-            b.score
-                .cmp(&a.score)
+        hits.sort_by(|(an, a), (bn, b)| {
+            an.cmp(bn)
+                .then_with(|| b.score.cmp(&a.score))
                 .then_with(|| entity_code(a.entity).cmp(&entity_code(b.entity)))
                 .then_with(|| a.key.cmp(&b.key))
         });
         hits.truncate(limit);
-        Ok(hits)
+        Ok(hits.into_iter().map(|(_, hit)| hit).collect())
     }
 
     /// Records whose key begins with `term` (in any entity), or whose generated key
