@@ -75,14 +75,21 @@ fn a_query_restricts_the_table_and_is_saved_and_run_from_the_palette() {
     assert_eq!(h.app.current_mask().name_en, "Opportunities");
     assert_eq!(h.app.table().position().1, expected, "{}", h.screen());
 
-    // Saving needs a query.
+    // Saving needs a filter; the typed `/` filter saves as a quoted word.
     h.keys("<c-l>:save nothing<ret>");
     assert!(
-        h.app.status().contains("no query to save"),
+        h.app.status().contains("no filter to save"),
         "{}",
         h.app.status()
     );
     assert!(h.store.get_as::<SavedQuery>("NOTHING").unwrap().is_none());
+    h.keys("/montage<ret>");
+    let typed = h.app.table().position().1;
+    h.keys(":save montage<ret>");
+    let s = h.store.get_as::<SavedQuery>("MONTAGE").unwrap().unwrap();
+    assert_eq!(s.query, "\"montage\"");
+    h.keys("<c-l>:query montage<ret>");
+    assert_eq!(h.app.table().position().1, typed, "{}", h.screen());
 }
 
 #[test]

@@ -17,10 +17,10 @@ impl App {
             );
         }
         let tab = &self.tabs[self.current];
-        let Some(text) = tab.applied_query().map(str::to_string) else {
+        let Some(text) = current_filter(tab.applied_query(), tab.query()) else {
             return self.say(
-                "no query to save: press f and type one first",
-                "keine Abfrage zum Speichern: zuerst f drücken und eine eingeben",
+                "no filter to save: press f for a query or / to filter first",
+                "kein Filter zum Speichern: zuerst f (Abfrage) oder / (Filter) drücken",
             );
         };
         let def = self.masks[self.current].entity;
@@ -76,5 +76,47 @@ impl App {
             tab.sort_by_text(&sort.to_text(entity));
         }
         self.status = format!("{}: {}", saved.name, saved.query.text);
+    }
+}
+
+/// The table's current filter as one query: the query (`f`) and the typed `/`
+/// filter, which becomes a quoted bare word (`!x` its negation).
+fn current_filter(query: Option<&str>, typed: &str) -> Option<String> {
+    let word = match typed.strip_prefix('!') {
+        Some(rest) if !rest.is_empty() => Some(format!("NOT {}", quoted(rest))),
+        Some(_) => None,
+        None if typed.is_empty() => None,
+        None => Some(quoted(typed)),
+    };
+    match (query, word) {
+        (Some(q), Some(w)) => Some(format!("({q}) {w}")),
+        (Some(q), None) => Some(q.to_string()),
+        (None, w) => w,
+    }
+}
+
+fn quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::current_filter;
+
+    #[test]
+    fn the_typed_filter_becomes_a_quoted_word_beside_the_query() {
+        assert_eq!(current_filter(None, ""), None);
+        assert_eq!(current_filter(None, "!"), None);
+        assert_eq!(current_filter(None, "montage"), Some("\"montage\"".into()));
+        assert_eq!(current_filter(None, "!nord"), Some("NOT \"nord\"".into()));
+        assert_eq!(
+            current_filter(Some("stage:PROPOSAL"), "linie 3"),
+            Some("(stage:PROPOSAL) \"linie 3\"".into())
+        );
+        assert_eq!(current_filter(Some("a:b"), ""), Some("a:b".into()));
+        assert_eq!(
+            current_filter(None, "say \"hi\""),
+            Some("\"say \\\"hi\\\"\"".into())
+        );
     }
 }
