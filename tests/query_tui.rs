@@ -119,4 +119,33 @@ fn preconfigured_queries_run_from_the_palette() {
         h.screen()
     );
     assert_eq!(h.app.table().position().1, tasks, "{}", h.screen());
+    // Its saved columns, in their order, until ctrl-l brings the mask's own back.
+    let def = termcrm::model::entity("opportunity_task").unwrap();
+    let names: Vec<&str> = h
+        .app
+        .table()
+        .chosen_fields()
+        .unwrap()
+        .into_iter()
+        .map(|i| def.fields[i].name)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "opportunity",
+            "description",
+            "owner",
+            "due_date",
+            "priority"
+        ]
+    );
+    let header = h.screen().lines().nth(1).unwrap_or_default().to_string();
+    assert!(header.starts_with("Key"), "{header}");
+    assert!(
+        header.contains("Opportunity") && header.contains("Owner"),
+        "{header}"
+    );
+    h.keys("<c-l>");
+    assert_eq!(h.app.table().chosen_fields(), None);
+    assert!(h.app.table().position().1 > tasks);
 }

@@ -28,7 +28,8 @@ impl App {
             .map_err(|e| e.to_string())
             .and_then(|q| {
                 let sort = tab.sort_text().and_then(|s| Sort::parse(def, &s).ok());
-                saved::save(&self.store, name, &q, &[], sort, "").map_err(|e| e.to_string())
+                let columns = tab.chosen_fields().unwrap_or_default();
+                saved::save(&self.store, name, &q, &columns, sort, "").map_err(|e| e.to_string())
             });
         match result {
             Ok(key) => {
@@ -69,6 +70,7 @@ impl App {
         self.current = i;
         let env = user_env(&self.store);
         let tab = &mut self.tabs[i];
+        tab.show_fields(Some(&saved.columns));
         if let Err(e) = tab.run_query(&saved.query.text, &self.store, env) {
             return self.status = e;
         }

@@ -79,6 +79,38 @@ pub struct TableView {
     cells: HashMap<String, Vec<String>>,
 }
 
+/// The key column, then `fields` (a saved query's columns) or every field a table
+/// can show.
+fn columns_of(def: &crate::model::EntityDef, fields: Option<&[usize]>) -> Vec<Column> {
+    let key_width = match def.key {
+        KeyKind::Generated(prefix) => (prefix.len() + 7) as u16,
+        KeyKind::Code => 12,
+    };
+    let mut columns = vec![Column {
+        field: None,
+        width: key_width,
+        sort: SortKind::Text,
+    }];
+    let all: Vec<usize> = (0..def.fields.len())
+        .filter(|&i| is_shown(&def.fields[i].kind))
+        .collect();
+    let chosen = fields.map_or(all.clone(), |f| {
+        f.iter().copied().filter(|i| all.contains(i)).collect()
+    });
+    columns.extend(chosen.into_iter().map(|i| {
+        let f = &def.fields[i];
+        Column {
+            field: Some(i),
+            width: f.width,
+            sort: match f.kind {
+                FieldKind::Int | FieldKind::Money | FieldKind::Percent => SortKind::Number,
+                _ => SortKind::Text,
+            },
+        }
+    }));
+    columns
+}
+
 fn is_shown(kind: &FieldKind) -> bool {
     !matches!(
         kind,
@@ -88,30 +120,7 @@ fn is_shown(kind: &FieldKind) -> bool {
 
 impl TableView {
     pub fn new(mask: Mask) -> TableView {
-        let def = mask.entity;
-        let key_width = match def.key {
-            KeyKind::Generated(prefix) => (prefix.len() + 7) as u16,
-            KeyKind::Code => 12,
-        };
-        let mut columns = vec![Column {
-            field: None,
-            width: key_width,
-            sort: SortKind::Text,
-        }];
-        columns.extend(
-            def.fields
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| is_shown(&f.kind))
-                .map(|(i, f)| Column {
-                    field: Some(i),
-                    width: f.width,
-                    sort: match f.kind {
-                        FieldKind::Int | FieldKind::Money | FieldKind::Percent => SortKind::Number,
-                        _ => SortKind::Text,
-                    },
-                }),
-        );
+        let columns = columns_of(mask.entity, None);
         TableView {
             mask,
             columns,
@@ -495,6 +504,7 @@ impl Component for TableView {
             Action::ClearFilter => {
                 self.query.clear();
                 self.refilter();
+                self.show_fields(None);
                 let _ = self.run_query("", ctx.store, user_env(ctx.store));
             }
             Action::SortNext => self.sort_next(),

@@ -197,3 +197,37 @@ impl TableView {
         }
     }
 }
+
+impl TableView {
+    /// The fields shown beside the key when a saved query chose them (None: the
+    /// mask's own columns).
+    pub fn chosen_fields(&self) -> Option<Vec<usize>> {
+        let default = super::columns_of(self.mask.entity, None);
+        let same = default
+            .iter()
+            .map(|c| c.field)
+            .eq(self.columns.iter().map(|c| c.field));
+        (!same).then(|| self.columns.iter().filter_map(|c| c.field).collect())
+    }
+
+    /// Shows these fields as columns beside the key (a saved query's), or every
+    /// field again (None); the rows are read again for the new columns.
+    pub fn show_fields(&mut self, fields: Option<&[usize]>) {
+        let columns = super::columns_of(self.mask.entity, fields.filter(|f| !f.is_empty()));
+        let same = columns
+            .iter()
+            .map(|c| c.field)
+            .eq(self.columns.iter().map(|c| c.field));
+        if same {
+            return;
+        }
+        self.columns = columns;
+        self.hscroll = 0;
+        self.data.sort(0, super::SortKind::Text, false);
+        self.data.set_rows(super::Rows::default());
+        self.cells.clear();
+        self.loader = None;
+        self.started = false;
+        self.needs_load = true;
+    }
+}
