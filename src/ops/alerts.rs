@@ -129,19 +129,47 @@ pub fn alerts(store: &Store, salesperson: Option<&str>, today: NaiveDate) -> Res
             });
         }
     }
+    // An interaction's follow-up is done once a later interaction with the same
+    // contact, prospect or customer took place.
+    let mut latest: std::collections::HashMap<String, chrono::NaiveDateTime> =
+        std::collections::HashMap::new();
+    let mut due = Vec::new();
     for r in store.scan(Interaction::DEF) {
         let r = r?;
         let Some(i) = r.downcast_ref::<Interaction>() else {
             continue;
         };
+        let party = [&i.contact, &i.prospect, &i.customer]
+            .into_iter()
+            .find(|p| !p.is_empty())
+            .cloned()
+            .unwrap_or_default();
+        if let (Some(at), false) = (i.occurred_at, party.is_empty()) {
+            let e = latest.entry(party.clone()).or_insert(at);
+            *e = (*e).max(at);
+        }
         if let Some(d) = i.follow_up.filter(|d| *d <= today && mine(&i.salesperson)) {
-            out.push(Alert {
-                date: d,
-                kind: "follow up",
-                entity: Interaction::DEF.name,
-                key: i.key.clone(),
-                text: i.notes.lines().next().unwrap_or_default().to_string(),
-            });
+            let text = match i.notes.lines().next() {
+                Some(line) if !line.trim().is_empty() => line.to_string(),
+                _ => party.clone(),
+            };
+            due.push((
+                party,
+                i.occurred_at,
+                Alert {
+                    date: d,
+                    kind: "follow up",
+                    entity: Interaction::DEF.name,
+                    key: i.key.clone(),
+                    text,
+                },
+            ));
+        }
+    }
+    for (party, at, alert) in due {
+        let followed = at.is_some_and(|at| latest.get(&party).is_some_and(|l| *l > at));
+        if !followed {
+            out.push(alert);
         }
     }
     out.sort();
@@ -179,5 +207,43 @@ mod tests {
             .os_user;
         assert_eq!(me(&store, &os_user).unwrap(), Some(someone));
         assert_eq!(me(&store, "nobody-here").unwrap(), None);
+    }
+
+    #[test]
+    fn a_later_interaction_with_the_same_party_is_the_follow_up() {
+        let (_dir, store) = crate::ops::demo_store(1000);
+        let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let prospect = store
+            .scan(crate::model::Prospect::DEF)
+            .next()
+            .unwrap()
+            .unwrap()
+            .key()
+            .to_string();
+        let at = |d: u32| NaiveDate::from_ymd_opt(2026, 11, d).and_then(|d| d.and_hms_opt(9, 0, 0));
+        let first = store
+            .insert(Box::new(Interaction {
+                prospect: prospect.clone(),
+                occurred_at: at(2),
+                follow_up: NaiveDate::from_ymd_opt(2026, 11, 10),
+                notes: "Call back about the retrofit".into(),
+                ..Default::default()
+            }))
+            .unwrap();
+        let due = |store: &Store| {
+            alerts(store, None, day)
+                .unwrap()
+                .iter()
+                .any(|a| a.key == first)
+        };
+        assert!(due(&store));
+        store
+            .insert(Box::new(Interaction {
+                prospect,
+                occurred_at: at(12),
+                ..Default::default()
+            }))
+            .unwrap();
+        assert!(!due(&store), "called back on the 12th");
     }
 }
