@@ -36,6 +36,21 @@ fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
 }
 
+/// WALKER's 2026-Q4 forecast rolled up, as JSON rows.
+fn walkers_rollup(db: &Path) -> serde_json::Value {
+    json(&ok(
+        db,
+        &[
+            "forecast",
+            "2026-Q4",
+            "--salesperson",
+            "WALKER",
+            "--format",
+            "json",
+        ],
+    ))
+}
+
 /// The row of a `crm forecast --format json` roll-up with that group and key.
 fn group<'a>(rows: &'a serde_json::Value, kind: &str, key: &str) -> &'a serde_json::Value {
     rows.as_array()
@@ -153,17 +168,7 @@ fn campaign_to_won_quote_in_the_forecast_from_the_command_line() {
         &["forecast", "add", &forecast, &opp],
         "in the forecast already",
     );
-    let rows = json(&ok(
-        &db,
-        &[
-            "forecast",
-            "2026-Q4",
-            "--salesperson",
-            "WALKER",
-            "--format",
-            "json",
-        ],
-    ));
+    let rows = walkers_rollup(&db);
     let total = group(&rows, "total", "2026-Q4");
     assert_eq!(total["potential"], "12000.00 EUR");
     assert_eq!(total["weighted"], "4800.00 EUR");
@@ -205,17 +210,7 @@ fn campaign_to_won_quote_in_the_forecast_from_the_command_line() {
     );
 
     // The draft forecast followed its opportunity.
-    let rows = json(&ok(
-        &db,
-        &[
-            "forecast",
-            "2026-Q4",
-            "--salesperson",
-            "WALKER",
-            "--format",
-            "json",
-        ],
-    ));
+    let rows = walkers_rollup(&db);
     let total = group(&rows, "total", "2026-Q4");
     assert_eq!(total["won"], "9000.00 EUR");
     assert_eq!(total["weighted"], "9000.00 EUR");

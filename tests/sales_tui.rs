@@ -17,11 +17,8 @@ fn count(h: &Harness, e: &str) -> usize {
 }
 
 fn form_key(h: &Harness) -> String {
-    h.app
-        .form()
-        .and_then(|f| f.key())
+    h.form_key()
         .unwrap_or_else(|| panic!("no saved form:\n{}", h.screen()))
-        .to_string()
 }
 
 /// Tabs in the form until the child list of `entity` has the focus.

@@ -1,83 +1,29 @@
 //! The find popup, driven by keys like a user: ctrl-f (f3) opens it, typing refreshes
 //! the best 20 records of any entity, Enter opens the chosen one in its mask.
 
-use std::sync::Arc;
+mod common;
 
-use ratatui::backend::TestBackend;
-use ratatui::layout::Rect;
-use ratatui::Terminal;
+use common::harness::{harness_at_home, harness_with, Harness};
 use termcrm::model::{Customer, Entity, Interaction, Lang};
-use termcrm::store::Store;
 use termcrm::ui::action::Context;
-use termcrm::ui::app::App;
 use termcrm::ui::keymap::Keymap;
-use termcrm::ui::keys;
 
-const AREA: Rect = Rect::new(0, 0, 80, 24);
+/// Demo records every test here starts with.
+const RECORDS: usize = 1_500;
 
-struct Harness {
-    dir: tempfile::TempDir,
-    store: Arc<Store>,
-    app: App,
-}
-
-/// The app as it opens: on the home pane (alerts).
-fn harness_at_home(keymap: Keymap, lang: Lang) -> Harness {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    store
-        .bulk_insert(termcrm::demo::generate(1_500, 1), |_| {})
-        .unwrap();
-    let store = Arc::new(store);
-    let mut app = App::new(Arc::clone(&store), keymap, lang);
-    app.settle(AREA);
-    Harness { dir, store, app }
-}
-
-/// The app on its first tab, as the other key-macro tests start.
 fn harness(keymap: Keymap, lang: Lang) -> Harness {
-    let mut h = harness_at_home(keymap, lang);
-    assert!(h.app.is_home());
-    h.keys("1");
-    h
+    harness_with(RECORDS, keymap, lang)
 }
 
-impl Harness {
-    fn keys(&mut self, text: &str) {
-        for key in keys::parse(text).unwrap() {
-            self.app.handle_key(key);
-            self.app.settle(AREA);
-        }
-    }
-
-    fn screen(&self) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(AREA.width, AREA.height)).unwrap();
-        terminal.draw(|f| self.app.render(f)).unwrap();
-        let buffer = terminal.backend().buffer().clone();
-        let mut out = String::new();
-        for y in 0..buffer.area.height {
-            for x in 0..buffer.area.width {
-                out.push_str(buffer[(x, y)].symbol());
-            }
-            out.push('\n');
-        }
-        out.replace(&self.dir.path().display().to_string(), "<db>")
-    }
-
-    fn form_key(&self) -> Option<String> {
-        self.app.form().and_then(|f| f.key()).map(str::to_string)
-    }
-
-    fn nth_customer(&self, n: usize) -> Customer {
-        let r = self.store.scan(Customer::DEF).nth(n).unwrap().unwrap();
-        r.downcast_ref::<Customer>().unwrap().clone()
-    }
+fn nth_customer(h: &Harness, n: usize) -> Customer {
+    let r = h.store.scan(Customer::DEF).nth(n).unwrap().unwrap();
+    r.downcast_ref::<Customer>().unwrap().clone()
 }
 
 #[test]
 fn ctrl_f_finds_a_customer_by_name_and_enter_opens_it_in_its_mask() {
     let mut h = harness(Keymap::builtin(), Lang::En);
-    let c = h.nth_customer(3);
+    let c = nth_customer(&h, 3);
     assert_eq!(h.app.current_mask().name_en, "Campaigns");
     h.keys("<c-f>");
     assert_eq!(h.app.popup_context(), Some(Context::Palette));
@@ -172,7 +118,7 @@ fn a_changed_form_is_not_left_without_asking() {
 
 #[test]
 fn find_opens_from_the_home_pane_and_enter_leaves_it_for_the_record() {
-    let mut h = harness_at_home(Keymap::builtin(), Lang::En);
+    let mut h = harness_at_home(RECORDS, Keymap::builtin(), Lang::En);
     h.keys("<c-f>opp7");
     assert!(h.screen().contains("OPP0000007"), "{}", h.screen());
     h.keys("<ret>");

@@ -9,6 +9,12 @@ use crate::model::{
 };
 use crate::store::{Result, Store};
 
+/// The kinds of alert, as `Alert::kind` holds them.
+pub const PAST_DUE: &str = "past due";
+pub const TASK_PAST_DUE: &str = "task past due";
+pub const QUOTE_EXPIRES: &str = "quote expires";
+pub const FOLLOW_UP: &str = "follow up";
+
 /// One thing that needs attention.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Alert {
@@ -57,7 +63,7 @@ pub fn alerts(store: &Store, salesperson: Option<&str>, today: NaiveDate) -> Res
         {
             out.push(Alert {
                 date: close,
-                kind: "past due",
+                kind: PAST_DUE,
                 entity: Opportunity::DEF.name,
                 key: o.key.clone(),
                 text: o.description.clone(),
@@ -74,7 +80,7 @@ pub fn alerts(store: &Store, salesperson: Option<&str>, today: NaiveDate) -> Res
         }) {
             out.push(Alert {
                 date: due,
-                kind: "task past due",
+                kind: TASK_PAST_DUE,
                 entity: OpportunityTask::DEF.name,
                 key: t.key.clone(),
                 text: format!("{} ({})", t.description, t.opportunity),
@@ -102,7 +108,7 @@ pub fn alerts(store: &Store, salesperson: Option<&str>, today: NaiveDate) -> Res
         {
             out.push(Alert {
                 date: until,
-                kind: "quote expires",
+                kind: QUOTE_EXPIRES,
                 entity: Quote::DEF.name,
                 key: q.key.clone(),
                 text: q.opportunity.clone(),
@@ -120,7 +126,7 @@ pub fn alerts(store: &Store, salesperson: Option<&str>, today: NaiveDate) -> Res
         {
             out.push(Alert {
                 date: d,
-                kind: "follow up",
+                kind: FOLLOW_UP,
                 entity: Lead::DEF.name,
                 key: l.key.clone(),
                 text: format!("{} {} {}", l.first_name, l.last_name, l.company)
@@ -158,7 +164,7 @@ pub fn alerts(store: &Store, salesperson: Option<&str>, today: NaiveDate) -> Res
                 i.occurred_at,
                 Alert {
                     date: d,
-                    kind: "follow up",
+                    kind: FOLLOW_UP,
                     entity: Interaction::DEF.name,
                     key: i.key.clone(),
                     text,

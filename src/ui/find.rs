@@ -3,7 +3,7 @@
 //! mask. Its keys are the palette's.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
@@ -12,7 +12,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::action::{Action, Context};
 use super::component::{Component, Ctx, Handled, Request};
-use super::palette::{delete_word, fallback_action, fit, tail};
+use super::palette::{delete_word, fallback_action, fit, query_line};
 use crate::model::Lang;
 use crate::store::FindHit;
 
@@ -142,22 +142,7 @@ impl Component for FindPopup {
         if inner.is_empty() {
             return;
         }
-        let room = usize::from(inner.width).saturating_sub(3);
-        let query = tail(&self.query, room);
-        let line = Line::from(vec![
-            Span::styled("> ", Style::new().add_modifier(Modifier::BOLD)),
-            Span::raw(query),
-        ]);
-        frame.render_widget(Paragraph::new(line), Rect { height: 1, ..inner });
-        let cursor_x = u16::try_from(2 + query.width()).unwrap_or(u16::MAX);
-        if cursor_x < inner.width {
-            frame.set_cursor_position(Position::new(inner.x + cursor_x, inner.y));
-        }
-        let list = Rect {
-            y: inner.y.saturating_add(1),
-            height: inner.height.saturating_sub(1),
-            ..inner
-        };
+        let list = query_line(frame, inner, &self.query);
         let dim = Style::new().add_modifier(Modifier::DIM);
         let note = match (
             &self.error,

@@ -17,7 +17,7 @@ use ratatui::Frame;
 use super::action::{Action, Context};
 use super::component::{scrolled_to, Component, Ctx, Handled, Request};
 use crate::model::{self, Lang};
-use crate::ops::alerts::{alerts, me, Alert};
+use crate::ops::alerts::{alerts, me, Alert, FOLLOW_UP, PAST_DUE, QUOTE_EXPIRES, TASK_PAST_DUE};
 use crate::store::Store;
 
 pub struct HomeView {
@@ -104,19 +104,19 @@ impl HomeView {
 fn urgency(a: &Alert) -> (u8, i64) {
     let day = i64::from(a.date.num_days_from_ce());
     match a.kind {
-        "quote expires" => (0, day),
-        "task past due" => (1, -day),
-        "past due" => (2, -day),
+        QUOTE_EXPIRES => (0, day),
+        TASK_PAST_DUE => (1, -day),
+        PAST_DUE => (2, -day),
         _ => (3, -day),
     }
 }
 
 fn kind_label(kind: &str, lang: Lang) -> &str {
     match (kind, lang) {
-        ("past due", Lang::De) => "überfällig",
-        ("task past due", Lang::De) => "Aufgabe fällig",
-        ("quote expires", Lang::De) => "Angebot endet",
-        ("follow up", Lang::De) => "Wiedervorlage",
+        (PAST_DUE, Lang::De) => "überfällig",
+        (TASK_PAST_DUE, Lang::De) => "Aufgabe fällig",
+        (QUOTE_EXPIRES, Lang::De) => "Angebot endet",
+        (FOLLOW_UP, Lang::De) => "Wiedervorlage",
         (k, _) => k,
     }
 }

@@ -25,6 +25,22 @@ pub fn harness(records: usize) -> Harness {
 }
 
 pub fn harness_in(records: usize, lang: Lang) -> Harness {
+    harness_with(records, Keymap::builtin(), lang)
+}
+
+/// The app on its first tab, with this keymap.
+pub fn harness_with(records: usize, keymap: Keymap, lang: Lang) -> Harness {
+    let mut h = harness_at_home(records, keymap, lang);
+    if records > 0 {
+        // The app opens on the home pane (alerts); these tests start from the first tab.
+        assert!(h.app.is_home());
+        h.keys("1");
+    }
+    h
+}
+
+/// The app as it opens: on the home pane (alerts) when there are records.
+pub fn harness_at_home(records: usize, keymap: Keymap, lang: Lang) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     if records > 0 {
@@ -33,15 +49,9 @@ pub fn harness_in(records: usize, lang: Lang) -> Harness {
             .unwrap();
     }
     let store = Arc::new(store);
-    let mut app = App::new(Arc::clone(&store), Keymap::builtin(), lang);
+    let mut app = App::new(Arc::clone(&store), keymap, lang);
     app.settle(AREA);
-    let mut h = Harness { dir, store, app };
-    if records > 0 {
-        // The app opens on the home pane (alerts); these tests start from the first tab.
-        assert!(h.app.is_home());
-        h.keys("1");
-    }
-    h
+    Harness { dir, store, app }
 }
 
 impl Harness {
@@ -68,6 +78,11 @@ impl Harness {
             out.push('\n');
         }
         out.replace(&self.dir.path().display().to_string(), "<db>")
+    }
+
+    /// The key of the record in the top form, once saved.
+    pub fn form_key(&self) -> Option<String> {
+        self.app.form().and_then(|f| f.key()).map(str::to_string)
     }
 
     pub fn goto(&mut self, mask: &str) {

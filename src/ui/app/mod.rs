@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use super::component::{Component, Ctx, Handled, Request};
+use super::component::{Component, Ctx, Flow, Handled, Request};
 use super::confirm::ConfirmPopup;
 use super::find::FindPopup;
 use super::form::FormView;
@@ -408,7 +408,7 @@ impl App {
             Request::Picked { field, key } => {
                 if let Some(quote) = self.pending_accept.take() {
                     let reason = Some(key);
-                    queue.push(Request::Flow(workflows::accept(quote, reason)));
+                    queue.push(Request::Flow(Flow::Accept { quote, reason }));
                 } else if let Some(form) = self.forms.last_mut() {
                     form.apply_pick(field, &key);
                 }

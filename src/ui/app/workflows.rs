@@ -384,7 +384,3 @@ impl App {
         }
     }
 }
-
-pub(super) fn accept(quote: String, reason: Option<String>) -> Flow {
-    Flow::Accept { quote, reason }
-}

@@ -414,24 +414,7 @@ impl Component for PalettePopup {
             return;
         }
 
-        // The query line shows the end of a query too long for it.
-        let room = usize::from(inner.width).saturating_sub(3);
-        let query = tail(&self.current.query, room);
-        let query_line = Line::from(vec![
-            Span::styled("> ", Style::new().add_modifier(Modifier::BOLD)),
-            Span::raw(query),
-        ]);
-        frame.render_widget(Paragraph::new(query_line), Rect { height: 1, ..inner });
-        let cursor_x = u16::try_from(2 + query.width()).unwrap_or(u16::MAX);
-        if cursor_x < inner.width {
-            frame.set_cursor_position(Position::new(inner.x + cursor_x, inner.y));
-        }
-
-        let list = Rect {
-            y: inner.y.saturating_add(1),
-            height: inner.height.saturating_sub(1),
-            ..inner
-        };
+        let list = query_line(frame, inner, &self.current.query);
         let rows = usize::from(list.height);
         if rows == 0 {
             return;
@@ -538,6 +521,27 @@ pub(super) fn fit(text: &str, width: usize) -> (String, usize) {
 }
 
 /// The end of `text` that fits in `width` columns.
+/// Draws "> query" with the cursor on the first row of `inner` (the end of a query
+/// too long for it) and returns the rows below it, for the list.
+pub(super) fn query_line(frame: &mut Frame, inner: Rect, query: &str) -> Rect {
+    let room = usize::from(inner.width).saturating_sub(3);
+    let query = tail(query, room);
+    let line = Line::from(vec![
+        Span::styled("> ", Style::new().add_modifier(Modifier::BOLD)),
+        Span::raw(query),
+    ]);
+    frame.render_widget(Paragraph::new(line), Rect { height: 1, ..inner });
+    let cursor_x = u16::try_from(2 + query.width()).unwrap_or(u16::MAX);
+    if cursor_x < inner.width {
+        frame.set_cursor_position(Position::new(inner.x + cursor_x, inner.y));
+    }
+    Rect {
+        y: inner.y.saturating_add(1),
+        height: inner.height.saturating_sub(1),
+        ..inner
+    }
+}
+
 pub(super) fn tail(text: &str, width: usize) -> &str {
     let mut used = 0;
     let mut start = text.len();
