@@ -5,6 +5,7 @@ use std::io::Write;
 
 use anyhow::bail;
 
+use super::output::fit;
 use super::{CliResult, Format};
 use crate::store::{FindHit, Store};
 
@@ -85,16 +86,4 @@ fn width<'a>(texts: impl Iterator<Item = &'a str>, header: &str) -> usize {
         .max()
         .unwrap_or(0)
         .max(header.len())
-}
-
-/// Pads or cuts to exactly `width` characters.
-fn fit(text: &str, width: usize) -> String {
-    let n = text.chars().count();
-    if n <= width {
-        format!("{text}{}", " ".repeat(width - n))
-    } else {
-        let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
-        s.push('…');
-        s
-    }
 }

@@ -167,7 +167,7 @@ fn print_table(
 }
 
 /// Pads or cuts to exactly `width` characters.
-fn fit(text: &str, width: usize) -> String {
+pub(super) fn fit(text: &str, width: usize) -> String {
     let n = text.chars().count();
     if n <= width {
         format!("{text}{}", " ".repeat(width - n))
