@@ -1,12 +1,16 @@
 //! termcrm: a keyboard-driven CRM for the terminal.
 //!
-//! Layers, top to bottom: `cli` (and later `ui`), `store`, `model`. A lower layer
-//! never imports a higher one; everything above `store` reaches data through it.
+//! Layers, top to bottom: `cli` and `ui` (the front ends), `server`, `api` (the
+//! application interface, the front ends' only way to the data), `ops` and `query`
+//! (workflows), `store` (sled), `model` (the entities). A lower layer never imports
+//! a higher one.
+pub mod api;
 pub mod cli;
 pub mod demo;
 pub mod model;
 pub mod ops;
 pub mod query;
+pub mod server;
 pub mod store;
 pub mod ui;
 pub mod util;

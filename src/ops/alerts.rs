@@ -16,11 +16,13 @@ pub const QUOTE_EXPIRES: &str = "quote expires";
 pub const FOLLOW_UP: &str = "follow up";
 
 /// One thing that needs attention.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Alert {
     pub date: NaiveDate,
-    pub kind: &'static str,
-    pub entity: &'static str,
+    #[serde(with = "crate::util::statics")]
+    pub kind: crate::util::statics::Name,
+    #[serde(with = "crate::util::statics")]
+    pub entity: crate::util::statics::Name,
     pub key: String,
     pub text: String,
 }

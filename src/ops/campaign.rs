@@ -9,7 +9,7 @@ use crate::ops::forecast::{meanings, Sums};
 use crate::store::{Result, Store};
 
 /// One campaign's figures.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Efficiency {
     pub campaign: String,
     pub description: String,

@@ -8,11 +8,12 @@ use crate::model::{self, Customer, Entity, EntityDef, FieldKind, Prospect, Recor
 use crate::store::{Change, Result, Store, StoreError};
 
 /// What a conversion did.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Converted {
     pub customer: String,
     /// (entity, key) of every record moved from the prospect to the customer.
-    pub moved: Vec<(&'static str, String)>,
+    #[serde(with = "crate::util::statics::pairs")]
+    pub moved: Vec<(crate::util::statics::Name, String)>,
 }
 
 fn refuse(key: &str, field: &str, value: &str, message: impl Into<String>) -> StoreError {

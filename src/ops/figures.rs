@@ -8,10 +8,12 @@ use crate::ops::{campaign, forecast};
 use crate::store::Store;
 
 /// One labelled figure.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Figure {
-    pub en: &'static str,
-    pub de: &'static str,
+    #[serde(with = "crate::util::statics")]
+    pub en: crate::util::statics::Name,
+    #[serde(with = "crate::util::statics")]
+    pub de: crate::util::statics::Name,
     pub value: String,
 }
 

@@ -221,7 +221,7 @@ pub fn submit(store: &Store, key: &str) -> Result<SalesForecast> {
 
 /// Amounts by currency (forecasts rarely mix them, but a sum never hides one), in
 /// the order the currencies first appeared.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Sums(Vec<(Currency, i64)>);
 
 impl Sums {
@@ -272,7 +272,7 @@ impl std::fmt::Display for Sums {
 }
 
 /// A forecast's (or a group's) derived figures.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Figures {
     pub forecasts: usize,
     pub lines: usize,
@@ -363,7 +363,7 @@ fn add_to(map: &mut BTreeMap<String, Figures>, group: &str, l: &LineFigures) {
 }
 
 /// Which lines a roll-up counts.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Filter {
     pub salesperson: Option<String>,
     pub team: Option<String>,
@@ -371,16 +371,17 @@ pub struct Filter {
 }
 
 /// One group of a roll-up.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Group {
     /// "salesperson", "sales_team", "territory" or "total".
-    pub kind: &'static str,
+    #[serde(with = "crate::util::statics")]
+    pub kind: crate::util::statics::Name,
     pub key: String,
     pub figures: Figures,
 }
 
 /// A period's forecasts rolled up by salesperson, sales team and territory.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Rollup {
     pub period: String,
     pub groups: Vec<Group>,

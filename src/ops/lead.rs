@@ -10,7 +10,7 @@ use crate::model::{
 use crate::store::{Change, Result, Store, StoreError};
 
 /// What a lead conversion created.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FromLead {
     pub opportunity: String,
     /// The prospect made from the lead's company, with `new_prospect`.

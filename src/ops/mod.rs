@@ -6,6 +6,7 @@
 
 pub mod alerts;
 pub mod campaign;
+pub mod children;
 pub mod convert;
 pub mod figures;
 pub mod forecast;

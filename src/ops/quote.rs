@@ -34,7 +34,7 @@ impl Quote {
 }
 
 /// What accepting a quote created.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Accepted {
     pub order: String,
     /// The opportunity set won, when asked for.

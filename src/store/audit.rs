@@ -9,10 +9,11 @@ use super::{Result, Store};
 use crate::model;
 
 /// What an audit found.
-#[derive(Debug, Default, Clone, PartialEq)]
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuditReport {
     /// (entity, records) for every entity.
-    pub records: Vec<(&'static str, usize)>,
+    #[serde(with = "crate::util::statics::pairs")]
+    pub records: Vec<(crate::util::statics::Name, usize)>,
     /// Index entries found, per index.
     pub territory_entries: usize,
     pub team_entries: usize,

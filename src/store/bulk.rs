@@ -13,7 +13,7 @@ use super::{Result, Store, StoreError};
 use crate::model::Record;
 
 /// What a bulk load wrote.
-#[derive(Debug, Default, Clone, PartialEq)]
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BulkReport {
     pub inserted: usize,
 }

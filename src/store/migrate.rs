@@ -4,13 +4,17 @@
 use super::{Result, Store, StoreError};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Moves a database from version N to N+1.
 pub type Migration = fn(&Store) -> Result<()>;
 
 /// `MIGRATIONS[i]` moves a database from version `i + 1` to `i + 2`.
-pub static MIGRATIONS: &[Migration] = &[v1::forecast_lines_follow, build_find_index];
+pub static MIGRATIONS: &[Migration] = &[
+    v1::forecast_lines_follow,
+    build_find_index,
+    v3::salesperson_role,
+];
 
 /// 2 -> 3: quick find's index (`idx:find`) is built from the records once; from
 /// then on every write keeps it.
@@ -128,6 +132,47 @@ mod v1 {
     }
 }
 
+/// Version 3 → 4: a salesperson has a role (admin, sales, read-only); existing
+/// salespersons get none, which means sales.
+mod v3 {
+    use serde::Deserialize;
+
+    use super::{Result, Store};
+    use crate::model::{Entity, Salesperson};
+    use crate::store::{codec, StoreError};
+
+    #[derive(Deserialize)]
+    struct Old {
+        key: String,
+        name: String,
+        email: String,
+        os_user: String,
+        active: bool,
+    }
+
+    pub fn salesperson_role(store: &Store) -> Result<()> {
+        let (tree, _) = store.tree(Salesperson::DEF);
+        for kv in tree.iter() {
+            let (k, v) = kv?;
+            let old: Old = codec::decode(&v).map_err(|message| StoreError::Corrupt {
+                entity: Salesperson::DEF.name.to_string(),
+                key: String::from_utf8_lossy(&k).into_owned(),
+                message,
+            })?;
+            let new = Salesperson {
+                key: old.key,
+                name: old.name,
+                email: old.email,
+                os_user: old.os_user,
+                active: old.active,
+                role: String::new(),
+            };
+            tree.insert(k, codec::encode(&new))?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,11 +200,46 @@ mod tests {
             store.set_schema_version(2).unwrap();
         }
         let store = Store::open(dir.path()).unwrap();
-        assert_eq!(store.schema_version().unwrap(), Some(3));
+        assert_eq!(store.schema_version().unwrap(), Some(SCHEMA_VERSION));
         let hits = store.find("werkz", 20).unwrap();
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].key, "ACME");
         assert!(store.audit().unwrap().is_clean());
+    }
+
+    #[test]
+    fn a_version_3_salesperson_gets_the_sales_role() {
+        use crate::model::{Entity, Salesperson};
+        #[derive(serde::Serialize)]
+        struct Old<'a> {
+            key: &'a str,
+            name: &'a str,
+            email: &'a str,
+            os_user: &'a str,
+            active: bool,
+        }
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            let (tree, _) = store.tree(Salesperson::DEF);
+            let old = Old {
+                key: "AMUELLER",
+                name: "Anja Müller",
+                email: "anja@example.com",
+                os_user: "anja",
+                active: true,
+            };
+            tree.insert("AMUELLER", super::super::codec::encode(&old))
+                .unwrap();
+            store.set_schema_version(3).unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let s = store.fetch_as::<Salesperson>("AMUELLER").unwrap();
+        assert_eq!(
+            (s.name.as_str(), s.os_user.as_str(), s.active),
+            ("Anja Müller", "anja", true)
+        );
+        assert_eq!(s.role, "");
     }
 
     #[test]

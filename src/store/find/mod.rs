@@ -40,8 +40,9 @@ const MIN_WORD: usize = 3;
 const MIN_QUERY: usize = 2;
 
 /// One record quick find found.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FindHit {
+    #[serde(with = "crate::util::statics::entity_def")]
     pub entity: &'static EntityDef,
     pub key: String,
     /// The record's searchable fields, joined by " · ".

@@ -1,7 +1,6 @@
 //! The form of one record, generated from its entity's declaration: a labelled
 //! text input per field, saved all-or-nothing with the error shown at its field.
 
-mod children;
 mod focus;
 mod input;
 mod render;
@@ -13,11 +12,11 @@ use ratatui::{layout::Rect, Frame};
 
 use super::action::{Action, Context};
 use super::component::{Component, Ctx, Handled, Request};
+use crate::api::ChildList;
 use crate::model::{self, assign, format_value, EntityDef, KeyKind, Lang, Record};
 use crate::ops::figures::{self, Figure};
 use crate::ops::save::save;
 use crate::store::{Store, StoreError};
-use children::ChildList;
 use input::{FieldInput, Slot};
 
 pub struct FormView {
@@ -124,8 +123,8 @@ impl FormView {
             Vec::new()
         };
         self.children = if self.saved {
-            let mut lists = children::load(store, self.entity, self.record.key());
-            lists.extend(children::embedded(store, self.record.as_ref()));
+            let mut lists = crate::ops::children::load(store, self.entity, self.record.key());
+            lists.extend(crate::ops::children::embedded(store, self.record.as_ref()));
             lists
         } else {
             Vec::new()

@@ -28,14 +28,16 @@ const RELATIONS: &[(&str, &str, Option<&str>)] = &[
 ];
 
 /// One list of children: the entity shown and its rows (key, first column).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChildList {
+    #[serde(with = "crate::util::statics::entity_def")]
     pub entity: &'static EntityDef,
     pub rows: Vec<(String, String)>,
     /// How many there are in all (rows holds at most `MAX_CHILDREN`).
     pub total: usize,
     /// For a list kept inside the record (competitors, items, members, lines): the
     /// field that holds it, which is where a new entry is typed.
+    #[serde(with = "crate::util::statics::field_def")]
     pub field: Option<&'static FieldDef>,
 }
 

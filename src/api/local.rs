@@ -1,0 +1,541 @@
+//! The operations themselves, run against the store: `handle` serves one request
+//! for one session. The server calls it for every client; `Local` calls it in this
+//! process (tests, the library example). Writes take one lock, so that a
+//! read-decide-write (a conversion, a quote's acceptance) of one user never
+//! interleaves with another's.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use super::wire::{FormData, QuerySpec, Rec, Request, Response, SavedInfo, Who};
+use super::{ApiError, ErrorKind, Result, Role, Session, Transport};
+use crate::model::{self, entity_or_suggest, Entity, EntityDef, KeyKind, Record};
+use crate::model::{OpportunityTask, Salesperson, SavedQuery};
+use crate::ops;
+use crate::query::{self, saved, Env, Query, RunOptions, Sort};
+use crate::store::{IndexKind, Store, StoreError};
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        let message = e.to_string();
+        let (kind, field, detail) = match &e {
+            StoreError::Invalid { field, message, .. } => {
+                (ErrorKind::Invalid, Some(field.clone()), message.clone())
+            }
+            StoreError::DanglingRef {
+                field,
+                target,
+                suggestion,
+                ..
+            } => (
+                ErrorKind::DanglingRef,
+                Some(field.clone()),
+                format!("names no existing {target}{suggestion}"),
+            ),
+            StoreError::NotFound { .. } => (ErrorKind::NotFound, None, String::new()),
+            StoreError::Duplicate { .. } => (ErrorKind::Duplicate, None, String::new()),
+            StoreError::Referenced { .. } => (ErrorKind::Referenced, None, String::new()),
+            _ => (ErrorKind::Store, None, String::new()),
+        };
+        ApiError {
+            kind,
+            message,
+            field,
+            detail,
+        }
+    }
+}
+
+impl From<query::Error> for ApiError {
+    fn from(e: query::Error) -> ApiError {
+        match e {
+            query::Error::Query(q) => {
+                ApiError::new(ErrorKind::Query { column: q.column }, q.to_string())
+            }
+            query::Error::Store(s) => s.into(),
+        }
+    }
+}
+
+fn usage(message: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorKind::Invalid, message)
+}
+
+fn entity(name: &str) -> Result<&'static EntityDef> {
+    entity_or_suggest(name).map_err(|e| ApiError::new(ErrorKind::NotFound, e))
+}
+
+/// Setup data: only admins change it (code tables, salespersons, teams,
+/// territories, periods, items). Competitors and saved queries are everyday data.
+pub fn is_setup(def: &EntityDef) -> bool {
+    matches!(def.key, KeyKind::Code) && !matches!(def.name, "competitor" | "saved_query")
+}
+
+/// Refuses what the session's role does not allow, before anything is read.
+pub fn authorize(session: &Session, request: &Request) -> Result<()> {
+    let who = &session.user;
+    if session.role == Role::ReadOnly && request.writes() {
+        return Err(ApiError::denied(format!(
+            "{who} is read-only: reading is allowed, changing is not; an admin can change the role on the salesperson record"
+        )));
+    }
+    if session.role == Role::Admin {
+        return Ok(());
+    }
+    let admin_only = match request {
+        Request::Delete { entity, .. } => entity != SavedQuery::DEF.name,
+        Request::Save { record, .. } => is_setup(record.0.def()),
+        Request::Demo { .. } | Request::ServerStop => true,
+        Request::Check { repair } => *repair,
+        _ => false,
+    };
+    if admin_only {
+        let what = match request {
+            Request::Delete { entity, key } => format!("delete {entity} {key}"),
+            Request::Save { record, .. } => format!("change setup data ({})", record.0.def().name),
+            Request::Demo { .. } => "load demo data".into(),
+            Request::ServerStop => "stop the server".into(),
+            _ => "repair the database".into(),
+        };
+        return Err(ApiError::denied(format!(
+            "{who} ({}) may not {what}: only admins may; ask an admin or the database's owner",
+            session.role.name()
+        )));
+    }
+    Ok(())
+}
+
+/// The session of a user on this store: the salesperson whose `os_user` is the
+/// user's name, and its role (the database's owner is always admin).
+pub fn session_for(store: &Store, uid: u32, user: &str, owner: bool) -> Result<Session> {
+    let salesperson = ops::alerts::me(store, user)?;
+    let role = match &salesperson {
+        _ if owner => Role::Admin,
+        Some(key) => store
+            .get_as::<Salesperson>(key)?
+            .and_then(|s| Role::parse(&s.role))
+            .unwrap_or(Role::Sales),
+        None => Role::Sales,
+    };
+    Ok(Session {
+        uid,
+        user: user.to_string(),
+        salesperson,
+        role,
+    })
+}
+
+fn env(session: &Session) -> Env {
+    Env {
+        me: session.salesperson.clone(),
+        user: session.user.clone(),
+        ..Env::now()
+    }
+}
+
+fn recs(v: Vec<Box<dyn Record>>) -> Response {
+    Response::Records(v.into_iter().map(Rec).collect())
+}
+
+/// Serves one request. `write` is the lock every writing request holds;
+/// `progress` hears how far a bulk load has got.
+pub fn handle(
+    store: &Store,
+    session: &Session,
+    write: &Mutex<()>,
+    request: Request,
+    progress: &dyn Fn(usize),
+) -> Result<Response> {
+    authorize(session, &request)?;
+    let _guard = if request.writes() {
+        Some(write.lock().unwrap_or_else(|e| e.into_inner()))
+    } else {
+        None
+    };
+    Ok(match request {
+        Request::Whoami => Response::Session(session.clone()),
+        Request::Info => Response::Info {
+            path: store.path().display().to_string(),
+            empty: store.is_empty(),
+            total: store.total_records(),
+        },
+        Request::Count { entity: e } => Response::Count(store.count(entity(&e)?)),
+        Request::Get { entity: e, key } => Response::Record(store.get(entity(&e)?, &key)?.map(Rec)),
+        Request::Fetch { entity: e, key } => {
+            Response::Record(Some(Rec(store.fetch(entity(&e)?, &key)?)))
+        }
+        Request::GetMany { entity: e, keys } => {
+            let def = entity(&e)?;
+            let mut out = Vec::with_capacity(keys.len());
+            for k in keys {
+                out.push(store.get(def, &k)?.map(Rec));
+            }
+            Response::Many(out)
+        }
+        Request::List {
+            entity: e,
+            by,
+            limit,
+        } => {
+            let def = entity(&e)?;
+            match by {
+                None => recs(store.list(def, limit)?),
+                Some(by) => recs(list_by(store, def, by, limit)?),
+            }
+        }
+        Request::Scan {
+            entity: e,
+            after,
+            limit,
+        } => {
+            let def = entity(&e)?;
+            let mut out = Vec::new();
+            let iter: Box<dyn Iterator<Item = crate::store::Result<Box<dyn Record>>>> = match &after
+            {
+                Some(a) => Box::new(store.scan_after(def, a)),
+                None => Box::new(store.scan(def)),
+            };
+            for r in iter.take(limit) {
+                out.push(Rec(r?));
+            }
+            Response::Records(out)
+        }
+        Request::MaskRows {
+            entity: e,
+            fields,
+            only,
+            after,
+            limit,
+        } => Response::Rows(mask_rows(store, entity(&e)?, &fields, only, after, limit)?),
+        Request::Save { record, new } => Response::Key(save(store, record.0, new)?),
+        Request::Delete { entity: e, key } => {
+            store.delete(entity(&e)?, &key)?;
+            Response::Done
+        }
+        Request::ConvertProspect { key } => {
+            Response::Converted(ops::convert::convert_prospect(store, &key)?)
+        }
+        Request::ConvertLead { key, new_prospect } => {
+            Response::FromLead(ops::lead::convert_lead(store, &key, new_prospect)?)
+        }
+        Request::AcceptQuote { key, won_reason } => {
+            Response::Accepted(ops::quote::accept(store, &key, won_reason.as_deref())?)
+        }
+        Request::RejectQuote { key } => {
+            ops::quote::reject(store, &key)?;
+            Response::Done
+        }
+        Request::TaskDone { key } => Response::Message(task_done(store, &key)?),
+        Request::ForecastCandidates { key } => recs(
+            ops::forecast::candidates(store, &key)?
+                .into_iter()
+                .map(|o| Box::new(o) as Box<dyn Record>)
+                .collect(),
+        ),
+        Request::ForecastAdd { key, opportunities } => {
+            Response::Count(ops::forecast::add(store, &key, &opportunities)?)
+        }
+        Request::ForecastSubmit { key } => {
+            Response::Record(Some(Rec(Box::new(ops::forecast::submit(store, &key)?))))
+        }
+        Request::ForecastRollup { period, filter } => {
+            Response::Rollup(ops::forecast::rollup(store, &period, &filter)?)
+        }
+        Request::CampaignReport { key } => Response::Efficiencies(match key {
+            Some(k) => vec![ops::campaign::efficiency(store, &k)?],
+            None => ops::campaign::report(store)?,
+        }),
+        Request::Query(spec) => run_query(store, session, spec)?,
+        Request::SavedList => Response::Saved(saved_list(store)?),
+        Request::SavedRename { old, new } => Response::Key(saved::rename(store, &old, &new)?),
+        Request::SavedDelete { name } => {
+            saved::delete(store, &name)?;
+            Response::Done
+        }
+        Request::Find { text, limit } => Response::Hits(store.find(&text, limit)?),
+        Request::Alerts { who } => {
+            let salesperson = match who {
+                Who::Me => session.salesperson.clone(),
+                Who::Salesperson(s) => Some(store.fetch(Salesperson::DEF, &s)?.key().to_string()),
+                Who::Everyone => None,
+            };
+            let alerts = ops::alerts::alerts(store, salesperson.as_deref(), model::value::today())?;
+            Response::Alerts {
+                alerts,
+                salesperson,
+            }
+        }
+        Request::FormData { entity: e, key } => {
+            let def = entity(&e)?;
+            let record = store.fetch(def, &key)?;
+            let mut children = ops::children::load(store, def, record.key());
+            children.extend(ops::children::embedded(store, record.as_ref()));
+            let figures = ops::figures::of(store, record.as_ref());
+            Response::FormData(Box::new(FormData {
+                record: Rec(record),
+                children,
+                figures,
+            }))
+        }
+        Request::Demo {
+            records,
+            seed,
+            if_empty,
+        } => demo(store, records, seed, if_empty, progress)?,
+        Request::Check { repair } => Response::Audit(if repair {
+            store.repair()?
+        } else {
+            store.audit()?
+        }),
+        Request::ServerStatus | Request::ServerStop => {
+            return Err(usage(
+                "this database is open in this process, not through a server",
+            ))
+        }
+    })
+}
+
+fn list_by(
+    store: &Store,
+    def: &'static EntityDef,
+    by: super::By,
+    limit: Option<usize>,
+) -> Result<Vec<Box<dyn Record>>> {
+    let (index, code, target, flag) = match &by {
+        super::By::Territory(c) => (IndexKind::Territory, c, "territory", "territory"),
+        super::By::Team(c) => (IndexKind::Team, c, "sales_team", "team"),
+    };
+    if def.field(target).is_none() {
+        return Err(usage(format!(
+            "{} has no {target}; `crm schema {}` lists its fields",
+            def.name, def.name
+        )));
+    }
+    // An unknown code is an error, not an empty list: it is most likely a typo.
+    if code.trim().is_empty() {
+        return Err(usage(format!("--{flag} needs a code")));
+    }
+    let target_def = model::entity(target).expect("registered");
+    store.fetch(target_def, code)?;
+    Ok(store.list_by(index, code, def, limit)?)
+}
+
+fn mask_rows(
+    store: &Store,
+    def: &'static EntityDef,
+    fields: &[usize],
+    only: Option<usize>,
+    after: Option<String>,
+    limit: usize,
+) -> Result<Vec<(String, Vec<String>)>> {
+    if let Some(&bad) = fields
+        .iter()
+        .chain(only.iter())
+        .find(|&&i| i >= def.fields.len())
+    {
+        return Err(usage(format!("{} has no field number {bad}", def.name)));
+    }
+    let iter: Box<dyn Iterator<Item = crate::store::Result<Box<dyn Record>>>> = match &after {
+        Some(a) => Box::new(store.scan_after(def, a)),
+        None => Box::new(store.scan(def)),
+    };
+    let mut out = Vec::with_capacity(limit.min(65_536));
+    for r in iter {
+        let Ok(r) = r else { continue };
+        if only.is_some_and(|f| r.get(f).is_empty()) {
+            continue;
+        }
+        let cells = fields
+            .iter()
+            .map(|&i| model::format_value(&def.fields[i].kind, &r.get(i)))
+            .collect();
+        out.push((r.key().to_string(), cells));
+        if out.len() >= limit {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+fn save(store: &Store, record: Box<dyn Record>, new: bool) -> Result<String> {
+    let def = record.def();
+    if new {
+        return Ok(ops::save::save(store, None, record)?);
+    }
+    let old = store.fetch(def, record.key())?;
+    Ok(ops::save::save(store, Some(old.as_ref()), record)?)
+}
+
+fn task_done(store: &Store, key: &str) -> Result<String> {
+    let old = store.fetch(OpportunityTask::DEF, key)?;
+    let mut task = old
+        .downcast_ref::<OpportunityTask>()
+        .cloned()
+        .unwrap_or_default();
+    task.status = if task.status == "done" {
+        "open"
+    } else {
+        "done"
+    }
+    .into();
+    let message = format!("task {}: {}", task.key, task.status);
+    ops::save::save(store, Some(old.as_ref()), Box::new(task))?;
+    Ok(message)
+}
+
+fn run_query(store: &Store, session: &Session, spec: QuerySpec) -> Result<Response> {
+    let base = match &spec.saved {
+        Some(name) => saved::load(store, name)?,
+        None => {
+            let def = entity(spec.entity.as_deref().unwrap_or_default())?;
+            let text = spec.text.clone().unwrap_or_default();
+            saved::Saved {
+                name: String::new(),
+                query: Query::parse(&text, def).map_err(query::Error::from)?,
+                columns: Vec::new(),
+                sort: None,
+                description: String::new(),
+            }
+        }
+    };
+    let def = base.query.entity;
+    let columns = match &spec.columns {
+        Some(text) => {
+            query::parse_columns(def, text).map_err(|e| usage(format!("--columns: {e}")))?
+        }
+        None => base.columns.clone(),
+    };
+    let sort = match &spec.sort {
+        Some(text) => Some(Sort::parse(def, text).map_err(|e| usage(format!("--sort: {e}")))?),
+        None => base.sort,
+    };
+    let env = env(session);
+    if spec.keys_only {
+        let compiled = base.query.compile(store, &env)?;
+        let records = query::select(&compiled, None)?;
+        return Ok(Response::Keys(
+            records.iter().map(|r| r.key().to_string()).collect(),
+        ));
+    }
+    let saved_as = match &spec.save {
+        Some(name) => Some(saved::save(store, name, &base.query, &columns, sort, "")?),
+        None => None,
+    };
+    let options = RunOptions {
+        sort,
+        limit: spec.limit,
+    };
+    let records = query::run(store, &base.query, &env, &options)?;
+    Ok(Response::QueryResult {
+        entity: def.name.to_string(),
+        columns,
+        records: records.into_iter().map(Rec).collect(),
+        saved_as,
+    })
+}
+
+fn saved_list(store: &Store) -> Result<Vec<SavedInfo>> {
+    Ok(saved::list(store)?
+        .into_iter()
+        .map(|q| {
+            let checked = saved::check(&q).ok();
+            SavedInfo {
+                columns: checked
+                    .as_ref()
+                    .map(|s| s.columns.clone())
+                    .unwrap_or_default(),
+                sort: checked
+                    .as_ref()
+                    .and_then(|s| s.sort.map(|o| o.to_text(s.query.entity))),
+                name: q.key,
+                entity: q.entity,
+                query: q.query,
+                description: q.description,
+            }
+        })
+        .collect())
+}
+
+fn demo(
+    store: &Store,
+    records: usize,
+    seed: u64,
+    if_empty: bool,
+    progress: &dyn Fn(usize),
+) -> Result<Response> {
+    let existing = store.total_records();
+    if existing > 0 {
+        if if_empty {
+            return Ok(Response::Bulk(Default::default()));
+        }
+        return Err(usage(format!(
+            "database {} already holds {existing} records; demo data goes into an empty database \
+             (use --db for another one, or --if-empty to skip)",
+            store.path().display()
+        )));
+    }
+    let report = store.bulk_insert(crate::demo::generate(records, seed), progress)?;
+    Ok(Response::Bulk(report))
+}
+
+/// The store in this process, acting for one session.
+pub struct Local {
+    store: Arc<Store>,
+    session: Session,
+    write: Mutex<()>,
+}
+
+impl Local {
+    /// The store's owner's session: admin, "me" from the user's own uid.
+    pub fn new(store: Arc<Store>) -> Local {
+        let uid = crate::server::peer::current_uid();
+        let user = crate::server::peer::user_name(uid).unwrap_or_default();
+        let session = session_for(&store, uid, &user, true).unwrap_or(Session {
+            uid,
+            user,
+            salesperson: None,
+            role: Role::Admin,
+        });
+        Local::with_session(store, session)
+    }
+
+    pub fn with_session(store: Arc<Store>, session: Session) -> Local {
+        Local {
+            store,
+            session,
+            write: Mutex::new(()),
+        }
+    }
+
+    /// A client on `store` in this process.
+    pub fn client(store: Arc<Store>) -> super::Client {
+        super::Client::new(Arc::new(Local::new(store)))
+    }
+
+    /// Opens the database at `path` in this process (no server).
+    pub fn open(path: &Path) -> Result<super::Client> {
+        let store = Store::open(path)?;
+        saved::ensure_preconfigured(&store)?;
+        Ok(Local::client(Arc::new(store)))
+    }
+}
+
+impl Transport for Local {
+    fn call(&self, request: Request, progress: Option<&dyn Fn(usize)>) -> Result<Response> {
+        handle(
+            &self.store,
+            &self.session,
+            &self.write,
+            request,
+            progress.unwrap_or(&|_| {}),
+        )
+    }
+
+    fn session(&self) -> Session {
+        self.session.clone()
+    }
+
+    fn database(&self) -> String {
+        self.store.path().display().to_string()
+    }
+}

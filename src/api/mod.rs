@@ -1,0 +1,464 @@
+//! The application interface: the operations a user performs, with owned,
+//! serializable arguments and results and typed errors. `ui/` and `cli/` reach the
+//! data only through a `Client`; behind it is either the store in this process
+//! (`local`, for tests and the library) or the server over its socket (`remote`).
+
+pub mod local;
+pub mod remote;
+pub mod wire;
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::ops::alerts::{Alert, FOLLOW_UP, PAST_DUE, QUOTE_EXPIRES, TASK_PAST_DUE};
+pub use crate::ops::campaign::Efficiency;
+pub use crate::ops::children::{summary, ChildList, MAX_CHILDREN};
+pub use crate::ops::convert::Converted;
+pub use crate::ops::figures::Figure;
+pub use crate::ops::forecast::{Figures, Filter, Group, Rollup};
+pub use crate::ops::lead::FromLead;
+pub use crate::ops::quote::Accepted;
+pub use crate::store::{AuditReport, BulkReport, FindHit};
+pub use wire::{By, FormData, QuerySpec, Rec, Request, Response, SavedInfo, ServerStatus, Who};
+
+use crate::model::{EntityDef, Record};
+
+/// What a user may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    /// Everything, setup data and deletes included; the database's owner always is.
+    Admin,
+    /// Reads everything, writes CRM records, deletes nothing.
+    Sales,
+    /// Reads everything, writes nothing.
+    ReadOnly,
+}
+
+impl Role {
+    pub fn parse(text: &str) -> Option<Role> {
+        match text.trim().to_lowercase().as_str() {
+            "admin" => Some(Role::Admin),
+            "" | "sales" => Some(Role::Sales),
+            "read-only" | "readonly" => Some(Role::ReadOnly),
+            _ => None,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Sales => "sales",
+            Role::ReadOnly => "read-only",
+        }
+    }
+}
+
+/// Who is asking: the OS user (from the socket's peer credentials), the
+/// salesperson whose `os_user` that is, and the role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub uid: u32,
+    pub user: String,
+    pub salesperson: Option<String>,
+    pub role: Role,
+}
+
+/// What kind of failure an error is, so a front end can react (a form puts an
+/// invalid value at its field).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ErrorKind {
+    /// A value breaks a rule; `field` names it.
+    Invalid,
+    /// A reference names no record; `field` names it.
+    DanglingRef,
+    NotFound,
+    /// A record with that key exists already.
+    Duplicate,
+    /// Other records name the one to delete.
+    Referenced,
+    /// A query that does not parse; `column` is where.
+    Query {
+        column: usize,
+    },
+    /// The user's role does not allow it.
+    Denied,
+    /// No server could be reached.
+    Unavailable,
+    /// Client and server speak different protocols or schemas.
+    Incompatible,
+    /// A malformed message.
+    Protocol,
+    /// Anything else the store reported.
+    Store,
+}
+
+/// A typed error that crosses the socket: one line of text for the user, plus what
+/// a front end needs to place it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct ApiError {
+    pub kind: ErrorKind,
+    /// The whole message: names the record, field or line and what to do.
+    pub message: String,
+    /// The field at fault, for `Invalid` and `DanglingRef`.
+    pub field: Option<String>,
+    /// The rule the field breaks, without the record's name (shown at the field).
+    pub detail: String,
+}
+
+impl ApiError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> ApiError {
+        ApiError {
+            kind,
+            message: message.into(),
+            field: None,
+            detail: String::new(),
+        }
+    }
+    pub fn denied(message: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorKind::Denied, message)
+    }
+    pub fn unavailable(message: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorKind::Unavailable, message)
+    }
+    pub fn protocol(message: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorKind::Protocol, message)
+    }
+}
+
+pub type Result<T, E = ApiError> = std::result::Result<T, E>;
+
+/// Carries a request to whatever serves it.
+pub trait Transport: Send + Sync {
+    /// Sends `request`; `progress` hears how far a long request has got.
+    fn call(&self, request: Request, progress: Option<&dyn Fn(usize)>) -> Result<Response>;
+    /// The session this transport acts for.
+    fn session(&self) -> Session;
+    /// The database, as the user named it.
+    fn database(&self) -> String;
+}
+
+/// The front ends' handle on the CRM: cheap to clone, shareable across threads.
+#[derive(Clone)]
+pub struct Client {
+    transport: Arc<dyn Transport>,
+}
+
+fn unexpected(what: &str, got: Response) -> ApiError {
+    ApiError::protocol(format!("unexpected reply to {what}: {got:?}"))
+}
+
+macro_rules! expect {
+    ($self:ident, $req:expr, $pat:pat => $out:expr) => {
+        match $self.call($req)? {
+            $pat => Ok($out),
+            other => Err(unexpected(stringify!($req), other)),
+        }
+    };
+}
+
+fn records(v: Vec<Rec>) -> Vec<Box<dyn Record>> {
+    v.into_iter().map(|r| r.0).collect()
+}
+
+impl Client {
+    pub fn new(transport: Arc<dyn Transport>) -> Client {
+        Client { transport }
+    }
+
+    pub fn call(&self, request: Request) -> Result<Response> {
+        self.transport.call(request, None)
+    }
+
+    pub fn session(&self) -> Session {
+        self.transport.session()
+    }
+
+    /// The database's path as the user named it (for the status line).
+    pub fn database(&self) -> String {
+        self.transport.database()
+    }
+
+    pub fn whoami(&self) -> Result<Session> {
+        expect!(self, Request::Whoami, Response::Session(s) => s)
+    }
+
+    /// (path, holds no records, records in all).
+    pub fn info(&self) -> Result<(String, bool, usize)> {
+        expect!(self, Request::Info, Response::Info { path, empty, total } => (path, empty, total))
+    }
+
+    pub fn is_empty(&self) -> Result<bool> {
+        Ok(self.info()?.1)
+    }
+
+    pub fn count(&self, def: &EntityDef) -> Result<usize> {
+        expect!(self, Request::Count { entity: def.name.into() }, Response::Count(n) => n)
+    }
+
+    pub fn get(&self, def: &EntityDef, key: &str) -> Result<Option<Box<dyn Record>>> {
+        let req = Request::Get {
+            entity: def.name.into(),
+            key: key.into(),
+        };
+        expect!(self, req, Response::Record(r) => r.map(|r| r.0))
+    }
+
+    /// The record, or an error naming it with a did-you-mean.
+    pub fn fetch(&self, def: &EntityDef, key: &str) -> Result<Box<dyn Record>> {
+        let req = Request::Fetch {
+            entity: def.name.into(),
+            key: key.into(),
+        };
+        match self.call(req)? {
+            Response::Record(Some(r)) => Ok(r.0),
+            other => Err(unexpected("fetch", other)),
+        }
+    }
+
+    pub fn get_many(
+        &self,
+        def: &EntityDef,
+        keys: Vec<String>,
+    ) -> Result<Vec<Option<Box<dyn Record>>>> {
+        let req = Request::GetMany {
+            entity: def.name.into(),
+            keys,
+        };
+        expect!(self, req, Response::Many(v) => v.into_iter().map(|r| r.map(|r| r.0)).collect())
+    }
+
+    pub fn list(
+        &self,
+        def: &EntityDef,
+        by: Option<By>,
+        limit: Option<usize>,
+    ) -> Result<Vec<Box<dyn Record>>> {
+        let req = Request::List {
+            entity: def.name.into(),
+            by,
+            limit,
+        };
+        expect!(self, req, Response::Records(v) => records(v))
+    }
+
+    /// At most `limit` records in key order after `after`.
+    pub fn scan(
+        &self,
+        def: &EntityDef,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Box<dyn Record>>> {
+        let req = Request::Scan {
+            entity: def.name.into(),
+            after: after.map(str::to_string),
+            limit,
+        };
+        expect!(self, req, Response::Records(v) => records(v))
+    }
+
+    /// A chunk of a table's rows: key and formatted cells of `fields`.
+    pub fn mask_rows(
+        &self,
+        def: &EntityDef,
+        fields: Vec<usize>,
+        only: Option<usize>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<(String, Vec<String>)>> {
+        let req = Request::MaskRows {
+            entity: def.name.into(),
+            fields,
+            only,
+            after: after.map(str::to_string),
+            limit,
+        };
+        expect!(self, req, Response::Rows(v) => v)
+    }
+
+    /// Saves a record through its entity's rules; returns its key.
+    pub fn save(&self, record: Box<dyn Record>, new: bool) -> Result<String> {
+        let req = Request::Save {
+            record: Rec(record),
+            new,
+        };
+        expect!(self, req, Response::Key(k) => k)
+    }
+
+    pub fn delete(&self, def: &EntityDef, key: &str) -> Result<()> {
+        let req = Request::Delete {
+            entity: def.name.into(),
+            key: key.into(),
+        };
+        expect!(self, req, Response::Done => ())
+    }
+
+    pub fn convert_prospect(&self, key: &str) -> Result<Converted> {
+        expect!(self, Request::ConvertProspect { key: key.into() }, Response::Converted(c) => c)
+    }
+
+    pub fn convert_lead(&self, key: &str, new_prospect: bool) -> Result<FromLead> {
+        let req = Request::ConvertLead {
+            key: key.into(),
+            new_prospect,
+        };
+        expect!(self, req, Response::FromLead(f) => f)
+    }
+
+    pub fn accept_quote(&self, key: &str, won_reason: Option<&str>) -> Result<Accepted> {
+        let req = Request::AcceptQuote {
+            key: key.into(),
+            won_reason: won_reason.map(str::to_string),
+        };
+        expect!(self, req, Response::Accepted(a) => a)
+    }
+
+    pub fn reject_quote(&self, key: &str) -> Result<()> {
+        expect!(self, Request::RejectQuote { key: key.into() }, Response::Done => ())
+    }
+
+    /// Marks a task done (or open again); returns what happened, for the status line.
+    pub fn task_done(&self, key: &str) -> Result<String> {
+        expect!(self, Request::TaskDone { key: key.into() }, Response::Message(m) => m)
+    }
+
+    pub fn forecast_candidates(&self, key: &str) -> Result<Vec<Box<dyn Record>>> {
+        expect!(self, Request::ForecastCandidates { key: key.into() }, Response::Records(v) => records(v))
+    }
+
+    pub fn forecast_add(&self, key: &str, opportunities: Vec<String>) -> Result<usize> {
+        let req = Request::ForecastAdd {
+            key: key.into(),
+            opportunities,
+        };
+        expect!(self, req, Response::Count(n) => n)
+    }
+
+    pub fn forecast_submit(&self, key: &str) -> Result<Box<dyn Record>> {
+        match self.call(Request::ForecastSubmit { key: key.into() })? {
+            Response::Record(Some(r)) => Ok(r.0),
+            other => Err(unexpected("forecast submit", other)),
+        }
+    }
+
+    pub fn forecast_rollup(&self, period: &str, filter: Filter) -> Result<Rollup> {
+        let req = Request::ForecastRollup {
+            period: period.into(),
+            filter,
+        };
+        expect!(self, req, Response::Rollup(r) => r)
+    }
+
+    pub fn campaign_report(&self, key: Option<&str>) -> Result<Vec<Efficiency>> {
+        let req = Request::CampaignReport {
+            key: key.map(str::to_string),
+        };
+        expect!(self, req, Response::Efficiencies(v) => v)
+    }
+
+    /// Runs a query: (entity, columns beside the key, records, saved as).
+    #[allow(clippy::type_complexity)]
+    pub fn query(
+        &self,
+        spec: QuerySpec,
+    ) -> Result<(
+        &'static EntityDef,
+        Vec<usize>,
+        Vec<Box<dyn Record>>,
+        Option<String>,
+    )> {
+        match self.call(Request::Query(spec))? {
+            Response::QueryResult {
+                entity,
+                columns,
+                records: r,
+                saved_as,
+            } => {
+                let def = crate::model::entity(&entity)
+                    .ok_or_else(|| ApiError::protocol(format!("unknown entity '{entity}'")))?;
+                Ok((def, columns, records(r), saved_as))
+            }
+            other => Err(unexpected("query", other)),
+        }
+    }
+
+    /// The keys of the records of `def` that match `text`, in key order.
+    pub fn query_keys(&self, def: &EntityDef, text: &str) -> Result<Vec<String>> {
+        let spec = QuerySpec {
+            entity: Some(def.name.into()),
+            text: Some(text.into()),
+            keys_only: true,
+            ..QuerySpec::default()
+        };
+        expect!(self, Request::Query(spec), Response::Keys(k) => k)
+    }
+
+    pub fn saved_queries(&self) -> Result<Vec<SavedInfo>> {
+        expect!(self, Request::SavedList, Response::Saved(v) => v)
+    }
+
+    pub fn rename_saved(&self, old: &str, new: &str) -> Result<String> {
+        let req = Request::SavedRename {
+            old: old.into(),
+            new: new.into(),
+        };
+        expect!(self, req, Response::Key(k) => k)
+    }
+
+    pub fn delete_saved(&self, name: &str) -> Result<()> {
+        expect!(self, Request::SavedDelete { name: name.into() }, Response::Done => ())
+    }
+
+    pub fn find(&self, text: &str, limit: usize) -> Result<Vec<FindHit>> {
+        let req = Request::Find {
+            text: text.into(),
+            limit,
+        };
+        expect!(self, req, Response::Hits(h) => h)
+    }
+
+    /// The alerts, and the salesperson they are for (none: everyone's).
+    pub fn alerts(&self, who: Who) -> Result<(Vec<Alert>, Option<String>)> {
+        expect!(self, Request::Alerts { who }, Response::Alerts { alerts, salesperson } => (alerts, salesperson))
+    }
+
+    /// A stored record with its child lists and figures.
+    pub fn form_data(&self, def: &EntityDef, key: &str) -> Result<FormData> {
+        let req = Request::FormData {
+            entity: def.name.into(),
+            key: key.into(),
+        };
+        expect!(self, req, Response::FormData(f) => *f)
+    }
+
+    /// Demo data; `progress` hears the records written so far.
+    pub fn demo(
+        &self,
+        records: usize,
+        seed: u64,
+        if_empty: bool,
+        progress: &dyn Fn(usize),
+    ) -> Result<BulkReport> {
+        let req = Request::Demo {
+            records,
+            seed,
+            if_empty,
+        };
+        match self.transport.call(req, Some(progress))? {
+            Response::Bulk(b) => Ok(b),
+            other => Err(unexpected("demo", other)),
+        }
+    }
+
+    pub fn check(&self, repair: bool) -> Result<AuditReport> {
+        expect!(self, Request::Check { repair }, Response::Audit(a) => a)
+    }
+
+    pub fn server_status(&self) -> Result<ServerStatus> {
+        expect!(self, Request::ServerStatus, Response::Status(s) => s)
+    }
+
+    pub fn server_stop(&self) -> Result<()> {
+        expect!(self, Request::ServerStop, Response::Done => ())
+    }
+}

@@ -1,0 +1,242 @@
+//! The client side of the socket: one connection per process, shared by all its
+//! threads. Requests carry ids and a reader thread hands each reply to its caller,
+//! so a long request (a bulk load) does not hold up a quick one. When the server
+//! goes away, calls fail with "server stopped — reconnecting" and the next call
+//! connects again (starting a server if none runs).
+
+use std::collections::HashMap;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{channel, Sender};
+use std::sync::{Arc, Mutex};
+
+use super::wire::{read_frame, write_frame, Frame, Hello, Request, Response};
+use super::{ApiError, ErrorKind, Result, Session, Transport};
+
+/// The message a front end shows while the server is gone.
+pub const STOPPED: &str = "server stopped — reconnecting";
+
+/// Where the server is.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// The server of this database on this host, started when none runs.
+    Local(PathBuf),
+    /// `ssh DEST crm proxy [--db PATH]`: the team's server on another host.
+    Ssh { dest: String, db: Option<PathBuf> },
+}
+
+type Pending = Arc<Mutex<HashMap<u64, Sender<Frame>>>>;
+
+struct Conn {
+    writer: Mutex<Box<dyn Write + Send>>,
+    pending: Pending,
+    next: AtomicU64,
+    alive: Arc<AtomicBool>,
+    /// The ssh process of a remote connection, ended with the connection.
+    child: Mutex<Option<Child>>,
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        if let Ok(Some(mut c)) = self.child.lock().map(|mut c| c.take()) {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// A connection to the server, reconnecting on demand.
+pub struct Remote {
+    target: Target,
+    conn: Mutex<Option<Arc<Conn>>>,
+    session: Mutex<Session>,
+}
+
+fn unavailable(e: impl std::fmt::Display) -> ApiError {
+    ApiError::unavailable(format!("{STOPPED} ({e})"))
+}
+
+impl Remote {
+    /// Connects (starting a server for a local database when none runs).
+    pub fn connect(target: Target) -> anyhow::Result<Remote> {
+        let (conn, session) = open(&target)?;
+        Ok(Remote {
+            target,
+            conn: Mutex::new(Some(conn)),
+            session: Mutex::new(session),
+        })
+    }
+
+    /// A client over this connection.
+    pub fn client(target: Target) -> anyhow::Result<super::Client> {
+        Ok(super::Client::new(Arc::new(Remote::connect(target)?)))
+    }
+
+    fn conn(&self) -> Result<Arc<Conn>> {
+        let mut guard = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = guard.as_ref().filter(|c| c.alive.load(Ordering::SeqCst)) {
+            return Ok(Arc::clone(c));
+        }
+        *guard = None;
+        let (conn, session) = open(&self.target).map_err(|e| {
+            let text = format!("{e:#}");
+            match text.contains("may not use") || text.contains("protocol") {
+                true => ApiError::denied(text),
+                false => unavailable(text),
+            }
+        })?;
+        *self.session.lock().unwrap_or_else(|e| e.into_inner()) = session;
+        *guard = Some(Arc::clone(&conn));
+        Ok(conn)
+    }
+}
+
+/// Opens a connection and performs the handshake.
+fn open(target: &Target) -> anyhow::Result<(Arc<Conn>, Session)> {
+    let (reader, writer, child): (Box<dyn Read + Send>, Box<dyn Write + Send>, Option<Child>) =
+        match target {
+            Target::Local(db) => {
+                let stream = crate::server::spawn::connect_or_start(db)?;
+                let r = stream.try_clone()?;
+                (Box::new(r), Box::new(stream), None)
+            }
+            Target::Ssh { dest, db } => {
+                let mut cmd = Command::new("ssh");
+                cmd.arg("-T").arg(dest).arg("crm").arg("proxy");
+                if let Some(db) = db {
+                    cmd.arg("--db").arg(db);
+                }
+                let mut child = cmd
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::inherit())
+                    .spawn()
+                    .map_err(|e| anyhow::anyhow!("cannot run ssh {dest}: {e}"))?;
+                let out = child.stdout.take().expect("piped");
+                let inp = child.stdin.take().expect("piped");
+                (Box::new(out), Box::new(inp), Some(child))
+            }
+        };
+    let mut reader = BufReader::new(reader);
+    let mut writer: Box<dyn Write + Send> = Box::new(BufWriter::new(writer));
+    write_frame(&mut writer, &Hello::ours())?;
+    let welcome: Frame = read_frame(&mut reader).map_err(|e| {
+        anyhow::anyhow!("the server did not answer the handshake ({e}); it may be of another crm version — `crm server stop` and try again")
+    })?;
+    let session = match welcome {
+        Frame::Welcome(Ok(s)) => s,
+        Frame::Welcome(Err(e)) => return Err(e.into()),
+        other => anyhow::bail!("unexpected first message from the server: {other:?}"),
+    };
+    let pending: Pending = Arc::new(Mutex::new(HashMap::new()));
+    let alive = Arc::new(AtomicBool::new(true));
+    let (p, a) = (Arc::clone(&pending), Arc::clone(&alive));
+    std::thread::spawn(move || {
+        loop {
+            let frame: Frame = match read_frame(&mut reader) {
+                Ok(f) => f,
+                Err(_) => break,
+            };
+            let id = match &frame {
+                Frame::Progress { id, .. } | Frame::Reply { id, .. } => *id,
+                _ => continue,
+            };
+            let done = matches!(frame, Frame::Reply { .. });
+            let mut map = p.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(tx) = map.get(&id) {
+                let _ = tx.send(frame);
+            }
+            if done {
+                map.remove(&id);
+            }
+        }
+        a.store(false, Ordering::SeqCst);
+        // Every waiting caller hears that the server is gone.
+        p.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    });
+    Ok((
+        Arc::new(Conn {
+            writer: Mutex::new(writer),
+            pending,
+            next: AtomicU64::new(1),
+            alive,
+            child: Mutex::new(child),
+        }),
+        session,
+    ))
+}
+
+impl Transport for Remote {
+    fn call(&self, request: Request, progress: Option<&dyn Fn(usize)>) -> Result<Response> {
+        let conn = self.conn()?;
+        let id = conn.next.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = channel();
+        conn.pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, tx);
+        let sent = {
+            let mut w = conn.writer.lock().unwrap_or_else(|e| e.into_inner());
+            write_frame(&mut *w, &Frame::Call { id, request })
+        };
+        if let Err(e) = sent {
+            conn.pending
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&id);
+            if e.kind() == std::io::ErrorKind::InvalidData {
+                return Err(ApiError::new(ErrorKind::Protocol, e.to_string()));
+            }
+            conn.alive.store(false, Ordering::SeqCst);
+            return Err(unavailable(e));
+        }
+        loop {
+            match rx.recv() {
+                Ok(Frame::Progress { done, .. }) => {
+                    if let Some(p) = progress {
+                        p(done);
+                    }
+                }
+                Ok(Frame::Reply { result, .. }) => return result,
+                Ok(_) => continue,
+                Err(_) => return Err(unavailable("the connection closed")),
+            }
+        }
+    }
+
+    fn session(&self) -> Session {
+        self.session
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn database(&self) -> String {
+        match &self.target {
+            Target::Local(db) => db.display().to_string(),
+            Target::Ssh { dest, db } => match db {
+                Some(db) => format!("{dest}:{}", db.display()),
+                None => dest.clone(),
+            },
+        }
+    }
+}
+
+/// `crm proxy`: bridges stdin and stdout to the server's socket, for
+/// `crm --remote` over ssh (ssh authenticates; the server sees this user's uid).
+pub fn proxy(db: &std::path::Path) -> anyhow::Result<()> {
+    let stream = crate::server::spawn::connect_or_start(db)?;
+    let mut up = stream.try_clone()?;
+    let mut down = stream;
+    let t = std::thread::spawn(move || {
+        let _ = std::io::copy(&mut std::io::stdin().lock(), &mut up);
+        let _ = up.shutdown(std::net::Shutdown::Write);
+    });
+    let mut out = std::io::stdout().lock();
+    let _ = std::io::copy(&mut down, &mut out);
+    let _ = out.flush();
+    drop(t);
+    Ok(())
+}

@@ -1,0 +1,427 @@
+//! `crm serve`: the one process that opens a database. It listens on a Unix socket
+//! beside the database, admits the owner (and with `--group` that group's members),
+//! takes each connection's identity from the OS, and serves the application
+//! interface (`api::local::handle`) to every client, one thread per connection and
+//! one per request, so a long request or a slow client stalls nobody else.
+
+pub mod peer;
+pub mod spawn;
+
+use std::collections::HashMap;
+use std::io::{BufReader, BufWriter};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::api::local::{handle, session_for};
+use crate::api::wire::{read_frame, write_frame, Frame, Hello, Request, Response, ServerStatus};
+use crate::api::{ApiError, ErrorKind, Session};
+use crate::store::{OpenOptions, Store};
+
+/// Where the server of the database `db` listens, keeps its pid and logs: beside
+/// the database, named with the protocol so that a client never reaches a server
+/// of another protocol.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub socket: PathBuf,
+    pub lock: PathBuf,
+    pub pid: PathBuf,
+    pub log: PathBuf,
+}
+
+impl Paths {
+    pub fn of(db: &Path) -> Paths {
+        let name = db
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "db".into());
+        let dir = db.parent().unwrap_or(Path::new("."));
+        let v = crate::api::wire::PROTOCOL;
+        Paths {
+            socket: dir.join(format!("{name}.crm-v{v}.sock")),
+            lock: dir.join(format!("{name}.crm-v{v}.lock")),
+            pid: dir.join(format!("{name}.crm-v{v}.pid")),
+            log: dir.join(format!("{name}.crm-server.log")),
+        }
+    }
+}
+
+/// Maps a connection's peer uid to the uid it is taken for (tests simulate other
+/// users at the peer-credential layer).
+pub type PeerMap = Arc<dyn Fn(u32) -> u32 + Send + Sync>;
+
+/// How a server runs.
+#[derive(Clone)]
+pub struct Config {
+    pub db: PathBuf,
+    /// Members of this group may connect besides the owner.
+    pub group: Option<String>,
+    /// Leave after this long without clients (auto-started servers).
+    pub idle_exit: Option<Duration>,
+    pub peer_map: Option<PeerMap>,
+}
+
+struct Shared {
+    store: Store,
+    write: Mutex<()>,
+    owner: u32,
+    group: Option<u32>,
+    group_name: Option<String>,
+    peer_map: Option<PeerMap>,
+    started: Instant,
+    requests: AtomicU64,
+    /// Connection id → user name.
+    sessions: Mutex<HashMap<u64, String>>,
+    last_active: Mutex<Instant>,
+    idle_exit: Option<Duration>,
+    stop: AtomicBool,
+    paths: Paths,
+}
+
+/// A server running in this process's threads.
+pub struct Server {
+    shared: Arc<Shared>,
+    accept: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    /// Opens the database, binds its socket (replacing a stale one) and starts
+    /// accepting. Fails when another server serves the database.
+    pub fn start(config: Config) -> anyhow::Result<Server> {
+        let paths = Paths::of(&config.db);
+        let group = match &config.group {
+            Some(name) => Some(peer::group_id(name).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "no group '{name}' on this system; create it or pass another --group"
+                )
+            })?),
+            None => None,
+        };
+        // The store first: sled's lock makes a second server on the same database
+        // fail here, before it touches the first one's socket.
+        let store = Store::open_with(&config.db, &OpenOptions::default())?;
+        crate::query::saved::ensure_preconfigured(&store)?;
+        let listener = bind(&paths.socket)?;
+        if let Some(gid) = group {
+            let c = std::ffi::CString::new(paths.socket.as_os_str().as_encoded_bytes())?;
+            // SAFETY: `c` is a valid NUL-terminated path; -1 keeps the owner.
+            unsafe { libc::chown(c.as_ptr(), u32::MAX, gid) };
+            std::fs::set_permissions(&paths.socket, std::fs::Permissions::from_mode(0o660))?;
+        }
+        std::fs::write(&paths.pid, std::process::id().to_string())?;
+        std::fs::set_permissions(&paths.pid, std::fs::Permissions::from_mode(0o600))?;
+        let shared = Arc::new(Shared {
+            store,
+            write: Mutex::new(()),
+            owner: peer::current_uid(),
+            group,
+            group_name: config.group.clone(),
+            peer_map: config.peer_map.clone(),
+            started: Instant::now(),
+            requests: AtomicU64::new(0),
+            sessions: Mutex::new(HashMap::new()),
+            last_active: Mutex::new(Instant::now()),
+            idle_exit: config.idle_exit,
+            stop: AtomicBool::new(false),
+            paths,
+        });
+        log(&format!(
+            "serving {} on {} (pid {})",
+            config.db.display(),
+            shared.paths.socket.display(),
+            std::process::id()
+        ));
+        let s = Arc::clone(&shared);
+        let accept = std::thread::spawn(move || accept_loop(listener, s));
+        if let Some(idle) = config.idle_exit {
+            let s = Arc::clone(&shared);
+            std::thread::spawn(move || idle_watch(s, idle));
+        }
+        Ok(Server {
+            shared,
+            accept: Some(accept),
+        })
+    }
+
+    pub fn socket(&self) -> &Path {
+        &self.shared.paths.socket
+    }
+
+    /// Runs until stopped (`crm server stop`, idle exit, SIGTERM/SIGINT).
+    pub fn wait(mut self) {
+        if let Some(h) = self.accept.take() {
+            let _ = h.join();
+        }
+        self.finish();
+    }
+
+    /// Stops accepting, then closes the database.
+    pub fn stop(mut self) {
+        request_stop(&self.shared);
+        if let Some(h) = self.accept.take() {
+            let _ = h.join();
+        }
+        self.finish();
+    }
+
+    fn finish(&self) {
+        let _ = self.shared.store.flush();
+        let _ = std::fs::remove_file(&self.shared.paths.socket);
+        let _ = std::fs::remove_file(&self.shared.paths.pid);
+        log("stopped");
+    }
+}
+
+/// Asks a server in this process to stop (from a signal handler thread).
+pub fn stop_handle(server: &Server) -> impl Fn() + Send + 'static {
+    let s = Arc::clone(&server.shared);
+    move || request_stop(&s)
+}
+
+fn log(line: &str) {
+    eprintln!(
+        "{} crm serve: {line}",
+        chrono::Local::now().format("%Y-%m-%d %H:%M:%S")
+    );
+}
+
+/// Binds the socket; a socket file nobody answers on is a crashed server's and is
+/// replaced, one that answers belongs to a running server.
+fn bind(socket: &Path) -> anyhow::Result<UnixListener> {
+    if socket.exists() {
+        if UnixStream::connect(socket).is_ok() {
+            anyhow::bail!(
+                "a server already serves this database on {}; `crm server stop` stops it",
+                socket.display()
+            );
+        }
+        std::fs::remove_file(socket)?;
+    }
+    // Created 0600 whatever the umask: only the owner may connect until told otherwise.
+    // SAFETY: umask only changes this process's file creation mask.
+    let old = unsafe { libc::umask(0o177) };
+    let listener = UnixListener::bind(socket);
+    // SAFETY: as above, restoring the previous mask.
+    unsafe { libc::umask(old) };
+    Ok(listener.map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", socket.display()))?)
+}
+
+fn request_stop(s: &Shared) {
+    if !s.stop.swap(true, Ordering::SeqCst) {
+        // Wakes the accept loop.
+        let _ = UnixStream::connect(&s.paths.socket);
+    }
+}
+
+fn idle_watch(s: Arc<Shared>, idle: Duration) {
+    while !s.stop.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(200).min(idle));
+        let empty = s.sessions.lock().map(|m| m.is_empty()).unwrap_or(false);
+        let quiet = s
+            .last_active
+            .lock()
+            .map(|t| t.elapsed() >= idle)
+            .unwrap_or(false);
+        if empty && quiet {
+            log(&format!("no clients for {} s; leaving", idle.as_secs()));
+            request_stop(&s);
+        }
+    }
+}
+
+fn accept_loop(listener: UnixListener, s: Arc<Shared>) {
+    let mut next_id = 0u64;
+    for stream in listener.incoming() {
+        if s.stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(stream) = stream else { continue };
+        next_id += 1;
+        let (id, s) = (next_id, Arc::clone(&s));
+        std::thread::spawn(move || connection(stream, id, s));
+    }
+}
+
+/// The session of a connecting peer, or why it is refused.
+fn admit(s: &Shared, stream: &UnixStream) -> Result<Session, ApiError> {
+    let real = peer::peer_uid(stream)
+        .map_err(|e| ApiError::denied(format!("cannot tell who is connecting: {e}")))?;
+    let uid = s.peer_map.as_ref().map_or(real, |m| m(real));
+    let user = peer::user_name(uid).unwrap_or_else(|| format!("uid {uid}"));
+    let member = s.group.is_some_and(|g| peer::in_group(uid, g));
+    if uid != s.owner && !member {
+        let owner = peer::user_name(s.owner).unwrap_or_else(|| format!("uid {}", s.owner));
+        return Err(ApiError::denied(match &s.group_name {
+            Some(g) => format!(
+                "user {user} may not use this database: only {owner} and members of group {g} may"
+            ),
+            None => format!(
+                "user {user} may not use this database: only its owner {owner} may (a team host runs `crm serve --group NAME`)"
+            ),
+        }));
+    }
+    Ok(session_for(&s.store, uid, &user, uid == s.owner)?)
+}
+
+fn connection(stream: UnixStream, id: u64, s: Arc<Shared>) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let Ok(read_half) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(read_half);
+    let writer = Arc::new(Mutex::new(BufWriter::new(stream)));
+    let hello: Hello = match read_frame(&mut reader) {
+        Ok(h) => h,
+        Err(_) => return, // not a client of ours, or the server's own wake-up
+    };
+    let ours = Hello::ours();
+    let welcome = if hello.protocol != ours.protocol || hello.schema != ours.schema {
+        Err(ApiError::new(
+            ErrorKind::Incompatible,
+            format!(
+                "this client is crm {} (protocol {}), the server is crm {} (protocol {}){}; \
+                 restart the server with the same crm (`crm server stop`)",
+                hello.version,
+                hello.protocol,
+                ours.version,
+                ours.protocol,
+                if hello.protocol == ours.protocol {
+                    ", with another schema"
+                } else {
+                    ""
+                }
+            ),
+        ))
+    } else {
+        admit(&s, reader.get_ref())
+    };
+    let session = welcome.clone().ok();
+    {
+        let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
+        if write_frame(&mut *w, &Frame::Welcome(welcome)).is_err() {
+            return;
+        }
+    }
+    let Some(session) = session else { return };
+    let _ = reader.get_ref().set_read_timeout(None);
+    let _ = writer
+        .lock()
+        .map(|w| w.get_ref().set_write_timeout(Some(Duration::from_secs(30))));
+    if let Ok(mut m) = s.sessions.lock() {
+        m.insert(id, session.user.clone());
+    }
+    loop {
+        let frame: Frame = match read_frame(&mut reader) {
+            Ok(f) => f,
+            Err(e) => {
+                if e.kind() == std::io::ErrorKind::InvalidData {
+                    log(&format!("connection {id} ({}): {e}; closed", session.user));
+                }
+                break;
+            }
+        };
+        let Frame::Call { id: call, request } = frame else {
+            log(&format!(
+                "connection {id} ({}): not a request; closed",
+                session.user
+            ));
+            break;
+        };
+        s.requests.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut t) = s.last_active.lock() {
+            *t = Instant::now();
+        }
+        let (s2, w2, sess) = (Arc::clone(&s), Arc::clone(&writer), session.clone());
+        std::thread::spawn(move || serve_call(&s2, &sess, call, request, &w2));
+    }
+    if let Ok(mut m) = s.sessions.lock() {
+        m.remove(&id);
+    }
+    if let Ok(mut t) = s.last_active.lock() {
+        *t = Instant::now();
+    }
+}
+
+type Writer = Mutex<BufWriter<UnixStream>>;
+
+fn send(writer: &Writer, frame: &Frame) {
+    let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
+    if write_frame(&mut *w, frame).is_err() {
+        // A client that left or stalls: close it so its reader ends.
+        let _ = w.get_ref().shutdown(std::net::Shutdown::Both);
+    }
+}
+
+fn serve_call(s: &Shared, session: &Session, id: u64, request: Request, writer: &Writer) {
+    let result = match request {
+        Request::ServerStatus => Ok(Response::Status(status(s))),
+        Request::ServerStop => match crate::api::local::authorize(session, &Request::ServerStop) {
+            Ok(()) => {
+                log(&format!("stop asked by {}", session.user));
+                send(
+                    writer,
+                    &Frame::Reply {
+                        id,
+                        result: Ok(Response::Done),
+                    },
+                );
+                request_stop(s);
+                return;
+            }
+            Err(e) => Err(e),
+        },
+        request => {
+            let shown = format!("{request:?}");
+            let last = Mutex::new(Instant::now());
+            let progress = |done: usize| {
+                let mut t = last.lock().unwrap_or_else(|e| e.into_inner());
+                if t.elapsed() >= Duration::from_millis(100) {
+                    *t = Instant::now();
+                    send(writer, &Frame::Progress { id, done });
+                }
+            };
+            let run = std::panic::AssertUnwindSafe(|| {
+                handle(&s.store, session, &s.write, request, &progress)
+            });
+            match std::panic::catch_unwind(run) {
+                Ok(r) => r,
+                Err(p) => {
+                    let what = p
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| p.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    let shown: String = shown.chars().take(300).collect();
+                    log(&format!(
+                        "internal error serving {} ({shown}): {what}",
+                        session.user
+                    ));
+                    Err(ApiError::new(
+                        ErrorKind::Store,
+                        "internal error in the server while serving this request (it is logged); nothing was changed half-way, please report it",
+                    ))
+                }
+            }
+        }
+    };
+    send(writer, &Frame::Reply { id, result });
+}
+
+fn status(s: &Shared) -> ServerStatus {
+    let sessions = s.sessions.lock().map(|m| m.clone()).unwrap_or_default();
+    let mut users: Vec<String> = sessions.values().cloned().collect();
+    users.sort();
+    users.dedup();
+    ServerStatus {
+        pid: std::process::id(),
+        uptime_secs: s.started.elapsed().as_secs(),
+        database: s.store.path().display().to_string(),
+        users,
+        connections: sessions.len(),
+        requests: s.requests.load(Ordering::Relaxed),
+        idle_exit_secs: s.idle_exit.map(|d| d.as_secs()),
+    }
+}

@@ -1,0 +1,126 @@
+//! Starting a server when none runs, the way tmux does: connect; failing that, take
+//! the lock file, connect once more (another `crm` may have started one meanwhile),
+//! then spawn `crm serve --auto` detached — its own session, stdin from /dev/null,
+//! stdout and stderr to the log file — and wait until its socket answers.
+
+use std::fs::OpenOptions;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::io::AsRawFd;
+use std::os::unix::net::UnixStream;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::Paths;
+
+/// How long an auto-started server waits without clients before it leaves
+/// (`CRM_SERVER_IDLE` seconds overrides it).
+pub const IDLE_EXIT: Duration = Duration::from_secs(600);
+
+/// How long a client waits for a server it started to answer: opening a large
+/// database after a crash replays sled's log, which can take seconds.
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+pub fn idle_exit() -> Duration {
+    std::env::var("CRM_SERVER_IDLE")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(IDLE_EXIT, Duration::from_secs)
+}
+
+/// A connection to the server of `db`, starting one if none answers.
+pub fn connect_or_start(db: &Path) -> anyhow::Result<UnixStream> {
+    let paths = Paths::of(db);
+    if let Ok(s) = UnixStream::connect(&paths.socket) {
+        return Ok(s);
+    }
+    if let Some(dir) = paths.socket.parent() {
+        if !dir.as_os_str().is_empty() && !dir.exists() {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+        }
+    }
+    let lock = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .open(&paths.lock)
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", paths.lock.display()))?;
+    // SAFETY: flock on a file descriptor we own; released when `lock` closes.
+    unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX) };
+    if let Ok(s) = UnixStream::connect(&paths.socket) {
+        return Ok(s);
+    }
+    let exe = std::env::current_exe()
+        .map_err(|e| anyhow::anyhow!("cannot find the crm binary to start a server: {e}"))?;
+    let log = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(&paths.log)
+        .map_err(|e| anyhow::anyhow!("cannot open the server log {}: {e}", paths.log.display()))?;
+    let mut command = Command::new(exe);
+    command
+        .arg("serve")
+        .arg("--auto")
+        .arg("--db")
+        .arg(db)
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log);
+    // SAFETY: setsid is async-signal-safe; the server leaves the client's session
+    // and terminal, so a ctrl-c there does not reach it.
+    unsafe {
+        command.pre_exec(|| {
+            libc::setsid();
+            Ok(())
+        });
+    }
+    let mut child = command
+        .spawn()
+        .map_err(|e| anyhow::anyhow!("cannot start a server: {e}"))?;
+    let started = Instant::now();
+    loop {
+        if let Ok(s) = UnixStream::connect(&paths.socket) {
+            // Reaps the server when it leaves, so no zombie stays behind a long TUI.
+            std::thread::spawn(move || {
+                let _ = child.wait();
+            });
+            return Ok(s);
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            anyhow::bail!(
+                "the server for {} did not start ({status}): {}",
+                db.display(),
+                last_line(&paths.log)
+            );
+        }
+        if started.elapsed() > START_TIMEOUT {
+            anyhow::bail!(
+                "the server for {} did not answer within {} s; see {}",
+                db.display(),
+                START_TIMEOUT.as_secs(),
+                paths.log.display()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// The log's last line without its time stamp: what the server said when it failed.
+fn last_line(log: &Path) -> String {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let line = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    line.split_once("crm serve: ")
+        .map_or(line, |(_, rest)| rest)
+        .to_string()
+}
