@@ -65,7 +65,7 @@ pub struct Config {
 }
 
 struct Shared {
-    store: Store,
+    store: Arc<Store>,
     write: Mutex<()>,
     owner: u32,
     group: Option<u32>,
@@ -91,6 +91,15 @@ impl Server {
     /// Opens the database, binds its socket (replacing a stale one) and starts
     /// accepting. Fails when another server serves the database.
     pub fn start(config: Config) -> anyhow::Result<Server> {
+        // The store first: sled's lock makes a second server on the same database
+        // fail here, before it touches the first one's socket.
+        let store = Store::open_with(&config.db, &OpenOptions::default())?;
+        crate::query::saved::ensure_preconfigured(&store)?;
+        Server::start_on(Arc::new(store), config)
+    }
+
+    /// Serves a store this process opened already (tests keep it to look at).
+    pub fn start_on(store: Arc<Store>, config: Config) -> anyhow::Result<Server> {
         let paths = Paths::of(&config.db);
         let group = match &config.group {
             Some(name) => Some(peer::group_id(name).ok_or_else(|| {
@@ -100,10 +109,6 @@ impl Server {
             })?),
             None => None,
         };
-        // The store first: sled's lock makes a second server on the same database
-        // fail here, before it touches the first one's socket.
-        let store = Store::open_with(&config.db, &OpenOptions::default())?;
-        crate::query::saved::ensure_preconfigured(&store)?;
         let listener = bind(&paths.socket)?;
         if let Some(gid) = group {
             let c = std::ffi::CString::new(paths.socket.as_os_str().as_encoded_bytes())?;
