@@ -5,6 +5,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
 use tempfile::TempDir;
 use termcrm::model::{entity, ENTITIES};
 use termcrm::store::Store;
@@ -75,7 +77,9 @@ impl Db {
     fn crm(&self, args: &[&str]) -> Out {
         let mut cmd = self.command();
         cmd.arg("--db").arg(self.path()).args(args);
-        Self::run_command(cmd)
+        let out = Self::run_command(cmd);
+        common::cli::watch(&self.path());
+        out
     }
 
     fn ok(&self, args: &[&str]) -> String {
@@ -633,6 +637,7 @@ fn usage_errors_exit_2() {
 fn a_database_in_use_gives_one_clear_line() {
     let db = Db::new();
     db.add("territory", &["key=NORD", "description=Nord"]);
+    common::cli::stop_server(&db.path());
     let store = Store::open(db.path()).expect("open in the test process");
     for args in [
         &["list", "territory"][..],

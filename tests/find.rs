@@ -157,6 +157,7 @@ fn crm(db: &std::path::Path, args: &[&str]) -> (i32, String, String) {
         .args(args)
         .output()
         .unwrap();
+    common::cli::watch(db);
     (
         out.status.code().unwrap(),
         String::from_utf8(out.stdout).unwrap(),

@@ -4,31 +4,25 @@ use anyhow::bail;
 
 use super::output::print_report;
 use super::{CliResult, Format};
-use crate::model::value::today;
-use crate::ops::alerts::{alerts, me};
-use crate::store::Store;
+use crate::api::{Client, Who};
 
-pub fn run(store: &Store, as_salesperson: Option<String>, all: bool, format: Format) -> CliResult {
+pub fn run(api: &Client, as_salesperson: Option<String>, all: bool, format: Format) -> CliResult {
     let who = match (as_salesperson, all) {
-        (Some(s), _) => Some(
-            store
-                .fetch(crate::model::entity("salesperson").expect("registered"), &s)?
-                .key()
-                .to_string(),
-        ),
-        (None, true) => None,
+        (Some(s), _) => Who::Salesperson(s),
+        (None, true) => Who::Everyone,
         (None, false) => {
-            let user = std::env::var("USER").unwrap_or_default();
-            match me(store, &user)? {
-                Some(s) => Some(s),
-                None => bail!(
-                    "no salesperson has the OS user name '{user}': pass --as SALESPERSON or --all \
-                     (or set os_user on your salesperson record)"
-                ),
+            let session = api.session();
+            if session.salesperson.is_none() {
+                bail!(
+                    "no salesperson has the OS user name '{}': pass --as SALESPERSON or --all \
+                     (or set os_user on your salesperson record)",
+                    session.user
+                );
             }
+            Who::Me
         }
     };
-    let list = alerts(store, who.as_deref(), today())?;
+    let (list, who) = api.alerts(who)?;
     let rows: Vec<Vec<String>> = list
         .iter()
         .map(|a| {

@@ -2,14 +2,10 @@
 
 use super::output::print_report;
 use super::{CliResult, Format};
-use crate::ops::campaign::{efficiency, report, Efficiency};
-use crate::store::Store;
+use crate::api::{Client, Efficiency};
 
-pub fn run(store: &Store, campaign: Option<&str>, format: Format) -> CliResult {
-    let list = match campaign {
-        Some(k) => vec![efficiency(store, k)?],
-        None => report(store)?,
-    };
+pub fn run(api: &Client, campaign: Option<&str>, format: Format) -> CliResult {
+    let list = api.campaign_report(campaign)?;
     let rows: Vec<Vec<String>> = list.iter().map(row).collect();
     let headers = [
         "campaign",

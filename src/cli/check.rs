@@ -3,20 +3,13 @@
 use anyhow::bail;
 
 use super::CliResult;
-use crate::store::Store;
+use crate::api::Client;
 
-pub fn run(store: &Store, repair: bool) -> CliResult {
-    let report = if repair {
-        store.repair()?
-    } else {
-        store.audit()?
-    };
+pub fn run(api: &Client, repair: bool) -> CliResult {
+    let report = api.check(repair)?;
     println!("{report}");
     if !report.is_clean() {
-        bail!(
-            "the indexes of {} drifted from the records",
-            store.path().display()
-        );
+        bail!("the indexes of {} drifted from the records", api.database());
     }
     Ok(())
 }

@@ -4,18 +4,15 @@
 use anyhow::bail;
 
 use super::CliResult;
-use crate::ops::convert::convert_prospect;
-use crate::ops::lead::convert_lead;
-use crate::ops::quote;
-use crate::store::Store;
+use crate::api::Client;
 
-pub fn run(store: &Store, what: &str, key: &str, new_prospect: bool) -> CliResult {
+pub fn run(api: &Client, what: &str, key: &str, new_prospect: bool) -> CliResult {
     if new_prospect && what != "lead" {
         bail!("--new-prospect goes with `crm convert lead KEY`");
     }
     match what {
         "lead" => {
-            let done = convert_lead(store, key, new_prospect)?;
+            let done = api.convert_lead(key, new_prospect)?;
             if let Some(p) = &done.prospect {
                 eprintln!("made prospect {p} from the lead's company");
             }
@@ -28,7 +25,7 @@ pub fn run(store: &Store, what: &str, key: &str, new_prospect: bool) -> CliResul
             Ok(())
         }
         "prospect" => {
-            let done = convert_prospect(store, key)?;
+            let done = api.convert_prospect(key)?;
             eprintln!(
                 "prospect {} is now customer {}; {} record(s) moved to it",
                 key.to_uppercase(),
@@ -45,8 +42,8 @@ pub fn run(store: &Store, what: &str, key: &str, new_prospect: bool) -> CliResul
     }
 }
 
-pub fn accept(store: &Store, key: &str, won: Option<&str>) -> CliResult {
-    let done = quote::accept(store, key, won)?;
+pub fn accept(api: &Client, key: &str, won: Option<&str>) -> CliResult {
+    let done = api.accept_quote(key, won)?;
     match &done.won {
         Some(opp) => eprintln!(
             "quote {} accepted: order {}, opportunity {opp} won",
@@ -63,8 +60,8 @@ pub fn accept(store: &Store, key: &str, won: Option<&str>) -> CliResult {
     Ok(())
 }
 
-pub fn reject(store: &Store, key: &str) -> CliResult {
-    quote::reject(store, key)?;
+pub fn reject(api: &Client, key: &str) -> CliResult {
+    api.reject_quote(key)?;
     eprintln!("quote {} rejected", key.trim().to_uppercase());
     Ok(())
 }

@@ -7,9 +7,9 @@ use anyhow::bail;
 
 use super::output::fit;
 use super::{CliResult, Format};
-use crate::store::{FindHit, Store};
+use crate::api::{Client, FindHit};
 
-pub fn run(store: &Store, words: &[String], limit: usize, format: Format) -> CliResult {
+pub fn run(api: &Client, words: &[String], limit: usize, format: Format) -> CliResult {
     let query = words.join(" ");
     if query.trim().is_empty() {
         bail!(
@@ -19,7 +19,7 @@ pub fn run(store: &Store, words: &[String], limit: usize, format: Format) -> Cli
     if limit == 0 {
         bail!("--limit 0 lists nothing; give at least 1");
     }
-    let hits = store.find(&query, limit)?;
+    let hits = api.find(&query, limit)?;
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => {

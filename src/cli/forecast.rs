@@ -6,8 +6,7 @@ use clap::{Args, Subcommand};
 
 use super::output::print_report;
 use super::{CliResult, Format};
-use crate::ops::forecast::{self, Figures, Filter};
-use crate::store::Store;
+use crate::api::{Client, Figures, Filter};
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -42,13 +41,13 @@ pub enum ForecastAction {
     Submit { forecast: String },
 }
 
-pub fn run(store: &Store, args: ForecastArgs, format: Format) -> CliResult {
+pub fn run(api: &Client, args: ForecastArgs, format: Format) -> CliResult {
     match args.action {
         Some(ForecastAction::Add {
             forecast,
             opportunities,
         }) => {
-            let n = forecast::add(store, &forecast, &opportunities)?;
+            let n = api.forecast_add(&forecast, opportunities)?;
             eprintln!(
                 "added {n} opportunit{} to {}",
                 if n == 1 { "y" } else { "ies" },
@@ -57,7 +56,11 @@ pub fn run(store: &Store, args: ForecastArgs, format: Format) -> CliResult {
             Ok(())
         }
         Some(ForecastAction::Submit { forecast }) => {
-            let f = forecast::submit(store, &forecast)?;
+            let f = api.forecast_submit(&forecast)?;
+            let f = f
+                .downcast_ref::<crate::model::SalesForecast>()
+                .cloned()
+                .unwrap_or_default();
             eprintln!(
                 "forecast {} submitted with {} line(s); its lines are frozen",
                 f.key,
@@ -66,7 +69,11 @@ pub fn run(store: &Store, args: ForecastArgs, format: Format) -> CliResult {
             Ok(())
         }
         Some(ForecastAction::Candidates { forecast }) => {
-            let list = forecast::candidates(store, &forecast)?;
+            let list: Vec<crate::model::Opportunity> = api
+                .forecast_candidates(&forecast)?
+                .into_iter()
+                .filter_map(|r| r.downcast_ref::<crate::model::Opportunity>().cloned())
+                .collect();
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|o| {
@@ -101,7 +108,7 @@ pub fn run(store: &Store, args: ForecastArgs, format: Format) -> CliResult {
                 team: args.team,
                 territory: args.territory,
             };
-            let r = forecast::rollup(store, &period, &filter)?;
+            let r = api.forecast_rollup(&period, filter)?;
             let mut rows: Vec<Vec<String>> = r
                 .groups
                 .iter()

@@ -1,5 +1,6 @@
 //! The command line: `crm <command>`. One file per command group; all data goes
-//! through the store API.
+//! through the application interface (`api::Client`), normally to the database's
+//! server, which the first command starts when none runs.
 
 mod alerts;
 mod campaign;
@@ -12,13 +13,15 @@ mod output;
 mod query;
 mod records;
 mod schema;
+mod server;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::api::{Client, QuerySpec};
 use crate::model::Lang;
-use crate::store::{default_db_path, OpenOptions, Store};
+use crate::store::default_db_path;
 use crate::ui::config::{config_path, Config};
 use crate::ui::terminal::{self, UiOptions};
 
@@ -39,6 +42,10 @@ pub struct Cli {
     /// Language of the full-screen interface (default: from LANG).
     #[arg(long, global = true, value_enum)]
     pub lang: Option<UiLang>,
+    /// Use the team's server on another host: runs `ssh USER@HOST crm proxy`
+    /// (--db then names the database there).
+    #[arg(long, global = true, value_name = "USER@HOST")]
+    pub remote: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -230,6 +237,25 @@ pub enum Command {
         #[arg(long)]
         repair: bool,
     },
+    /// Run the database's server in the foreground (a team host runs it under
+    /// systemd); every `crm` on the database connects to it.
+    Serve {
+        /// Also admit the members of this group (the owner is always admitted).
+        #[arg(long, value_name = "NAME")]
+        group: Option<String>,
+        /// Started by a client: leave after a while without clients.
+        #[arg(long, hide = true)]
+        auto: bool,
+    },
+    /// The running server: `status` (pid, uptime, users, requests) or `stop`.
+    Server {
+        #[command(subcommand)]
+        action: server::ServerAction,
+    },
+    /// Bridge standard input and output to the server (what `crm --remote` runs
+    /// over ssh).
+    #[command(hide = true)]
+    Proxy,
 }
 
 /// A failure to report: one line on stderr, exit code 1.
@@ -256,41 +282,32 @@ pub fn main() -> i32 {
     }
 }
 
-/// Runs a command; the store is closed before it returns.
+/// Runs a command.
 pub fn run(cli: Cli) -> CliResult {
-    execute(cli, false)
+    run_to_exit(cli)
 }
 
-/// Runs a command in a process that exits right after: a command that only reads
-/// leaves its store to the OS instead of closing it. Closing joins sled's flusher
-/// thread and flushes a log that has nothing to write, which cost 10-20 ms of a
-/// 50 ms `crm get`; every write has been flushed before it returned (the store
-/// flushes each write, migrations and saved-query installs included), and sled's
-/// lock goes with the process.
+/// Runs a command in a process that exits right after.
 pub fn run_to_exit(cli: Cli) -> CliResult {
-    execute(cli, true)
+    execute(cli)
 }
 
-impl Command {
-    /// Whether the command only reads the database.
-    fn reads_only(&self) -> bool {
-        match self {
-            Command::Get { .. }
-            | Command::Find { .. }
-            | Command::List { .. }
-            | Command::Alerts { .. }
-            | Command::CampaignReport { .. } => true,
-            Command::Query { save, .. } => save.is_none(),
-            Command::Forecast(args) => matches!(
-                args.action,
-                None | Some(forecast::ForecastAction::Candidates { .. })
-            ),
-            _ => false,
-        }
+/// The client of the database `db` (or of `--remote`): the server's, started when
+/// none runs; with `CRM_NO_SERVER=1`, the database opened in this process (a rescue
+/// for when no server can run; it fails while a server holds the database).
+pub fn client(db: Option<PathBuf>, remote: Option<String>) -> anyhow::Result<Client> {
+    use crate::api::remote::{Remote, Target};
+    if let Some(dest) = remote {
+        return Remote::client(Target::Ssh { dest, db });
     }
+    let path = db.unwrap_or_else(default_db_path);
+    if std::env::var("CRM_NO_SERVER").is_ok_and(|v| v == "1") {
+        return Ok(crate::api::local::Local::open(&path)?);
+    }
+    Remote::client(Target::Local(path))
 }
 
-fn execute(cli: Cli, to_exit: bool) -> CliResult {
+fn execute(cli: Cli) -> CliResult {
     let Some(command) = cli.command else {
         let config = Config::load(config_path().as_deref()).map_err(anyhow::Error::msg)?;
         let lang = UiLang::resolve(cli.lang, config.lang().map_err(anyhow::Error::msg)?);
@@ -298,70 +315,63 @@ fn execute(cli: Cli, to_exit: bool) -> CliResult {
             .keymap
             .or(config.keymap)
             .unwrap_or_else(|| "default".into());
-        return run_tui(cli.db, &keymap, lang);
+        return run_tui(cli.db, cli.remote, &keymap, lang);
     };
-    if let Command::Schema { entity } = &command {
-        return schema::run(entity.as_deref(), cli.format);
+    match command {
+        Command::Schema { entity } => return schema::run(entity.as_deref(), cli.format),
+        Command::Serve { group, auto } => {
+            return server::serve(cli.db.unwrap_or_else(default_db_path), group, auto)
+        }
+        Command::Proxy => {
+            return crate::api::remote::proxy(&cli.db.unwrap_or_else(default_db_path))
+        }
+        _ => {}
     }
-    let path = cli.db.unwrap_or_else(default_db_path);
-    let store = Store::open(&path)?;
-    crate::query::saved::ensure_preconfigured(&store)?;
-    let format = cli.format;
-    if let Command::Demo {
-        records,
-        seed,
-        if_empty,
-    } = command
-    {
-        demo::run(&store, records, seed, if_empty)?;
-        // sled replays its log on the first open after a bulk load, which takes
-        // seconds on a large database; pay that here rather than on the next run.
-        drop(store);
-        Store::open(&path)?;
-        return Ok(());
-    }
-    let leave_store = to_exit && command.reads_only();
-    let result = dispatch(&store, command, format);
-    if leave_store {
-        use std::io::Write;
-        let _ = std::io::stdout().flush();
-        std::mem::forget(store);
-    }
+    let api = client(cli.db, cli.remote)?;
+    let result = dispatch(&api, command, cli.format);
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
     result
 }
 
-fn dispatch(store: &Store, command: Command, format: Format) -> CliResult {
+fn dispatch(api: &Client, command: Command, format: Format) -> CliResult {
     match command {
-        Command::Schema { .. } => unreachable!("handled before the store opens"),
-        Command::Add { entity, fields } => records::add(store, &entity, &fields),
-        Command::Get { entity, key } => records::get(store, &entity, &key, format),
-        Command::Find { text, limit } => find::run(store, &text, limit, format),
+        Command::Schema { .. } | Command::Serve { .. } | Command::Proxy => {
+            unreachable!("handled before a client connects")
+        }
+        Command::Add { entity, fields } => records::add(api, &entity, &fields),
+        Command::Get { entity, key } => records::get(api, &entity, &key, format),
+        Command::Find { text, limit } => find::run(api, &text, limit, format),
         Command::Set {
             entity,
             key,
             fields,
-        } => records::set(store, &entity, &key, &fields),
-        Command::Rm { entity, key } => records::rm(store, &entity, &key),
+        } => records::set(api, &entity, &key, &fields),
+        Command::Rm { entity, key } => records::rm(api, &entity, &key),
         Command::List {
             entity,
             territory,
             team,
             limit,
-        } => records::list(store, &entity, territory, team, limit, format),
-        Command::Demo { .. } => unreachable!("handled where the store can be closed"),
+        } => records::list(api, &entity, territory, team, limit, format),
+        Command::Demo {
+            records,
+            seed,
+            if_empty,
+        } => demo::run(api, records, seed, if_empty),
         Command::Convert {
             what,
             key,
             new_prospect,
-        } => convert::run(store, &what, &key, new_prospect),
-        Command::Accept { quote, won } => convert::accept(store, &quote, won.as_deref()),
+        } => convert::run(api, &what, &key, new_prospect),
+        Command::Accept { quote, won } => convert::accept(api, &quote, won.as_deref()),
         Command::Alerts {
             as_salesperson,
             all,
-        } => alerts::run(store, as_salesperson, all, format),
-        Command::Reject { quote } => convert::reject(store, &quote),
-        Command::Forecast(args) => forecast::run(store, args, format),
-        Command::CampaignReport { campaign } => campaign::run(store, campaign.as_deref(), format),
+        } => alerts::run(api, as_salesperson, all, format),
+        Command::Reject { quote } => convert::reject(api, &quote),
+        Command::Forecast(args) => forecast::run(api, args, format),
+        Command::CampaignReport { campaign } => campaign::run(api, campaign.as_deref(), format),
         Command::Query {
             query: text,
             entity,
@@ -371,29 +381,31 @@ fn dispatch(store: &Store, command: Command, format: Format) -> CliResult {
             limit,
             save,
         } => query::query(
-            store,
-            query::Request {
-                query: text,
+            api,
+            QuerySpec {
                 entity,
+                text,
                 saved,
                 columns,
                 sort,
                 limit,
                 save,
+                keys_only: false,
             },
             format,
         ),
         Command::Queries { rename, delete } => match (rename.as_deref(), delete) {
-            (Some([old, new]), _) => query::rename(store, old, new),
-            (_, Some(name)) => query::delete(store, &name),
-            _ => query::list(store, format),
+            (Some([old, new]), _) => query::rename(api, old, new),
+            (_, Some(name)) => query::delete(api, &name),
+            _ => query::list(api, format),
         },
-        Command::Check { repair } => check::run(store, repair),
+        Command::Check { repair } => check::run(api, repair),
+        Command::Server { action } => server::run(api, action, format),
     }
 }
 
 /// `crm` without a command: the full-screen interface, on a terminal only.
-fn run_tui(db: Option<PathBuf>, keymap: &str, lang: Lang) -> CliResult {
+fn run_tui(db: Option<PathBuf>, remote: Option<String>, keymap: &str, lang: Lang) -> CliResult {
     if !terminal::has_terminal() {
         use clap::CommandFactory;
         eprintln!(
@@ -403,9 +415,9 @@ fn run_tui(db: Option<PathBuf>, keymap: &str, lang: Lang) -> CliResult {
         Cli::command().print_help()?;
         std::process::exit(2);
     }
-    let path = db.unwrap_or_else(default_db_path);
-    let store = Store::open_with(&path, &OpenOptions::interactive())?;
-    crate::query::saved::ensure_preconfigured(&store)?;
+    // MERGE: replaced by terminal::run(client) when the TUI moves to the api.
+    drop((db, remote));
+    let store = crate::store::Store::open(default_db_path())?;
     terminal::run(
         store,
         &UiOptions {
@@ -413,43 +425,4 @@ fn run_tui(db: Option<PathBuf>, keymap: &str, lang: Lang) -> CliResult {
             lang,
         },
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn reads_only(args: &str) -> bool {
-        let cli = Cli::try_parse_from(std::iter::once("crm").chain(args.split(' '))).unwrap();
-        cli.command.unwrap().reads_only()
-    }
-
-    #[test]
-    fn only_reading_commands_leave_their_store_to_the_os() {
-        for args in [
-            "get customer CUS0000001",
-            "find müller",
-            "list customer",
-            "query territory:NORD --entity opportunity",
-            "alerts --all",
-            "forecast 2026-Q4",
-            "forecast candidates FCS0000001",
-            "campaign-report",
-        ] {
-            assert!(reads_only(args), "{args}");
-        }
-        for args in [
-            "add territory key=NORD description=Norden",
-            "set territory NORD description=Nord",
-            "rm territory NORD",
-            "query territory:NORD --entity opportunity --save mine",
-            "forecast submit FCS0000001",
-            "forecast add FCS0000001 OPP0000001",
-            "queries",
-            "check",
-            "demo --records 10",
-        ] {
-            assert!(!reads_only(args), "{args}");
-        }
-    }
 }

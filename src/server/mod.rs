@@ -10,6 +10,7 @@ pub mod spawn;
 use std::collections::HashMap;
 use std::io::{BufReader, BufWriter};
 use std::os::unix::fs::PermissionsExt;
+use std::os::unix::io::AsRawFd;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -79,6 +80,8 @@ struct Shared {
     idle_exit: Option<Duration>,
     stop: AtomicBool,
     paths: Paths,
+    /// The listening socket, shut down to wake the accept loop on stop.
+    listen_fd: i32,
 }
 
 /// A server running in this process's threads.
@@ -132,6 +135,7 @@ impl Server {
             idle_exit: config.idle_exit,
             stop: AtomicBool::new(false),
             paths,
+            listen_fd: listener.as_raw_fd(),
         });
         log(&format!(
             "serving {} on {} (pid {})",
@@ -211,19 +215,25 @@ fn bind(socket: &Path) -> anyhow::Result<UnixListener> {
     let listener = UnixListener::bind(socket);
     // SAFETY: as above, restoring the previous mask.
     unsafe { libc::umask(old) };
-    Ok(listener.map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", socket.display()))?)
+    listener.map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", socket.display()))
 }
 
 fn request_stop(s: &Shared) {
     if !s.stop.swap(true, Ordering::SeqCst) {
-        // Wakes the accept loop.
-        let _ = UnixStream::connect(&s.paths.socket);
+        // Wakes the accept loop, even when the socket file is gone.
+        // SAFETY: the listener lives until the accept loop ends, which this wakes.
+        unsafe { libc::shutdown(s.listen_fd, libc::SHUT_RDWR) };
     }
 }
 
 fn idle_watch(s: Arc<Shared>, idle: Duration) {
     while !s.stop.load(Ordering::SeqCst) {
         std::thread::sleep(Duration::from_millis(200).min(idle));
+        if !s.store.path().exists() {
+            log("the database directory is gone; leaving");
+            request_stop(&s);
+            break;
+        }
         let empty = s.sessions.lock().map(|m| m.is_empty()).unwrap_or(false);
         let quiet = s
             .last_active
@@ -268,7 +278,7 @@ fn admit(s: &Shared, stream: &UnixStream) -> Result<Session, ApiError> {
             ),
         }));
     }
-    Ok(session_for(&s.store, uid, &user, uid == s.owner)?)
+    session_for(&s.store, uid, &user, uid == s.owner)
 }
 
 fn connection(stream: UnixStream, id: u64, s: Arc<Shared>) {
