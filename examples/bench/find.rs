@@ -2,14 +2,12 @@
 //! (and `crm get` beside it, for the open it shares) as a whole process: this
 //! program again with `--crm`, which runs the real command line.
 
-use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use termcrm::model::{Customer, Entity, Opportunity, SalesContact};
 use termcrm::store::Store;
 
-use super::{at_most_dur, dur, median, ms, note, row, Res, RUNS};
+use super::{dur, median, note, row, Res, RUNS};
 
 /// Runs `crm ARGS...` in this process as the binary does (the `--crm` mode of the
 /// bench); the process exits right after.
@@ -132,66 +130,6 @@ pub fn find_rows(store: &Store, total: usize) -> Res<Lookups> {
 /// What the whole-process rows look up.
 #[derive(Default)]
 pub struct Lookups {
-    queries: Vec<String>,
-    customer: String,
-}
-
-/// `crm get` and `crm find` as whole processes: open, look up, print, exit.
-pub fn whole_process_rows(path: &Path, lookups: &Lookups, total: usize) -> Res<()> {
-    if lookups.queries.is_empty() {
-        return Ok(());
-    }
-    let budget = if total <= 150_000 { ms(30) } else { ms(200) };
-    let db = path.display().to_string();
-    let whole = |args: &[&str]| -> Res<Duration> {
-        let mut times = Vec::with_capacity(RUNS);
-        for _ in 0..RUNS {
-            let t = Instant::now();
-            let out = Command::new(std::env::current_exe()?)
-                .arg("--crm")
-                .args(["--db", &db])
-                .args(args)
-                .output()?;
-            times.push(t.elapsed());
-            if !out.status.success() {
-                return Err(format!(
-                    "crm {args:?} failed: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                )
-                .into());
-            }
-        }
-        Ok(median(times))
-    };
-    // The reads' store was just closed: sled lets go of its lock when its flusher
-    // thread ends. Wait for that (an untimed run) before timing.
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while let Err(e) = whole(&["get", "customer", &lookups.customer]) {
-        if Instant::now() > deadline {
-            return Err(e);
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let get = whole(&["get", "customer", &lookups.customer])?;
-    row(
-        "crm get, whole process",
-        &dur(get),
-        &format!("<= {}", dur(budget)),
-        &at_most_dur(get, budget),
-        "open included",
-    );
-    let mut finds = Vec::new();
-    for q in &lookups.queries {
-        finds.push(whole(&["find", q])?);
-    }
-    let worst = finds.iter().max().copied().unwrap_or_default();
-    row(
-        "crm find, whole process (median q.)",
-        &dur(median(finds.clone())),
-        &format!("<= {}", dur(budget)),
-        &at_most_dur(median(finds), budget),
-        &format!("worst {}; open included", dur(worst)),
-    );
-
-    Ok(())
+    pub queries: Vec<String>,
+    pub customer: String,
 }

@@ -44,6 +44,7 @@ mod ops;
 mod queries;
 mod report;
 mod tui;
+mod whole;
 
 pub use index::*;
 pub use report::*;
@@ -64,6 +65,10 @@ fn main() {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     if argv.first().map(String::as_str) == Some("--crm") {
         std::process::exit(find::run_crm(&argv[1..]));
+    }
+    // The server a `--crm` command starts runs this program as `serve --auto`.
+    if argv.first().map(String::as_str) == Some("serve") {
+        std::process::exit(find::run_crm(&argv));
     }
     let args = match parse_args() {
         Ok(a) => a,
@@ -173,6 +178,11 @@ fn run(args: &Args) -> Res<()> {
     let result = load(args, &path).and_then(|()| read_in_child(&path));
     if temporary && !args.keep {
         let _ = fs::remove_dir_all(&path);
+        let server = termcrm::server::Paths::of(&path);
+        for file in [server.lock, server.log, server.pid, server.socket] {
+            let _ = fs::remove_file(file);
+        }
+        let _ = fs::remove_file(path.with_extension("bench.sqlite"));
     } else {
         say!("database kept: {}", path.display());
     }
@@ -432,8 +442,9 @@ fn reads(path: &Path) -> Res<()> {
     let sled_size = store.size_on_disk();
     queries::query_rows(&store)?;
     ops::workflow_rows(&store)?;
+    let sqlite = whole::prepare(&store, path)?;
     drop(store);
-    find::whole_process_rows(path, &lookups, total)?;
+    whole::rows(path, &lookups, sqlite.as_ref())?;
     let files = dir_size(path);
     let per_record = files as f64 / total.max(1) as f64;
     row("database size (files)", &mib(files as f64), "", "", "");
