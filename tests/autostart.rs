@@ -1,0 +1,184 @@
+//! The server as a user meets it through the built binary: the first `crm` starts
+//! it, racing starts end with one server, a killed server is replaced by the next
+//! command with nothing saved lost, and identity comes from the OS, not `$USER`.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::cli::{crm, pid_file, stop_server};
+
+fn server_pid(db: &Path) -> Option<i32> {
+    std::fs::read_to_string(pid_file(db))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+fn alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| {
+            !s.rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .starts_with('Z')
+        })
+        .unwrap_or(false)
+}
+
+/// The OS name of the user running the tests.
+fn os_user() -> String {
+    let out = Command::new("id").arg("-un").output().expect("id runs");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn racing_first_commands_end_with_one_server_and_all_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let (code, _, err) = crm(&db, &["add", "territory", "key=NORD", "description=Nord"]);
+    assert_eq!(code, 0, "{err}");
+    stop_server(&db);
+    let handles: Vec<_> = (0..6)
+        .map(|_| {
+            let db = db.clone();
+            // Not `crm`: its per-thread guard would stop the server as each thread ends.
+            std::thread::spawn(move || {
+                let out = Command::new(env!("CARGO_BIN_EXE_crm"))
+                    .arg("--db")
+                    .arg(&db)
+                    .args(["get", "territory", "NORD"])
+                    .output()
+                    .unwrap();
+                (
+                    out.status.code().unwrap_or(-1),
+                    String::from_utf8_lossy(&out.stdout).into_owned(),
+                    String::from_utf8_lossy(&out.stderr).into_owned(),
+                )
+            })
+        })
+        .collect();
+    for h in handles {
+        let (code, out, err) = h.join().unwrap();
+        let log = std::fs::read_to_string(termcrm::server::Paths::of(&db).log).unwrap_or_default();
+        assert_eq!(code, 0, "{err}\nserver log:\n{log}");
+        assert!(out.contains("Nord"), "{out}");
+    }
+    let pid = server_pid(&db).expect("a server runs");
+    let servers = Command::new("pgrep")
+        .args(["-f", &format!("serve --auto --db {}", db.display())])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).lines().count())
+        .unwrap_or(1);
+    assert_eq!(servers, 1, "one server for the database");
+    assert!(alive(pid));
+    let (code, out, _) = crm(&db, &["server", "status"]);
+    assert_eq!(code, 0);
+    assert!(out.contains(&pid.to_string()), "{out}");
+    stop_server(&db);
+}
+
+#[test]
+fn a_killed_server_is_replaced_and_nothing_saved_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let (code, key, err) = crm(&db, &["add", "prospect", "name=Hanse Robotik GmbH"]);
+    assert_eq!(code, 0, "{err}");
+    let key = key.trim().to_string();
+    let pid = server_pid(&db).expect("the first command started a server");
+    // SAFETY: killing the server this test started.
+    unsafe { libc::kill(pid, libc::SIGKILL) };
+    while alive(pid) {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(
+        termcrm::server::Paths::of(&db).socket.exists(),
+        "kill -9 leaves the socket file behind"
+    );
+    let (code, out, err) = crm(&db, &["get", "prospect", &key]);
+    assert_eq!(code, 0, "the stale socket is replaced: {err}");
+    assert!(out.contains("Hanse Robotik GmbH"), "{out}");
+    let new = server_pid(&db).expect("a new server");
+    assert_ne!(new, pid);
+    let (code, out, _) = crm(&db, &["check"]);
+    assert_eq!(code, 0, "{out}");
+    stop_server(&db);
+}
+
+#[test]
+fn me_comes_from_the_os_user_even_without_user_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let me = os_user();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_crm"))
+            .env_remove("USER")
+            .env_remove("CRM_DB")
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap();
+        common::cli::watch(&db);
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, _, err) = run(&["alerts"]);
+    assert_eq!(code, 1);
+    assert!(err.contains(&format!("'{me}'")), "names the OS user: {err}");
+    let user = format!("os_user={me}");
+    let (code, _, err) = run(&["add", "salesperson", "key=ME", "name=Ich Selbst", &user]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(&[
+        "add",
+        "salesperson",
+        "key=OTHER",
+        "name=Jemand",
+        "os_user=jemand",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    run(&["add", "territory", "key=NORD", "description=Nord"]);
+    for (sp, d) in [("ME", "Meine"), ("OTHER", "Fremde")] {
+        let (code, _, err) = run(&[
+            "add",
+            "opportunity",
+            &format!("description={d}"),
+            &format!("salesperson={sp}"),
+        ]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let (code, out, err) = run(&[
+        "query",
+        "salesperson:me",
+        "--entity",
+        "opportunity",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Meine") && !out.contains("Fremde"), "{out}");
+    // A forged $USER changes nothing: identity is the connection's uid.
+    let out = Command::new(env!("CARGO_BIN_EXE_crm"))
+        .env("USER", "jemand")
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "query",
+            "salesperson:me",
+            "--entity",
+            "opportunity",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Meine") && !text.contains("Fremde"), "{text}");
+    stop_server(&db);
+}
