@@ -96,7 +96,7 @@ impl Server {
     pub fn start(config: Config) -> anyhow::Result<Server> {
         // The store first: sled's lock makes a second server on the same database
         // fail here, before it touches the first one's socket.
-        let store = Store::open_with(&config.db, &OpenOptions::default())?;
+        let store = open_store(&config.db)?;
         crate::query::saved::ensure_preconfigured(&store)?;
         Server::start_on(Arc::new(store), config)
     }
@@ -188,6 +188,21 @@ impl Server {
 pub fn stop_handle(server: &Server) -> impl Fn() + Send + 'static {
     let s = Arc::clone(&server.shared);
     move || request_stop(&s)
+}
+
+/// Opens the database. A server that just stopped lets go of sled's lock only when
+/// its last thread has exited, a moment after it stopped answering: wait for that
+/// (a live server keeps its socket, so no client starts a second one beside it).
+fn open_store(db: &Path) -> anyhow::Result<Store> {
+    let deadline = Instant::now() + Duration::from_secs(3);
+    loop {
+        match Store::open_with(db, &OpenOptions::default()) {
+            Err(crate::store::StoreError::Locked { .. }) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return Ok(other?),
+        }
+    }
 }
 
 fn log(line: &str) {
