@@ -180,7 +180,10 @@ pub fn handle(
             let def = entity(&e)?;
             match by {
                 None => recs(store.list(def, limit)?),
-                Some(by) => recs(list_by(store, def, by, limit)?),
+                Some(by) => Response::Encoded {
+                    entity: def.name.to_string(),
+                    values: list_by(store, def, by, limit)?,
+                },
             }
         }
         Request::Scan {
@@ -300,7 +303,7 @@ fn list_by(
     def: &'static EntityDef,
     by: super::By,
     limit: Option<usize>,
-) -> Result<Vec<Box<dyn Record>>> {
+) -> Result<Vec<Vec<u8>>> {
     let (index, code, target, flag) = match &by {
         super::By::Territory(c) => (IndexKind::Territory, c, "territory", "territory"),
         super::By::Team(c) => (IndexKind::Team, c, "sales_team", "team"),
@@ -317,7 +320,7 @@ fn list_by(
     }
     let target_def = model::entity(target).expect("registered");
     store.fetch(target_def, code)?;
-    Ok(store.list_by(index, code, def, limit)?)
+    Ok(store.encoded_by(index, code, def, limit)?)
 }
 
 fn mask_rows(

@@ -161,6 +161,17 @@ fn records(v: Vec<Rec>) -> Vec<Box<dyn Record>> {
     v.into_iter().map(|r| r.0).collect()
 }
 
+/// Records of `entity` from their stored encoding.
+fn decode_all(entity: &str, values: &[Vec<u8>]) -> Result<Vec<Box<dyn Record>>> {
+    let def = crate::model::entity(entity)
+        .ok_or_else(|| ApiError::protocol(format!("unknown entity '{entity}'")))?;
+    let decode = crate::store::codec::codec_for(def).decode;
+    values
+        .iter()
+        .map(|v| decode(v).map_err(|e| ApiError::protocol(format!("{entity}: {e}"))))
+        .collect()
+}
+
 impl Client {
     pub fn new(transport: Arc<dyn Transport>) -> Client {
         Client { transport }
@@ -239,7 +250,11 @@ impl Client {
             by,
             limit,
         };
-        expect!(self, req, Response::Records(v) => records(v))
+        match self.call(req)? {
+            Response::Records(v) => Ok(records(v)),
+            Response::Encoded { entity, values } => decode_all(&entity, &values),
+            other => Err(unexpected("list", other)),
+        }
     }
 
     /// At most `limit` records in key order after `after`.

@@ -272,6 +272,12 @@ pub enum Response {
     Key(String),
     Record(Option<Rec>),
     Records(Vec<Rec>),
+    /// Records of one entity in their stored encoding (listings the server passes
+    /// on without decoding them).
+    Encoded {
+        entity: String,
+        values: Vec<Vec<u8>>,
+    },
     Many(Vec<Option<Rec>>),
     Rows(Vec<(String, Vec<String>)>),
     Keys(Vec<String>),

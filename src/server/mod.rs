@@ -196,7 +196,7 @@ pub fn stop_handle(server: &Server) -> impl Fn() + Send + 'static {
 fn open_store(db: &Path) -> anyhow::Result<Store> {
     let deadline = Instant::now() + Duration::from_secs(3);
     loop {
-        match Store::open_with(db, &OpenOptions::default()) {
+        match Store::open_with(db, &OpenOptions::server()) {
             Err(crate::store::StoreError::Locked { .. }) if Instant::now() < deadline => {
                 std::thread::sleep(Duration::from_millis(20));
             }

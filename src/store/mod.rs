@@ -87,6 +87,26 @@ impl Store {
         }
     }
 
+    /// The stored encoding of each record of an entity whose territory or sales team
+    /// is `code`, in key order: what the server sends on as it is, undecoded.
+    pub fn encoded_by(
+        &self,
+        index: IndexKind,
+        code: &str,
+        def: &EntityDef,
+        limit: Option<usize>,
+    ) -> Result<Vec<Vec<u8>>> {
+        let tree = &self.tree(def).0;
+        let mut out = Vec::new();
+        for key in self.keys_by(index, code, def, limit)? {
+            // A stale index entry (a crash during a bulk load) is skipped.
+            if let Some(bytes) = tree.get(key.as_bytes())? {
+                out.push(bytes.to_vec());
+            }
+        }
+        Ok(out)
+    }
+
     /// One record by key, or an error that names the nearest existing key.
     pub fn fetch(&self, def: &'static EntityDef, key: &str) -> Result<Box<dyn Record>> {
         let key = key.trim().to_uppercase();

@@ -43,6 +43,17 @@ impl OpenOptions {
     }
 }
 
+impl OpenOptions {
+    /// For the server, which serves every client of the database and stays up: a
+    /// page cache that holds the hot part of a large database.
+    pub fn server() -> OpenOptions {
+        OpenOptions {
+            cache_bytes: 256 * 1024 * 1024,
+            ..OpenOptions::default()
+        }
+    }
+}
+
 /// `$XDG_DATA_HOME/termcrm/db` (or the platform's equivalent).
 pub fn default_db_path() -> PathBuf {
     directories::ProjectDirs::from("", "", "termcrm")
