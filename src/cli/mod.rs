@@ -406,8 +406,9 @@ fn run_tui(db: Option<PathBuf>, keymap: &str, lang: Lang) -> CliResult {
     let path = db.unwrap_or_else(default_db_path);
     let store = Store::open_with(&path, &OpenOptions::interactive())?;
     crate::query::saved::ensure_preconfigured(&store)?;
+    let client = crate::api::local::Local::client(std::sync::Arc::new(store));
     terminal::run(
-        store,
+        client,
         &UiOptions {
             keymap: keymap.to_string(),
             lang,
