@@ -133,6 +133,10 @@ impl Component for HomeView {
     }
 
     fn handle(&mut self, _key: KeyEvent, action: Option<Action>, ctx: &mut Ctx) -> Handled {
+        // Alerts that could not be read (the server was away) are asked for again.
+        if self.error.is_some() && self.loading.is_none() {
+            self.reload(ctx.api);
+        }
         let page = self.page.get().max(1);
         match action {
             Some(Action::Up) => self.move_to(self.selected.saturating_sub(1)),
@@ -164,7 +168,7 @@ impl Component for HomeView {
         Handled::Consumed
     }
 
-    fn prepare(&mut self, area: Rect, _ctx: &mut Ctx) {
+    fn prepare(&mut self, area: Rect, ctx: &mut Ctx) {
         self.page.set(usize::from(area.height.saturating_sub(2)));
         if let Some(result) = self.loading.as_ref().and_then(|rx| rx.try_recv().ok()) {
             self.loading = None;
@@ -174,7 +178,10 @@ impl Component for HomeView {
                     self.rows = rows;
                     self.error = None;
                 }
-                Err(e) => self.error = Some(e),
+                Err(e) => {
+                    ctx.request(Request::Status(e.clone()));
+                    self.error = Some(e);
+                }
             }
             self.move_to(self.selected);
         }

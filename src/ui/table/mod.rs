@@ -419,6 +419,7 @@ impl Component for TableView {
         let (page, width) = view::body_size(area);
         self.page = page;
         self.width = width;
+        let had_error = self.error.is_some();
         if self.needs_load {
             self.start_load(ctx.api);
         }
@@ -426,6 +427,10 @@ impl Component for TableView {
         self.poll_query();
         self.clamp();
         self.fetch_visible(ctx.api);
+        // A new failure (the server went away) is said in the status line too.
+        if let (false, Some(e)) = (had_error, &self.error) {
+            ctx.request(Request::Status(e.clone()));
+        }
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, lang: Lang) {
