@@ -77,41 +77,35 @@ fn candidate(target: &EntityDef, column: Option<usize>, r: &dyn Record) -> Candi
     }
 }
 
-/// Up to `limit` candidates in key order after `after`, read `chunk` at a time.
+/// Up to `limit` candidates in key order after `after`, read at most `chunk` at
+/// a time, and whether more records follow.
 fn read_candidates(
     client: &Client,
     target: &EntityDef,
-    after: Option<String>,
+    mut after: Option<String>,
     limit: usize,
     chunk: usize,
 ) -> Loaded {
     let column = target.list_fields().first().copied();
     let mut out: Vec<Candidate> = Vec::new();
-    let mut after = after;
-    while out.len() < limit {
-        // One more than wanted says whether more remain.
-        let want = chunk.min(limit - out.len()) + 1;
+    loop {
+        // Asking for one more than there is room for says whether more follow.
+        let want = chunk.min(limit + 1 - out.len());
         let records = match client.scan(target, after.as_deref(), want) {
             Ok(records) => records,
             Err(e) => return (out, false, Some(e.to_string())),
         };
-        let short = records.len() < want;
+        let got = records.len();
         for r in records {
             if out.len() == limit {
                 return (out, true, None);
             }
             out.push(candidate(target, column, r.as_ref()));
         }
-        if short {
+        if got < want {
             return (out, false, None);
         }
-        // The extra record was taken as a candidate; the next chunk starts after it.
         after = out.last().map(|c| c.key.clone());
-    }
-    // `limit` reached exactly: whether anything follows.
-    match client.scan(target, after.as_deref(), 1) {
-        Ok(rest) => (out, !rest.is_empty(), None),
-        Err(e) => (out, false, Some(e.to_string())),
     }
 }
 
@@ -126,7 +120,7 @@ impl PickerPopup {
         client: &Client,
     ) -> PickerPopup {
         let (candidates, more, error) =
-            read_candidates(client, target, None, LOADED_AT_ONCE, LOADED_AT_ONCE);
+            read_candidates(client, target, None, LOADED_AT_ONCE, LOADED_AT_ONCE + 1);
         let loading = match (more, candidates.last()) {
             (true, Some(last)) => {
                 let (tx, rx) = mpsc::channel();

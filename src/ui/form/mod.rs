@@ -13,7 +13,7 @@ use ratatui::{layout::Rect, Frame};
 
 use super::action::{Action, Context};
 use super::component::{Component, Ctx, Handled, Request};
-use crate::api::{ApiError, ChildList, Client, ErrorKind, Figure, FormData};
+use crate::api::{ApiError, ChildList, Client, ErrorKind, Figure, FormData, Rec};
 use crate::model::{self, assign, format_value, EntityDef, KeyKind, Lang, Record};
 use input::{FieldInput, Slot};
 
@@ -48,10 +48,10 @@ impl FormView {
         client: &Client,
     ) -> Result<FormView, String> {
         let (data, saved) = match key {
-            Some(key) => {
-                let data = client.form_data(entity, &key).map_err(|e| e.to_string())?;
-                (data, true)
-            }
+            Some(key) => (
+                client.form_data(entity, &key).map_err(|e| e.to_string())?,
+                true,
+            ),
             None => {
                 let mut record = (entity.new_record)();
                 let pairs: Vec<(&str, &str)> = template
@@ -61,8 +61,9 @@ impl FormView {
                 assign::apply(record.as_mut(), &pairs).map_err(|e| {
                     format!("{} {}='{}': {}", entity.name, e.field, e.value, e.message)
                 })?;
+                // A new record has no children and no figures yet.
                 let data = FormData {
-                    record: crate::api::Rec(record),
+                    record: Rec(record),
                     children: Vec::new(),
                     figures: Vec::new(),
                 };
