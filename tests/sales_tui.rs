@@ -39,10 +39,10 @@ fn eur(units: i64) -> Option<Money> {
 #[test]
 fn home_shows_the_alerts_and_opens_their_records() {
     let mut h = harness(2000);
-    h.keys("0");
+    h.log_in_as("nobody");
     assert!(h.app.is_home());
     h.app
-        .set_identity("nobody", NaiveDate::from_ymd_opt(2026, 11, 20).unwrap());
+        .set_today(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap());
     h.app.settle(AREA);
     let screen = h.screen();
     assert!(screen.contains("Alerts for everyone"), "{screen}");

@@ -458,3 +458,76 @@ fn converting_a_prospect_and_a_lead_from_their_masks() {
         h.app.status()
     );
 }
+
+/// A server that can be stopped and started again: while `down`, every request
+/// fails the way the socket client's do when no server answers.
+struct Flaky {
+    inner: termcrm::api::local::Local,
+    down: std::sync::atomic::AtomicBool,
+}
+
+impl termcrm::api::Transport for Flaky {
+    fn call(
+        &self,
+        request: termcrm::api::Request,
+        progress: Option<&dyn Fn(usize)>,
+    ) -> termcrm::api::Result<termcrm::api::Response> {
+        if self.down.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(termcrm::api::ApiError::unavailable(
+                "server stopped — reconnecting …",
+            ));
+        }
+        self.inner.call(request, progress)
+    }
+    fn session(&self) -> termcrm::api::Session {
+        self.inner.session()
+    }
+    fn database(&self) -> String {
+        self.inner.database()
+    }
+}
+
+#[test]
+fn a_stopped_server_is_a_message_and_the_next_key_calls_again() {
+    use std::sync::atomic::Ordering;
+    use std::sync::Arc;
+    let mut h = harness(300);
+    let flaky = Arc::new(Flaky {
+        inner: termcrm::api::local::Local::new(Arc::clone(&h.store)),
+        down: Default::default(),
+    });
+    h.client = termcrm::api::Client::new(flaky.clone());
+    h.app = termcrm::ui::app::App::new(
+        h.client.clone(),
+        termcrm::ui::keymap::Keymap::builtin(),
+        Lang::En,
+    );
+    h.keys("1");
+    h.goto("Territories");
+    let first = h.app.table().selected_key().unwrap();
+
+    flaky.down.store(true, Ordering::Relaxed);
+    h.keys("<ret>");
+    assert!(h.app.form().is_none());
+    assert!(
+        h.app.status().contains("server stopped"),
+        "{}",
+        h.app.status()
+    );
+    // Every view keeps drawing while the server is away.
+    h.keys("0");
+    h.keys("]");
+    h.keys("fname:x<ret>");
+    h.screen();
+
+    flaky.down.store(false, Ordering::Relaxed);
+    h.keys("<esc><c-l>");
+    h.goto("Territories");
+    h.keys("<ret>");
+    assert_eq!(
+        h.form_key().as_deref(),
+        Some(first.as_str()),
+        "{}",
+        h.screen()
+    );
+}

@@ -41,7 +41,8 @@ pub fn tui_rows(path: &Path) -> Res<()> {
         path,
         &termcrm::store::OpenOptions::interactive(),
     )?);
-    let mut app = App::new(Arc::clone(&store), Keymap::builtin(), Lang::En);
+    let client = termcrm::api::local::Local::client(store);
+    let mut app = App::new(client, Keymap::builtin(), Lang::En);
     app.prepare(AREA);
     terminal.draw(|f| app.render(f))?;
     let first = t.elapsed();

@@ -256,18 +256,8 @@ pub fn handle(
             Response::Done
         }
         Request::Find { text, limit } => Response::Hits(store.find(&text, limit)?),
-        Request::Alerts { who } => {
-            let salesperson = match who {
-                Who::Me => session.salesperson.clone(),
-                Who::Salesperson(s) => Some(store.fetch(Salesperson::DEF, &s)?.key().to_string()),
-                Who::Everyone => None,
-            };
-            let alerts = ops::alerts::alerts(store, salesperson.as_deref(), model::value::today())?;
-            Response::Alerts {
-                alerts,
-                salesperson,
-            }
-        }
+        Request::Alerts { who } => alerts(store, session, who, model::value::today())?,
+        Request::AlertsOn { who, today } => alerts(store, session, who, today)?,
         Request::FormData { entity: e, key } => {
             let def = entity(&e)?;
             let record = store.fetch(def, &key)?;
@@ -295,6 +285,24 @@ pub fn handle(
                 "this database is open in this process, not through a server",
             ))
         }
+    })
+}
+
+fn alerts(
+    store: &Store,
+    session: &Session,
+    who: Who,
+    today: chrono::NaiveDate,
+) -> Result<Response> {
+    let salesperson = match who {
+        Who::Me => session.salesperson.clone(),
+        Who::Salesperson(s) => Some(store.fetch(Salesperson::DEF, &s)?.key().to_string()),
+        Who::Everyone => None,
+    };
+    let alerts = ops::alerts::alerts(store, salesperson.as_deref(), today)?;
+    Ok(Response::Alerts {
+        alerts,
+        salesperson,
     })
 }
 

@@ -437,6 +437,16 @@ impl Client {
         expect!(self, Request::Alerts { who }, Response::Alerts { alerts, salesperson } => (alerts, salesperson))
     }
 
+    /// The alerts as of `today` rather than the server's today (a fixed day for
+    /// tests and scripted runs).
+    pub fn alerts_on(
+        &self,
+        who: Who,
+        today: chrono::NaiveDate,
+    ) -> Result<(Vec<Alert>, Option<String>)> {
+        expect!(self, Request::AlertsOn { who, today }, Response::Alerts { alerts, salesperson } => (alerts, salesperson))
+    }
+
     /// A stored record with its child lists and figures.
     pub fn form_data(&self, def: &EntityDef, key: &str) -> Result<FormData> {
         let req = Request::FormData {

@@ -217,6 +217,12 @@ pub enum Request {
     Alerts {
         who: Who,
     },
+    /// Like `Alerts`, as of another day than the server's today (a fixed day for
+    /// tests and scripted runs of the TUI's home pane).
+    AlertsOn {
+        who: Who,
+        today: chrono::NaiveDate,
+    },
     FormData {
         entity: String,
         key: String,

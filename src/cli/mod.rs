@@ -415,11 +415,9 @@ fn run_tui(db: Option<PathBuf>, remote: Option<String>, keymap: &str, lang: Lang
         Cli::command().print_help()?;
         std::process::exit(2);
     }
-    // MERGE: replaced by terminal::run(client) when the TUI moves to the api.
-    drop((db, remote));
-    let store = crate::store::Store::open(default_db_path())?;
+    let client = client(db, remote)?;
     terminal::run(
-        store,
+        client,
         &UiOptions {
             keymap: keymap.to_string(),
             lang,

@@ -2,16 +2,14 @@
 //! resolved to an action where the keymap binds one), say which actions they offer
 //! right now, and ask the app for anything beyond themselves through `Request`s.
 
-use std::sync::Arc;
-
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
 use super::action::{Action, Context};
 use super::keymap::Keymap;
+use crate::api::Client;
 use crate::model::{EntityDef, Lang};
-use crate::store::Store;
 
 /// Whether a component used a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,7 +95,7 @@ pub enum Request {
     Quit,
 }
 
-/// Workflow steps, run by the app against `ops` once the user has confirmed.
+/// Workflow steps, run by the app through the client once the user has confirmed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Flow {
     /// Ask whether accepting the quote also wins its opportunity.
@@ -119,8 +117,8 @@ pub enum Flow {
 
 /// What every component may read while handling a key.
 pub struct Ctx<'a> {
-    /// Shared, so that a view can hand it to a background loader thread.
-    pub store: &'a Arc<Store>,
+    /// The CRM; cheap to clone, so that a view can hand it to a background thread.
+    pub api: &'a Client,
     pub keymap: &'a Keymap,
     pub lang: Lang,
     pub requests: &'a mut Vec<Request>,
@@ -139,8 +137,8 @@ pub trait Component {
     /// A key, with the action the keymap binds it to in `context()` (if any).
     /// Text inputs use the raw key when no action is bound.
     fn handle(&mut self, key: KeyEvent, action: Option<Action>, ctx: &mut Ctx) -> Handled;
-    /// Store work the next frame needs (fetching the visible rows), done before
-    /// `render`, which never touches the store.
+    /// Data the next frame needs (fetching the visible rows), done before
+    /// `render`, which never calls the client.
     fn prepare(&mut self, _area: Rect, _ctx: &mut Ctx) {}
     fn render(&self, frame: &mut Frame, area: Rect, lang: Lang);
     /// The actions it offers right now, for the hint bar and help.

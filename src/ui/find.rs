@@ -1,4 +1,4 @@
-//! The find popup: quick find over every entity (`Store::find`) as you type, the
+//! The find popup: quick find over every entity (`Client::find`) as you type, the
 //! best 20 with their entity, key and text; Enter opens the record's form in its
 //! mask. Its keys are the palette's.
 
@@ -13,8 +13,8 @@ use unicode_width::UnicodeWidthStr;
 use super::action::{Action, Context};
 use super::component::{Component, Ctx, Handled, Request};
 use super::palette::{delete_word, fallback_action, fit, query_line};
+use crate::api::FindHit;
 use crate::model::Lang;
-use crate::store::FindHit;
 
 /// How many records a query shows.
 pub const FIND_LIMIT: usize = 20;
@@ -24,7 +24,7 @@ pub struct FindPopup {
     query: String,
     hits: Vec<FindHit>,
     selected: usize,
-    /// A store error of the last query, shown instead of the hits.
+    /// Why the last query failed,, shown instead of the hits.
     error: Option<String>,
 }
 
@@ -71,7 +71,7 @@ impl FindPopup {
     /// keystroke stays within a frame.
     fn refresh(&mut self, ctx: &mut Ctx) {
         self.selected = 0;
-        match ctx.store.find(&self.query, FIND_LIMIT) {
+        match ctx.api.find(&self.query, FIND_LIMIT) {
             Ok(hits) => {
                 self.hits = hits;
                 self.error = None;

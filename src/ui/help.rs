@@ -317,6 +317,8 @@ mod tests {
     use ratatui::Terminal;
 
     use super::*;
+    use crate::api::local::Local;
+    use crate::api::Client;
     use crate::store::Store;
 
     fn screen(popup: &HelpPopup, lang: Lang, width: u16, height: u16) -> String {
@@ -338,7 +340,7 @@ mod tests {
     /// Feeds keys the way the app does: resolved in the Help context.
     struct Driver {
         _dir: tempfile::TempDir,
-        store: Arc<Store>,
+        client: Client,
         keymap: Keymap,
         lang: Lang,
     }
@@ -349,7 +351,7 @@ mod tests {
             let store = Arc::new(Store::open(dir.path().join("db")).unwrap());
             Driver {
                 _dir: dir,
-                store,
+                client: Local::client(store),
                 keymap: Keymap::builtin(),
                 lang,
             }
@@ -359,7 +361,7 @@ mod tests {
             let action = self.keymap.resolve(popup.context(), &key);
             let mut requests = Vec::new();
             let mut ctx = Ctx {
-                store: &self.store,
+                api: &self.client,
                 keymap: &self.keymap,
                 lang: self.lang,
                 requests: &mut requests,

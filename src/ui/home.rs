@@ -1,10 +1,10 @@
-//! The home pane, the first tab: alerts for "me" (the salesperson whose OS user
-//! name matches) or for everyone — past-due opportunities and tasks, quotes that
-//! expire within a week, follow-ups due. Computed in a background thread, since
-//! it reads every opportunity, task, quote, lead and interaction.
+//! The home pane, the first tab: alerts for "me" (the session's salesperson, whom
+//! the server knows from the connection's peer identity) or for everyone —
+//! past-due opportunities and tasks, quotes that expire within a week, follow-ups
+//! due. Asked for in a background thread, since the server reads every
+//! opportunity, task, quote, lead and interaction for them.
 
 use std::sync::mpsc::{channel, Receiver};
-use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use crossterm::event::KeyEvent;
@@ -16,17 +16,18 @@ use ratatui::Frame;
 
 use super::action::{Action, Context};
 use super::component::{scrolled_to, Component, Ctx, Handled, Request};
+use crate::api::{Alert, Client, Who, FOLLOW_UP, PAST_DUE, QUOTE_EXPIRES, TASK_PAST_DUE};
 use crate::model::{self, Lang};
-use crate::ops::alerts::{alerts, me, Alert, FOLLOW_UP, PAST_DUE, QUOTE_EXPIRES, TASK_PAST_DUE};
-use crate::store::Store;
 
 pub struct HomeView {
+    /// The session's OS user name.
     user: String,
-    /// The salesperson "me" maps to, if any.
+    /// The session's salesperson, if any.
     me: Option<String>,
     /// Everyone's alerts rather than mine.
     all: bool,
-    today: NaiveDate,
+    /// The day the alerts are for; None: the server's today.
+    today: Option<NaiveDate>,
     rows: Vec<Alert>,
     loading: Option<Receiver<Result<Vec<Alert>, String>>>,
     error: Option<String>,
@@ -36,10 +37,12 @@ pub struct HomeView {
 }
 
 impl HomeView {
-    pub fn new(store: &Arc<Store>, user: &str, today: NaiveDate) -> HomeView {
-        let me = me(store, user).ok().flatten();
+    /// The alerts of the client's session; `today` fixes the day (tests).
+    pub fn new(client: &Client, today: Option<NaiveDate>) -> HomeView {
+        let session = client.session();
+        let me = session.salesperson;
         let mut home = HomeView {
-            user: user.to_string(),
+            user: session.user,
             all: me.is_none(),
             me,
             today,
@@ -50,19 +53,22 @@ impl HomeView {
             offset: std::cell::Cell::new(0),
             page: std::cell::Cell::new(10),
         };
-        home.reload(store);
+        home.reload(client);
         home
     }
 
     /// Recomputes the alerts in the background; the old rows stay until then.
-    pub fn reload(&mut self, store: &Arc<Store>) {
+    pub fn reload(&mut self, client: &Client) {
         let (tx, rx) = channel();
-        let store = Arc::clone(store);
-        let who = if self.all { None } else { self.me.clone() };
+        let client = client.clone();
+        let who = if self.all { Who::Everyone } else { Who::Me };
         let today = self.today;
         std::thread::spawn(move || {
-            let result = alerts(&store, who.as_deref(), today).map_err(|e| e.to_string());
-            let _ = tx.send(result);
+            let result = match today {
+                Some(day) => client.alerts_on(who, day),
+                None => client.alerts(who),
+            };
+            let _ = tx.send(result.map(|(alerts, _)| alerts).map_err(|e| e.to_string()));
         });
         self.loading = Some(rx);
     }
@@ -127,6 +133,10 @@ impl Component for HomeView {
     }
 
     fn handle(&mut self, _key: KeyEvent, action: Option<Action>, ctx: &mut Ctx) -> Handled {
+        // Alerts that could not be read (the server was away) are asked for again.
+        if self.error.is_some() && self.loading.is_none() {
+            self.reload(ctx.api);
+        }
         let page = self.page.get().max(1);
         match action {
             Some(Action::Up) => self.move_to(self.selected.saturating_sub(1)),
@@ -150,7 +160,7 @@ impl Component for HomeView {
             Some(Action::ToggleAll) => {
                 if self.me.is_some() {
                     self.all = !self.all;
-                    self.reload(ctx.store);
+                    self.reload(ctx.api);
                 }
             }
             _ => return Handled::Ignored,
@@ -158,7 +168,7 @@ impl Component for HomeView {
         Handled::Consumed
     }
 
-    fn prepare(&mut self, area: Rect, _ctx: &mut Ctx) {
+    fn prepare(&mut self, area: Rect, ctx: &mut Ctx) {
         self.page.set(usize::from(area.height.saturating_sub(2)));
         if let Some(result) = self.loading.as_ref().and_then(|rx| rx.try_recv().ok()) {
             self.loading = None;
@@ -168,7 +178,10 @@ impl Component for HomeView {
                     self.rows = rows;
                     self.error = None;
                 }
-                Err(e) => self.error = Some(e),
+                Err(e) => {
+                    ctx.request(Request::Status(e.clone()));
+                    self.error = Some(e);
+                }
             }
             self.move_to(self.selected);
         }

@@ -1,5 +1,6 @@
 //! The reference picker: a popup listing records of the target entity as
-//! "code — name", narrowed by fuzzy matching as the user types.
+//! "code — name", narrowed by fuzzy matching as the user types; the records come
+//! from the client in key order, the first ones at once, the rest in the background.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -10,12 +11,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-use std::sync::{mpsc, Arc};
+use std::sync::mpsc;
 
 use super::action::{Action, Context};
 use super::component::{Component, Ctx, Handled, Request};
+use crate::api::Client;
 use crate::model::{format_value, EntityDef, Lang, Record};
-use crate::store::Store;
 
 /// The most records a picker loads (DESIGN §5: what one keystroke can score).
 pub const MAX_CANDIDATES: usize = 50_000;
@@ -60,35 +61,52 @@ pub struct PickerPopup {
 /// Candidates read, whether more records remain, and an error that stopped reading.
 type Loaded = (Vec<Candidate>, bool, Option<String>);
 
-/// Up to `limit` candidates from `records`.
+/// Records the background thread asks for at once.
+const CHUNK: usize = 10_000;
+
+fn candidate(target: &EntityDef, column: Option<usize>, r: &dyn Record) -> Candidate {
+    let key = r.key().to_string();
+    let name = column
+        .map(|i| format_value(&target.fields[i].kind, &r.get(i)))
+        .unwrap_or_default();
+    let haystack = format!("{key} {name}").to_lowercase();
+    Candidate {
+        key,
+        name,
+        haystack,
+    }
+}
+
+/// Up to `limit` candidates in key order after `after`, read at most `chunk` at
+/// a time, and whether more records follow.
 fn read_candidates(
-    records: impl Iterator<Item = crate::store::Result<Box<dyn Record>>>,
+    client: &Client,
     target: &EntityDef,
+    mut after: Option<String>,
     limit: usize,
+    chunk: usize,
 ) -> Loaded {
     let column = target.list_fields().first().copied();
-    let mut out = Vec::new();
-    for record in records {
-        if out.len() == limit {
-            return (out, true, None);
-        }
-        match record {
-            Ok(r) => {
-                let key = r.key().to_string();
-                let name = column
-                    .map(|i| format_value(&target.fields[i].kind, &r.get(i)))
-                    .unwrap_or_default();
-                let haystack = format!("{key} {name}").to_lowercase();
-                out.push(Candidate {
-                    key,
-                    name,
-                    haystack,
-                });
-            }
+    let mut out: Vec<Candidate> = Vec::new();
+    loop {
+        // Asking for one more than there is room for says whether more follow.
+        let want = chunk.min(limit + 1 - out.len());
+        let records = match client.scan(target, after.as_deref(), want) {
+            Ok(records) => records,
             Err(e) => return (out, false, Some(e.to_string())),
+        };
+        let got = records.len();
+        for r in records {
+            if out.len() == limit {
+                return (out, true, None);
+            }
+            out.push(candidate(target, column, r.as_ref()));
         }
+        if got < want {
+            return (out, false, None);
+        }
+        after = out.last().map(|c| c.key.clone());
     }
-    (out, false, None)
 }
 
 impl PickerPopup {
@@ -99,21 +117,18 @@ impl PickerPopup {
         target: &'static EntityDef,
         field: &'static str,
         current: &str,
-        store: &Arc<Store>,
+        client: &Client,
     ) -> PickerPopup {
-        let (candidates, more, error) = read_candidates(store.scan(target), target, LOADED_AT_ONCE);
+        let (candidates, more, error) =
+            read_candidates(client, target, None, LOADED_AT_ONCE, LOADED_AT_ONCE + 1);
         let loading = match (more, candidates.last()) {
             (true, Some(last)) => {
                 let (tx, rx) = mpsc::channel();
-                let store = Arc::clone(store);
+                let client = client.clone();
                 let after = last.key.clone();
                 std::thread::spawn(move || {
                     let rest = MAX_CANDIDATES - LOADED_AT_ONCE;
-                    let _ = tx.send(read_candidates(
-                        store.scan_after(target, &after),
-                        target,
-                        rest,
-                    ));
+                    let _ = tx.send(read_candidates(&client, target, Some(after), rest, CHUNK));
                 });
                 Some(rx)
             }
@@ -414,163 +429,4 @@ impl Component for PickerPopup {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-
-    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    use ratatui::backend::TestBackend;
-    use ratatui::Terminal;
-
-    use super::*;
-    use crate::model;
-    use crate::ui::keymap::Keymap;
-
-    fn key(code: KeyCode) -> KeyEvent {
-        KeyEvent::new(code, KeyModifiers::NONE)
-    }
-
-    fn send(
-        picker: &mut PickerPopup,
-        store: &Arc<Store>,
-        k: KeyEvent,
-        action: Option<Action>,
-    ) -> Vec<Request> {
-        let keymap = Keymap::builtin();
-        let mut requests = Vec::new();
-        let mut ctx = Ctx {
-            store,
-            keymap: &keymap,
-            lang: Lang::En,
-            requests: &mut requests,
-        };
-        picker.handle(k, action, &mut ctx);
-        requests
-    }
-
-    #[test]
-    fn typing_narrows_and_select_picks() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(Store::open(dir.path().join("db")).unwrap());
-        store
-            .bulk_insert(crate::demo::generate(300, 1), |_| {})
-            .unwrap();
-        let prospects = model::entity("prospect").unwrap();
-        let all: Vec<_> = store.list(prospects, None).unwrap();
-        let wanted = all[all.len() / 2].key().to_string();
-
-        let mut picker = PickerPopup::new(prospects, "prospect", &wanted, &store);
-        assert_eq!(picker.selected_key(), Some(wanted.as_str()), "preselected");
-        assert_eq!(picker.shown_keys().len(), all.len());
-
-        for c in wanted.chars() {
-            send(&mut picker, &store, key(KeyCode::Char(c)), None);
-        }
-        assert_eq!(picker.query(), wanted);
-        assert!(picker.shown_keys().len() < all.len(), "narrowed");
-        assert_eq!(picker.selected_key(), Some(wanted.as_str()), "best match");
-        // Backspace widens again.
-        send(&mut picker, &store, key(KeyCode::Backspace), None);
-        assert!(picker.shown_keys().len() > 1);
-        send(&mut picker, &store, key(KeyCode::Char('q')), None);
-        send(&mut picker, &store, key(KeyCode::Char('q')), None);
-        send(&mut picker, &store, key(KeyCode::Char('q')), None);
-        assert!(picker.shown_keys().is_empty(), "{:?}", picker.shown_keys());
-        assert!(send(
-            &mut picker,
-            &store,
-            key(KeyCode::Enter),
-            Some(Action::Select)
-        )
-        .is_empty());
-
-        picker.set_query(&wanted.to_lowercase());
-        let requests = send(
-            &mut picker,
-            &store,
-            key(KeyCode::Enter),
-            Some(Action::Select),
-        );
-        assert_eq!(
-            requests,
-            vec![
-                Request::Picked {
-                    field: "prospect",
-                    key: wanted.clone()
-                },
-                Request::Back
-            ]
-        );
-        let requests = send(&mut picker, &store, key(KeyCode::Esc), Some(Action::Cancel));
-        assert_eq!(requests, vec![Request::Back]);
-
-        // Moving stays within the list.
-        picker.set_query("");
-        send(&mut picker, &store, key(KeyCode::Up), Some(Action::Top));
-        send(&mut picker, &store, key(KeyCode::Up), Some(Action::Up));
-        assert_eq!(picker.selected_key(), Some(all[0].key()));
-        send(&mut picker, &store, key(KeyCode::Down), Some(Action::Down));
-        assert_eq!(picker.selected_key(), Some(all[1].key()));
-        send(&mut picker, &store, key(KeyCode::End), Some(Action::Bottom));
-        assert_eq!(picker.selected_key(), Some(all[all.len() - 1].key()));
-        send(
-            &mut picker,
-            &store,
-            key(KeyCode::PageDown),
-            Some(Action::PageDown),
-        );
-        assert_eq!(picker.selected_key(), Some(all[all.len() - 1].key()));
-
-        // The popup shows "code — name" and survives any size.
-        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        terminal
-            .draw(|f| picker.render(f, f.area(), Lang::En))
-            .unwrap();
-        let text: String = terminal
-            .backend()
-            .buffer()
-            .content()
-            .iter()
-            .map(|c| c.symbol())
-            .collect();
-        assert!(text.contains(" — "), "{text}");
-        assert!(text.contains("Choose Prospect"), "{text}");
-        for (w, h) in [(20, 5), (1, 1), (0, 0), (3, 40)] {
-            let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-            terminal
-                .draw(|f| picker.render(f, f.area(), Lang::De))
-                .unwrap();
-        }
-    }
-
-    #[test]
-    fn a_large_entity_loads_its_first_records_at_once_and_the_rest_in_the_background() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        store
-            .bulk_insert(crate::demo::generate(20_000, 1), |_| {})
-            .unwrap();
-        let store = Arc::new(store);
-        let target = crate::model::entity("interaction").unwrap();
-        let total = store.count(target);
-        assert!(total > LOADED_AT_ONCE, "{total}");
-        let mut picker = PickerPopup::new(target, "x", "", &store);
-        assert_eq!(picker.candidates.len(), LOADED_AT_ONCE);
-        picker.set_query("int");
-        let keymap = crate::ui::keymap::Keymap::builtin();
-        let mut requests = Vec::new();
-        let mut ctx = Ctx {
-            store: &store,
-            keymap: &keymap,
-            lang: Lang::En,
-            requests: &mut requests,
-        };
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        while picker.loading.is_some() && std::time::Instant::now() < deadline {
-            picker.prepare(Rect::new(0, 0, 80, 24), &mut ctx);
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
-        assert_eq!(picker.candidates.len(), total);
-        assert_eq!(picker.query(), "int", "the query survives the load");
-        assert!(!picker.shown_keys().is_empty());
-    }
-}
+mod tests;

@@ -11,8 +11,8 @@ use crossterm::event::{self, Event, KeyEventKind};
 
 use super::app::App;
 use super::keymap::{user_keymap_path, Keymap};
+use crate::api::Client;
 use crate::model::Lang;
-use crate::store::Store;
 
 /// How the TUI was asked to start.
 #[derive(Debug, Clone)]
@@ -27,14 +27,14 @@ pub fn has_terminal() -> bool {
 }
 
 /// Runs the TUI until the user quits.
-pub fn run(store: Store, options: &UiOptions) -> anyhow::Result<()> {
+pub fn run(client: Client, options: &UiOptions) -> anyhow::Result<()> {
     let keymap = Keymap::load(&options.keymap, user_keymap_path().as_deref())
         .map_err(|e| anyhow::anyhow!(e))?;
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
         signal_hook::flag::register(signal, Arc::clone(&stop))?;
     }
-    let mut app = App::new(Arc::new(store), keymap, options.lang);
+    let mut app = App::new(client, keymap, options.lang);
     watch_for_hangup(Arc::clone(&stop));
     // ratatui::init enters raw mode and the alternate screen and installs a panic
     // hook that restores the terminal before the panic message is printed.
@@ -74,7 +74,7 @@ fn event_loop(
 /// on end-of-file without ever returning, so the event loop cannot notice. This
 /// thread does: on a hang-up of stdin, or a stop signal the loop has not acted on
 /// within a second, it restores what it can and ends the process. Every saved
-/// record is already on disk (the store flushes each write).
+/// record is already on disk (each save is written before its reply).
 fn watch_for_hangup(stop: Arc<AtomicBool>) {
     std::thread::spawn(move || {
         let mut stopping_since: Option<std::time::Instant> = None;

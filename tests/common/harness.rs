@@ -6,6 +6,8 @@ use std::sync::Arc;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use ratatui::Terminal;
+use termcrm::api::local::Local;
+use termcrm::api::Client;
 use termcrm::model::Lang;
 use termcrm::store::Store;
 use termcrm::ui::app::App;
@@ -16,7 +18,10 @@ pub const AREA: Rect = Rect::new(0, 0, 80, 24);
 
 pub struct Harness {
     pub dir: tempfile::TempDir,
+    /// The store itself, for assertions.
     pub store: Arc<Store>,
+    /// What the app talks to: an in-process client of `store`.
+    pub client: Client,
     pub app: App,
 }
 
@@ -49,12 +54,28 @@ pub fn harness_at_home(records: usize, keymap: Keymap, lang: Lang) -> Harness {
             .unwrap();
     }
     let store = Arc::new(store);
-    let mut app = App::new(Arc::clone(&store), keymap, lang);
+    let client = Local::client(Arc::clone(&store));
+    let mut app = App::new(client.clone(), keymap, lang);
     app.settle(AREA);
-    Harness { dir, store, app }
+    Harness {
+        dir,
+        store,
+        client,
+        app,
+    }
 }
 
 impl Harness {
+    /// Starts the app again as the OS user `user` would get it from a server (the
+    /// salesperson with that `os_user`, if any), on the home pane.
+    pub fn log_in_as(&mut self, user: &str) {
+        let session = termcrm::api::local::session_for(&self.store, 0, user, true).unwrap();
+        let local = Local::with_session(Arc::clone(&self.store), session);
+        self.client = Client::new(Arc::new(local));
+        self.app = App::new(self.client.clone(), Keymap::builtin(), Lang::En);
+        self.app.settle(AREA);
+    }
+
     pub fn keys(&mut self, text: &str) {
         for key in keys::parse(text).unwrap() {
             self.app.handle_key(key);

@@ -1,8 +1,6 @@
 //! The app: the tabs (one table per mask), the form over the current tab, the popup
-//! stack, the status line. `handle_key` changes state and runs requests against the
-//! store; `prepare` fetches what the next frame shows; `render` only draws.
-
-use std::sync::Arc;
+//! stack, the status line. `handle_key` changes state and runs requests through the
+//! client; `prepare` fetches what the next frame shows; `render` only draws.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -18,8 +16,8 @@ use super::masks::{self, Mask};
 use super::palette::PalettePopup;
 use super::picker::PickerPopup;
 use super::table::TableView;
+use crate::api::Client;
 use crate::model::Lang;
-use crate::store::Store;
 use crate::ui::action::{Action, Context};
 
 mod palette;
@@ -38,7 +36,9 @@ pub const MIN_WIDTH: u16 = 20;
 pub const MIN_HEIGHT: u16 = 5;
 
 pub struct App {
-    store: Arc<Store>,
+    client: Client,
+    /// The database as the client names it, for the status line.
+    database: String,
     keymap: Keymap,
     lang: Lang,
     masks: Vec<Mask>,
@@ -50,8 +50,10 @@ pub struct App {
     status: String,
     /// The database was empty at start: offer demo data or an empty start.
     welcome: bool,
-    /// Demo data being loaded in the background: its result arrives here.
+    /// Demo data being loaded in the background: its result arrives here, and
+    /// how many records are in so far.
     demo_loading: Option<std::sync::mpsc::Receiver<String>>,
+    demo_progress: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     quit: bool,
     /// The home pane (alerts), shown instead of the current tab while `on_home`.
     home: HomeView,
@@ -65,14 +67,15 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(store: Arc<Store>, keymap: Keymap, lang: Lang) -> App {
+    pub fn new(client: Client, keymap: Keymap, lang: Lang) -> App {
         let masks = masks::all();
         let tabs = masks.iter().map(|m| TableView::new(*m)).collect();
-        let welcome = store.is_empty();
-        let user = std::env::var("USER").unwrap_or_default();
-        let home = HomeView::new(&store, &user, crate::model::value::today());
+        // A server that cannot be reached: no welcome; the tables say why.
+        let welcome = client.is_empty().unwrap_or(false);
+        let home = HomeView::new(&client, None);
         App {
-            store,
+            database: client.database(),
+            client,
             keymap,
             lang,
             masks,
@@ -83,6 +86,7 @@ impl App {
             status: String::new(),
             welcome,
             demo_loading: None,
+            demo_progress: Default::default(),
             quit: false,
             home,
             on_home: !welcome,
@@ -92,9 +96,10 @@ impl App {
         }
     }
 
-    /// Whose alerts the home pane shows and for which day (tests, scripted runs).
-    pub fn set_identity(&mut self, user: &str, today: chrono::NaiveDate) {
-        self.home = HomeView::new(&self.store, user, today);
+    /// The day the home pane's alerts are for (tests, scripted runs); whose they
+    /// are is the session's business.
+    pub fn set_today(&mut self, today: chrono::NaiveDate) {
+        self.home = HomeView::new(&self.client, Some(today));
     }
 
     /// Whether the home pane (alerts) is showing.
@@ -177,11 +182,11 @@ impl App {
     fn dispatch(&mut self, key: KeyEvent, action: Option<Action>) {
         let mut requests = Vec::new();
         let handled = {
-            let store = Arc::clone(&self.store);
+            let client = self.client.clone();
             let keymap = self.keymap.clone();
             let lang = self.lang;
             let mut ctx = Ctx {
-                store: &store,
+                api: &client,
                 keymap: &keymap,
                 lang,
                 requests: &mut requests,
@@ -306,7 +311,7 @@ impl App {
                 entity,
                 key,
                 template,
-            } => match FormView::open(entity, key, template, &self.store) {
+            } => match FormView::open(entity, key, template, &self.client) {
                 Ok(mut form) => {
                     if let Some(field) = self.focus_after_open.take() {
                         form.focus_field(field);
@@ -361,7 +366,7 @@ impl App {
                 self.popups
                     .push(Popup::Confirm(ConfirmPopup::new(message, *then)));
             }
-            Request::Delete { entity, key } => match self.store.delete(entity, &key) {
+            Request::Delete { entity, key } => match self.client.delete(entity, &key) {
                 Ok(()) => {
                     let verb = match self.lang {
                         Lang::En => "deleted",
@@ -388,7 +393,7 @@ impl App {
                     }
                 }
                 for form in &mut self.forms {
-                    form.refresh_children(&self.store, entity);
+                    form.refresh_children(&self.client, entity);
                 }
             }
             Request::Status(s) => self.status = s,
@@ -402,7 +407,7 @@ impl App {
                 current,
             } => {
                 self.pending_accept = None;
-                let picker = PickerPopup::new(entity, field, &current, &self.store);
+                let picker = PickerPopup::new(entity, field, &current, &self.client);
                 self.popups.push(Popup::Picker(picker));
             }
             Request::Picked { field, key } => {
@@ -430,10 +435,14 @@ impl App {
             // Loading takes a second or two: a thread does it, the screen stays live.
             KeyCode::Char('d') if self.demo_loading.is_none() => {
                 let (tx, rx) = std::sync::mpsc::channel();
-                let store = Arc::clone(&self.store);
+                let client = self.client.clone();
                 let lang = self.lang;
+                let progress = std::sync::Arc::clone(&self.demo_progress);
+                progress.store(0, std::sync::atomic::Ordering::Relaxed);
                 std::thread::spawn(move || {
-                    let result = store.bulk_insert(crate::demo::generate(10_000, 1), |_| {});
+                    let result = client.demo(10_000, 1, true, &|n| {
+                        progress.store(n, std::sync::atomic::Ordering::Relaxed)
+                    });
                     let _ = tx.send(match (result, lang) {
                         (Ok(r), Lang::En) => format!("loaded {} demo records", r.inserted),
                         (Ok(r), Lang::De) => format!("{} Demodatensätze geladen", r.inserted),
@@ -478,8 +487,17 @@ impl App {
         self.prepare(area);
     }
 
-    /// Store work for the next frame (the visible rows), outside of `render`.
+    /// Data for the next frame (the visible rows), fetched outside of `render`.
     pub fn prepare(&mut self, area: Rect) {
+        let written = self
+            .demo_progress
+            .load(std::sync::atomic::Ordering::Relaxed);
+        if self.demo_loading.is_some() && written > 0 {
+            self.status = match self.lang {
+                Lang::En => format!("loading demo data… {written} records"),
+                Lang::De => format!("Demodaten werden geladen… {written} Datensätze"),
+            };
+        }
         if let Some(done) = self.demo_loading.as_ref().and_then(|rx| rx.try_recv().ok()) {
             self.demo_loading = None;
             self.status = done;
@@ -494,11 +512,11 @@ impl App {
             return;
         }
         let [_, main, _, _] = main_layout(area);
-        let store = Arc::clone(&self.store);
+        let client = self.client.clone();
         let keymap = self.keymap.clone();
         let mut requests = Vec::new();
         let mut ctx = Ctx {
-            store: &store,
+            api: &client,
             keymap: &keymap,
             lang: self.lang,
             requests: &mut requests,
@@ -507,7 +525,7 @@ impl App {
             Some(f) => f.prepare(main, &mut ctx),
             None if self.on_home => {
                 if std::mem::take(&mut self.home_stale) {
-                    self.home.reload(&store);
+                    self.home.reload(&client);
                 }
                 self.home.prepare(main, &mut ctx);
             }

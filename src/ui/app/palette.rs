@@ -4,7 +4,6 @@
 
 use super::{App, Request, PALETTE_RECORDS};
 use crate::model::Lang;
-use crate::query::saved;
 use crate::ui::action::{Action, Context};
 use crate::ui::component::Component;
 use crate::ui::palette::PaletteEntry;
@@ -65,7 +64,7 @@ impl App {
 
     /// Every saved query as a palette entry.
     fn saved_query_entries(&self) -> Vec<PaletteEntry> {
-        let Ok(list) = saved::list(&self.store) else {
+        let Ok(list) = self.client.saved_queries() else {
             return Vec::new();
         };
         list.into_iter()
@@ -73,8 +72,8 @@ impl App {
                 let mask = crate::model::entity(&q.entity)
                     .map_or(q.entity.clone(), |d| d.label(self.lang).to_string());
                 let label = match self.lang {
-                    Lang::En => format!("Query {}", q.key),
-                    Lang::De => format!("Abfrage {}", q.key),
+                    Lang::En => format!("Query {}", q.name),
+                    Lang::De => format!("Abfrage {}", q.name),
                 };
                 let about = if q.description.is_empty() {
                     q.query.clone()
@@ -84,7 +83,7 @@ impl App {
                 PaletteEntry {
                     label,
                     detail: format!("{about} · {mask}"),
-                    request: Request::RunSaved(q.key),
+                    request: Request::RunSaved(q.name),
                 }
             })
             .collect()

@@ -1,11 +1,10 @@
 //! Saved queries in the TUI: `:save NAME` keeps the current table's query (and its
-//! sort) in the database; the palette lists every saved query and runs it in its
-//! mask.
+//! sort and columns) in the database; the palette lists every saved query and runs
+//! it in its mask. The server checks and stores them.
 
 use super::{App, Request};
+use crate::api::QuerySpec;
 use crate::model::{Entity, Lang, SavedQuery};
-use crate::query::{saved, Query, Sort};
-use crate::ui::table::user_env;
 
 impl App {
     /// `:save NAME`: the current table's query under NAME.
@@ -24,13 +23,26 @@ impl App {
             );
         };
         let def = self.masks[self.current].entity;
-        let result = Query::parse(&text, def)
-            .map_err(|e| e.to_string())
-            .and_then(|q| {
-                let sort = tab.sort_text().and_then(|s| Sort::parse(def, &s).ok());
-                let columns = tab.chosen_fields().unwrap_or_default();
-                saved::save(&self.store, name, &q, &columns, sort, "").map_err(|e| e.to_string())
-            });
+        let columns = tab.chosen_fields().map(|fields| {
+            fields
+                .iter()
+                .map(|&i| def.fields[i].name)
+                .collect::<Vec<_>>()
+                .join(",")
+        });
+        let spec = QuerySpec {
+            entity: Some(def.name.to_string()),
+            text: Some(text.clone()),
+            columns,
+            sort: tab.sort_text(),
+            save: Some(name.to_string()),
+            limit: Some(0),
+            ..Default::default()
+        };
+        let result = self
+            .client
+            .query(spec)
+            .map(|(_, _, _, saved_as)| saved_as.unwrap_or_else(|| name.to_uppercase()));
         match result {
             Ok(key) => {
                 self.status = match self.lang {
@@ -41,17 +53,28 @@ impl App {
                     entity: SavedQuery::DEF,
                 });
             }
-            Err(e) => self.status = e,
+            Err(e) => self.status = e.to_string(),
         }
     }
 
     /// Runs a saved query in the first mask of its entity.
     pub(super) fn run_saved(&mut self, name: &str) {
-        let saved = match saved::load(&self.store, name) {
-            Ok(s) => s,
+        let list = match self.client.saved_queries() {
+            Ok(list) => list,
             Err(e) => return self.status = e.to_string(),
         };
-        let entity = saved.query.entity;
+        let Some(saved) = list.into_iter().find(|q| q.name.eq_ignore_ascii_case(name)) else {
+            return self.status = match self.lang {
+                Lang::En => format!("no saved query {name}"),
+                Lang::De => format!("keine gespeicherte Abfrage {name}"),
+            };
+        };
+        let Some(entity) = crate::model::entity(&saved.entity) else {
+            return self.status = format!(
+                "saved query {}: unknown entity {}",
+                saved.name, saved.entity
+            );
+        };
         let Some(i) = self
             .masks
             .iter()
@@ -68,16 +91,13 @@ impl App {
         self.forms.clear();
         self.on_home = false;
         self.current = i;
-        let env = user_env(&self.store);
         let tab = &mut self.tabs[i];
         tab.show_fields(Some(&saved.columns));
-        if let Err(e) = tab.run_query(&saved.query.text, &self.store, env) {
-            return self.status = e;
+        tab.run_query(&saved.query, &self.client);
+        if let Some(sort) = &saved.sort {
+            tab.sort_by_text(sort);
         }
-        if let Some(sort) = saved.sort {
-            tab.sort_by_text(&sort.to_text(entity));
-        }
-        self.status = format!("{}: {}", saved.name, saved.query.text);
+        self.status = format!("{}: {}", saved.name, saved.query);
     }
 }
 

@@ -1,5 +1,5 @@
 //! Drawing the app: tab line, the current view, hint bar, status line, popups.
-//! Reads state only; never touches the store.
+//! Reads state only; never calls the client.
 
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style, Stylize};
@@ -95,7 +95,7 @@ impl App {
         } else {
             self.tabs[self.current].position()
         };
-        let path = self.store.path().display().to_string();
+        let path = &self.database;
         Line::from(vec![
             Span::styled(format!(" {path} "), Style::default().dim()),
             Span::raw(format!(" {pos}/{count} ")),
@@ -111,10 +111,7 @@ impl App {
             Lang::En => vec![
                 Line::from("Welcome to termcrm").bold(),
                 Line::from(""),
-                Line::from(format!(
-                    "The database {} is empty.",
-                    self.store.path().display()
-                )),
+                Line::from(format!("The database {} is empty.", self.database)),
                 Line::from(""),
                 Line::from(
                     "  d   load demo data (10,000 records: campaigns, leads, prospects, ...)",
@@ -125,10 +122,7 @@ impl App {
             Lang::De => vec![
                 Line::from("Willkommen bei termcrm").bold(),
                 Line::from(""),
-                Line::from(format!(
-                    "Die Datenbank {} ist leer.",
-                    self.store.path().display()
-                )),
+                Line::from(format!("Die Datenbank {} ist leer.", self.database)),
                 Line::from(""),
                 Line::from("  d   Demodaten laden (10.000 Datensätze)"),
                 Line::from("  e   mit einer leeren Datenbank beginnen"),

@@ -1,14 +1,14 @@
 //! Workflows started from the TUI: converting a prospect or a lead, logging an
 //! interaction, marking a task done, accepting or rejecting a quote, adding
 //! opportunities to a forecast and submitting it — after a confirmation where
-//! something is created or frozen; the store work happens in `ops`.
+//! something is created or frozen; the work itself is the server's, one client
+//! call per step, so that two users cannot interleave it.
 
 use super::{App, Popup, Request};
+use crate::api::ApiError;
 use crate::model::{
-    Entity, EntityDef, Interaction, Lang, Lead, OpportunityTask, Quote, ReasonCode,
+    Entity, EntityDef, Interaction, Lang, Lead, Opportunity, Quote, ReasonCode, SalesForecast,
 };
-use crate::ops::convert::convert_prospect;
-use crate::ops::lead::convert_lead;
 use crate::ui::action::Action;
 use crate::ui::component::Flow;
 use crate::ui::form::FormView;
@@ -59,16 +59,22 @@ impl App {
         queue: &mut Vec<Request>,
     ) {
         let result = match entity.name {
-            "prospect" => convert_prospect(&self.store, key).map(|d| ("customer", d.customer)),
+            "prospect" => self
+                .client
+                .convert_prospect(key)
+                .map(|d| ("customer", d.customer)),
             // A lead without customer or prospect gets its prospect made first.
             _ => {
                 let bare = self
-                    .store
-                    .get_as::<Lead>(key)
+                    .client
+                    .get(Lead::DEF, key)
                     .ok()
                     .flatten()
+                    .and_then(|r| r.downcast_ref::<Lead>().cloned())
                     .is_some_and(|l| l.customer.is_empty() && l.prospect.is_empty());
-                convert_lead(&self.store, key, bare).map(|d| ("opportunity", d.opportunity))
+                self.client
+                    .convert_lead(key, bare)
+                    .map(|d| ("opportunity", d.opportunity))
             }
         };
         match result {
@@ -109,7 +115,7 @@ impl App {
             queue.push(guard);
             return;
         }
-        let record = self.store.get(entity, &key).ok().flatten();
+        let record = self.client.get(entity, &key).ok().flatten();
         let has = |field: &str| record.as_ref().is_some_and(|r| !r.value(field).is_empty());
         let mask = self
             .masks
@@ -198,10 +204,7 @@ impl App {
             ),
             (Action::AcceptQuote, "quote") => {
                 let total = self
-                    .store
-                    .get_as::<Quote>(&key)
-                    .ok()
-                    .flatten()
+                    .quote(&key)
                     .and_then(|q| q.total())
                     .map(|m| m.to_string())
                     .unwrap_or_default();
@@ -234,10 +237,11 @@ impl App {
     }
 
     fn pick_opportunities(&mut self, forecast: &str) {
-        match crate::ops::forecast::candidates(&self.store, forecast) {
+        match self.client.forecast_candidates(forecast) {
             Ok(list) => {
                 let rows = list
                     .iter()
+                    .filter_map(|r| r.downcast_ref::<Opportunity>())
                     .map(|o| {
                         let close = o.expected_close.map(|d| d.to_string()).unwrap_or_default();
                         let amount = o.amount.map(|m| m.to_string()).unwrap_or_default();
@@ -259,16 +263,13 @@ impl App {
         }
     }
 
-    /// Runs a confirmed workflow step against `ops`; every list and the open form of
-    /// what it changed reload.
+    /// Runs a confirmed workflow step through the client; every list and the open
+    /// form of what it changed reload.
     pub(super) fn run_flow(&mut self, flow: Flow, queue: &mut Vec<Request>) {
-        let changed: Result<(String, Vec<&'static str>), crate::store::StoreError> = match flow {
+        let changed: Result<(String, Vec<&'static str>), ApiError> = match flow {
             Flow::AskWon(quote) => {
                 let opp = self
-                    .store
-                    .get_as::<Quote>(&quote)
-                    .ok()
-                    .flatten()
+                    .quote(&quote)
                     .map(|q| q.opportunity)
                     .unwrap_or_default();
                 let accept_only = Request::Flow(Flow::Accept {
@@ -290,13 +291,15 @@ impl App {
                 return;
             }
             Flow::PickWonReason(quote) => {
-                let picker = PickerPopup::new(ReasonCode::DEF, "reason", "", &self.store);
+                let picker = PickerPopup::new(ReasonCode::DEF, "reason", "", &self.client);
                 self.popups.push(Popup::Picker(picker));
                 self.pending_accept = Some(quote);
                 return;
             }
-            Flow::Accept { quote, reason } => {
-                crate::ops::quote::accept(&self.store, &quote, reason.as_deref()).map(|done| {
+            Flow::Accept { quote, reason } => self
+                .client
+                .accept_quote(&quote, reason.as_deref())
+                .map(|done| {
                     let won = done
                         .won
                         .map(|o| format!(", opportunity {o} won"))
@@ -305,20 +308,24 @@ impl App {
                         format!("quote {quote} accepted: order {}{won}", done.order),
                         vec!["quote", "order", "opportunity", "sales_forecast"],
                     )
-                })
-            }
-            Flow::Reject(quote) => crate::ops::quote::reject(&self.store, &quote)
+                }),
+            Flow::Reject(quote) => self
+                .client
+                .reject_quote(&quote)
                 .map(|()| (format!("quote {quote} rejected"), vec!["quote"])),
-            Flow::Submit(f) => crate::ops::forecast::submit(&self.store, &f).map(|x| {
+            Flow::Submit(f) => self.client.forecast_submit(&f).map(|x| {
+                let lines = x
+                    .downcast_ref::<SalesForecast>()
+                    .map_or(0, |x| x.lines.len());
                 (
-                    format!("forecast {f} submitted with {} lines", x.lines.len()),
+                    format!("forecast {f} submitted with {lines} lines"),
                     vec!["sales_forecast"],
                 )
             }),
             Flow::AddToForecast {
                 forecast,
                 opportunities,
-            } => crate::ops::forecast::add(&self.store, &forecast, &opportunities).map(|n| {
+            } => self.client.forecast_add(&forecast, opportunities).map(|n| {
                 (
                     format!("{n} opportunities added to forecast {forecast}"),
                     vec!["sales_forecast"],
@@ -340,34 +347,23 @@ impl App {
         }
     }
 
-    #[allow(clippy::result_large_err)]
-    fn toggle_done(
-        &mut self,
-        key: &str,
-    ) -> Result<(String, Vec<&'static str>), crate::store::StoreError> {
+    /// The quote `key`, if it can be read.
+    fn quote(&self, key: &str) -> Option<Quote> {
+        let record = self.client.get(Quote::DEF, key).ok().flatten()?;
+        record.downcast_ref::<Quote>().cloned()
+    }
+
+    /// Marks a task done (or open again) on the server; not while the form on top
+    /// has changes, which the server's write would silently overtake.
+    fn toggle_done(&mut self, key: &str) -> Result<(String, Vec<&'static str>), ApiError> {
         if self.forms.last().is_some_and(|f| f.is_dirty()) {
-            return Err(crate::store::StoreError::invalid(
-                "opportunity_task",
-                key,
-                "status",
-                "",
-                "save or discard the changes in the form first",
+            return Err(ApiError::new(
+                crate::api::ErrorKind::Invalid,
+                format!("task {key}: save or discard the changes in the form first"),
             ));
         }
-        let old = self.store.fetch(OpportunityTask::DEF, key)?;
-        let mut task = old
-            .downcast_ref::<OpportunityTask>()
-            .cloned()
-            .unwrap_or_default();
-        task.status = if task.status == "done" {
-            "open"
-        } else {
-            "done"
-        }
-        .into();
-        let status = task.status.clone();
-        crate::ops::save::save(&self.store, Some(old.as_ref()), Box::new(task))?;
-        Ok((format!("task {key}: {status}"), vec!["opportunity_task"]))
+        let message = self.client.task_done(key)?;
+        Ok((message, vec!["opportunity_task"]))
     }
 
     /// Reopens the forms without unsaved changes, so they show what a workflow wrote.
@@ -377,7 +373,8 @@ impl App {
                 continue;
             }
             if let Some(key) = form.key().map(str::to_string) {
-                if let Ok(fresh) = FormView::open(form.entity, Some(key), Vec::new(), &self.store) {
+                if let Ok(fresh) = FormView::open(form.entity, Some(key), Vec::new(), &self.client)
+                {
                     *form = fresh;
                 }
             }

@@ -1,5 +1,6 @@
 //! The form of one record, generated from its entity's declaration: a labelled
-//! text input per field, saved all-or-nothing with the error shown at its field.
+//! text input per field, saved all-or-nothing through the client with the error
+//! shown at its field; a stored record comes with its child lists and figures.
 
 mod focus;
 mod input;
@@ -12,11 +13,8 @@ use ratatui::{layout::Rect, Frame};
 
 use super::action::{Action, Context};
 use super::component::{Component, Ctx, Handled, Request};
-use crate::api::ChildList;
+use crate::api::{ApiError, ChildList, Client, ErrorKind, Figure, FormData, Rec};
 use crate::model::{self, assign, format_value, EntityDef, KeyKind, Lang, Record};
-use crate::ops::figures::{self, Figure};
-use crate::ops::save::save;
-use crate::store::{Store, StoreError};
 use input::{FieldInput, Slot};
 
 pub struct FormView {
@@ -47,10 +45,13 @@ impl FormView {
         entity: &'static EntityDef,
         key: Option<String>,
         template: Vec<(String, String)>,
-        store: &Store,
+        client: &Client,
     ) -> Result<FormView, String> {
-        let (record, saved) = match key {
-            Some(key) => (store.fetch(entity, &key).map_err(|e| e.to_string())?, true),
+        let (data, saved) = match key {
+            Some(key) => (
+                client.form_data(entity, &key).map_err(|e| e.to_string())?,
+                true,
+            ),
             None => {
                 let mut record = (entity.new_record)();
                 let pairs: Vec<(&str, &str)> = template
@@ -60,23 +61,28 @@ impl FormView {
                 assign::apply(record.as_mut(), &pairs).map_err(|e| {
                     format!("{} {}='{}': {}", entity.name, e.field, e.value, e.message)
                 })?;
-                (record, false)
+                // A new record has no children and no figures yet.
+                let data = FormData {
+                    record: Rec(record),
+                    children: Vec::new(),
+                    figures: Vec::new(),
+                };
+                (data, false)
             }
         };
         let mut form = FormView {
             entity,
-            record,
+            record: data.record.0,
             saved,
             inputs: Vec::new(),
             focus: 0,
             child_focus: None,
             message: None,
-            children: Vec::new(),
-            figures: Vec::new(),
+            children: data.children,
+            figures: data.figures,
             scroll: std::cell::Cell::new(0),
         };
         form.load_inputs();
-        form.load_children(store);
         Ok(form)
     }
 
@@ -97,10 +103,10 @@ impl FormView {
 
     /// Reloads the child lists after a record of `changed` was saved or deleted
     /// (a task added from this opportunity's form shows up when the user comes back).
-    pub fn refresh_children(&mut self, store: &Store, changed: &EntityDef) {
+    pub fn refresh_children(&mut self, client: &Client, changed: &EntityDef) {
         if self.children.iter().any(|c| c.entity == changed) {
             let focus = self.child_focus;
-            self.load_children(store);
+            self.load_children(client);
             // Keep the focus on the same list, on its heading if the row is gone.
             self.child_focus = focus.and_then(|(l, r)| {
                 let list = self.children.get(l)?;
@@ -116,19 +122,21 @@ impl FormView {
         }
     }
 
-    fn load_children(&mut self, store: &Store) {
-        self.figures = if self.saved {
-            figures::of(store, self.record.as_ref())
-        } else {
-            Vec::new()
-        };
-        self.children = if self.saved {
-            let mut lists = crate::ops::children::load(store, self.entity, self.record.key());
-            lists.extend(crate::ops::children::embedded(store, self.record.as_ref()));
-            lists
-        } else {
-            Vec::new()
-        };
+    /// Reads the child lists and figures of the stored record again (the record
+    /// itself stays as the form holds it).
+    fn load_children(&mut self, client: &Client) {
+        if !self.saved {
+            self.children = Vec::new();
+            self.figures = Vec::new();
+            return;
+        }
+        match client.form_data(self.entity, self.record.key()) {
+            Ok(data) => {
+                self.children = data.children;
+                self.figures = data.figures;
+            }
+            Err(e) => self.message = Some(e.to_string()),
+        }
     }
 
     /// Whether any input differs from what was loaded.
@@ -257,34 +265,42 @@ impl FormView {
             self.show_error(&e.field, e.message);
             return;
         }
-        let old = self.saved.then_some(self.record.as_ref());
-        let result = save(ctx.store, old, record);
-        match result {
+        let key = record.key().to_string();
+        match ctx.api.save(record, !self.saved) {
             Ok(key) => self.saved_as(&key, ctx),
-            Err(StoreError::Invalid { field, message, .. }) => self.show_error(&field, message),
-            Err(StoreError::DanglingRef {
-                field,
-                value,
-                target,
-                suggestion,
-                ..
-            }) => self.show_error(
-                &field,
-                format!("'{value}' names no existing {target}{suggestion}"),
-            ),
-            Err(StoreError::Duplicate { key, .. }) if !self.saved => {
+            Err(e) => self.save_failed(e, &key),
+        }
+    }
+
+    /// Puts a refused save's error where it belongs: at its field, or on the
+    /// message line.
+    fn save_failed(&mut self, e: ApiError, key: &str) {
+        match (&e.kind, e.field) {
+            (ErrorKind::Invalid | ErrorKind::DanglingRef, Some(field)) => {
+                let detail = if e.detail.is_empty() {
+                    e.message
+                } else {
+                    e.detail
+                };
+                self.show_error(&field, detail)
+            }
+            (ErrorKind::Duplicate, _) if !self.saved => {
                 self.show_error("key", format!("{key} exists already; choose another code"))
             }
-            Err(e) => self.message = Some(e.to_string()),
+            _ => self.message = Some(e.message),
         }
     }
 
     fn saved_as(&mut self, key: &str, ctx: &mut Ctx) {
-        match ctx.store.fetch(self.entity, key) {
-            Ok(record) => self.record = record,
+        self.saved = true;
+        match ctx.api.form_data(self.entity, key) {
+            Ok(data) => {
+                self.record = data.record.0;
+                self.children = data.children;
+                self.figures = data.figures;
+            }
             Err(e) => self.message = Some(e.to_string()),
         }
-        self.saved = true;
         let focus = self.focus;
         self.load_inputs();
         self.focus_row(if self.inputs[focus].editable {
@@ -292,7 +308,6 @@ impl FormView {
         } else {
             self.focus
         });
-        self.load_children(ctx.store);
         ctx.request(Request::Changed {
             entity: self.entity,
         });

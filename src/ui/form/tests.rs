@@ -1,3 +1,6 @@
+//! The form's tests: typing, saving through an in-process client, errors at
+//! their fields, child lists, picking.
+
 use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -5,6 +8,8 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 use super::FormView;
+use crate::api::local::Local;
+use crate::api::Client;
 use crate::model::{self, EntityDef, Lang};
 use crate::store::Store;
 use crate::ui::action::Action;
@@ -20,6 +25,11 @@ fn demo_store() -> (tempfile::TempDir, Arc<Store>) {
     (dir, Arc::new(store))
 }
 
+/// An in-process client of the store (the owner's session).
+fn client(store: &Arc<Store>) -> Client {
+    Local::client(Arc::clone(store))
+}
+
 fn def(name: &str) -> &'static EntityDef {
     model::entity(name).unwrap()
 }
@@ -30,7 +40,7 @@ fn key(code: KeyCode) -> KeyEvent {
 
 /// Drives a component with a context whose requests are collected.
 struct Harness {
-    store: Arc<Store>,
+    client: Client,
     keymap: Keymap,
     requests: Vec<Request>,
 }
@@ -38,14 +48,14 @@ struct Harness {
 impl Harness {
     fn new(store: &Arc<Store>) -> Harness {
         Harness {
-            store: store.clone(),
+            client: client(store),
             keymap: Keymap::builtin(),
             requests: Vec::new(),
         }
     }
     fn send(&mut self, c: &mut dyn Component, k: KeyEvent, action: Option<Action>) {
         let mut ctx = Ctx {
-            store: &self.store,
+            api: &self.client,
             keymap: &self.keymap,
             lang: Lang::En,
             requests: &mut self.requests,
@@ -98,7 +108,13 @@ fn screen(form: &FormView, width: u16, height: u16) -> String {
 fn typing_and_saving_updates_the_record() {
     let (_dir, store) = demo_store();
     let opp = first_key(&store, "opportunity");
-    let mut form = FormView::open(def("opportunity"), Some(opp.clone()), vec![], &store).unwrap();
+    let mut form = FormView::open(
+        def("opportunity"),
+        Some(opp.clone()),
+        vec![],
+        &client(&store),
+    )
+    .unwrap();
     assert!(!form.is_dirty());
     assert_eq!(form.title(), format!("Opportunity {opp}"));
     let mut h = Harness::new(&store);
@@ -124,7 +140,7 @@ fn a_new_record_gets_its_generated_key() {
     let (_dir, store) = demo_store();
     let prospect = first_key(&store, "prospect");
     let template = vec![("prospect".to_string(), prospect.clone())];
-    let mut form = FormView::open(def("opportunity"), None, template, &store).unwrap();
+    let mut form = FormView::open(def("opportunity"), None, template, &client(&store)).unwrap();
     assert_eq!(form.title(), "New opportunity");
     assert_eq!(form.field_text("prospect").unwrap(), prospect);
     let mut h = Harness::new(&store);
@@ -154,7 +170,7 @@ fn a_new_record_gets_its_generated_key() {
 #[test]
 fn a_code_keyed_record_takes_its_code() {
     let (_dir, store) = demo_store();
-    let mut form = FormView::open(def("territory"), None, vec![], &store).unwrap();
+    let mut form = FormView::open(def("territory"), None, vec![], &client(&store)).unwrap();
     let mut h = Harness::new(&store);
     assert_eq!(form.focused_field(), None, "the code comes first");
     h.type_text(&mut form, "zz-test");
@@ -177,7 +193,13 @@ fn a_bad_percent_is_shown_at_its_field_and_nothing_is_saved() {
     let (_dir, store) = demo_store();
     let opp = first_key(&store, "opportunity");
     let before = store.fetch(def("opportunity"), &opp).unwrap();
-    let mut form = FormView::open(def("opportunity"), Some(opp.clone()), vec![], &store).unwrap();
+    let mut form = FormView::open(
+        def("opportunity"),
+        Some(opp.clone()),
+        vec![],
+        &client(&store),
+    )
+    .unwrap();
     let mut h = Harness::new(&store);
     h.replace(&mut form, "description", "Changed");
     h.replace(&mut form, "probability", "150");
@@ -210,7 +232,7 @@ fn a_misspelled_reference_suggests_the_nearest_code() {
     let mut typo = territory.clone();
     let last = typo.pop().unwrap();
     typo.push(if last == 'X' { 'Y' } else { 'X' });
-    let mut form = FormView::open(def("opportunity"), Some(opp), vec![], &store).unwrap();
+    let mut form = FormView::open(def("opportunity"), Some(opp), vec![], &client(&store)).unwrap();
     let mut h = Harness::new(&store);
     h.replace(&mut form, "territory", &typo);
     h.act(&mut form, Action::Top);
@@ -224,7 +246,13 @@ fn a_misspelled_reference_suggests_the_nearest_code() {
 fn picking_and_other_requests() {
     let (_dir, store) = demo_store();
     let opp = first_key(&store, "opportunity");
-    let mut form = FormView::open(def("opportunity"), Some(opp.clone()), vec![], &store).unwrap();
+    let mut form = FormView::open(
+        def("opportunity"),
+        Some(opp.clone()),
+        vec![],
+        &client(&store),
+    )
+    .unwrap();
     let mut h = Harness::new(&store);
     assert!(form.focus_field("territory"));
     assert!(form.commands().contains(&Action::PickReference));
@@ -275,12 +303,12 @@ fn picking_and_other_requests() {
         panic!("copy opens a form");
     };
     assert!(template.iter().any(|(f, _)| f == "description"));
-    assert!(FormView::open(def("opportunity"), None, template, &store).is_ok());
+    assert!(FormView::open(def("opportunity"), None, template, &client(&store)).is_ok());
     assert!(FormView::open(
         def("opportunity"),
         Some("OPP9999999".into()),
         vec![],
-        &store
+        &client(&store)
     )
     .is_err());
 }
@@ -289,7 +317,13 @@ fn picking_and_other_requests() {
 fn notes_take_several_lines() {
     let (_dir, store) = demo_store();
     let opp = first_key(&store, "opportunity");
-    let mut form = FormView::open(def("opportunity"), Some(opp.clone()), vec![], &store).unwrap();
+    let mut form = FormView::open(
+        def("opportunity"),
+        Some(opp.clone()),
+        vec![],
+        &client(&store),
+    )
+    .unwrap();
     let mut h = Harness::new(&store);
     h.replace(&mut form, "notes", "one");
     h.send(&mut form, key(KeyCode::Enter), None);
@@ -317,7 +351,13 @@ fn renders_labels_values_and_children_and_survives_tiny_sizes() {
     let (_dir, store) = demo_store();
     let task = store.list(def("opportunity_task"), Some(1)).unwrap();
     let opp = task[0].value("opportunity").as_str().unwrap().to_string();
-    let form = FormView::open(def("opportunity"), Some(opp.clone()), vec![], &store).unwrap();
+    let form = FormView::open(
+        def("opportunity"),
+        Some(opp.clone()),
+        vec![],
+        &client(&store),
+    )
+    .unwrap();
     let tasks: Vec<_> = form
         .child_lists()
         .filter(|(e, _)| e.name == "opportunity_task")
@@ -342,7 +382,7 @@ fn renders_labels_values_and_children_and_survives_tiny_sizes() {
     let text = screen(&form, 80, 24);
     assert!(text.contains("Notes"), "{text}");
     let customer = first_key(&store, "customer");
-    let form = FormView::open(def("customer"), Some(customer), vec![], &store).unwrap();
+    let form = FormView::open(def("customer"), Some(customer), vec![], &client(&store)).unwrap();
     assert!(form.child_lists().any(|(e, _)| e.name == "contact_xref"));
     screen(&form, 80, 24);
     screen(&form, 20, 5);
@@ -354,7 +394,13 @@ fn child_rows_take_the_focus_after_the_fields_and_open_their_forms() {
     let task = store.list(def("opportunity_task"), Some(1)).unwrap();
     let task_key = task[0].key().to_string();
     let opp = task[0].value("opportunity").as_str().unwrap().to_string();
-    let mut form = FormView::open(def("opportunity"), Some(opp.clone()), vec![], &store).unwrap();
+    let mut form = FormView::open(
+        def("opportunity"),
+        Some(opp.clone()),
+        vec![],
+        &client(&store),
+    )
+    .unwrap();
     let mut h = Harness::new(&store);
     assert!(form.focus_field("notes"));
     h.send(&mut form, key(KeyCode::Tab), Some(Action::NextField));

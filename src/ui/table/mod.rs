@@ -1,22 +1,19 @@
 //! The table view of one mask: virtualised, filtered and sorted.
 //!
-//! `new` only reads the schema. The first `prepare` reads the first screenful of
-//! records straight from the store (so the first frame shows rows) and starts a
-//! background thread that scans the entity once into compact `data::Rows` (key and
+//! `new` only reads the schema. The first `prepare` asks the client for the first
+//! screenful of rows (so the first frame shows rows) and starts a background
+//! thread that pulls the mask's rows in chunks into compact `data::Rows` (key and
 //! a prepared lower-case search text per row). Filtering and sorting work on those;
-//! the cells on screen are decoded in `prepare` for the visible window only, and
-//! `render` never touches the store.
+//! the cells on screen are fetched in `prepare` for the visible window only, and
+//! `render` never calls the client.
 
 pub mod data;
+mod load;
 mod query;
 mod view;
 
-pub use query::user_env;
-
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{self, Receiver, TryRecvError};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::{layout::Rect, Frame};
@@ -24,13 +21,10 @@ use ratatui::{layout::Rect, Frame};
 use super::action::{Action, Context};
 use super::component::{Component, Ctx, Handled, Request};
 use super::masks::Mask;
+use crate::api::Client;
 use crate::model::{format_value, FieldKind, KeyKind, Lang, Record};
-use crate::store::Store;
 use data::{Data, Rows, SortKind};
-
-/// Records the first screen reads at most before giving up on finding a screenful
-/// (a mask whose `only_with` field is rarely set).
-const FIRST_SCREEN_SCAN: usize = 20_000;
+use load::Loader;
 
 /// A column: the key (`field` None) or a field of the entity.
 #[derive(Debug, Clone, Copy)]
@@ -38,19 +32,6 @@ struct Column {
     field: Option<usize>,
     width: u16,
     sort: SortKind,
-}
-
-/// A background load in flight.
-struct Loader {
-    rx: Receiver<Rows>,
-    progress: Arc<AtomicUsize>,
-    cancel: Arc<AtomicBool>,
-}
-
-impl Drop for Loader {
-    fn drop(&mut self) {
-        self.cancel.store(true, Ordering::Relaxed);
-    }
 }
 
 pub struct TableView {
@@ -202,15 +183,16 @@ impl TableView {
     /// Blocks until the background load is in (tests, benchmarks).
     pub fn wait_loaded(&mut self, ctx: &mut Ctx) {
         if self.needs_load {
-            self.start_load(ctx.store);
+            self.start_load(ctx.api);
         }
         if let Some(loader) = self.loader.take() {
             match loader.rx.recv() {
-                Ok(rows) => self.take_rows(rows),
+                Ok(Ok(rows)) => self.take_rows(rows),
+                Ok(Err(e)) => self.error = Some(e),
                 Err(_) => self.error = Some("loading failed".into()),
             }
         }
-        self.fetch_visible(ctx.store);
+        self.fetch_visible(ctx.api);
     }
 
     fn only_with(&self) -> Option<usize> {
@@ -230,101 +212,6 @@ impl TableView {
             .collect()
     }
 
-    fn start_load(&mut self, store: &Arc<Store>) {
-        self.needs_load = false;
-        let def = self.mask.entity;
-        let only = self.only_with();
-        if !self.started {
-            // The first screen, read now: decoded records, no full scan.
-            self.started = true;
-            let want = self.page.max(50);
-            let mut rows = Rows::default();
-            let records = store
-                .scan(def)
-                .take(FIRST_SCREEN_SCAN)
-                .filter_map(|r| r.ok())
-                .filter(|r| only.is_none_or(|f| !r.get(f).is_empty()))
-                .take(want);
-            for r in records {
-                let cells = Self::row_cells(&self.columns, r.as_ref());
-                rows.push(&cells[0], cells[1..].iter().map(String::as_str));
-                self.cells.insert(cells[0].clone(), cells);
-            }
-            self.data.set_rows(rows);
-            self.data.set_query(&self.query);
-        }
-        let (tx, rx) = mpsc::channel();
-        let progress = Arc::new(AtomicUsize::new(0));
-        let cancel = Arc::new(AtomicBool::new(false));
-        let fields: Vec<Option<usize>> = self.columns.iter().map(|c| c.field).collect();
-        let (store, thread_progress, thread_cancel) = (
-            Arc::clone(store),
-            Arc::clone(&progress),
-            Arc::clone(&cancel),
-        );
-        std::thread::spawn(move || {
-            let mut rows = Rows::with_capacity(store.count(def));
-            let mut texts: Vec<String> = Vec::with_capacity(fields.len());
-            for (n, r) in store.scan(def).enumerate() {
-                if n % 4096 == 0 && thread_cancel.load(Ordering::Relaxed) {
-                    return;
-                }
-                let Ok(r) = r else { continue };
-                if only.is_some_and(|f| r.get(f).is_empty()) {
-                    continue;
-                }
-                texts.clear();
-                texts.extend(
-                    fields
-                        .iter()
-                        .flatten()
-                        .map(|&i| format_value(&def.fields[i].kind, &r.get(i))),
-                );
-                if !rows.push(r.key(), texts.iter().map(String::as_str)) {
-                    break;
-                }
-                thread_progress.store(rows.len(), Ordering::Relaxed);
-            }
-            rows.shrink();
-            let _ = tx.send(rows);
-        });
-        self.loader = Some(Loader {
-            rx,
-            progress,
-            cancel,
-        });
-    }
-
-    fn poll_loader(&mut self) {
-        let Some(loader) = &self.loader else { return };
-        match loader.rx.try_recv() {
-            Ok(rows) => {
-                self.loader = None;
-                self.take_rows(rows);
-            }
-            Err(TryRecvError::Empty) => {}
-            Err(TryRecvError::Disconnected) => {
-                self.loader = None;
-                self.error = Some("loading failed".into());
-            }
-        }
-    }
-
-    /// Swaps in freshly loaded rows, keeping filter, sort and the selected key.
-    fn take_rows(&mut self, rows: Rows) {
-        let key = self.selected_key();
-        let had = self.data.hits().len();
-        self.data.set_rows(rows);
-        let kept = key.and_then(|k| self.data.hit_position(&k));
-        match kept {
-            Some(n) => self.selected = n,
-            // The first screen's selection stays where it was.
-            None if had == 0 => self.selected = 0,
-            None => {}
-        }
-        self.clamp();
-    }
-
     fn clamp(&mut self) {
         let n = self.data.hits().len();
         self.selected = self.selected.min(n.saturating_sub(1));
@@ -337,30 +224,6 @@ impl TableView {
         // Fill the screen when the end of the list comes into view.
         self.offset = self.offset.min(n.saturating_sub(page));
         self.hscroll = self.hscroll.min(self.max_hscroll());
-    }
-
-    /// Decodes the rows on screen that are not decoded yet; forgets the others.
-    fn fetch_visible(&mut self, store: &Store) {
-        let def = self.mask.entity;
-        let end = self
-            .offset
-            .saturating_add(self.page.max(1))
-            .min(self.data.hits().len());
-        let mut cells = HashMap::with_capacity(end.saturating_sub(self.offset));
-        for n in self.offset..end {
-            let Some(key) = self.data.hit_key(n) else {
-                break;
-            };
-            let row = match self.cells.remove(key) {
-                Some(row) => row,
-                None => match store.get(def, key) {
-                    Ok(Some(r)) => Self::row_cells(&self.columns, r.as_ref()),
-                    _ => vec![key.to_string()],
-                },
-            };
-            cells.insert(key.to_string(), row);
-        }
-        self.cells = cells;
     }
 
     /// The non-key columns that fit from `hscroll` on, with the key pinned left.
@@ -453,12 +316,12 @@ impl TableView {
         self.clamp();
     }
 
-    fn template(&self, store: &Store) -> Vec<(String, String)> {
+    fn template(&self, client: &Client) -> Vec<(String, String)> {
         let def = self.mask.entity;
         let Some(key) = self.data.hit_key(self.selected) else {
             return Vec::new();
         };
-        let Ok(Some(record)) = store.get(def, key) else {
+        let Ok(Some(record)) = client.get(def, key) else {
             return Vec::new();
         };
         def.fields
@@ -478,8 +341,12 @@ impl Component for TableView {
     }
 
     fn handle(&mut self, key: KeyEvent, action: Option<Action>, ctx: &mut Ctx) -> Handled {
+        // A load that failed (the server was away) is tried again on the next key.
+        if self.error.is_some() && self.loader.is_none() {
+            self.reload();
+        }
         if self.query_line.editing {
-            return self.handle_query_key(key, action, ctx.store);
+            return self.handle_query_key(key, action, ctx.api);
         }
         if self.editing {
             return self.handle_filter_key(key, action);
@@ -505,7 +372,7 @@ impl Component for TableView {
                 self.query.clear();
                 self.refilter();
                 self.show_fields(None);
-                let _ = self.run_query("", ctx.store, user_env(ctx.store));
+                self.run_query("", ctx.api);
             }
             Action::SortNext => self.sort_next(),
             Action::SortReverse => {
@@ -526,7 +393,7 @@ impl Component for TableView {
                 template: vec![],
             }),
             Action::CopyRecord => {
-                let template = self.template(ctx.store);
+                let template = self.template(ctx.api);
                 if template.is_empty() {
                     return Handled::Ignored;
                 }
@@ -552,13 +419,18 @@ impl Component for TableView {
         let (page, width) = view::body_size(area);
         self.page = page;
         self.width = width;
+        let had_error = self.error.is_some();
         if self.needs_load {
-            self.start_load(ctx.store);
+            self.start_load(ctx.api);
         }
         self.poll_loader();
         self.poll_query();
         self.clamp();
-        self.fetch_visible(ctx.store);
+        self.fetch_visible(ctx.api);
+        // A new failure (the server went away) is said in the status line too.
+        if let (false, Some(e)) = (had_error, &self.error) {
+            ctx.request(Request::Status(e.clone()));
+        }
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, lang: Lang) {

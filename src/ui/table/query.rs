@@ -1,32 +1,22 @@
 //! The table's query line (`f`): a query in the filter language (see the README's
-//! "Queries") runs through the planner in a background thread and restricts the
-//! rows to its result; the `/` filter then works within them. A query that does
-//! not parse says where and why, and the previous result stays on screen.
+//! "Queries") runs on the server (through its planner) in a background thread and
+//! restricts the rows to the keys it matched; the `/` filter then works within
+//! them. A query that does not parse says where and why, the query line stays
+//! open, and the previous result stays on screen.
 
 use std::collections::HashSet;
 use std::sync::mpsc::{channel, Receiver};
-use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::TableView;
-use crate::query::{self, Env, Query};
-use crate::store::Store;
+use crate::api::{Client, ErrorKind};
 use crate::ui::action::Action;
 use crate::ui::component::Handled;
 
-/// Today, and the salesperson the OS user is ("me").
-pub fn user_env(store: &Store) -> Env {
-    let user = std::env::var("USER").unwrap_or_default();
-    Env {
-        today: crate::model::value::today(),
-        me: crate::ops::alerts::me(store, &user).ok().flatten(),
-        user,
-    }
-}
-
-/// The keys a query matched, or why it failed; sent back by its thread.
-type QueryResult = Result<HashSet<String>, String>;
+/// The keys a query matched, or why it failed (and whether it did not parse);
+/// sent back by its thread.
+type QueryResult = Result<HashSet<String>, (String, bool)>;
 
 /// The query state of one table.
 #[derive(Default)]
@@ -39,6 +29,8 @@ pub struct TableQuery {
     /// Why the last query did not run (with its column).
     pub error: Option<String>,
     running: Option<(String, Receiver<QueryResult>)>,
+    /// The query line closes once the running query has its result.
+    close_when_done: bool,
 }
 
 impl TableQuery {
@@ -73,44 +65,40 @@ impl TableView {
         self.query_line.input = self.query_line.applied.clone();
         self.query_line.editing = true;
         self.query_line.error = None;
+        self.query_line.close_when_done = false;
     }
 
-    /// Parses `text` now (an error is kept and returned) and runs it in the
-    /// background; an empty text lifts the restriction.
-    pub fn run_query(&mut self, text: &str, store: &Arc<Store>, env: Env) -> Result<(), String> {
+    /// Runs `text` in the background; an empty text lifts the restriction at once.
+    pub fn run_query(&mut self, text: &str, client: &Client) {
         let text = text.trim().to_string();
+        self.query_line.error = None;
+        self.query_line.close_when_done = false;
         if text.is_empty() {
             self.query_line.applied.clear();
-            self.query_line.error = None;
             self.query_line.running = None;
             self.data.set_allowed(None);
             self.clamp();
-            return Ok(());
+            return;
         }
-        let parsed = Query::parse(&text, self.mask.entity).map_err(|e| e.to_string());
-        let q = match parsed {
-            Ok(q) => q,
-            Err(e) => {
-                self.query_line.error = Some(e.clone());
-                return Err(e);
-            }
-        };
         let (tx, rx) = channel();
-        let store = Arc::clone(store);
+        let client = client.clone();
+        let def = self.mask.entity;
+        let query = text.clone();
         std::thread::spawn(move || {
-            let result = q
-                .compile(&store, &env)
-                .map_err(|e| e.to_string())
-                .and_then(|c| query::select(&c, None).map_err(|e| e.to_string()))
-                .map(|records| records.iter().map(|r| r.key().to_string()).collect());
+            let result = client
+                .query_keys(def, &query)
+                .map(|keys| keys.into_iter().collect())
+                .map_err(|e| {
+                    let parse = matches!(e.kind, ErrorKind::Query { .. });
+                    (e.to_string(), parse)
+                });
             let _ = tx.send(result);
         });
-        self.query_line.error = None;
         self.query_line.running = Some((text, rx));
-        Ok(())
     }
 
-    /// Takes a finished query's result.
+    /// Takes a finished query's result. One that did not parse keeps the query
+    /// line open on it; the message names the column.
     pub(super) fn poll_query(&mut self) {
         let Some((_, rx)) = &self.query_line.running else {
             return;
@@ -121,14 +109,23 @@ impl TableView {
         let Some((text, _)) = self.query_line.running.take() else {
             return;
         };
+        let close = std::mem::take(&mut self.query_line.close_when_done);
         match result {
             Ok(keys) => {
                 self.query_line.applied = text;
                 self.data.set_allowed(Some(keys));
                 self.selected = 0;
                 self.clamp();
+                if close {
+                    self.query_line.editing = false;
+                }
             }
-            Err(e) => self.query_line.error = Some(e),
+            Err((e, parse)) => {
+                self.query_line.error = Some(e);
+                if close && !parse {
+                    self.query_line.editing = false;
+                }
+            }
         }
     }
 
@@ -138,7 +135,7 @@ impl TableView {
         &mut self,
         key: KeyEvent,
         action: Option<Action>,
-        store: &Arc<Store>,
+        client: &Client,
     ) -> Handled {
         let plain = !key
             .modifiers
@@ -147,7 +144,10 @@ impl TableView {
             KeyCode::Esc => self.query_line.editing = false,
             KeyCode::Enter => {
                 let text = self.query_line.input.clone();
-                if self.run_query(&text, store, user_env(store)).is_ok() {
+                self.run_query(&text, client);
+                if self.query_line.running.is_some() {
+                    self.query_line.close_when_done = true;
+                } else {
                     self.query_line.editing = false;
                 }
             }

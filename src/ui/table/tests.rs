@@ -1,3 +1,6 @@
+//! The table view's tests: first screen and background load through an
+//! in-process client, filter, sort, keys, rendering.
+
 use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -5,6 +8,8 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 use super::*;
+use crate::api::local::Local;
+use crate::store::Store;
 use crate::ui::keymap::Keymap;
 use crate::ui::masks;
 
@@ -28,12 +33,14 @@ fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
 }
 
-/// Runs `f` with a `Ctx` over the store, returning the requests it made.
+/// Runs `f` with a `Ctx` over an in-process client of the store, returning the
+/// requests it made.
 fn with_ctx(store: &Arc<Store>, f: impl FnOnce(&mut Ctx)) -> Vec<Request> {
     let keymap = Keymap::builtin();
+    let client = Local::client(Arc::clone(store));
     let mut requests = Vec::new();
     let mut ctx = Ctx {
-        store,
+        api: &client,
         keymap: &keymap,
         lang: Lang::En,
         requests: &mut requests,
@@ -377,4 +384,77 @@ fn first_screen_on_a_big_database() {
         tv.data.heap_bytes() / tv.total().max(1),
         rss_mb()
     );
+}
+
+/// A transport that counts the requests it passes on, by kind.
+struct Counting {
+    inner: Local,
+    calls: std::sync::Mutex<Vec<&'static str>>,
+}
+
+impl crate::api::Transport for Counting {
+    fn call(
+        &self,
+        request: crate::api::Request,
+        progress: Option<&dyn Fn(usize)>,
+    ) -> crate::api::Result<crate::api::Response> {
+        let kind = match &request {
+            crate::api::Request::Get { .. } => "get",
+            crate::api::Request::GetMany { .. } => "get_many",
+            crate::api::Request::MaskRows { .. } => "mask_rows",
+            _ => "other",
+        };
+        self.calls.lock().unwrap().push(kind);
+        self.inner.call(request, progress)
+    }
+    fn session(&self) -> crate::api::Session {
+        self.inner.session()
+    }
+    fn database(&self) -> String {
+        self.inner.database()
+    }
+}
+
+#[test]
+fn a_page_of_rows_it_lacks_comes_in_one_call() {
+    let (_dir, store) = store();
+    let counting = Arc::new(Counting {
+        inner: Local::new(Arc::clone(&store)),
+        calls: Default::default(),
+    });
+    let client = crate::api::Client::new(counting.clone());
+    let keymap = Keymap::builtin();
+    let mut requests = Vec::new();
+    let mut ctx = Ctx {
+        api: &client,
+        keymap: &keymap,
+        lang: Lang::En,
+        requests: &mut requests,
+    };
+    let mut tv = TableView::new(mask("Prospects"));
+    tv.prepare(Rect::new(0, 0, 80, 24), &mut ctx);
+    tv.wait_loaded(&mut ctx);
+    // The first screen came with its cells: nothing more to fetch for it.
+    let calls = counting.calls.lock().unwrap().clone();
+    assert!(
+        !calls.contains(&"get") && !calls.contains(&"get_many"),
+        "{calls:?}"
+    );
+    counting.calls.lock().unwrap().clear();
+    tv.handle(key(KeyCode::Null), Some(Action::Bottom), &mut ctx);
+    tv.prepare(Rect::new(0, 0, 80, 24), &mut ctx);
+    assert_eq!(*counting.calls.lock().unwrap(), vec!["get_many"]);
+    let text = {
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        terminal.draw(|f| tv.render(f, f.area(), Lang::En)).unwrap();
+        terminal
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .map(|c| c.symbol())
+            .collect::<String>()
+    };
+    let last = tv.selected_key().unwrap();
+    assert!(text.contains(&last), "{text}");
 }
