@@ -1,7 +1,9 @@
 //! End-to-end tests of the built binary in a real terminal: tmux runs `crm`, keys
 //! go in with send-keys, the screen comes back with capture-pane.
 
-use std::path::Path;
+mod common;
+
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -9,6 +11,8 @@ const BIN: &str = env!("CARGO_BIN_EXE_crm");
 
 struct Session {
     name: String,
+    /// The database, whose server the session's crm started and its drop stops.
+    db: PathBuf,
 }
 
 impl Session {
@@ -31,7 +35,10 @@ impl Session {
             .status()
             .expect("tmux runs");
         assert!(status.success(), "tmux new-session failed");
-        Session { name }
+        Session {
+            name,
+            db: db.to_path_buf(),
+        }
     }
 
     fn send(&self, keys: &[&str]) {
@@ -79,6 +86,7 @@ impl Drop for Session {
         let _ = Command::new("tmux")
             .args(["kill-session", "-t", &self.name])
             .status();
+        common::cli::stop_server(&self.db);
     }
 }
 
@@ -93,6 +101,8 @@ fn crm_pid(db: &Path) -> Option<u32> {
             let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
             args.first() == Some(&BIN.as_bytes())
                 && args.contains(&db.as_os_str().as_encoded_bytes())
+                // The database's server has the same words; this is the TUI.
+                && !args.contains(&b"serve".as_slice())
         })
 }
 
@@ -103,6 +113,7 @@ fn crm(db: &Path, args: &[&str]) -> String {
         .args(args)
         .output()
         .unwrap();
+    common::cli::watch(db);
     assert!(
         out.status.success(),
         "{}",
