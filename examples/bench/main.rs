@@ -2,19 +2,24 @@
 //! demo generator and measures it against the budgets of DESIGN.md §5 and issue 2.
 //!
 //! ```text
-//! cargo run --release --example bench -- [--records N] [--db PATH] [--keep]
+//! cargo run --release --example bench -- [--records N] [--db PATH] [--keep] [--load-secs N]
 //! ```
 //!
 //! - `--records N` records to generate (default 100000; `1_000_000`, `100k`, `1m` work);
 //! - `--db PATH` use that database: loaded when empty, reused as it is otherwise, and
 //!   never removed;
 //! - `--keep` keep the temporary database (its path is printed);
+//! - `--load-secs N` how long the server load runs (default 30);
 //! - `--crm ARGS...` run the `crm` command line instead (the bench times `crm find`
 //!   and `crm get` as whole processes this way).
 //!
 //! The load runs in this process; the reads run in a fresh child process (this
 //! program again, with `--reads`), so that its open is a real first open after the
 //! load and its peak RSS is that of a reader alone, not of the loader's leftovers.
+//! The TUI, the server (with 50 socket clients) and the forecasts run in child
+//! processes of their own the same way, one after the other. The server's load and
+//! the forecasts write, so they come last; the forecasts (100,000 lines) last of
+//! all, so that the load's saves meet the demo data's forecasts, not the bench's.
 //!
 //! Each read is run a few times and the median reported. Verdicts: `ok` / `MISS by`
 //! against a budget; `ref:` against a figure DESIGN.md measured, which is no budget.
@@ -43,6 +48,7 @@ mod index;
 mod ops;
 mod queries;
 mod report;
+mod server;
 mod tui;
 mod whole;
 
@@ -77,11 +83,13 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let result = if args.reads || args.tui {
+    let result = if args.reads || args.tui || args.server || args.forecasts {
         match &args.db {
             Some(path) if args.tui => tui::tui_rows(path),
+            Some(path) if args.server => server::server_rows(path, args.load_secs),
+            Some(path) if args.forecasts => ops::forecast_rows(path),
             Some(path) => reads(path),
-            None => Err("--reads and --tui need --db".into()),
+            None => Err("--reads, --tui, --server and --forecasts need --db".into()),
         }
     } else {
         run(&args)
@@ -92,8 +100,7 @@ fn main() {
     }
 }
 
-const USAGE: &str =
-    "usage: cargo run --release --example bench -- [--records N] [--db PATH] [--keep]";
+const USAGE: &str = "usage: cargo run --release --example bench -- [--records N] [--db PATH] [--keep] [--load-secs N]";
 
 struct Args {
     records: usize,
@@ -103,6 +110,12 @@ struct Args {
     reads: bool,
     /// Internal: the TUI phase, run as a child process on `--db`.
     tui: bool,
+    /// Internal: the server phase, run as a child process on `--db`.
+    server: bool,
+    /// Internal: the forecast phase, run as a child process on `--db`.
+    forecasts: bool,
+    /// Seconds of the server load.
+    load_secs: u64,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -112,6 +125,9 @@ fn parse_args() -> Result<Args, String> {
         keep: false,
         reads: false,
         tui: false,
+        server: false,
+        forecasts: false,
+        load_secs: server::DEFAULT_LOAD_SECS,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -131,6 +147,14 @@ fn parse_args() -> Result<Args, String> {
             "--keep" => args.keep = true,
             "--reads" => args.reads = true,
             "--tui" => args.tui = true,
+            "--server" => args.server = true,
+            "--forecasts" => args.forecasts = true,
+            "--load-secs" => {
+                let v = value("--load-secs")?;
+                args.load_secs = v
+                    .parse()
+                    .map_err(|_| format!("'{v}' is not a number of seconds"))?;
+            }
             "-h" | "--help" => {
                 say!("{USAGE}");
                 std::process::exit(0);
@@ -175,7 +199,7 @@ fn run(args: &Args) -> Res<()> {
             (p, true)
         }
     };
-    let result = load(args, &path).and_then(|()| read_in_child(&path));
+    let result = load(args, &path).and_then(|()| read_in_child(&path, args.load_secs));
     if temporary && !args.keep {
         let _ = fs::remove_dir_all(&path);
         let server = termcrm::server::Paths::of(&path);
@@ -299,14 +323,17 @@ fn load(args: &Args, path: &Path) -> Res<()> {
     Ok(())
 }
 
-/// Runs the read phase in a fresh process: this program again, with `--reads`.
-fn read_in_child(path: &Path) -> Res<()> {
+/// Runs the read, TUI, server and forecast phases, each in a fresh process: this
+/// program again, with `--reads`, `--tui`, `--server`, `--forecasts`.
+fn read_in_child(path: &Path, load_secs: u64) -> Res<()> {
     let _ = std::io::stdout().flush();
-    for phase in ["--reads", "--tui"] {
+    for phase in ["--reads", "--tui", "--server", "--forecasts"] {
         let status = Command::new(std::env::current_exe()?)
             .arg(phase)
             .arg("--db")
             .arg(path)
+            .arg("--load-secs")
+            .arg(load_secs.to_string())
             .status()?;
         if !status.success() {
             return Err(format!("the {phase} phase failed ({status})").into());
@@ -462,8 +489,6 @@ fn reads(path: &Path) -> Res<()> {
         &ref_at_most(per_record, 556.0),
         "SQLite: 142 B",
     );
-    // Forecasts over 100k opportunities, written after the size was taken.
-    ops::forecast_rows(path)?;
     note(&format!("load average at end: {}", load_average()));
     Ok(())
 }

@@ -9,7 +9,7 @@ use termcrm::ops::convert::convert_prospect;
 use termcrm::ops::forecast::{line_of, rollup, Filter};
 use termcrm::store::{Change, Store};
 
-use super::{at_most_dur, dur, ms, row, Res};
+use super::{at_most_dur, dur, ms, row, thousands, Res};
 
 /// A prospect named by 100 records (opportunities and interactions), converted.
 pub fn workflow_rows(store: &Store) -> Res<()> {
@@ -125,6 +125,31 @@ pub fn forecast_rows(path: &std::path::Path) -> Res<()> {
             r.total.forecasts,
             r.total.lines,
             r.groups.len()
+        ),
+    );
+    // Saving an opportunity refreshes its line in every draft forecast naming it.
+    let Some(key) = lines.first().map(|l| l.opportunity.clone()) else {
+        return Ok(());
+    };
+    let naming = store.keys_naming(Opportunity::DEF, &key, SalesForecast::DEF)?;
+    let mut runs = Vec::new();
+    for i in 0..3 {
+        let old = store.fetch_as::<Opportunity>(&key)?;
+        let mut new = old.clone();
+        new.probability = Some(10 + i * 20);
+        let t = Instant::now();
+        termcrm::ops::save::save(&store, Some(&old), Box::new(new))?;
+        runs.push(t.elapsed());
+    }
+    runs.sort();
+    row(
+        &format!("save an opportunity in {} forecasts", naming.len()),
+        &dur(runs[1]),
+        "",
+        "ref",
+        &format!(
+            "median of 3; lines of {} opportunities each",
+            thousands((FORECAST_LINES / salespersons.len()) as u64)
         ),
     );
     Ok(())

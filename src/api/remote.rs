@@ -36,10 +36,16 @@ struct Conn {
     alive: Arc<AtomicBool>,
     /// The ssh process of a remote connection, ended with the connection.
     child: Mutex<Option<Child>>,
+    /// The socket of a local connection, shut down with the connection (the reader
+    /// thread holds a clone of it, which alone would keep it open).
+    socket: Option<std::os::unix::net::UnixStream>,
 }
 
 impl Drop for Conn {
     fn drop(&mut self) {
+        if let Some(s) = &self.socket {
+            let _ = s.shutdown(std::net::Shutdown::Both);
+        }
         if let Ok(Some(mut c)) = self.child.lock().map(|mut c| c.take()) {
             let _ = c.kill();
             let _ = c.wait();
@@ -95,11 +101,13 @@ impl Remote {
 
 /// Opens a connection and performs the handshake.
 fn open(target: &Target) -> anyhow::Result<(Arc<Conn>, Session)> {
+    let mut socket = None;
     let (reader, writer, child): (Box<dyn Read + Send>, Box<dyn Write + Send>, Option<Child>) =
         match target {
             Target::Local(db) => {
                 let stream = crate::server::spawn::connect_or_start(db)?;
                 let r = stream.try_clone()?;
+                socket = Some(stream.try_clone()?);
                 (Box::new(r), Box::new(stream), None)
             }
             Target::Ssh { dest, db } => {
@@ -163,6 +171,7 @@ fn open(target: &Target) -> anyhow::Result<(Arc<Conn>, Session)> {
             next: AtomicU64::new(1),
             alive,
             child: Mutex::new(child),
+            socket,
         }),
         session,
     ))
@@ -177,6 +186,15 @@ impl Transport for Remote {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(id, tx);
+        // The reader may have ended (and dropped every waiting sender) before the
+        // insert; nobody would answer this call then.
+        if !conn.alive.load(Ordering::SeqCst) {
+            conn.pending
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&id);
+            return Err(unavailable("the connection closed"));
+        }
         let sent = {
             let mut w = conn.writer.lock().unwrap_or_else(|e| e.into_inner());
             write_frame(&mut *w, &Frame::Call { id, request })

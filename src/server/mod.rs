@@ -76,6 +76,8 @@ struct Shared {
     requests: AtomicU64,
     /// Connection id → user name.
     sessions: Mutex<HashMap<u64, String>>,
+    /// Connection id → its socket, to close every connection when the server stops.
+    conns: Mutex<HashMap<u64, UnixStream>>,
     last_active: Mutex<Instant>,
     idle_exit: Option<Duration>,
     stop: AtomicBool,
@@ -131,6 +133,7 @@ impl Server {
             started: Instant::now(),
             requests: AtomicU64::new(0),
             sessions: Mutex::new(HashMap::new()),
+            conns: Mutex::new(HashMap::new()),
             last_active: Mutex::new(Instant::now()),
             idle_exit: config.idle_exit,
             stop: AtomicBool::new(false),
@@ -176,7 +179,18 @@ impl Server {
         self.finish();
     }
 
+    /// Closes every connection and waits for the requests in flight (a bulk load
+    /// runs to its end), so that no thread of this server serves on, nor keeps the
+    /// database open, once it has stopped.
     fn finish(&self) {
+        let conns =
+            std::mem::take(&mut *self.shared.conns.lock().unwrap_or_else(|e| e.into_inner()));
+        for stream in conns.values() {
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+        }
+        while Arc::strong_count(&self.shared) > 1 {
+            std::thread::sleep(Duration::from_millis(5));
+        }
         let _ = self.shared.store.flush();
         let _ = std::fs::remove_file(&self.shared.paths.socket);
         let _ = std::fs::remove_file(&self.shared.paths.pid);
@@ -184,10 +198,15 @@ impl Server {
     }
 }
 
-/// Asks a server in this process to stop (from a signal handler thread).
+/// Asks a server in this process to stop (from a signal handler thread). It does
+/// not keep the server alive: stopping waits for every other holder of its state.
 pub fn stop_handle(server: &Server) -> impl Fn() + Send + 'static {
-    let s = Arc::clone(&server.shared);
-    move || request_stop(&s)
+    let s = Arc::downgrade(&server.shared);
+    move || {
+        if let Some(s) = s.upgrade() {
+            request_stop(&s)
+        }
+    }
 }
 
 /// Opens the database. A server that just stopped lets go of sled's lock only when
@@ -270,6 +289,13 @@ fn accept_loop(listener: UnixListener, s: Arc<Shared>) {
         }
         let Ok(stream) = stream else { continue };
         next_id += 1;
+        let Ok(handle) = stream.try_clone() else {
+            continue;
+        };
+        s.conns
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(next_id, handle);
         let (id, s) = (next_id, Arc::clone(&s));
         std::thread::spawn(move || connection(stream, id, s));
     }
@@ -297,6 +323,20 @@ fn admit(s: &Shared, stream: &UnixStream) -> Result<Session, ApiError> {
 }
 
 fn connection(stream: UnixStream, id: u64, s: Arc<Shared>) {
+    serve_connection(stream, id, &s);
+    s.conns
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .remove(&id);
+    if let Ok(mut m) = s.sessions.lock() {
+        m.remove(&id);
+    }
+    if let Ok(mut t) = s.last_active.lock() {
+        *t = Instant::now();
+    }
+}
+
+fn serve_connection(stream: UnixStream, id: u64, s: &Arc<Shared>) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let Ok(read_half) = stream.try_clone() else {
         return;
@@ -326,9 +366,13 @@ fn connection(stream: UnixStream, id: u64, s: Arc<Shared>) {
             ),
         ))
     } else {
-        admit(&s, reader.get_ref())
+        admit(s, reader.get_ref())
     };
     let session = welcome.clone().ok();
+    // Counted before it is welcomed: its first request may ask who is connected.
+    if let (Some(session), Ok(mut m)) = (&session, s.sessions.lock()) {
+        m.insert(id, session.user.clone());
+    }
     {
         let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
         if write_frame(&mut *w, &Frame::Welcome(welcome)).is_err() {
@@ -340,9 +384,6 @@ fn connection(stream: UnixStream, id: u64, s: Arc<Shared>) {
     let _ = writer
         .lock()
         .map(|w| w.get_ref().set_write_timeout(Some(Duration::from_secs(30))));
-    if let Ok(mut m) = s.sessions.lock() {
-        m.insert(id, session.user.clone());
-    }
     loop {
         let frame: Frame = match read_frame(&mut reader) {
             Ok(f) => f,
@@ -364,14 +405,8 @@ fn connection(stream: UnixStream, id: u64, s: Arc<Shared>) {
         if let Ok(mut t) = s.last_active.lock() {
             *t = Instant::now();
         }
-        let (s2, w2, sess) = (Arc::clone(&s), Arc::clone(&writer), session.clone());
+        let (s2, w2, sess) = (Arc::clone(s), Arc::clone(&writer), session.clone());
         std::thread::spawn(move || serve_call(&s2, &sess, call, request, &w2));
-    }
-    if let Ok(mut m) = s.sessions.lock() {
-        m.remove(&id);
-    }
-    if let Ok(mut t) = s.last_active.lock() {
-        *t = Instant::now();
     }
 }
 
