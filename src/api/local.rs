@@ -147,11 +147,25 @@ pub fn handle(
     progress: &dyn Fn(usize),
 ) -> Result<Response> {
     authorize(session, &request)?;
-    let _guard = if request.writes() {
-        Some(write.lock().unwrap_or_else(|e| e.into_inner()))
-    } else {
-        None
+    if !request.writes() {
+        return serve(store, session, request, progress);
+    }
+    let result = {
+        let _guard = write.lock().unwrap_or_else(|e| e.into_inner());
+        serve(store, session, request, progress)
     };
+    // Group commit: the flush comes after the lock is let go, so that the writers
+    // queued behind it share one flush; nobody hears "saved" before it is on disk.
+    store.flush()?;
+    result
+}
+
+fn serve(
+    store: &Store,
+    session: &Session,
+    request: Request,
+    progress: &dyn Fn(usize),
+) -> Result<Response> {
     Ok(match request {
         Request::Whoami => Response::Session(session.clone()),
         Request::Info => Response::Info {

@@ -45,11 +45,13 @@ impl OpenOptions {
 
 impl OpenOptions {
     /// For the server, which serves every client of the database and stays up: a
-    /// page cache that holds the hot part of a large database.
+    /// page cache that holds the hot part of a large database, and one flush per
+    /// writing request, after its write lock is let go (see `api::local::handle`),
+    /// rather than one inside each write.
     pub fn server() -> OpenOptions {
         OpenOptions {
             cache_bytes: 256 * 1024 * 1024,
-            ..OpenOptions::default()
+            flush_each_write: false,
         }
     }
 }
