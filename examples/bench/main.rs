@@ -83,9 +83,10 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let result = if args.reads || args.tui || args.server || args.forecasts {
+    let result = if args.reads || args.tui || args.tui_remote || args.server || args.forecasts {
         match &args.db {
-            Some(path) if args.tui => tui::tui_rows(path),
+            Some(path) if args.tui => tui::tui_rows(path, false),
+            Some(path) if args.tui_remote => tui::tui_rows(path, true),
             Some(path) if args.server => server::server_rows(path, args.load_secs),
             Some(path) if args.forecasts => ops::forecast_rows(path),
             Some(path) => reads(path),
@@ -110,6 +111,8 @@ struct Args {
     reads: bool,
     /// Internal: the TUI phase, run as a child process on `--db`.
     tui: bool,
+    /// Internal: the TUI phase as a client of the server.
+    tui_remote: bool,
     /// Internal: the server phase, run as a child process on `--db`.
     server: bool,
     /// Internal: the forecast phase, run as a child process on `--db`.
@@ -125,6 +128,7 @@ fn parse_args() -> Result<Args, String> {
         keep: false,
         reads: false,
         tui: false,
+        tui_remote: false,
         server: false,
         forecasts: false,
         load_secs: server::DEFAULT_LOAD_SECS,
@@ -147,6 +151,7 @@ fn parse_args() -> Result<Args, String> {
             "--keep" => args.keep = true,
             "--reads" => args.reads = true,
             "--tui" => args.tui = true,
+            "--tui-remote" => args.tui_remote = true,
             "--server" => args.server = true,
             "--forecasts" => args.forecasts = true,
             "--load-secs" => {
@@ -327,7 +332,7 @@ fn load(args: &Args, path: &Path) -> Res<()> {
 /// program again, with `--reads`, `--tui`, `--server`, `--forecasts`.
 fn read_in_child(path: &Path, load_secs: u64) -> Res<()> {
     let _ = std::io::stdout().flush();
-    for phase in ["--reads", "--tui", "--server", "--forecasts"] {
+    for phase in ["--reads", "--tui", "--tui-remote", "--server", "--forecasts"] {
         let status = Command::new(std::env::current_exe()?)
             .arg(phase)
             .arg("--db")

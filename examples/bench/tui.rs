@@ -1,5 +1,6 @@
 //! The TUI rows of the bench: the real App, headless, on the bench database, in a
-//! process of its own so that its RSS is the TUI's.
+//! process of its own so that its RSS is the TUI's — once on the store in this
+//! process, once as a client of the database's server (connect included).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -34,20 +35,54 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v.get(v.len() / 2).copied().unwrap_or_default()
 }
 
-pub fn tui_rows(path: &Path) -> Res<()> {
+pub fn tui_rows(path: &Path, remote: bool) -> Res<()> {
+    let result = rows(path, remote);
+    if remote {
+        stop_server(path);
+    }
+    result
+}
+
+/// Stops the server the socket TUI started, and waits until it has let go.
+fn stop_server(path: &Path) {
+    let pid = std::fs::read_to_string(termcrm::server::Paths::of(path).pid).unwrap_or_default();
+    use termcrm::api::remote::{Remote, Target};
+    if let Ok(c) = Remote::client(Target::Local(path.to_path_buf())) {
+        let _ = c.server_stop();
+    }
+    let proc = std::path::PathBuf::from(format!("/proc/{}", pid.trim()));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !pid.trim().is_empty() && proc.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn rows(path: &Path, remote: bool) -> Res<()> {
     let mut terminal = Terminal::new(TestBackend::new(AREA.width, AREA.height))?;
     let t = Instant::now();
-    let store = Arc::new(Store::open_with(
-        path,
-        &termcrm::store::OpenOptions::interactive(),
-    )?);
-    let client = termcrm::api::local::Local::client(store);
+    let client = if remote {
+        use termcrm::api::remote::{Remote, Target};
+        // Started here, untimed: the first screen is timed on a running server.
+        drop(Remote::client(Target::Local(path.to_path_buf()))?);
+        let t = Instant::now();
+        let c = Remote::client(Target::Local(path.to_path_buf()))?;
+        note(&format!("TUI client connected to the server in {}", dur(t.elapsed())));
+        c
+    } else {
+        let store = Arc::new(Store::open_with(
+            path,
+            &termcrm::store::OpenOptions::interactive(),
+        )?);
+        termcrm::api::local::Local::client(store)
+    };
+    let t = if remote { Instant::now() } else { t };
+    let p = if remote { "TUI/server" } else { "TUI" };
     let mut app = App::new(client, Keymap::builtin(), Lang::En);
     app.prepare(AREA);
     terminal.draw(|f| app.render(f))?;
     let first = t.elapsed();
     row(
-        "TUI: open + first screen (home)",
+        &format!("{p}: open + first screen (home)"),
         &dur(first),
         "<= 250 ms",
         &at_most_dur(first, ms(250)),
@@ -57,7 +92,7 @@ pub fn tui_rows(path: &Path) -> Res<()> {
     app.settle(AREA);
     let alerts = t.elapsed();
     row(
-        "TUI: home alerts ready",
+        &format!("{p}: home alerts ready"),
         &dur(first + alerts),
         "",
         "",
@@ -65,7 +100,7 @@ pub fn tui_rows(path: &Path) -> Res<()> {
     );
     let campaigns = press(&mut app, &mut terminal, "1")?;
     row(
-        "TUI: first mask (Campaigns), 1st screen",
+        &format!("{p}: first mask (Campaigns), 1st screen"),
         &dur(campaigns),
         "<= 250 ms",
         &at_most_dur(campaigns, ms(250)),
@@ -76,7 +111,7 @@ pub fn tui_rows(path: &Path) -> Res<()> {
     let switch = press(&mut app, &mut terminal, ":Opportunities<ret>")?;
     let rows_on_screen = app.table().position().1;
     row(
-        "TUI: switch to Opportunities, 1st screen",
+        &format!("{p}: switch to Opportunities, 1st screen"),
         &dur(switch),
         "<= 250 ms",
         &at_most_dur(switch, ms(250)),
@@ -99,14 +134,14 @@ pub fn tui_rows(path: &Path) -> Res<()> {
     let worst = strokes.iter().max().copied().unwrap_or_default();
     let scaled = worst.mul_f64(1_000_000.0 / rows.max(1) as f64);
     row(
-        "TUI: filter keystroke, worst of 7",
+        &format!("{p}: filter keystroke, worst of 7"),
         &dur(worst),
         "",
         "",
         &format!("{} hits for 'montag'", app.table().position().1),
     );
     row(
-        "TUI: filter keystroke, scaled to 1M",
+        &format!("{p}: filter keystroke, scaled to 1M"),
         &dur(scaled),
         "",
         "ref",
@@ -118,7 +153,7 @@ pub fn tui_rows(path: &Path) -> Res<()> {
     let palette_key = press(&mut app, &mut terminal, "o")?;
     press(&mut app, &mut terminal, "<esc>")?;
     row(
-        "TUI: open the palette on it",
+        &format!("{p}: open the palette on it"),
         &dur(palette),
         "<= 100 ms",
         &at_most_dur(palette, ms(100)),
@@ -131,7 +166,7 @@ pub fn tui_rows(path: &Path) -> Res<()> {
     }
     let page = median(pages);
     row(
-        "TUI: scroll a page",
+        &format!("{p}: scroll a page"),
         &dur(page),
         "<= 5 ms",
         &at_most_dur(page, ms(5)),
@@ -140,12 +175,24 @@ pub fn tui_rows(path: &Path) -> Res<()> {
 
     let hwm = peak_rss();
     row(
-        "TUI: peak RSS, largest mask open",
+        &format!("{p}: peak RSS, largest mask open"),
         &mib(hwm),
         "<= 300 MiB (1M-row mask)",
         &super::at_most(hwm, 300.0 * MIB, mib),
         &format!("{rows} rows open"),
     );
+    if remote {
+        if let Some(rss) = server_rss(path) {
+            row(
+                "server RSS with a TUI's mask open",
+                &mib(rss),
+                "<= 500 MiB (1M, 20 TUIs)",
+                &super::at_most(rss, 500.0 * MIB, mib),
+                "one TUI here",
+            );
+        }
+        return Ok(());
+    }
     // The real filter path on a million rows: the mask's own rows repeated.
     let base = app.table().rows();
     let mut big = Rows::with_capacity(1_000_000);
@@ -169,7 +216,7 @@ pub fn tui_rows(path: &Path) -> Res<()> {
         }
     }
     row(
-        "TUI: filter keystroke on 1M rows",
+        &format!("{p}: filter keystroke on 1M rows"),
         &dur(worst),
         "<= 16 ms",
         &at_most_dur(worst, ms(16)),
@@ -177,11 +224,24 @@ pub fn tui_rows(path: &Path) -> Res<()> {
     );
     let hwm = peak_rss();
     row(
-        "TUI: peak RSS with 1M rows in the table",
+        &format!("{p}: peak RSS with 1M rows in the table"),
         &mib(hwm),
         "<= 300 MiB (1M-row mask)",
         &super::at_most(hwm, 300.0 * MIB, mib),
         &format!("{} KiB of rows", data.rows().heap_bytes() / 1024),
     );
     Ok(())
+}
+
+fn server_rss(path: &Path) -> Option<f64> {
+    let pid = std::fs::read_to_string(termcrm::server::Paths::of(path).pid).ok()?;
+    let status = std::fs::read_to_string(format!("/proc/{}/status", pid.trim())).ok()?;
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kb * 1024.0)
 }

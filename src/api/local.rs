@@ -168,10 +168,10 @@ fn serve(
 ) -> Result<Response> {
     Ok(match request {
         Request::Whoami => Response::Session(session.clone()),
-        Request::Info => Response::Info {
+        Request::Info { count } => Response::Info {
             path: store.path().display().to_string(),
             empty: store.is_empty(),
-            total: store.total_records(),
+            total: if count { store.total_records() } else { 0 },
         },
         Request::Count { entity: e } => Response::Count(store.count(entity(&e)?)),
         Request::Get { entity: e, key } => Response::Record(store.get(entity(&e)?, &key)?.map(Rec)),

@@ -194,13 +194,16 @@ impl Client {
         expect!(self, Request::Whoami, Response::Session(s) => s)
     }
 
-    /// (path, holds no records, records in all).
+    /// (path, holds no records, records in all): the count reads every key.
     pub fn info(&self) -> Result<(String, bool, usize)> {
-        expect!(self, Request::Info, Response::Info { path, empty, total } => (path, empty, total))
+        let req = Request::Info { count: true };
+        expect!(self, req, Response::Info { path, empty, total } => (path, empty, total))
     }
 
+    /// Whether the database holds no CRM records (cheap).
     pub fn is_empty(&self) -> Result<bool> {
-        Ok(self.info()?.1)
+        let req = Request::Info { count: false };
+        expect!(self, req, Response::Info { empty, .. } => empty)
     }
 
     pub fn count(&self, def: &EntityDef) -> Result<usize> {

@@ -119,8 +119,11 @@ pub struct ServerStatus {
 pub enum Request {
     /// Who the server takes this client for.
     Whoami,
-    /// The database's path, whether it holds records, and how many.
-    Info,
+    /// The database's path, whether it holds records, and (with `count`, which
+    /// reads every key) how many.
+    Info {
+        count: bool,
+    },
     Count {
         entity: String,
     },
