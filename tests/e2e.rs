@@ -19,8 +19,10 @@ impl Session {
     /// Starts `crm --db DB` in an 80×24 tmux session, inside a shell that reports the
     /// exit code and whether the terminal is back in cooked mode afterwards.
     fn start(db: &Path, extra: &str) -> Session {
+        static SESSIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let name = format!(
-            "crm-e2e-{}-{}",
+            "crm-e2e-{}-{}-{n}",
             std::process::id(),
             db.file_name().unwrap().to_string_lossy()
         );
@@ -232,5 +234,66 @@ fn a_closed_terminal_ends_crm_instead_of_leaving_it_spinning() {
             "crm still runs after its terminal closed"
         );
         std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn two_tuis_and_a_command_loop_share_one_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("team");
+    crm(&db, &["demo", "--records", "500"]);
+    let a = Session::start(&db, "");
+    let b = Session::start(&db, "");
+    a.wait_for("Alerts");
+    b.wait_for("Alerts");
+    // A third user looks records up in a loop meanwhile.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let looper = {
+        let (db, stop) = (db.clone(), std::sync::Arc::clone(&stop));
+        std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let out = Command::new(BIN)
+                    .arg("--db")
+                    .arg(&db)
+                    .args(["get", "territory", "NORD"])
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                n += 1;
+            }
+            n
+        })
+    };
+    a.type_text(":Territories");
+    a.send(&["Enter"]);
+    a.wait_for("NORD");
+    a.send(&["n"]);
+    a.type_text("KIEL");
+    a.send(&["Tab"]);
+    a.type_text("Kiel und Förde");
+    a.send(&["C-s"]);
+    a.wait_for("saved");
+    // The other session opens the table afterwards and sees the new record.
+    b.type_text(":Territories");
+    b.send(&["Enter"]);
+    b.wait_for("NORD");
+    b.type_text("/förde");
+    b.send(&["Enter"]);
+    let screen = b.wait_for("1 of 1");
+    assert!(screen.contains("KIEL"), "{screen}");
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let lookups = looper.join().expect("every lookup succeeded");
+    assert!(lookups > 0);
+    assert!(crm(&db, &["get", "territory", "KIEL"]).contains("Kiel und Förde"));
+    for s in [&a, &b] {
+        s.send(&["Escape"]);
+        std::thread::sleep(Duration::from_millis(300));
+        s.send(&["q"]);
+        assert_restored(&s.wait_for("icanon"));
     }
 }

@@ -332,7 +332,13 @@ fn load(args: &Args, path: &Path) -> Res<()> {
 /// program again, with `--reads`, `--tui`, `--server`, `--forecasts`.
 fn read_in_child(path: &Path, load_secs: u64) -> Res<()> {
     let _ = std::io::stdout().flush();
-    for phase in ["--reads", "--tui", "--tui-remote", "--server", "--forecasts"] {
+    for phase in [
+        "--reads",
+        "--tui",
+        "--tui-remote",
+        "--server",
+        "--forecasts",
+    ] {
         let status = Command::new(std::env::current_exe()?)
             .arg(phase)
             .arg("--db")

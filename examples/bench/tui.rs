@@ -66,7 +66,10 @@ fn rows(path: &Path, remote: bool) -> Res<()> {
         drop(Remote::client(Target::Local(path.to_path_buf()))?);
         let t = Instant::now();
         let c = Remote::client(Target::Local(path.to_path_buf()))?;
-        note(&format!("TUI client connected to the server in {}", dur(t.elapsed())));
+        note(&format!(
+            "TUI client connected to the server in {}",
+            dur(t.elapsed())
+        ));
         c
     } else {
         let store = Arc::new(Store::open_with(
