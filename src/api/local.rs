@@ -5,8 +5,9 @@
 //! interleaves with another's.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use super::state::Shared;
 use super::wire::{FormData, QuerySpec, Rec, Request, Response, SavedInfo, Who};
 use super::{ApiError, ErrorKind, Result, Role, Session, Transport};
 use crate::model::{self, entity_or_suggest, Entity, EntityDef, KeyKind, Record};
@@ -137,22 +138,24 @@ fn recs(v: Vec<Box<dyn Record>>) -> Response {
     Response::Records(v.into_iter().map(Rec).collect())
 }
 
-/// Serves one request. `write` is the lock every writing request holds;
-/// `progress` hears how far a bulk load has got.
+/// Serves one request. `shared` is what every session's requests share (the
+/// write lock, the alerts); `progress` hears how far a bulk load has got.
 pub fn handle(
     store: &Store,
     session: &Session,
-    write: &Mutex<()>,
+    shared: &Shared,
     request: Request,
     progress: &dyn Fn(usize),
 ) -> Result<Response> {
     authorize(session, &request)?;
     if !request.writes() {
-        return serve(store, session, request, progress);
+        return serve(store, session, shared, request, progress);
     }
     let result = {
-        let _guard = write.lock().unwrap_or_else(|e| e.into_inner());
-        serve(store, session, request, progress)
+        let _guard = shared.write_lock();
+        let result = serve(store, session, shared, request, progress);
+        shared.wrote();
+        result
     };
     // Group commit: the flush comes after the lock is let go, so that the writers
     // queued behind it share one flush; nobody hears "saved" before it is on disk.
@@ -163,6 +166,7 @@ pub fn handle(
 fn serve(
     store: &Store,
     session: &Session,
+    shared: &Shared,
     request: Request,
     progress: &dyn Fn(usize),
 ) -> Result<Response> {
@@ -270,8 +274,8 @@ fn serve(
             Response::Done
         }
         Request::Find { text, limit } => Response::Hits(store.find(&text, limit)?),
-        Request::Alerts { who } => alerts(store, session, who, model::value::today())?,
-        Request::AlertsOn { who, today } => alerts(store, session, who, today)?,
+        Request::Alerts { who } => alerts(store, session, shared, who, model::value::today())?,
+        Request::AlertsOn { who, today } => alerts(store, session, shared, who, today)?,
         Request::FormData { entity: e, key } => {
             let def = entity(&e)?;
             let record = store.fetch(def, &key)?;
@@ -305,6 +309,7 @@ fn serve(
 fn alerts(
     store: &Store,
     session: &Session,
+    shared: &Shared,
     who: Who,
     today: chrono::NaiveDate,
 ) -> Result<Response> {
@@ -313,7 +318,10 @@ fn alerts(
         Who::Salesperson(s) => Some(store.fetch(Salesperson::DEF, &s)?.key().to_string()),
         Who::Everyone => None,
     };
-    let alerts = ops::alerts::alerts(store, salesperson.as_deref(), today)?;
+    let alerts = shared
+        .alerts(store, salesperson.as_deref(), today)?
+        .as_ref()
+        .clone();
     Ok(Response::Alerts {
         alerts,
         salesperson,
@@ -507,14 +515,14 @@ fn demo(
 pub struct Local {
     store: Arc<Store>,
     session: Session,
-    write: Mutex<()>,
+    shared: Shared,
 }
 
 impl Local {
     /// The store's owner's session: admin, "me" from the user's own uid.
     pub fn new(store: Arc<Store>) -> Local {
-        let uid = crate::server::peer::current_uid();
-        let user = crate::server::peer::user_name(uid).unwrap_or_default();
+        let uid = crate::util::peer::current_uid();
+        let user = crate::util::peer::user_name(uid).unwrap_or_default();
         let session = session_for(&store, uid, &user, true).unwrap_or(Session {
             uid,
             user,
@@ -528,7 +536,7 @@ impl Local {
         Local {
             store,
             session,
-            write: Mutex::new(()),
+            shared: Shared::default(),
         }
     }
 
@@ -550,7 +558,7 @@ impl Transport for Local {
         handle(
             &self.store,
             &self.session,
-            &self.write,
+            &self.shared,
             request,
             progress.unwrap_or(&|_| {}),
         )

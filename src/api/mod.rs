@@ -5,6 +5,7 @@
 
 pub mod local;
 pub mod remote;
+pub mod state;
 pub mod wire;
 
 use std::sync::Arc;

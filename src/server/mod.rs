@@ -4,7 +4,7 @@
 //! interface (`api::local::handle`) to every client, one thread per connection and
 //! one per request, so a long request or a slow client stalls nobody else.
 
-pub mod peer;
+pub use crate::util::peer;
 pub mod spawn;
 
 use std::collections::HashMap;
@@ -67,7 +67,7 @@ pub struct Config {
 
 struct Shared {
     store: Arc<Store>,
-    write: Mutex<()>,
+    shared: crate::api::state::Shared,
     owner: u32,
     group: Option<u32>,
     group_name: Option<String>,
@@ -125,7 +125,7 @@ impl Server {
         std::fs::set_permissions(&paths.pid, std::fs::Permissions::from_mode(0o600))?;
         let shared = Arc::new(Shared {
             store,
-            write: Mutex::new(()),
+            shared: Default::default(),
             owner: peer::current_uid(),
             group,
             group_name: config.group.clone(),
@@ -449,7 +449,7 @@ fn serve_call(s: &Shared, session: &Session, id: u64, request: Request, writer: 
                 }
             };
             let run = std::panic::AssertUnwindSafe(|| {
-                handle(&s.store, session, &s.write, request, &progress)
+                handle(&s.store, session, &s.shared, request, &progress)
             });
             match std::panic::catch_unwind(run) {
                 Ok(r) => r,

@@ -1,0 +1,124 @@
+//! What the operations share across every session's requests: the write lock that
+//! makes each workflow one step, a count of the writes so far, and the alerts,
+//! computed once for all who ask at the same time. Alerts read five whole entities
+//! (seconds on a million records), so a home pane opened by twenty users at once
+//! must not cost twenty such reads.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use chrono::NaiveDate;
+
+use crate::api::{ApiError, Result};
+use crate::ops::alerts::Alert;
+use crate::store::Store;
+
+/// One computed list of alerts.
+struct Computed {
+    started: Instant,
+    /// The writes counted when it started.
+    writes: u64,
+    alerts: Arc<Vec<Alert>>,
+}
+
+/// State shared by the requests of every session on one store.
+#[derive(Default)]
+pub struct Shared {
+    write: Mutex<()>,
+    writes: AtomicU64,
+    alerts: Mutex<HashMap<(Option<String>, NaiveDate), Computed>>,
+    /// One alerts computation at a time; the others wait for its result.
+    computing: Mutex<()>,
+}
+
+impl Shared {
+    /// The lock a writing request holds.
+    pub fn write_lock(&self) -> MutexGuard<'_, ()> {
+        self.write.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Counts a write (after it committed): cached alerts older than it are stale.
+    pub fn wrote(&self) {
+        self.writes.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// The alerts of `salesperson` (None: everyone's) on `today`: a list computed
+    /// after this call began, or one computed since the last write — never older
+    /// than what was committed when the caller asked.
+    pub fn alerts(
+        &self,
+        store: &Store,
+        salesperson: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<Arc<Vec<Alert>>> {
+        let asked = Instant::now();
+        let key = (salesperson.map(str::to_string), today);
+        let fresh = |map: &HashMap<_, Computed>, writes: u64| {
+            map.get(&key)
+                .filter(|c| c.started >= asked || c.writes == writes)
+                .map(|c| Arc::clone(&c.alerts))
+        };
+        let writes = self.writes.load(Ordering::SeqCst);
+        if let Some(a) = fresh(&self.lock_alerts(), writes) {
+            return Ok(a);
+        }
+        let _one = self.computing.lock().unwrap_or_else(|e| e.into_inner());
+        // Someone may have computed it while this caller waited.
+        let writes = self.writes.load(Ordering::SeqCst);
+        if let Some(a) = fresh(&self.lock_alerts(), writes) {
+            return Ok(a);
+        }
+        let started = Instant::now();
+        let alerts = Arc::new(
+            crate::ops::alerts::alerts(store, salesperson, today).map_err(ApiError::from)?,
+        );
+        self.lock_alerts().insert(
+            key.clone(),
+            Computed {
+                started,
+                writes,
+                alerts: Arc::clone(&alerts),
+            },
+        );
+        Ok(alerts)
+    }
+
+    fn lock_alerts(&self) -> MutexGuard<'_, HashMap<(Option<String>, NaiveDate), Computed>> {
+        self.alerts.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Entity, OpportunityTask};
+
+    #[test]
+    fn alerts_are_read_again_after_a_write_and_shared_until_then() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store
+            .bulk_insert(crate::demo::generate(2000, 1), |_| {})
+            .unwrap();
+        let shared = Shared::default();
+        let today = crate::model::value::today();
+        let a = shared.alerts(&store, None, today).unwrap();
+        let b = shared.alerts(&store, None, today).unwrap();
+        assert!(Arc::ptr_eq(&a, &b), "no write in between: one computation");
+        let task = a
+            .iter()
+            .find(|x| x.entity == OpportunityTask::DEF.name)
+            .expect("a past-due task in the demo data")
+            .key
+            .clone();
+        let mut t = store.fetch_as::<OpportunityTask>(&task).unwrap();
+        t.status = "done".into();
+        store.update(Box::new(t)).unwrap();
+        shared.wrote();
+        let c = shared.alerts(&store, None, today).unwrap();
+        assert!(!Arc::ptr_eq(&a, &c));
+        assert!(c.iter().all(|x| x.key != task), "the done task is gone");
+    }
+}
