@@ -154,7 +154,7 @@ pub fn handle(
     let result = {
         let _guard = shared.write_lock();
         let result = serve(store, session, shared, request, progress);
-        shared.wrote();
+        shared.wrote(session.uid);
         result
     };
     // Group commit: the flush comes after the lock is let go, so that the writers
@@ -319,7 +319,7 @@ fn alerts(
         Who::Everyone => None,
     };
     let alerts = shared
-        .alerts(store, salesperson.as_deref(), today)?
+        .alerts(store, session.uid, salesperson.as_deref(), today)?
         .as_ref()
         .clone();
     Ok(Response::Alerts {

@@ -2,18 +2,22 @@
 //! makes each workflow one step, a count of the writes so far, and the alerts,
 //! computed once for all who ask at the same time. Alerts read five whole entities
 //! (seconds on a million records), so a home pane opened by twenty users at once
-//! must not cost twenty such reads.
+//! must not cost twenty such reads. A user always sees their own writes in their
+//! alerts; other users' writes show within `SHARED_FOR`.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
 use crate::api::{ApiError, Result};
 use crate::ops::alerts::Alert;
 use crate::store::Store;
+
+/// How long a list of alerts serves other users after a write it does not show.
+pub const SHARED_FOR: Duration = Duration::from_secs(1);
 
 /// One computed list of alerts.
 struct Computed {
@@ -31,6 +35,8 @@ pub struct Shared {
     alerts: Mutex<HashMap<(Option<String>, NaiveDate), Computed>>,
     /// One alerts computation at a time; the others wait for its result.
     computing: Mutex<()>,
+    /// When each user (uid) last wrote.
+    last_write: Mutex<HashMap<u32, Instant>>,
 }
 
 impl Shared {
@@ -39,25 +45,39 @@ impl Shared {
         self.write.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Counts a write (after it committed): cached alerts older than it are stale.
-    pub fn wrote(&self) {
+    /// Counts a write of user `uid` (after it committed): cached alerts older than
+    /// it are stale for that user at once, and for the others after `SHARED_FOR`.
+    pub fn wrote(&self, uid: u32) {
         self.writes.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut m) = self.last_write.lock() {
+            m.insert(uid, Instant::now());
+        }
     }
 
-    /// The alerts of `salesperson` (None: everyone's) on `today`: a list computed
-    /// after this call began, or one computed since the last write — never older
-    /// than what was committed when the caller asked.
+    /// The alerts of `salesperson` (None: everyone's) on `today` for user `uid`:
+    /// a list computed after this call began, or since the last write, or — when
+    /// the writes since were other users' — within `SHARED_FOR`.
     pub fn alerts(
         &self,
         store: &Store,
+        uid: u32,
         salesperson: Option<&str>,
         today: NaiveDate,
     ) -> Result<Arc<Vec<Alert>>> {
         let asked = Instant::now();
         let key = (salesperson.map(str::to_string), today);
+        let mine = self
+            .last_write
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&uid).copied());
         let fresh = |map: &HashMap<_, Computed>, writes: u64| {
             map.get(&key)
-                .filter(|c| c.started >= asked || c.writes == writes)
+                .filter(|c| {
+                    c.started >= asked
+                        || c.writes == writes
+                        || (c.started.elapsed() < SHARED_FOR && mine.is_none_or(|w| c.started >= w))
+                })
                 .map(|c| Arc::clone(&c.alerts))
         };
         let writes = self.writes.load(Ordering::SeqCst);
@@ -104,8 +124,9 @@ mod tests {
             .unwrap();
         let shared = Shared::default();
         let today = crate::model::value::today();
-        let a = shared.alerts(&store, None, today).unwrap();
-        let b = shared.alerts(&store, None, today).unwrap();
+        let first = Instant::now();
+        let a = shared.alerts(&store, 1, None, today).unwrap();
+        let b = shared.alerts(&store, 2, None, today).unwrap();
         assert!(Arc::ptr_eq(&a, &b), "no write in between: one computation");
         let task = a
             .iter()
@@ -116,9 +137,17 @@ mod tests {
         let mut t = store.fetch_as::<OpportunityTask>(&task).unwrap();
         t.status = "done".into();
         store.update(Box::new(t)).unwrap();
-        shared.wrote();
-        let c = shared.alerts(&store, None, today).unwrap();
-        assert!(!Arc::ptr_eq(&a, &c));
+        shared.wrote(1);
+        let other = shared.alerts(&store, 2, None, today).unwrap();
+        assert!(
+            Arc::ptr_eq(&a, &other),
+            "another user's write shows a moment later"
+        );
+        let c = shared.alerts(&store, 1, None, today).unwrap();
+        assert!(
+            !Arc::ptr_eq(&a, &c),
+            "the writer sees their own write at once"
+        );
         assert!(c.iter().all(|x| x.key != task), "the done task is gone");
     }
 }
