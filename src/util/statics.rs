@@ -83,10 +83,14 @@ pub mod field_def {
         f: &Option<&'static FieldDef>,
         ser: S,
     ) -> Result<S::Ok, S::Error> {
+        // By content, not address: a constant's data may be placed more than once.
+        let same = |g: &FieldDef, f: &FieldDef| {
+            g.name == f.name && g.label_en == f.label_en && g.label_de == f.label_de
+        };
         let named = f.and_then(|f| {
             let owner = ENTITIES
                 .iter()
-                .find(|d| d.fields.iter().any(|g| std::ptr::eq(g, f)))?;
+                .find(|d| d.fields.iter().any(|g| same(g, f)))?;
             Some((owner.name, f.name))
         });
         named.serialize(ser)
@@ -105,6 +109,21 @@ pub mod field_def {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_field_crosses_by_its_entity_and_name() {
+        #[derive(serde::Serialize, serde::Deserialize)]
+        struct Holder {
+            #[serde(with = "super::field_def")]
+            field: Option<&'static crate::model::FieldDef>,
+        }
+        let def = crate::model::entity("opportunity").unwrap();
+        let field = def.field("competitors");
+        let bytes = serde_json::to_vec(&Holder { field }).unwrap();
+        let back: Holder = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(back.field.map(|f| f.name), Some("competitors"));
+        assert_eq!(back.field.map(|f| f.label_en), field.map(|f| f.label_en));
+    }
+
     #[test]
     fn entity_names_come_back_as_the_registry_s_own() {
         let a = super::intern("opportunity");

@@ -1,5 +1,7 @@
 //! The key-macro harness shared by the TUI test files: the real App over a demo
-//! database, driven headless through the real keymap, as a user would type.
+//! database, driven headless through the real keymap, as a user would type. The
+//! app is a client of a server on a temporary socket, as `crm` is; with
+//! `CRM_TEST_LOCAL=1` it talks to the store in this process instead.
 
 use std::sync::Arc;
 
@@ -7,8 +9,10 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use ratatui::Terminal;
 use termcrm::api::local::Local;
+use termcrm::api::remote::{Remote, Target};
 use termcrm::api::Client;
 use termcrm::model::Lang;
+use termcrm::server::{Config, Server};
 use termcrm::store::Store;
 use termcrm::ui::app::App;
 use termcrm::ui::keymap::Keymap;
@@ -20,9 +24,37 @@ pub struct Harness {
     pub dir: tempfile::TempDir,
     /// The store itself, for assertions.
     pub store: Arc<Store>,
-    /// What the app talks to: an in-process client of `store`.
+    /// What the app talks to: a socket client of `server` (or an in-process client
+    /// of `store`).
     pub client: Client,
     pub app: App,
+    /// The server on `store`, stopped with the harness.
+    server: Option<Server>,
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.stop();
+        }
+    }
+}
+
+/// A client of `store` at `db`: over a socket to a server started here, unless
+/// `CRM_TEST_LOCAL` asks for the in-process one.
+fn connect(store: &Arc<Store>, db: &std::path::Path) -> (Client, Option<Server>) {
+    if std::env::var_os("CRM_TEST_LOCAL").is_some() {
+        return (Local::client(Arc::clone(store)), None);
+    }
+    let config = Config {
+        db: db.to_path_buf(),
+        group: None,
+        idle_exit: None,
+        peer_map: None,
+    };
+    let server = Server::start_on(Arc::clone(store), config).expect("a server on the test store");
+    let client = Remote::client(Target::Local(db.to_path_buf())).expect("connect to it");
+    (client, Some(server))
 }
 
 pub fn harness(records: usize) -> Harness {
@@ -47,14 +79,15 @@ pub fn harness_with(records: usize, keymap: Keymap, lang: Lang) -> Harness {
 /// The app as it opens: on the home pane (alerts) when there are records.
 pub fn harness_at_home(records: usize, keymap: Keymap, lang: Lang) -> Harness {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    let db = dir.path().join("db");
+    let store = Store::open(&db).unwrap();
     if records > 0 {
         store
             .bulk_insert(termcrm::demo::generate(records, 1), |_| {})
             .unwrap();
     }
     let store = Arc::new(store);
-    let client = Local::client(Arc::clone(&store));
+    let (client, server) = connect(&store, &db);
     let mut app = App::new(client.clone(), keymap, lang);
     app.settle(AREA);
     Harness {
@@ -62,12 +95,14 @@ pub fn harness_at_home(records: usize, keymap: Keymap, lang: Lang) -> Harness {
         store,
         client,
         app,
+        server,
     }
 }
 
 impl Harness {
     /// Starts the app again as the OS user `user` would get it from a server (the
-    /// salesperson with that `os_user`, if any), on the home pane.
+    /// salesperson with that `os_user`, if any), on the home pane; in-process, as
+    /// this machine may have no such OS user to connect as.
     pub fn log_in_as(&mut self, user: &str) {
         let session = termcrm::api::local::session_for(&self.store, 0, user, true).unwrap();
         let local = Local::with_session(Arc::clone(&self.store), session);
@@ -98,7 +133,7 @@ impl Harness {
             }
             out.push('\n');
         }
-        out.replace(&self.dir.path().display().to_string(), "<db>")
+        out.replace(&self.dir.path().join("db").display().to_string(), "<db>")
     }
 
     /// The key of the record in the top form, once saved.
