@@ -182,3 +182,47 @@ fn me_comes_from_the_os_user_even_without_user_set() {
     assert!(text.contains("Meine") && !text.contains("Fremde"), "{text}");
     stop_server(&db);
 }
+
+#[test]
+fn remote_runs_commands_through_ssh_and_crm_proxy() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let (code, _, err) = crm(&db, &["add", "territory", "key=NORD", "description=Nord"]);
+    assert_eq!(code, 0, "{err}");
+    // A stand-in for ssh: `ssh -T HOST crm proxy --db DB` runs `crm proxy --db DB` here.
+    let ssh = dir.path().join("ssh");
+    std::fs::write(
+        &ssh,
+        format!(
+            "#!/bin/sh\nshift 3\nexec {} \"$@\"\n",
+            env!("CARGO_BIN_EXE_crm")
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&ssh, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_crm"))
+        .env("CRM_SSH", &ssh)
+        .args(["--remote", "anja@crm-host", "--db"])
+        .arg(&db)
+        .args(["get", "territory", "NORD"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Nord"));
+    let out = Command::new(env!("CARGO_BIN_EXE_crm"))
+        .env("CRM_SSH", &ssh)
+        .args(["--remote", "anja@crm-host", "--db"])
+        .arg(&db)
+        .args(["get", "territory", "SUED"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("territory SUED does not exist"), "{err}");
+    stop_server(&db);
+}

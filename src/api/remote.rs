@@ -111,7 +111,9 @@ fn open(target: &Target) -> anyhow::Result<(Arc<Conn>, Session)> {
                 (Box::new(r), Box::new(stream), None)
             }
             Target::Ssh { dest, db } => {
-                let mut cmd = Command::new("ssh");
+                // CRM_SSH names another ssh (a wrapper with options, or a test's stand-in).
+                let ssh = std::env::var("CRM_SSH").unwrap_or_else(|_| "ssh".into());
+                let mut cmd = Command::new(ssh);
                 cmd.arg("-T").arg(dest).arg("crm").arg("proxy");
                 if let Some(db) = db {
                     cmd.arg("--db").arg(db);
@@ -248,13 +250,28 @@ pub fn proxy(db: &std::path::Path) -> anyhow::Result<()> {
     let stream = crate::server::spawn::connect_or_start(db)?;
     let mut up = stream.try_clone()?;
     let mut down = stream;
-    let t = std::thread::spawn(move || {
-        let _ = std::io::copy(&mut std::io::stdin().lock(), &mut up);
+    std::thread::spawn(move || {
+        let mut stdin = std::io::stdin();
+        let _ = pump(&mut stdin, &mut up);
         let _ = up.shutdown(std::net::Shutdown::Write);
     });
-    let mut out = std::io::stdout().lock();
-    let _ = std::io::copy(&mut down, &mut out);
-    let _ = out.flush();
-    drop(t);
+    let mut out = std::io::stdout();
+    let _ = pump(&mut down, &mut out);
     Ok(())
+}
+
+/// Copies until the end of `from`, handing on each read at once (a frame must not
+/// wait in a buffer for the next one).
+fn pump(from: &mut impl Read, to: &mut impl Write) -> std::io::Result<()> {
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        to.write_all(&buf[..n])?;
+        to.flush()?;
+    }
 }
