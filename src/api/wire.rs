@@ -244,6 +244,38 @@ pub enum Request {
 }
 
 impl Request {
+    /// A short line naming the request and its record, for the server's log.
+    pub fn summary(&self) -> String {
+        let full = format!("{self:?}");
+        let name: String = full.chars().take_while(|c| c.is_alphanumeric()).collect();
+        let what = match self {
+            Request::Save { record, new } => format!(
+                "{} {}{}",
+                record.0.def().name,
+                record.0.key(),
+                if *new { " (new)" } else { "" }
+            ),
+            Request::Delete { entity, key } => format!("{entity} {key}"),
+            Request::ConvertProspect { key }
+            | Request::ConvertLead { key, .. }
+            | Request::AcceptQuote { key, .. }
+            | Request::RejectQuote { key }
+            | Request::TaskDone { key }
+            | Request::ForecastAdd { key, .. }
+            | Request::ForecastSubmit { key } => key.clone(),
+            Request::SavedRename { old, new } => format!("{old} -> {new}"),
+            Request::SavedDelete { name } => name.clone(),
+            _ => String::new(),
+        };
+        // Typed keys go into a log file: no control character reaches it raw.
+        let what: String = what
+            .chars()
+            .take(120)
+            .map(|c| if c.is_control() { '?' } else { c })
+            .collect();
+        format!("{name} {what}").trim_end().to_string()
+    }
+
     /// Whether the request writes (read-only users may not send it).
     pub fn writes(&self) -> bool {
         match self {

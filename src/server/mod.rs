@@ -439,7 +439,8 @@ fn serve_call(s: &Shared, session: &Session, id: u64, request: Request, writer: 
             Err(e) => Err(e),
         },
         request => {
-            let shown = format!("{request:?}");
+            let writes = request.writes();
+            let shown = request.summary();
             let last = Mutex::new(Instant::now());
             let progress = |done: usize| {
                 let mut t = last.lock().unwrap_or_else(|e| e.into_inner());
@@ -452,6 +453,14 @@ fn serve_call(s: &Shared, session: &Session, id: u64, request: Request, writer: 
                 handle(&s.store, session, &s.shared, request, &progress)
             });
             match std::panic::catch_unwind(run) {
+                // Every change is logged with the user who made it.
+                Ok(r) if writes => {
+                    match &r {
+                        Ok(_) => log(&format!("{}: {shown}", session.user)),
+                        Err(e) => log(&format!("{}: {shown} refused: {e}", session.user)),
+                    }
+                    r
+                }
                 Ok(r) => r,
                 Err(p) => {
                     let what = p
@@ -459,7 +468,6 @@ fn serve_call(s: &Shared, session: &Session, id: u64, request: Request, writer: 
                         .map(|s| s.to_string())
                         .or_else(|| p.downcast_ref::<String>().cloned())
                         .unwrap_or_default();
-                    let shown: String = shown.chars().take(300).collect();
                     log(&format!(
                         "internal error serving {} ({shown}): {what}",
                         session.user
