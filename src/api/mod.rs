@@ -167,10 +167,22 @@ fn decode_all(entity: &str, values: &[Vec<u8>]) -> Result<Vec<Box<dyn Record>>> 
     let def = crate::model::entity(entity)
         .ok_or_else(|| ApiError::protocol(format!("unknown entity '{entity}'")))?;
     let decode = crate::store::codec::codec_for(def).decode;
-    values
-        .iter()
-        .map(|v| decode(v).map_err(|e| ApiError::protocol(format!("{entity}: {e}"))))
-        .collect()
+    let run = |part: &[Vec<u8>]| -> Result<Vec<Box<dyn Record>>> {
+        part.iter()
+            .map(|v| decode(v).map_err(|e| ApiError::protocol(format!("{entity}: {e}"))))
+            .collect()
+    };
+    if values.len() < 4096 {
+        return run(values);
+    }
+    // A long listing decodes in two halves at once.
+    let (a, b) = values.split_at(values.len() / 2);
+    std::thread::scope(|s| {
+        let second = s.spawn(|| run(b));
+        let mut out = run(a)?;
+        out.extend(second.join().unwrap_or_else(|_| run(b))?);
+        Ok(out)
+    })
 }
 
 impl Client {
