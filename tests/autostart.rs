@@ -4,30 +4,9 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 
-use common::cli::{crm, pid_file, stop_server};
-
-fn server_pid(db: &Path) -> Option<i32> {
-    std::fs::read_to_string(pid_file(db))
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
-}
-
-fn alive(pid: i32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|s| {
-            !s.rsplit(')')
-                .next()
-                .unwrap_or("")
-                .trim_start()
-                .starts_with('Z')
-        })
-        .unwrap_or(false)
-}
+use common::cli::{crm, crm_with, running as alive, server_pid, stop_server};
 
 /// The OS name of the user running the tests.
 fn os_user() -> String {
@@ -113,22 +92,7 @@ fn me_comes_from_the_os_user_even_without_user_set() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
     let me = os_user();
-    let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_crm"))
-            .env_remove("USER")
-            .env_remove("CRM_DB")
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .output()
-            .unwrap();
-        common::cli::watch(&db);
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
+    let run = |args: &[&str]| crm_with(&db, &[("USER", None)], args);
     let (code, _, err) = run(&["alerts"]);
     assert_eq!(code, 1);
     assert!(err.contains(&format!("'{me}'")), "names the OS user: {err}");
@@ -164,21 +128,18 @@ fn me_comes_from_the_os_user_even_without_user_set() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("Meine") && !out.contains("Fremde"), "{out}");
     // A forged $USER changes nothing: identity is the connection's uid.
-    let out = Command::new(env!("CARGO_BIN_EXE_crm"))
-        .env("USER", "jemand")
-        .arg("--db")
-        .arg(&db)
-        .args([
+    let (_, text, _) = crm_with(
+        &db,
+        &[("USER", Some("jemand"))],
+        &[
             "query",
             "salesperson:me",
             "--entity",
             "opportunity",
             "--format",
             "csv",
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+        ],
+    );
     assert!(text.contains("Meine") && !text.contains("Fremde"), "{text}");
     stop_server(&db);
 }
@@ -201,28 +162,16 @@ fn remote_runs_commands_through_ssh_and_crm_proxy() {
     .unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&ssh, std::fs::Permissions::from_mode(0o700)).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_crm"))
-        .env("CRM_SSH", &ssh)
-        .args(["--remote", "anja@crm-host", "--db"])
-        .arg(&db)
-        .args(["get", "territory", "NORD"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("Nord"));
-    let out = Command::new(env!("CARGO_BIN_EXE_crm"))
-        .env("CRM_SSH", &ssh)
-        .args(["--remote", "anja@crm-host", "--db"])
-        .arg(&db)
-        .args(["get", "territory", "SUED"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let ssh = ssh.display().to_string();
+    let remote = |key: &str| {
+        let args = ["--remote", "anja@crm-host", "get", "territory", key];
+        crm_with(&db, &[("CRM_SSH", Some(ssh.as_str()))], &args)
+    };
+    let (code, out, err) = remote("NORD");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Nord"), "{out}");
+    let (code, _, err) = remote("SUED");
+    assert_eq!(code, 1);
     assert!(err.contains("territory SUED does not exist"), "{err}");
     stop_server(&db);
 }

@@ -81,6 +81,7 @@ fn config(db: &Path) -> Config {
         group: None,
         idle_exit: None,
         peer_map: None,
+        log_changes: false,
     }
 }
 
@@ -326,6 +327,7 @@ fn a_stranger_is_refused_and_a_group_member_admitted() {
         &db,
         Config {
             peer_map: Some(Arc::clone(&nobody)),
+            log_changes: false,
             ..config(&db.path)
         },
     );
@@ -346,6 +348,7 @@ fn a_stranger_is_refused_and_a_group_member_admitted() {
         &db,
         Config {
             peer_map: Some(nobody),
+            log_changes: false,
             group: Some("nogroup".into()),
             ..config(&db.path)
         },
@@ -368,6 +371,7 @@ fn roles_decide_what_a_user_may_change() {
         &db,
         Config {
             peer_map: Some(map),
+            log_changes: false,
             group: Some("nogroup".into()),
             ..config(&db.path)
         },

@@ -24,6 +24,7 @@ pub fn serve(db: PathBuf, group: Option<String>, auto: bool) -> CliResult {
         group,
         idle_exit: auto.then(spawn::idle_exit),
         peer_map: None,
+        log_changes: true,
     };
     let server = Server::start(config)?;
     let stop = server::stop_handle(&server);

@@ -12,9 +12,20 @@ use std::time::{Duration, Instant};
 /// Runs `crm --db DB ARGS…` with `USER` set to "nobody" (identity comes from the
 /// OS, not from it); returns the exit code, standard output and standard error.
 pub fn crm(db: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_crm"))
-        .env_remove("CRM_DB")
-        .env("USER", "nobody")
+    crm_with(db, &[("USER", Some("nobody"))], args)
+}
+
+/// `crm --db DB ARGS…` with environment variables set (`Some`) or removed (`None`).
+pub fn crm_with(db: &Path, env: &[(&str, Option<&str>)], args: &[&str]) -> (i32, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crm"));
+    cmd.env_remove("CRM_DB");
+    for (name, value) in env {
+        match value {
+            Some(v) => cmd.env(name, v),
+            None => cmd.env_remove(name),
+        };
+    }
+    let out = cmd
         .arg("--db")
         .arg(db)
         .args(args)
@@ -38,7 +49,13 @@ fn alive(pid: i32) -> bool {
     unsafe { libc::kill(pid, 0) == 0 }
 }
 
-fn server_pid(db: &Path) -> Option<i32> {
+/// Whether `pid` runs (a zombie does not).
+pub fn running(pid: i32) -> bool {
+    alive(pid) && !zombie(pid)
+}
+
+/// The pid of the server of `db`, from its pid file.
+pub fn server_pid(db: &Path) -> Option<i32> {
     std::fs::read_to_string(pid_file(db))
         .ok()?
         .trim()

@@ -51,6 +51,7 @@ fn connect(store: &Arc<Store>, db: &std::path::Path) -> (Client, Option<Server>)
         group: None,
         idle_exit: None,
         peer_map: None,
+        log_changes: false,
     };
     let server = Server::start_on(Arc::clone(store), config).expect("a server on the test store");
     let client = Remote::client(Target::Local(db.to_path_buf())).expect("connect to it");
