@@ -172,7 +172,7 @@ fn decode_all(entity: &str, values: &[Vec<u8>]) -> Result<Vec<Box<dyn Record>>> 
             .map(|v| decode(v).map_err(|e| ApiError::protocol(format!("{entity}: {e}"))))
             .collect()
     };
-    if values.len() < 4096 {
+    if values.len() < 1024 {
         return run(values);
     }
     // A long listing decodes in two halves at once.

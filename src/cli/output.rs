@@ -37,7 +37,7 @@ fn csv_row(record: &dyn Record, fields: &[usize]) -> Vec<String> {
 }
 
 /// Listings at least this long are formatted on two threads.
-const PARALLEL_FROM: usize = 4096;
+const PARALLEL_FROM: usize = 1024;
 
 /// The CSV lines of `records` (no header).
 fn csv_text(records: &[Box<dyn Record>], fields: &[usize]) -> anyhow::Result<Vec<u8>> {

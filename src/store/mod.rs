@@ -108,7 +108,7 @@ impl Store {
             }
             Ok(out)
         };
-        if keys.len() < 4096 {
+        if keys.len() < 1024 {
             return fetch(&keys);
         }
         // Point reads of a large listing in two halves at once: on a database larger
