@@ -16,8 +16,11 @@ use ratatui::Frame;
 
 use super::action::{Action, Context};
 use super::component::{scrolled_to, Component, Ctx, Handled, Request};
-use crate::api::{Alert, Client, Who, FOLLOW_UP, PAST_DUE, QUOTE_EXPIRES, TASK_PAST_DUE};
+use crate::api::{Alert, Client, Session, Who, FOLLOW_UP, PAST_DUE, QUOTE_EXPIRES, TASK_PAST_DUE};
 use crate::model::{self, Lang};
+
+/// Alerts as read, with the session they were read for, or why they were not.
+type Loaded = Result<(Vec<Alert>, Session), String>;
 
 pub struct HomeView {
     /// The session's OS user name.
@@ -29,7 +32,9 @@ pub struct HomeView {
     /// The day the alerts are for; None: the server's today.
     today: Option<NaiveDate>,
     rows: Vec<Alert>,
-    loading: Option<Receiver<Result<Vec<Alert>, String>>>,
+    /// The alerts on their way, with the session they were read for (a reconnect
+    /// may bring another one).
+    loading: Option<Receiver<Loaded>>,
     error: Option<String>,
     selected: usize,
     offset: std::cell::Cell<usize>,
@@ -68,7 +73,8 @@ impl HomeView {
                 Some(day) => client.alerts_on(who, day),
                 None => client.alerts(who),
             };
-            let _ = tx.send(result.map(|(alerts, _)| alerts).map_err(|e| e.to_string()));
+            let result = result.map(|(alerts, _)| (alerts, client.session()));
+            let _ = tx.send(result.map_err(|e| e.to_string()));
         });
         self.loading = Some(rx);
     }
@@ -173,8 +179,13 @@ impl Component for HomeView {
         if let Some(result) = self.loading.as_ref().and_then(|rx| rx.try_recv().ok()) {
             self.loading = None;
             match result {
-                Ok(mut rows) => {
+                Ok((mut rows, session)) => {
                     rows.sort_by_key(urgency);
+                    self.user = session.user;
+                    if session.salesperson.is_none() {
+                        self.all = true;
+                    }
+                    self.me = session.salesperson;
                     self.rows = rows;
                     self.error = None;
                 }
