@@ -388,6 +388,7 @@ fn serve_connection(stream: UnixStream, id: u64, s: &Arc<Shared>) {
     let _ = writer
         .lock()
         .map(|w| w.get_ref().set_write_timeout(Some(Duration::from_secs(30))));
+    let in_flight = Arc::new(InFlight::default());
     loop {
         let frame: Frame = match read_frame(&mut reader) {
             Ok(f) => f,
@@ -409,8 +410,41 @@ fn serve_connection(stream: UnixStream, id: u64, s: &Arc<Shared>) {
         if let Ok(mut t) = s.last_active.lock() {
             *t = Instant::now();
         }
+        // A client that sends without waiting for replies gets at most this many
+        // served at once; it waits, the others do not.
+        in_flight.acquire();
         let (s2, w2, sess) = (Arc::clone(s), Arc::clone(&writer), session.clone());
-        std::thread::spawn(move || serve_call(&s2, &sess, call, request, &w2));
+        let done = Arc::clone(&in_flight);
+        std::thread::spawn(move || {
+            serve_call(&s2, &sess, call, request, &w2);
+            done.release();
+        });
+    }
+}
+
+/// Requests of one connection served at the same time, at most.
+const IN_FLIGHT: usize = 8;
+
+/// A counting semaphore: the requests of one connection being served.
+#[derive(Default)]
+struct InFlight {
+    count: Mutex<usize>,
+    freed: std::sync::Condvar,
+}
+
+impl InFlight {
+    fn acquire(&self) {
+        let mut n = self.count.lock().unwrap_or_else(|e| e.into_inner());
+        while *n >= IN_FLIGHT {
+            n = self.freed.wait(n).unwrap_or_else(|e| e.into_inner());
+        }
+        *n += 1;
+    }
+
+    fn release(&self) {
+        let mut n = self.count.lock().unwrap_or_else(|e| e.into_inner());
+        *n = n.saturating_sub(1);
+        self.freed.notify_one();
     }
 }
 
