@@ -85,7 +85,15 @@ fn measure(path: &Path, store: &Store, load_secs: u64) -> Res<()> {
     }
     fresh_get(path, &material)?;
     quiet_saves(path, store)?;
-    load(path, &material, Duration::from_secs(load_secs))?;
+    // Saturated: no pause between operations. Paced: each client at most
+    // `PACED_OPS` operations a second, a brisk user's pace or faster.
+    load(path, &material, Duration::from_secs(load_secs), None)?;
+    load(
+        path,
+        &material,
+        Duration::from_secs(load_secs),
+        Some(PACED_OPS),
+    )?;
     let t = Instant::now();
     let report = connect(path)?.check(false)?;
     row(
@@ -186,7 +194,10 @@ fn quiet_saves(path: &Path, store: &Store) -> Res<()> {
     Ok(())
 }
 
-fn load(path: &Path, m: &Arc<Material>, length: Duration) -> Res<()> {
+/// Operations a second of each client in the paced load.
+const PACED_OPS: u32 = 10;
+
+fn load(path: &Path, m: &Arc<Material>, length: Duration, pace: Option<u32>) -> Res<()> {
     let clients = (0..CLIENTS)
         .map(|_| connect(path))
         .collect::<Res<Vec<_>>>()?;
@@ -198,8 +209,18 @@ fn load(path: &Path, m: &Arc<Material>, length: Duration) -> Res<()> {
         threads.push(thread::spawn(move || {
             let mut worker = Worker::new(i, client, &m);
             start.wait();
-            let until = Instant::now() + length;
+            let begin = Instant::now();
+            let until = begin + length;
+            let mut n: u32 = 0;
             while Instant::now() < until {
+                if let Some(per_sec) = pace {
+                    // The next operation's slot; a slow one is not made up for.
+                    let slot = begin + Duration::from_secs(1) * n / per_sec;
+                    if let Some(wait) = slot.checked_duration_since(Instant::now()) {
+                        thread::sleep(wait);
+                    }
+                    n += 1;
+                }
                 worker.one(&m);
             }
             if let Ok(mut t) = tallies.lock() {
@@ -214,7 +235,7 @@ fn load(path: &Path, m: &Arc<Material>, length: Duration) -> Res<()> {
     }
     let took = t.elapsed();
     let tallies = std::mem::take(&mut *tallies.lock().map_err(|_| "poisoned")?);
-    report(&tallies, took);
+    report(&tallies, took, pace);
     Ok(())
 }
 
@@ -349,7 +370,11 @@ fn percentile(sorted: &[u32], p: f64) -> Duration {
     Duration::from_micros(u64::from(sorted[i]))
 }
 
-fn report(tallies: &[Tally], took: Duration) {
+fn report(tallies: &[Tally], took: Duration, pace: Option<u32>) {
+    let how = match pace {
+        Some(n) => format!("paced {n}/s each"),
+        None => "saturated".to_string(),
+    };
     let mut all: Vec<u32> = Vec::new();
     let mut by_kind: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     let mut errors: Vec<&String> = Vec::new();
@@ -368,7 +393,10 @@ fn report(tallies: &[Tally], took: Duration) {
         .map(|k| by_kind.get(k).map_or(0, Vec::len))
         .sum();
     row(
-        &format!("server load: {CLIENTS} clients, {} s", took.as_secs()),
+        &format!(
+            "server load ({how}): {CLIENTS} clients, {} s",
+            took.as_secs()
+        ),
         &format!("{}/s", thousands(rate as u64)),
         "",
         "",
@@ -379,16 +407,16 @@ fn report(tallies: &[Tally], took: Duration) {
         ),
     );
     let (p50, p99) = (percentile(&all, 0.50), percentile(&all, 0.99));
-    row("server load p50 latency", &dur(p50), "", "", "");
+    row(&format!("  {how}: p50 latency"), &dur(p50), "", "", "");
     row(
-        "server load p99 latency",
+        &format!("  {how}: p99 latency"),
         &dur(p99),
         "<= 50 ms",
         &at_most_dur(p99, ms(50)),
         &format!("max {}", dur(percentile(&all, 1.0))),
     );
     row(
-        "server load errors",
+        &format!("  {how}: errors"),
         &thousands(errors.len() as u64),
         "0",
         &at_most(errors.len() as f64, 0.0, |n| format!("{n:.0}")),

@@ -52,134 +52,151 @@ pub fn alerts(store: &Store, salesperson: Option<&str>, today: NaiveDate) -> Res
         })
         .map(|r| r.key().to_string())
         .collect();
-    let mut out = Vec::new();
-    for r in store.scan(Opportunity::DEF) {
-        let r = r?;
-        let Some(o) = r.downcast_ref::<Opportunity>() else {
-            continue;
-        };
-        let open = o.status.is_empty() || open_statuses.contains(&o.status);
-        if let Some(close) = o
-            .expected_close
-            .filter(|d| open && *d < today && mine(&o.salesperson))
-        {
-            out.push(Alert {
-                date: close,
-                kind: PAST_DUE,
-                entity: Opportunity::DEF.name,
-                key: o.key.clone(),
-                text: o.description.clone(),
-            });
-        }
-    }
-    for r in store.scan(OpportunityTask::DEF) {
-        let r = r?;
-        let Some(t) = r.downcast_ref::<OpportunityTask>() else {
-            continue;
-        };
-        if let Some(due) = t.due_date.filter(|d| {
-            t.status != "done" && t.status != "cancelled" && *d < today && mine(&t.owner)
-        }) {
-            out.push(Alert {
-                date: due,
-                kind: TASK_PAST_DUE,
-                entity: OpportunityTask::DEF.name,
-                key: t.key.clone(),
-                text: format!("{} ({})", t.description, t.opportunity),
-            });
-        }
-    }
-    let week = today + Duration::days(7);
-    for r in store.scan(Quote::DEF) {
-        let r = r?;
-        let Some(q) = r.downcast_ref::<Quote>() else {
-            continue;
-        };
-        let open = matches!(q.status.as_str(), "" | "draft" | "sent");
-        let owner = if salesperson.is_some() && !q.opportunity.is_empty() {
-            store
-                .get_as::<Opportunity>(&q.opportunity)?
-                .map(|o| o.salesperson)
-                .unwrap_or_default()
-        } else {
-            String::new()
-        };
-        if let Some(until) = q
-            .valid_until
-            .filter(|d| open && *d >= today && *d <= week && mine(&owner))
-        {
-            out.push(Alert {
-                date: until,
-                kind: QUOTE_EXPIRES,
-                entity: Quote::DEF.name,
-                key: q.key.clone(),
-                text: q.opportunity.clone(),
-            });
-        }
-    }
-    for r in store.scan(Lead::DEF) {
-        let r = r?;
-        let Some(l) = r.downcast_ref::<Lead>() else {
-            continue;
-        };
-        if let Some(d) = l
-            .follow_up
-            .filter(|d| *d <= today && l.opportunity.is_empty() && mine(&l.salesperson))
-        {
-            out.push(Alert {
-                date: d,
-                kind: FOLLOW_UP,
-                entity: Lead::DEF.name,
-                key: l.key.clone(),
-                text: format!("{} {} {}", l.first_name, l.last_name, l.company)
-                    .trim()
-                    .to_string(),
-            });
-        }
-    }
-    // An interaction's follow-up is done once a later interaction with the same
-    // contact, prospect or customer took place.
-    let mut latest: std::collections::HashMap<String, chrono::NaiveDateTime> =
-        std::collections::HashMap::new();
-    let mut due = Vec::new();
-    for r in store.scan(Interaction::DEF) {
-        let r = r?;
-        let Some(i) = r.downcast_ref::<Interaction>() else {
-            continue;
-        };
-        let party = [&i.contact, &i.prospect, &i.customer]
-            .into_iter()
-            .find(|p| !p.is_empty())
-            .cloned()
-            .unwrap_or_default();
-        if let (Some(at), false) = (i.occurred_at, party.is_empty()) {
-            let e = latest.entry(party.clone()).or_insert(at);
-            *e = (*e).max(at);
-        }
-        if let Some(d) = i.follow_up.filter(|d| *d <= today && mine(&i.salesperson)) {
-            let text = match i.notes.lines().next() {
-                Some(line) if !line.trim().is_empty() => line.to_string(),
-                _ => party.clone(),
+    let first = || -> Result<Vec<Alert>> {
+        let mut out = Vec::new();
+        for r in store.scan(Opportunity::DEF) {
+            let r = r?;
+            let Some(o) = r.downcast_ref::<Opportunity>() else {
+                continue;
             };
-            due.push((
-                party,
-                i.occurred_at,
-                Alert {
+            let open = o.status.is_empty() || open_statuses.contains(&o.status);
+            if let Some(close) = o
+                .expected_close
+                .filter(|d| open && *d < today && mine(&o.salesperson))
+            {
+                out.push(Alert {
+                    date: close,
+                    kind: PAST_DUE,
+                    entity: Opportunity::DEF.name,
+                    key: o.key.clone(),
+                    text: o.description.clone(),
+                });
+            }
+        }
+        for r in store.scan(OpportunityTask::DEF) {
+            let r = r?;
+            let Some(t) = r.downcast_ref::<OpportunityTask>() else {
+                continue;
+            };
+            if let Some(due) = t.due_date.filter(|d| {
+                t.status != "done" && t.status != "cancelled" && *d < today && mine(&t.owner)
+            }) {
+                out.push(Alert {
+                    date: due,
+                    kind: TASK_PAST_DUE,
+                    entity: OpportunityTask::DEF.name,
+                    key: t.key.clone(),
+                    text: format!("{} ({})", t.description, t.opportunity),
+                });
+            }
+        }
+        Ok(out)
+    };
+    let second = || -> Result<Vec<Alert>> {
+        let mut out = Vec::new();
+        let week = today + Duration::days(7);
+        for r in store.scan(Quote::DEF) {
+            let r = r?;
+            let Some(q) = r.downcast_ref::<Quote>() else {
+                continue;
+            };
+            let open = matches!(q.status.as_str(), "" | "draft" | "sent");
+            let owner = if salesperson.is_some() && !q.opportunity.is_empty() {
+                store
+                    .get_as::<Opportunity>(&q.opportunity)?
+                    .map(|o| o.salesperson)
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            };
+            if let Some(until) = q
+                .valid_until
+                .filter(|d| open && *d >= today && *d <= week && mine(&owner))
+            {
+                out.push(Alert {
+                    date: until,
+                    kind: QUOTE_EXPIRES,
+                    entity: Quote::DEF.name,
+                    key: q.key.clone(),
+                    text: q.opportunity.clone(),
+                });
+            }
+        }
+        for r in store.scan(Lead::DEF) {
+            let r = r?;
+            let Some(l) = r.downcast_ref::<Lead>() else {
+                continue;
+            };
+            if let Some(d) = l
+                .follow_up
+                .filter(|d| *d <= today && l.opportunity.is_empty() && mine(&l.salesperson))
+            {
+                out.push(Alert {
                     date: d,
                     kind: FOLLOW_UP,
-                    entity: Interaction::DEF.name,
-                    key: i.key.clone(),
-                    text,
-                },
-            ));
+                    entity: Lead::DEF.name,
+                    key: l.key.clone(),
+                    text: format!("{} {} {}", l.first_name, l.last_name, l.company)
+                        .trim()
+                        .to_string(),
+                });
+            }
         }
-    }
-    for (party, at, alert) in due {
-        let followed = at.is_some_and(|at| latest.get(&party).is_some_and(|l| *l > at));
-        if !followed {
-            out.push(alert);
+        // An interaction's follow-up is done once a later interaction with the same
+        // contact, prospect or customer took place.
+        let mut latest: std::collections::HashMap<String, chrono::NaiveDateTime> =
+            std::collections::HashMap::new();
+        let mut due = Vec::new();
+        for r in store.scan(Interaction::DEF) {
+            let r = r?;
+            let Some(i) = r.downcast_ref::<Interaction>() else {
+                continue;
+            };
+            let party = [&i.contact, &i.prospect, &i.customer]
+                .into_iter()
+                .find(|p| !p.is_empty())
+                .cloned()
+                .unwrap_or_default();
+            if let (Some(at), false) = (i.occurred_at, party.is_empty()) {
+                let e = latest.entry(party.clone()).or_insert(at);
+                *e = (*e).max(at);
+            }
+            if let Some(d) = i.follow_up.filter(|d| *d <= today && mine(&i.salesperson)) {
+                let text = match i.notes.lines().next() {
+                    Some(line) if !line.trim().is_empty() => line.to_string(),
+                    _ => party.clone(),
+                };
+                due.push((
+                    party,
+                    i.occurred_at,
+                    Alert {
+                        date: d,
+                        kind: FOLLOW_UP,
+                        entity: Interaction::DEF.name,
+                        key: i.key.clone(),
+                        text,
+                    },
+                ));
+            }
         }
-    }
+        for (party, at, alert) in due {
+            let followed = at.is_some_and(|at| latest.get(&party).is_some_and(|l| *l > at));
+            if !followed {
+                out.push(alert);
+            }
+        }
+        Ok(out)
+    };
+    // The halves read different entities: on two cores they take half as long.
+    let (first, second) = std::thread::scope(|s| {
+        let second = s.spawn(second);
+        (first(), second.join())
+    });
+    let mut out = first?;
+    out.extend(second.map_err(|_| crate::store::StoreError::Io {
+        path: store.path().display().to_string(),
+        message: "reading the alerts failed; try again".into(),
+    })??);
     out.sort();
     Ok(out)
 }
