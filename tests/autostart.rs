@@ -175,3 +175,16 @@ fn remote_runs_commands_through_ssh_and_crm_proxy() {
     assert!(err.contains("territory SUED does not exist"), "{err}");
     stop_server(&db);
 }
+
+#[test]
+fn server_status_and_stop_start_no_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    for action in ["status", "stop"] {
+        let (code, _, err) = crm(&db, &["server", action]);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("no server runs for"), "{err}");
+    }
+    assert!(!db.exists(), "no database was created");
+    assert!(server_pid(&db).is_none());
+}

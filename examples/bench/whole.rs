@@ -200,7 +200,7 @@ pub fn rows(db: &Path, lookups: &Lookups, sqlite: Option<&Sqlite>) -> Res<()> {
     // thread ends. The first command starts the server (untimed).
     let start = Instant::now();
     loop {
-        match timed(&mut crm(db, &["server", "status"])?) {
+        match timed(&mut crm(db, &["list", "territory", "--limit", "1"])?) {
             Ok(_) => break,
             Err(e) if start.elapsed() > Duration::from_secs(30) => return Err(e),
             Err(_) => std::thread::sleep(Duration::from_millis(100)),

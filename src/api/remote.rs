@@ -23,6 +23,8 @@ pub const STOPPED: &str = "server stopped — reconnecting";
 pub enum Target {
     /// The server of this database on this host, started when none runs.
     Local(PathBuf),
+    /// The server of this database on this host if one runs; none is started.
+    Running(PathBuf),
     /// `ssh DEST crm proxy [--db PATH]`: the team's server on another host.
     Ssh { dest: String, db: Option<PathBuf> },
 }
@@ -104,6 +106,14 @@ fn open(target: &Target) -> anyhow::Result<(Arc<Conn>, Session)> {
     let mut socket = None;
     let (reader, writer, child): (Box<dyn Read + Send>, Box<dyn Write + Send>, Option<Child>) =
         match target {
+            Target::Running(db) => {
+                let socket_path = crate::server::Paths::of(db).socket;
+                let stream = std::os::unix::net::UnixStream::connect(&socket_path)
+                    .map_err(|_| anyhow::anyhow!("no server runs for {}", db.display()))?;
+                let r = stream.try_clone()?;
+                socket = Some(stream.try_clone()?);
+                (Box::new(r), Box::new(stream), None)
+            }
             Target::Local(db) => {
                 let stream = crate::server::spawn::connect_or_start(db)?;
                 let r = stream.try_clone()?;
@@ -235,7 +245,7 @@ impl Transport for Remote {
 
     fn database(&self) -> String {
         match &self.target {
-            Target::Local(db) => db.display().to_string(),
+            Target::Local(db) | Target::Running(db) => db.display().to_string(),
             Target::Ssh { dest, db } => match db {
                 Some(db) => format!("{dest}:{}", db.display()),
                 None => dest.clone(),

@@ -296,6 +296,11 @@ pub fn run_to_exit(cli: Cli) -> CliResult {
 /// none runs; with `CRM_NO_SERVER=1`, the database opened in this process (a rescue
 /// for when no server can run; it fails while a server holds the database).
 pub fn client(db: Option<PathBuf>, remote: Option<String>) -> anyhow::Result<Client> {
+    client_of(db, remote, true)
+}
+
+/// `client`; without `start`, a local server that does not run is an error.
+fn client_of(db: Option<PathBuf>, remote: Option<String>, start: bool) -> anyhow::Result<Client> {
     use crate::api::remote::{Remote, Target};
     if let Some(dest) = remote {
         return Remote::client(Target::Ssh { dest, db });
@@ -303,6 +308,9 @@ pub fn client(db: Option<PathBuf>, remote: Option<String>) -> anyhow::Result<Cli
     let path = db.unwrap_or_else(default_db_path);
     if std::env::var("CRM_NO_SERVER").is_ok_and(|v| v == "1") {
         return Ok(crate::api::local::Local::open(&path)?);
+    }
+    if !start {
+        return Remote::client(Target::Running(path));
     }
     Remote::client(Target::Local(path))
 }
@@ -327,7 +335,9 @@ fn execute(cli: Cli) -> CliResult {
         }
         _ => {}
     }
-    let api = client(cli.db, cli.remote)?;
+    // `crm server status` and `stop` ask a running server; they start none.
+    let start = !matches!(command, Command::Server { .. });
+    let api = client_of(cli.db, cli.remote, start)?;
     let result = dispatch(&api, command, cli.format);
     use std::io::Write;
     let _ = std::io::stdout().flush();
