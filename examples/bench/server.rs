@@ -214,8 +214,11 @@ fn load(path: &Path, m: &Arc<Material>, length: Duration, pace: Option<u32>) -> 
             let mut n: u32 = 0;
             while Instant::now() < until {
                 if let Some(per_sec) = pace {
-                    // The next operation's slot; a slow one is not made up for.
-                    let slot = begin + Duration::from_secs(1) * n / per_sec;
+                    // The next operation's slot, the clients spread over the
+                    // interval (real users are not in step); a slow one is not
+                    // made up for.
+                    let phase = Duration::from_secs(1) * i as u32 / (per_sec * CLIENTS as u32);
+                    let slot = begin + phase + Duration::from_secs(1) * n / per_sec;
                     if let Some(wait) = slot.checked_duration_since(Instant::now()) {
                         thread::sleep(wait);
                     }

@@ -151,15 +151,14 @@ pub fn handle(
     if !request.writes() {
         return serve(store, session, shared, request, progress);
     }
-    let result = {
+    let (result, n) = {
         let _guard = shared.write_lock();
         let result = serve(store, session, shared, request, progress);
-        shared.wrote(session.uid);
-        result
+        (result, shared.wrote(session.uid))
     };
     // Group commit: the flush comes after the lock is let go, so that the writers
     // queued behind it share one flush; nobody hears "saved" before it is on disk.
-    store.flush()?;
+    shared.flush_after(store, n)?;
     result
 }
 

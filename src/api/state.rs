@@ -37,6 +37,8 @@ pub struct Shared {
     computing: Mutex<()>,
     /// When each user (uid) last wrote.
     last_write: Mutex<HashMap<u32, Instant>>,
+    /// The count of writes the last flush made durable.
+    flushed: Mutex<u64>,
 }
 
 impl Shared {
@@ -47,11 +49,28 @@ impl Shared {
 
     /// Counts a write of user `uid` (after it committed): cached alerts older than
     /// it are stale for that user at once, and for the others after `SHARED_FOR`.
-    pub fn wrote(&self, uid: u32) {
-        self.writes.fetch_add(1, Ordering::SeqCst);
+    /// Returns the write's number, for `flush_after`.
+    pub fn wrote(&self, uid: u32) -> u64 {
+        let n = self.writes.fetch_add(1, Ordering::SeqCst) + 1;
         if let Ok(mut m) = self.last_write.lock() {
             m.insert(uid, Instant::now());
         }
+        n
+    }
+
+    /// Makes write number `n` durable. Group commit: one flush covers every write
+    /// counted before it began, so writers that queue behind a flush find their
+    /// write already on disk and return without one of their own.
+    pub fn flush_after(&self, store: &Store, n: u64) -> Result<()> {
+        let mut flushed = self.flushed.lock().unwrap_or_else(|e| e.into_inner());
+        if *flushed >= n {
+            return Ok(());
+        }
+        // Every write counted so far has reached sled before it was counted.
+        let upto = self.writes.load(Ordering::SeqCst);
+        store.flush().map_err(ApiError::from)?;
+        *flushed = upto;
+        Ok(())
     }
 
     /// The alerts of `salesperson` (None: everyone's) on `today` for user `uid`:
