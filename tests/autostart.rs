@@ -188,3 +188,21 @@ fn server_status_and_stop_start_no_server() {
     assert!(!db.exists(), "no database was created");
     assert!(server_pid(&db).is_none());
 }
+
+#[test]
+fn a_server_of_another_version_is_named_when_it_holds_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    // As an older crm's server leaves it: the database open, its socket answering.
+    let _store = termcrm::store::Store::open(&db).unwrap();
+    let old = dir.path().join("db.crm-v1.sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&old).unwrap();
+    std::fs::write(dir.path().join("db.crm-v1.pid"), "4242").unwrap();
+    let (code, _, err) = crm(&db, &["get", "territory", "NORD"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("another crm version (protocol 1) (pid 4242)"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

@@ -199,7 +199,10 @@ fn serve(
                 None => recs(store.list(def, limit)?),
                 Some(by) => Response::Encoded {
                     entity: def.name.to_string(),
-                    values: list_by(store, def, by, limit)?,
+                    values: list_by(store, def, by, limit)?
+                        .into_iter()
+                        .map(super::wire::Bytes)
+                        .collect(),
                 },
             }
         }

@@ -163,13 +163,13 @@ fn records(v: Vec<Rec>) -> Vec<Box<dyn Record>> {
 }
 
 /// Records of `entity` from their stored encoding.
-fn decode_all(entity: &str, values: &[Vec<u8>]) -> Result<Vec<Box<dyn Record>>> {
+fn decode_all(entity: &str, values: &[wire::Bytes]) -> Result<Vec<Box<dyn Record>>> {
     let def = crate::model::entity(entity)
         .ok_or_else(|| ApiError::protocol(format!("unknown entity '{entity}'")))?;
     let decode = crate::store::codec::codec_for(def).decode;
-    let run = |part: &[Vec<u8>]| -> Result<Vec<Box<dyn Record>>> {
+    let run = |part: &[wire::Bytes]| -> Result<Vec<Box<dyn Record>>> {
         part.iter()
-            .map(|v| decode(v).map_err(|e| ApiError::protocol(format!("{entity}: {e}"))))
+            .map(|v| decode(&v.0).map_err(|e| ApiError::protocol(format!("{entity}: {e}"))))
             .collect()
     };
     if values.len() < 1024 {

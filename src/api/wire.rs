@@ -21,10 +21,50 @@ use crate::store::{codec, AuditReport, BulkReport, FindHit};
 
 /// The protocol this build speaks; a client and a server of different protocols
 /// refuse each other in the handshake, each naming both versions.
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 
 /// The largest frame either side reads; a longer one closes the connection.
 pub const MAX_FRAME: usize = 64 << 20;
+
+/// Bytes that cross as one run (serde's default writes a `Vec<u8>` element by
+/// element, which dominated the cost of sending records).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Bytes(pub Vec<u8>);
+
+impl Serialize for Bytes {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        ser.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Bytes {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Bytes, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Bytes;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Bytes, E> {
+                Ok(Bytes(v.to_vec()))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Bytes, E> {
+                Ok(Bytes(v))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Bytes, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
+                while let Some(b) = seq.next_element::<u8>()? {
+                    out.push(b);
+                }
+                Ok(Bytes(out))
+            }
+        }
+        de.deserialize_byte_buf(Visit)
+    }
+}
 
 /// One record, carried as its entity's name and its stored encoding.
 #[derive(Debug, Clone)]
@@ -33,13 +73,13 @@ pub struct Rec(pub Box<dyn Record>);
 impl Serialize for Rec {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
         let codec = codec::codec_for(self.0.def());
-        (self.0.def().name, (codec.encode)(self.0.as_ref())).serialize(ser)
+        (self.0.def().name, Bytes((codec.encode)(self.0.as_ref()))).serialize(ser)
     }
 }
 
 impl<'de> Deserialize<'de> for Rec {
     fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Rec, D::Error> {
-        let (name, bytes): (String, Vec<u8>) = Deserialize::deserialize(de)?;
+        let (name, Bytes(bytes)): (String, Bytes) = Deserialize::deserialize(de)?;
         let def = model::entity(&name)
             .ok_or_else(|| serde::de::Error::custom(format!("unknown entity '{name}'")))?;
         (codec::codec_for(def).decode)(&bytes)
@@ -317,7 +357,7 @@ pub enum Response {
     /// on without decoding them).
     Encoded {
         entity: String,
-        values: Vec<Vec<u8>>,
+        values: Vec<Bytes>,
     },
     Many(Vec<Option<Rec>>),
     Rows(Vec<(String, Vec<String>)>),

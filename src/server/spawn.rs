@@ -94,6 +94,9 @@ pub fn connect_or_start(db: &Path) -> anyhow::Result<UnixStream> {
             return Ok(s);
         }
         if let Ok(Some(status)) = child.try_wait() {
+            if let Some(other) = other_version(db) {
+                anyhow::bail!("{other}");
+            }
             anyhow::bail!(
                 "the server for {} did not start ({status}): {}",
                 db.display(),
@@ -123,4 +126,34 @@ fn last_line(log: &Path) -> String {
     line.split_once("crm serve: ")
         .map_or(line, |(_, rest)| rest)
         .to_string()
+}
+
+/// A server of another protocol that answers beside `db` (an older or newer crm
+/// still running), described for the user.
+fn other_version(db: &Path) -> Option<String> {
+    let ours = Paths::of(db);
+    let dir = ours.socket.parent()?;
+    let name = db.file_name()?.to_string_lossy().into_owned();
+    let prefix = format!("{name}.crm-v");
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(version) = file
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(".sock"))
+        else {
+            continue;
+        };
+        if entry.path() == ours.socket || UnixStream::connect(entry.path()).is_err() {
+            continue;
+        }
+        let pid = std::fs::read_to_string(dir.join(format!("{prefix}{version}.pid")))
+            .map(|p| format!(" (pid {})", p.trim()))
+            .unwrap_or_default();
+        return Some(format!(
+            "a server of another crm version (protocol {version}){pid} holds {}; this crm speaks protocol {}: stop that server with the crm that started it, or end it, then try again",
+            db.display(),
+            crate::api::wire::PROTOCOL
+        ));
+    }
+    None
 }
