@@ -83,10 +83,17 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let result = if args.reads || args.tui || args.tui_remote || args.server || args.forecasts {
+    let result = if args.reads
+        || args.tui
+        || args.tui_remote
+        || args.tui_idle
+        || args.server
+        || args.forecasts
+    {
         match &args.db {
             Some(path) if args.tui => tui::tui_rows(path, false),
             Some(path) if args.tui_remote => tui::tui_rows(path, true),
+            Some(path) if args.tui_idle => tui::idle(path),
             Some(path) if args.server => server::server_rows(path, args.load_secs),
             Some(path) if args.forecasts => ops::forecast_rows(path),
             Some(path) => reads(path),
@@ -113,6 +120,8 @@ struct Args {
     tui: bool,
     /// Internal: the TUI phase as a client of the server.
     tui_remote: bool,
+    /// Internal: one of the other TUIs open beside it.
+    tui_idle: bool,
     /// Internal: the server phase, run as a child process on `--db`.
     server: bool,
     /// Internal: the forecast phase, run as a child process on `--db`.
@@ -129,6 +138,7 @@ fn parse_args() -> Result<Args, String> {
         reads: false,
         tui: false,
         tui_remote: false,
+        tui_idle: false,
         server: false,
         forecasts: false,
         load_secs: server::DEFAULT_LOAD_SECS,
@@ -152,6 +162,7 @@ fn parse_args() -> Result<Args, String> {
             "--reads" => args.reads = true,
             "--tui" => args.tui = true,
             "--tui-remote" => args.tui_remote = true,
+            "--tui-idle" => args.tui_idle = true,
             "--server" => args.server = true,
             "--forecasts" => args.forecasts = true,
             "--load-secs" => {

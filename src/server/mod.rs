@@ -99,6 +99,10 @@ impl Server {
     /// Opens the database, binds its socket (replacing a stale one) and starts
     /// accepting. Fails when another server serves the database.
     pub fn start(config: Config) -> anyhow::Result<Server> {
+        // Many short-lived request threads would each get a malloc arena of their
+        // own, and memory freed in one is not reused by the others.
+        // SAFETY: mallopt only tunes this process's allocator.
+        unsafe { libc::mallopt(libc::M_ARENA_MAX, 2) };
         // The store first: sled's lock makes a second server on the same database
         // fail here, before it touches the first one's socket.
         let store = open_store(&config.db)?;
@@ -425,17 +429,37 @@ fn serve_connection(stream: UnixStream, id: u64, s: &Arc<Shared>) {
 /// Requests of one connection served at the same time, at most.
 const IN_FLIGHT: usize = 8;
 
-/// A counting semaphore: the requests of one connection being served.
-#[derive(Default)]
+/// Table loads (a mask's rows, a chunk at a time) served at once, at most: each
+/// builds and sends megabytes, and twenty TUIs opening one mask must not hold
+/// twenty such chunks in the server's memory together.
+const TABLE_LOADS: usize = 2;
+
+/// A counting semaphore: the requests of one connection being served, or the
+/// table loads of every connection.
 struct InFlight {
+    max: usize,
     count: Mutex<usize>,
     freed: std::sync::Condvar,
 }
 
+impl Default for InFlight {
+    fn default() -> Self {
+        InFlight::new(IN_FLIGHT)
+    }
+}
+
 impl InFlight {
+    const fn new(max: usize) -> InFlight {
+        InFlight {
+            max,
+            count: Mutex::new(0),
+            freed: std::sync::Condvar::new(),
+        }
+    }
+
     fn acquire(&self) {
         let mut n = self.count.lock().unwrap_or_else(|e| e.into_inner());
-        while *n >= IN_FLIGHT {
+        while *n >= self.max {
             n = self.freed.wait(n).unwrap_or_else(|e| e.into_inner());
         }
         *n += 1;
@@ -458,7 +482,21 @@ fn send(writer: &Writer, frame: &Frame) {
     }
 }
 
+static TABLE_LOADING: InFlight = InFlight::new(TABLE_LOADS);
+
 fn serve_call(s: &Shared, session: &Session, id: u64, request: Request, writer: &Writer) {
+    // A first screen's few rows never wait behind other TUIs' whole-mask loads.
+    let heavy = matches!(request, Request::MaskRows { limit, .. } if limit > 1_000);
+    if heavy {
+        TABLE_LOADING.acquire();
+    }
+    serve_one(s, session, id, request, writer);
+    if heavy {
+        TABLE_LOADING.release();
+    }
+}
+
+fn serve_one(s: &Shared, session: &Session, id: u64, request: Request, writer: &Writer) {
     let result = match request {
         Request::ServerStatus => Ok(Response::Status(status(s))),
         Request::ServerStop => match crate::api::local::authorize(session, &Request::ServerStop) {

@@ -12,7 +12,7 @@ use super::TableView;
 use crate::api::Client;
 
 /// Rows the background loader asks for at once.
-const LOAD_CHUNK: usize = 20_000;
+const LOAD_CHUNK: usize = 10_000;
 
 /// A background load in flight.
 pub(super) struct Loader {
