@@ -103,6 +103,22 @@ impl Server {
         // own, and memory freed in one is not reused by the others.
         // SAFETY: mallopt only tunes this process's allocator.
         unsafe { libc::mallopt(libc::M_ARENA_MAX, 2) };
+        if let Some(name) = &config.group {
+            if peer::group_id(name).is_none() {
+                anyhow::bail!(
+                    "no group '{name}' on this system; create it or pass another --group"
+                );
+            }
+        }
+        let paths = Paths::of(&config.db);
+        if UnixStream::connect(&paths.socket).is_ok() {
+            let pid = std::fs::read_to_string(&paths.pid).unwrap_or_default();
+            anyhow::bail!(
+                "a server already serves {} (pid {}); `crm server stop` stops it",
+                config.db.display(),
+                pid.trim()
+            );
+        }
         // The store first: sled's lock makes a second server on the same database
         // fail here, before it touches the first one's socket.
         let store = open_store(&config.db)?;
