@@ -8,6 +8,15 @@ use std::process::Command;
 
 use common::cli::{crm, crm_with, running as alive, server_pid, stop_server};
 
+/// A new database holding the territory NORD (its server started by that command).
+fn with_nord() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let (code, _, err) = crm(&db, &["add", "territory", "key=NORD", "description=Nord"]);
+    assert_eq!(code, 0, "{err}");
+    (dir, db)
+}
+
 /// The OS name of the user running the tests.
 fn os_user() -> String {
     let out = Command::new("id").arg("-un").output().expect("id runs");
@@ -16,10 +25,7 @@ fn os_user() -> String {
 
 #[test]
 fn racing_first_commands_end_with_one_server_and_all_succeed() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db");
-    let (code, _, err) = crm(&db, &["add", "territory", "key=NORD", "description=Nord"]);
-    assert_eq!(code, 0, "{err}");
+    let (_dir, db) = with_nord();
     stop_server(&db);
     let handles: Vec<_> = (0..6)
         .map(|_| {
@@ -146,10 +152,7 @@ fn me_comes_from_the_os_user_even_without_user_set() {
 
 #[test]
 fn remote_runs_commands_through_ssh_and_crm_proxy() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db");
-    let (code, _, err) = crm(&db, &["add", "territory", "key=NORD", "description=Nord"]);
-    assert_eq!(code, 0, "{err}");
+    let (dir, db) = with_nord();
     // A stand-in for ssh: `ssh -T HOST crm proxy --db DB` runs `crm proxy --db DB` here.
     let ssh = dir.path().join("ssh");
     std::fs::write(

@@ -235,7 +235,7 @@ fn rows(path: &Path, remote: bool) -> Res<()> {
         &format!("{rows} rows open"),
     );
     if remote {
-        if let Some(rss) = server_rss(path) {
+        if let Some(rss) = super::whole::server_rss(path) {
             row(
                 "server RSS with 20 TUIs on the mask",
                 &mib(rss),
@@ -288,17 +288,4 @@ fn rows(path: &Path, remote: bool) -> Res<()> {
         &format!("{} KiB of rows", data.rows().heap_bytes() / 1024),
     );
     Ok(())
-}
-
-fn server_rss(path: &Path) -> Option<f64> {
-    let pid = std::fs::read_to_string(termcrm::server::Paths::of(path).pid).ok()?;
-    let status = std::fs::read_to_string(format!("/proc/{}/status", pid.trim())).ok()?;
-    let kb: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()?;
-    Some(kb * 1024.0)
 }

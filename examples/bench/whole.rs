@@ -173,7 +173,8 @@ fn runs(mut make: impl FnMut() -> Res<Command>) -> Res<(Duration, f64)> {
     Ok((median(times), rss))
 }
 
-fn server_rss(db: &Path) -> Option<f64> {
+/// The peak RSS of the database's server, from its pid file and /proc.
+pub fn server_rss(db: &Path) -> Option<f64> {
     let pid = std::fs::read_to_string(termcrm::server::Paths::of(db).pid).ok()?;
     let status = std::fs::read_to_string(format!("/proc/{}/status", pid.trim())).ok()?;
     let kb: f64 = status
