@@ -505,7 +505,7 @@ fn demo(
         }
         return Err(usage(format!(
             "database {} already holds {existing} records; demo data goes into an empty database \
-             (use --db for another one, or --if-empty to skip)",
+             (pass --db NEW_PATH, or --if-empty to skip)",
             store.path().display()
         )));
     }

@@ -14,13 +14,13 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::ops::alerts::{Alert, FOLLOW_UP, PAST_DUE, QUOTE_EXPIRES, TASK_PAST_DUE};
 pub use crate::ops::campaign::Efficiency;
-pub use crate::ops::children::{summary, ChildList, MAX_CHILDREN};
+pub use crate::ops::children::ChildList;
 pub use crate::ops::convert::Converted;
 pub use crate::ops::figures::Figure;
 pub use crate::ops::forecast::{Figures, Filter, Group, Rollup};
 pub use crate::ops::lead::FromLead;
 pub use crate::ops::quote::Accepted;
-pub use crate::store::{AuditReport, BulkReport, FindHit};
+pub use crate::store::{default_db_path, AuditReport, BulkReport, FindHit};
 pub use wire::{By, FormData, QuerySpec, Rec, Request, Response, SavedInfo, ServerStatus, Who};
 
 use crate::model::{EntityDef, Record};

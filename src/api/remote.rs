@@ -88,12 +88,11 @@ impl Remote {
             return Ok(Arc::clone(c));
         }
         *guard = None;
-        let (conn, session) = open(&self.target).map_err(|e| {
-            let text = format!("{e:#}");
-            match text.contains("may not use") || text.contains("protocol") {
-                true => ApiError::denied(text),
-                false => unavailable(text),
-            }
+        // A refusal in the handshake keeps its kind (denied, incompatible); any
+        // other failure to connect means the server is away.
+        let (conn, session) = open(&self.target).map_err(|e| match e.downcast::<ApiError>() {
+            Ok(refused) => refused,
+            Err(e) => unavailable(format!("{e:#}")),
         })?;
         *self.session.lock().unwrap_or_else(|e| e.into_inner()) = session;
         *guard = Some(Arc::clone(&conn));

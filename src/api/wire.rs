@@ -284,10 +284,29 @@ pub enum Request {
 }
 
 impl Request {
+    /// The request's variant name, read from the head of its `Debug` text: the
+    /// formatting stops at the name, so no record is formatted.
+    pub fn name(&self) -> String {
+        struct Head(String);
+        impl std::fmt::Write for Head {
+            fn write_str(&mut self, s: &str) -> std::fmt::Result {
+                for c in s.chars() {
+                    if !c.is_alphanumeric() {
+                        return Err(std::fmt::Error);
+                    }
+                    self.0.push(c);
+                }
+                Ok(())
+            }
+        }
+        let mut head = Head(String::new());
+        let _ = std::fmt::write(&mut head, format_args!("{self:?}"));
+        head.0
+    }
+
     /// A short line naming the request and its record, for the server's log.
     pub fn summary(&self) -> String {
-        let full = format!("{self:?}");
-        let name: String = full.chars().take_while(|c| c.is_alphanumeric()).collect();
+        let name = self.name();
         let what = match self {
             Request::Save { record, new } => format!(
                 "{} {}{}",
@@ -535,6 +554,27 @@ mod tests {
         let mut short = 100u32.to_le_bytes().to_vec();
         short.extend_from_slice(&[1, 2, 3]);
         assert!(read_frame::<Frame>(&mut short.as_slice()).is_err());
+    }
+
+    #[test]
+    fn a_request_s_summary_names_it_and_its_record() {
+        let o = Opportunity {
+            key: "OPP0000007".into(),
+            notes: "line one\nline two".into(),
+            ..Default::default()
+        };
+        let save = Request::Save {
+            record: Rec(Box::new(o)),
+            new: false,
+        };
+        assert_eq!(save.name(), "Save");
+        assert_eq!(save.summary(), "Save opportunity OPP0000007");
+        assert_eq!(Request::Whoami.summary(), "Whoami");
+        let bad = Request::Delete {
+            entity: "territory".into(),
+            key: "A\u{1b}[2J".into(),
+        };
+        assert_eq!(bad.summary(), "Delete territory A?[2J");
     }
 
     #[test]

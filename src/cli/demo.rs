@@ -3,22 +3,12 @@
 use std::io::Write;
 use std::time::Instant;
 
-use anyhow::bail;
-
 use super::CliResult;
 use crate::api::Client;
 
 pub fn run(api: &Client, records: usize, seed: u64, if_empty: bool) -> CliResult {
-    let (path, _, existing) = api.info()?;
-    if existing > 0 && if_empty {
-        eprintln!("database {path} already holds {existing} records");
-        return Ok(());
-    }
-    if existing > 0 {
-        bail!(
-            "database {path} already holds {existing} records; demo data goes into an empty database (pass --db NEW_PATH)"
-        );
-    }
+    // The server decides, in one step, whether the database is empty.
+    let path = api.database();
     let start = Instant::now();
     let last = std::cell::Cell::new(Instant::now());
     let report = api.demo(records, seed, if_empty, &|n| {
@@ -28,6 +18,10 @@ pub fn run(api: &Client, records: usize, seed: u64, if_empty: bool) -> CliResult
             let _ = std::io::stderr().flush();
         }
     })?;
+    if report.inserted == 0 && if_empty && records > 0 {
+        eprintln!("database {path} already holds records; nothing loaded");
+        return Ok(());
+    }
     eprintln!(
         "\rloaded {} demo records into {path} in {:.1} s",
         report.inserted,

@@ -19,9 +19,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::api::default_db_path;
 use crate::api::{Client, QuerySpec};
 use crate::model::Lang;
-use crate::store::default_db_path;
 use crate::ui::config::{config_path, Config};
 use crate::ui::terminal::{self, UiOptions};
 

@@ -311,7 +311,6 @@ impl Component for HelpPopup {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
 
     use ratatui::backend::TestBackend;
     use ratatui::Terminal;
@@ -319,7 +318,6 @@ mod tests {
     use super::*;
     use crate::api::local::Local;
     use crate::api::Client;
-    use crate::store::Store;
 
     fn screen(popup: &HelpPopup, lang: Lang, width: u16, height: u16) -> String {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
@@ -348,10 +346,10 @@ mod tests {
     impl Driver {
         fn new(lang: Lang) -> Driver {
             let dir = tempfile::tempdir().unwrap();
-            let store = Arc::new(Store::open(dir.path().join("db")).unwrap());
+            let api = Local::open(&dir.path().join("db")).unwrap();
             Driver {
                 _dir: dir,
-                client: Local::client(store),
+                client: api,
                 keymap: Keymap::builtin(),
                 lang,
             }

@@ -1,8 +1,6 @@
 //! The form's tests: typing, saving through an in-process client, errors at
 //! their fields, child lists, picking.
 
-use std::sync::Arc;
-
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -11,23 +9,20 @@ use super::FormView;
 use crate::api::local::Local;
 use crate::api::Client;
 use crate::model::{self, EntityDef, Lang};
-use crate::store::Store;
 use crate::ui::action::Action;
 use crate::ui::component::{Component, Ctx, Request};
 use crate::ui::keymap::Keymap;
 
-fn demo_store() -> (tempfile::TempDir, Arc<Store>) {
+fn demo_api() -> (tempfile::TempDir, Client) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("db")).unwrap();
-    store
-        .bulk_insert(crate::demo::generate(300, 1), |_| {})
-        .unwrap();
-    (dir, Arc::new(store))
+    let api = Local::open(&dir.path().join("db")).unwrap();
+    api.demo(300, 1, false, &|_| {}).unwrap();
+    (dir, api)
 }
 
-/// An in-process client of the store (the owner's session).
-fn client(store: &Arc<Store>) -> Client {
-    Local::client(Arc::clone(store))
+/// An in-process client of the api (the owner's session).
+fn client(api: &Client) -> Client {
+    api.clone()
 }
 
 fn def(name: &str) -> &'static EntityDef {
@@ -46,9 +41,9 @@ struct Harness {
 }
 
 impl Harness {
-    fn new(store: &Arc<Store>) -> Harness {
+    fn new(api: &Client) -> Harness {
         Harness {
-            client: client(store),
+            client: client(api),
             keymap: Keymap::builtin(),
             requests: Vec::new(),
         }
@@ -82,8 +77,8 @@ impl Harness {
     }
 }
 
-fn first_key(store: &Store, entity: &str) -> String {
-    store.list(def(entity), Some(1)).unwrap()[0]
+fn first_key(api: &Client, entity: &str) -> String {
+    api.list(def(entity), None, Some(1)).unwrap()[0]
         .key()
         .to_string()
 }
@@ -106,25 +101,20 @@ fn screen(form: &FormView, width: u16, height: u16) -> String {
 
 #[test]
 fn typing_and_saving_updates_the_record() {
-    let (_dir, store) = demo_store();
-    let opp = first_key(&store, "opportunity");
-    let mut form = FormView::open(
-        def("opportunity"),
-        Some(opp.clone()),
-        vec![],
-        &client(&store),
-    )
-    .unwrap();
+    let (_dir, api) = demo_api();
+    let opp = first_key(&api, "opportunity");
+    let mut form =
+        FormView::open(def("opportunity"), Some(opp.clone()), vec![], &client(&api)).unwrap();
     assert!(!form.is_dirty());
     assert_eq!(form.title(), format!("Opportunity {opp}"));
-    let mut h = Harness::new(&store);
+    let mut h = Harness::new(&api);
     h.replace(&mut form, "description", "Neue Anlage");
     assert!(form.is_dirty());
     assert!(form.title().ends_with("[modified]"));
     h.act(&mut form, Action::Save);
     assert_eq!(form.message(), None);
     assert_eq!(form.field_error("description"), None);
-    let saved = store.fetch(def("opportunity"), &opp).unwrap();
+    let saved = api.fetch(def("opportunity"), &opp).unwrap();
     assert_eq!(saved.value("description").as_str(), Some("Neue Anlage"));
     assert!(!form.is_dirty());
     assert!(h.requests.contains(&Request::Changed {
@@ -137,19 +127,19 @@ fn typing_and_saving_updates_the_record() {
 
 #[test]
 fn a_new_record_gets_its_generated_key() {
-    let (_dir, store) = demo_store();
-    let prospect = first_key(&store, "prospect");
+    let (_dir, api) = demo_api();
+    let prospect = first_key(&api, "prospect");
     let template = vec![("prospect".to_string(), prospect.clone())];
-    let mut form = FormView::open(def("opportunity"), None, template, &client(&store)).unwrap();
+    let mut form = FormView::open(def("opportunity"), None, template, &client(&api)).unwrap();
     assert_eq!(form.title(), "New opportunity");
     assert_eq!(form.field_text("prospect").unwrap(), prospect);
-    let mut h = Harness::new(&store);
+    let mut h = Harness::new(&api);
     // Tab walks the fields from the first; the description comes first.
     assert_eq!(form.focused_field(), Some("description"));
     h.type_text(&mut form, "Ersatzteile");
     h.send(&mut form, key(KeyCode::Tab), Some(Action::NextField));
     assert_eq!(form.focused_field(), Some("customer"));
-    let before = store.count(def("opportunity"));
+    let before = api.count(def("opportunity"));
     h.act(&mut form, Action::Save);
     assert_eq!(
         form.message(),
@@ -157,11 +147,11 @@ fn a_new_record_gets_its_generated_key() {
         "{:?}",
         form.field_error("description")
     );
-    assert_eq!(store.count(def("opportunity")), before + 1);
+    assert_eq!(api.count(def("opportunity")).unwrap(), before.unwrap() + 1);
     let key = form.key().unwrap().to_string();
     assert!(key.starts_with("OPP"), "{key}");
     assert_eq!(form.title(), format!("Opportunity {key}"));
-    let saved = store.fetch(def("opportunity"), &key).unwrap();
+    let saved = api.fetch(def("opportunity"), &key).unwrap();
     assert_eq!(saved.value("description").as_str(), Some("Ersatzteile"));
     assert_eq!(saved.value("prospect").as_str(), Some(prospect.as_str()));
     assert!(!form.is_dirty());
@@ -169,9 +159,9 @@ fn a_new_record_gets_its_generated_key() {
 
 #[test]
 fn a_code_keyed_record_takes_its_code() {
-    let (_dir, store) = demo_store();
-    let mut form = FormView::open(def("territory"), None, vec![], &client(&store)).unwrap();
-    let mut h = Harness::new(&store);
+    let (_dir, api) = demo_api();
+    let mut form = FormView::open(def("territory"), None, vec![], &client(&api)).unwrap();
+    let mut h = Harness::new(&api);
     assert_eq!(form.focused_field(), None, "the code comes first");
     h.type_text(&mut form, "zz-test");
     h.send(&mut form, key(KeyCode::Tab), None);
@@ -182,7 +172,7 @@ fn a_code_keyed_record_takes_its_code() {
     h.type_text(&mut form, "Testgebiet");
     h.act(&mut form, Action::Save);
     assert_eq!(form.key(), Some("ZZ-TEST"));
-    assert!(store.get(def("territory"), "ZZ-TEST").unwrap().is_some());
+    assert!(api.get(def("territory"), "ZZ-TEST").unwrap().is_some());
     // A saved code is no longer editable.
     h.act(&mut form, Action::PrevField);
     assert_eq!(form.focused_field(), Some("description"));
@@ -190,17 +180,12 @@ fn a_code_keyed_record_takes_its_code() {
 
 #[test]
 fn a_bad_percent_is_shown_at_its_field_and_nothing_is_saved() {
-    let (_dir, store) = demo_store();
-    let opp = first_key(&store, "opportunity");
-    let before = store.fetch(def("opportunity"), &opp).unwrap();
-    let mut form = FormView::open(
-        def("opportunity"),
-        Some(opp.clone()),
-        vec![],
-        &client(&store),
-    )
-    .unwrap();
-    let mut h = Harness::new(&store);
+    let (_dir, api) = demo_api();
+    let opp = first_key(&api, "opportunity");
+    let before = api.fetch(def("opportunity"), &opp).unwrap();
+    let mut form =
+        FormView::open(def("opportunity"), Some(opp.clone()), vec![], &client(&api)).unwrap();
+    let mut h = Harness::new(&api);
     h.replace(&mut form, "description", "Changed");
     h.replace(&mut form, "probability", "150");
     h.act(&mut form, Action::NextField);
@@ -211,7 +196,7 @@ fn a_bad_percent_is_shown_at_its_field_and_nothing_is_saved() {
     assert!(error.contains("between 0 and 100"), "{error}");
     assert_eq!(form.focused_field(), Some("probability"));
     assert!(form.is_dirty());
-    let after = store.fetch(def("opportunity"), &opp).unwrap();
+    let after = api.fetch(def("opportunity"), &opp).unwrap();
     assert!(after.as_ref() == before.as_ref(), "nothing saved");
     assert!(screen(&form, 80, 24).contains("between 0 and 100"));
     // Text that is no number at all fails while parsing, at the same field.
@@ -226,14 +211,14 @@ fn a_bad_percent_is_shown_at_its_field_and_nothing_is_saved() {
 
 #[test]
 fn a_misspelled_reference_suggests_the_nearest_code() {
-    let (_dir, store) = demo_store();
-    let opp = first_key(&store, "opportunity");
-    let territory = first_key(&store, "territory");
+    let (_dir, api) = demo_api();
+    let opp = first_key(&api, "opportunity");
+    let territory = first_key(&api, "territory");
     let mut typo = territory.clone();
     let last = typo.pop().unwrap();
     typo.push(if last == 'X' { 'Y' } else { 'X' });
-    let mut form = FormView::open(def("opportunity"), Some(opp), vec![], &client(&store)).unwrap();
-    let mut h = Harness::new(&store);
+    let mut form = FormView::open(def("opportunity"), Some(opp), vec![], &client(&api)).unwrap();
+    let mut h = Harness::new(&api);
     h.replace(&mut form, "territory", &typo);
     h.act(&mut form, Action::Top);
     h.act(&mut form, Action::Save);
@@ -244,16 +229,11 @@ fn a_misspelled_reference_suggests_the_nearest_code() {
 
 #[test]
 fn picking_and_other_requests() {
-    let (_dir, store) = demo_store();
-    let opp = first_key(&store, "opportunity");
-    let mut form = FormView::open(
-        def("opportunity"),
-        Some(opp.clone()),
-        vec![],
-        &client(&store),
-    )
-    .unwrap();
-    let mut h = Harness::new(&store);
+    let (_dir, api) = demo_api();
+    let opp = first_key(&api, "opportunity");
+    let mut form =
+        FormView::open(def("opportunity"), Some(opp.clone()), vec![], &client(&api)).unwrap();
+    let mut h = Harness::new(&api);
     assert!(form.focus_field("territory"));
     assert!(form.commands().contains(&Action::PickReference));
     let current = form.field_text("territory").unwrap();
@@ -303,28 +283,23 @@ fn picking_and_other_requests() {
         panic!("copy opens a form");
     };
     assert!(template.iter().any(|(f, _)| f == "description"));
-    assert!(FormView::open(def("opportunity"), None, template, &client(&store)).is_ok());
+    assert!(FormView::open(def("opportunity"), None, template, &client(&api)).is_ok());
     assert!(FormView::open(
         def("opportunity"),
         Some("OPP9999999".into()),
         vec![],
-        &client(&store)
+        &client(&api)
     )
     .is_err());
 }
 
 #[test]
 fn notes_take_several_lines() {
-    let (_dir, store) = demo_store();
-    let opp = first_key(&store, "opportunity");
-    let mut form = FormView::open(
-        def("opportunity"),
-        Some(opp.clone()),
-        vec![],
-        &client(&store),
-    )
-    .unwrap();
-    let mut h = Harness::new(&store);
+    let (_dir, api) = demo_api();
+    let opp = first_key(&api, "opportunity");
+    let mut form =
+        FormView::open(def("opportunity"), Some(opp.clone()), vec![], &client(&api)).unwrap();
+    let mut h = Harness::new(&api);
     h.replace(&mut form, "notes", "one");
     h.send(&mut form, key(KeyCode::Enter), None);
     h.type_text(&mut form, "two");
@@ -342,22 +317,17 @@ fn notes_take_several_lines() {
     h.send(&mut form, key(KeyCode::Enter), None);
     assert_eq!(form.focused_field(), Some("notes"));
     h.act(&mut form, Action::Save);
-    let saved = store.fetch(def("opportunity"), &opp).unwrap();
+    let saved = api.fetch(def("opportunity"), &opp).unwrap();
     assert_eq!(saved.value("notes").as_str(), Some("one\ntwo"));
 }
 
 #[test]
 fn renders_labels_values_and_children_and_survives_tiny_sizes() {
-    let (_dir, store) = demo_store();
-    let task = store.list(def("opportunity_task"), Some(1)).unwrap();
+    let (_dir, api) = demo_api();
+    let task = api.list(def("opportunity_task"), None, Some(1)).unwrap();
     let opp = task[0].value("opportunity").as_str().unwrap().to_string();
-    let form = FormView::open(
-        def("opportunity"),
-        Some(opp.clone()),
-        vec![],
-        &client(&store),
-    )
-    .unwrap();
+    let form =
+        FormView::open(def("opportunity"), Some(opp.clone()), vec![], &client(&api)).unwrap();
     let tasks: Vec<_> = form
         .child_lists()
         .filter(|(e, _)| e.name == "opportunity_task")
@@ -381,8 +351,8 @@ fn renders_labels_values_and_children_and_survives_tiny_sizes() {
     assert!(form.focus_field("notes"));
     let text = screen(&form, 80, 24);
     assert!(text.contains("Notes"), "{text}");
-    let customer = first_key(&store, "customer");
-    let form = FormView::open(def("customer"), Some(customer), vec![], &client(&store)).unwrap();
+    let customer = first_key(&api, "customer");
+    let form = FormView::open(def("customer"), Some(customer), vec![], &client(&api)).unwrap();
     assert!(form.child_lists().any(|(e, _)| e.name == "contact_xref"));
     screen(&form, 80, 24);
     screen(&form, 20, 5);
@@ -390,18 +360,13 @@ fn renders_labels_values_and_children_and_survives_tiny_sizes() {
 
 #[test]
 fn child_rows_take_the_focus_after_the_fields_and_open_their_forms() {
-    let (_dir, store) = demo_store();
-    let task = store.list(def("opportunity_task"), Some(1)).unwrap();
+    let (_dir, api) = demo_api();
+    let task = api.list(def("opportunity_task"), None, Some(1)).unwrap();
     let task_key = task[0].key().to_string();
     let opp = task[0].value("opportunity").as_str().unwrap().to_string();
-    let mut form = FormView::open(
-        def("opportunity"),
-        Some(opp.clone()),
-        vec![],
-        &client(&store),
-    )
-    .unwrap();
-    let mut h = Harness::new(&store);
+    let mut form =
+        FormView::open(def("opportunity"), Some(opp.clone()), vec![], &client(&api)).unwrap();
+    let mut h = Harness::new(&api);
     assert!(form.focus_field("notes"));
     h.send(&mut form, key(KeyCode::Tab), Some(Action::NextField));
     assert_eq!(form.focused_field(), None);

@@ -1,13 +1,10 @@
 //! The palette's tests: fuzzy matching, ranking, moving and the requests it makes.
 
-use std::sync::Arc;
-
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 use super::*;
 use crate::api::local::Local;
-use crate::store::Store;
 use crate::ui::keymap::Keymap;
 
 fn entry(label: &str, detail: &str, request: Request) -> PaletteEntry {
@@ -42,7 +39,7 @@ fn masks() -> Vec<PaletteEntry> {
 /// Feed keys (raw chars, or actions) to the palette; the requests it made.
 fn drive(palette: &mut PalettePopup, keys: &[(KeyCode, Option<Action>)]) -> Vec<Request> {
     let dir = tempfile::tempdir().unwrap();
-    let client = Local::client(Arc::new(Store::open(dir.path()).unwrap()));
+    let client = Local::open(dir.path()).unwrap();
     let keymap = Keymap::builtin();
     let mut requests = Vec::new();
     let mut ctx = Ctx {
@@ -122,7 +119,7 @@ fn growing_query_narrows_and_backspace_widens() {
     assert_eq!(labels(&p)[0], "Opportunity Tasks");
     assert!(!labels(&p).contains(&"Opportunities"));
     let dir = tempfile::tempdir().unwrap();
-    let client = Local::client(Arc::new(Store::open(dir.path()).unwrap()));
+    let client = Local::open(dir.path()).unwrap();
     let keymap = Keymap::builtin();
     let mut requests = Vec::new();
     let mut ctx = Ctx {

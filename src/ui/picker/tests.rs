@@ -1,8 +1,6 @@
 //! The picker's tests: narrowing, picking, moving, and the background load of a
 //! large entity, through an in-process client.
 
-use std::sync::Arc;
-
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -10,7 +8,6 @@ use ratatui::Terminal;
 use super::*;
 use crate::api::local::Local;
 use crate::model;
-use crate::store::Store;
 use crate::ui::keymap::Keymap;
 
 fn key(code: KeyCode) -> KeyEvent {
@@ -38,15 +35,13 @@ fn send(
 #[test]
 fn typing_narrows_and_select_picks() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(Store::open(dir.path().join("db")).unwrap());
-    store
-        .bulk_insert(crate::demo::generate(300, 1), |_| {})
-        .unwrap();
+    let api = Local::open(&dir.path().join("db")).unwrap();
+    api.demo(300, 1, false, &|_| {}).unwrap();
     let prospects = model::entity("prospect").unwrap();
-    let all: Vec<_> = store.list(prospects, None).unwrap();
+    let all: Vec<_> = api.list(prospects, None, None).unwrap();
     let wanted = all[all.len() / 2].key().to_string();
 
-    let client = Local::client(Arc::clone(&store));
+    let client = api.clone();
     let mut picker = PickerPopup::new(prospects, "prospect", &wanted, &client);
     assert_eq!(picker.selected_key(), Some(wanted.as_str()), "preselected");
     assert_eq!(picker.shown_keys().len(), all.len());
@@ -144,15 +139,13 @@ fn typing_narrows_and_select_picks() {
 #[test]
 fn a_large_entity_loads_its_first_records_at_once_and_the_rest_in_the_background() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    store
-        .bulk_insert(crate::demo::generate(20_000, 1), |_| {})
-        .unwrap();
-    let store = Arc::new(store);
+    let api = Local::open(dir.path()).unwrap();
+    api.demo(20_000, 1, false, &|_| {}).unwrap();
+    let api = api;
     let target = crate::model::entity("interaction").unwrap();
-    let total = store.count(target);
+    let total = api.count(target).unwrap();
     assert!(total > LOADED_AT_ONCE, "{total}");
-    let client = Local::client(Arc::clone(&store));
+    let client = api.clone();
     let mut picker = PickerPopup::new(target, "x", "", &client);
     assert_eq!(picker.candidates.len(), LOADED_AT_ONCE);
     picker.set_query("int");

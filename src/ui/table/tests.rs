@@ -9,17 +9,14 @@ use ratatui::Terminal;
 
 use super::*;
 use crate::api::local::Local;
-use crate::store::Store;
 use crate::ui::keymap::Keymap;
 use crate::ui::masks;
 
-fn store() -> (tempfile::TempDir, Arc<Store>) {
+fn demo_api() -> (tempfile::TempDir, Client) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("db")).unwrap();
-    store
-        .bulk_insert(crate::demo::generate(2000, 1), |_| {})
-        .unwrap();
-    (dir, Arc::new(store))
+    let api = Local::open(&dir.path().join("db")).unwrap();
+    api.demo(2000, 1, false, &|_| {}).unwrap();
+    (dir, api)
 }
 
 fn mask(name: &str) -> Mask {
@@ -33,11 +30,11 @@ fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
 }
 
-/// Runs `f` with a `Ctx` over an in-process client of the store, returning the
+/// Runs `f` with a `Ctx` over an in-process client of the api, returning the
 /// requests it made.
-fn with_ctx(store: &Arc<Store>, f: impl FnOnce(&mut Ctx)) -> Vec<Request> {
+fn with_ctx(api: &Client, f: impl FnOnce(&mut Ctx)) -> Vec<Request> {
     let keymap = Keymap::builtin();
-    let client = Local::client(Arc::clone(store));
+    let client = api.clone();
     let mut requests = Vec::new();
     let mut ctx = Ctx {
         api: &client,
@@ -49,24 +46,24 @@ fn with_ctx(store: &Arc<Store>, f: impl FnOnce(&mut Ctx)) -> Vec<Request> {
     requests
 }
 
-fn loaded(store: &Arc<Store>, name: &str) -> TableView {
+fn loaded(api: &Client, name: &str) -> TableView {
     let mut tv = TableView::new(mask(name));
-    with_ctx(store, |ctx| {
+    with_ctx(api, |ctx| {
         tv.prepare(Rect::new(0, 0, 80, 22), ctx);
         tv.wait_loaded(ctx);
     });
     tv
 }
 
-fn act(tv: &mut TableView, store: &Arc<Store>, action: Action) -> Vec<Request> {
-    with_ctx(store, |ctx| {
+fn act(tv: &mut TableView, api: &Client, action: Action) -> Vec<Request> {
+    with_ctx(api, |ctx| {
         tv.handle(key(KeyCode::Null), Some(action), ctx);
         tv.prepare(Rect::new(0, 0, 80, 22), ctx);
     })
 }
 
-fn type_filter(tv: &mut TableView, store: &Arc<Store>, text: &str) {
-    with_ctx(store, |ctx| {
+fn type_filter(tv: &mut TableView, api: &Client, text: &str) {
+    with_ctx(api, |ctx| {
         if !tv.is_editing() {
             tv.handle(key(KeyCode::Char('/')), Some(Action::Filter), ctx);
         }
@@ -83,9 +80,9 @@ fn all_keys(tv: &TableView) -> Vec<String> {
         .collect()
 }
 
-fn screen(tv: &mut TableView, store: &Arc<Store>, w: u16, h: u16) -> String {
+fn screen(tv: &mut TableView, api: &Client, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    with_ctx(store, |ctx| tv.prepare(Rect::new(0, 0, w, h), ctx));
+    with_ctx(api, |ctx| tv.prepare(Rect::new(0, 0, w, h), ctx));
     terminal.draw(|f| tv.render(f, f.area(), Lang::En)).unwrap();
     let buf = terminal.backend().buffer();
     (0..h)
@@ -100,46 +97,46 @@ fn screen(tv: &mut TableView, store: &Arc<Store>, w: u16, h: u16) -> String {
 
 #[test]
 fn first_prepare_shows_a_screenful_then_the_loader_brings_everything() {
-    let (_dir, store) = store();
+    let (_dir, api) = demo_api();
     let def = mask("Prospects").entity;
     let mut tv = TableView::new(mask("Prospects"));
     assert_eq!(tv.position(), (0, 0), "new reads nothing");
-    with_ctx(&store, |ctx| tv.prepare(Rect::new(0, 0, 80, 24), ctx));
-    assert!(tv.position().1 >= 22.min(store.count(def)));
-    with_ctx(&store, |ctx| tv.wait_loaded(ctx));
-    assert_eq!(tv.position(), (1, store.count(def)));
+    with_ctx(&api, |ctx| tv.prepare(Rect::new(0, 0, 80, 24), ctx));
+    assert!(tv.position().1 >= 22.min(api.count(def).unwrap()));
+    with_ctx(&api, |ctx| tv.wait_loaded(ctx));
+    assert_eq!(tv.position(), (1, api.count(def).unwrap()));
     assert!(tv.loading().is_none());
 }
 
 #[test]
 fn filter_is_live_case_insensitive_inverts_narrows_and_clears() {
-    let (_dir, store) = store();
-    let mut tv = loaded(&store, "Prospects");
+    let (_dir, api) = demo_api();
+    let mut tv = loaded(&api, "Prospects");
     let total = tv.position().1;
-    type_filter(&mut tv, &store, "MÜLLER");
+    type_filter(&mut tv, &api, "MÜLLER");
     let hits = all_keys(&tv);
     assert!(!hits.is_empty(), "demo data has a Müller");
     for k in &hits {
-        let r = store.get(tv.mask.entity, k).unwrap().unwrap();
+        let r = api.get(tv.mask.entity, k).unwrap().unwrap();
         let text = TableView::row_cells(&tv.columns, r.as_ref()).join(" ");
         assert!(text.to_lowercase().contains("müller"), "{text}");
     }
     // Growing the query narrows.
     let before = hits.len();
-    type_filter(&mut tv, &store, " ");
+    type_filter(&mut tv, &api, " ");
     assert!(tv.position().1 <= before);
     // Enter keeps it, Esc clears it.
-    with_ctx(&store, |ctx| {
+    with_ctx(&api, |ctx| {
         tv.handle(key(KeyCode::Enter), Some(Action::Open), ctx);
     });
     assert!(!tv.is_editing());
     assert_eq!(tv.query(), "MÜLLER ");
-    act(&mut tv, &store, Action::ClearFilter);
+    act(&mut tv, &api, Action::ClearFilter);
     assert_eq!(tv.position().1, total);
     // Inverted.
-    type_filter(&mut tv, &store, "!müller");
+    type_filter(&mut tv, &api, "!müller");
     assert_eq!(tv.position().1, total - before);
-    with_ctx(&store, |ctx| {
+    with_ctx(&api, |ctx| {
         tv.handle(key(KeyCode::Esc), Some(Action::Back), ctx);
     });
     assert_eq!(tv.query(), "");
@@ -148,13 +145,13 @@ fn filter_is_live_case_insensitive_inverts_narrows_and_clears() {
 
 #[test]
 fn sort_cycles_columns_and_reverses() {
-    let (_dir, store) = store();
-    let mut tv = loaded(&store, "Prospects");
+    let (_dir, api) = demo_api();
+    let mut tv = loaded(&api, "Prospects");
     let by_key = all_keys(&tv);
     let mut sorted = by_key.clone();
     sorted.sort();
     assert_eq!(by_key, sorted);
-    act(&mut tv, &store, Action::SortNext); // name
+    act(&mut tv, &api, Action::SortNext); // name
     let names: Vec<String> = tv
         .data
         .hits()
@@ -162,7 +159,7 @@ fn sort_cycles_columns_and_reverses() {
         .map(|&i| tv.data.rows().segment(i as usize, 1).to_string())
         .collect();
     assert!(names.windows(2).all(|w| w[0] <= w[1]));
-    act(&mut tv, &store, Action::SortReverse);
+    act(&mut tv, &api, Action::SortReverse);
     let reversed: Vec<String> = tv
         .data
         .hits()
@@ -170,11 +167,11 @@ fn sort_cycles_columns_and_reverses() {
         .map(|&i| tv.data.rows().segment(i as usize, 1).to_string())
         .collect();
     assert!(reversed.windows(2).all(|w| w[0] >= w[1]));
-    let text = screen(&mut tv, &store, 80, 24);
+    let text = screen(&mut tv, &api, 80, 24);
     assert!(text.contains("Name ▼"), "{text}");
     // Back round to the key.
     for _ in 1..tv.columns.len() {
-        act(&mut tv, &store, Action::SortNext);
+        act(&mut tv, &api, Action::SortNext);
     }
     assert_eq!(tv.data.sort_state(), (0, false));
     assert_eq!(all_keys(&tv), by_key);
@@ -182,45 +179,47 @@ fn sort_cycles_columns_and_reverses() {
 
 #[test]
 fn only_with_mask_lists_records_with_the_field_set() {
-    let (_dir, store) = store();
-    let tv = loaded(&store, "Contact Interactions");
+    let (_dir, api) = demo_api();
+    let tv = loaded(&api, "Contact Interactions");
     let keys = all_keys(&tv);
     assert!(!keys.is_empty());
     let def = tv.mask.entity;
     let contact = def.field_index("contact").unwrap();
-    let with = store
-        .scan(def)
-        .filter(|r| !r.as_ref().unwrap().get(contact).is_empty())
+    let with = api
+        .list(def, None, None)
+        .unwrap()
+        .iter()
+        .filter(|r| !r.get(contact).is_empty())
         .count();
     assert_eq!(keys.len(), with);
-    assert!(with < store.count(def));
+    assert!(with < api.count(def).unwrap());
 }
 
 #[test]
 fn keys_move_open_new_copy_and_delete() {
-    let (_dir, store) = store();
-    let mut tv = loaded(&store, "Prospects");
+    let (_dir, api) = demo_api();
+    let mut tv = loaded(&api, "Prospects");
     let keys = all_keys(&tv);
-    act(&mut tv, &store, Action::Down);
+    act(&mut tv, &api, Action::Down);
     assert_eq!(tv.position().0, 2);
-    let r = act(&mut tv, &store, Action::Open);
+    let r = act(&mut tv, &api, Action::Open);
     assert!(
         matches!(&r[..], [Request::OpenForm { key: Some(k), template, .. }]
         if *k == keys[1] && template.is_empty())
     );
-    act(&mut tv, &store, Action::Bottom);
+    act(&mut tv, &api, Action::Bottom);
     assert_eq!(tv.position(), (keys.len(), keys.len()));
-    act(&mut tv, &store, Action::PageUp);
+    act(&mut tv, &api, Action::PageUp);
     assert_eq!(tv.position().0, keys.len() - 20);
-    act(&mut tv, &store, Action::Top);
+    act(&mut tv, &api, Action::Top);
     assert_eq!(tv.selected_key().as_deref(), Some(keys[0].as_str()));
-    act(&mut tv, &store, Action::PageDown);
+    act(&mut tv, &api, Action::PageDown);
     assert_eq!(tv.position().0, 21);
-    let r = act(&mut tv, &store, Action::NewRecord);
+    let r = act(&mut tv, &api, Action::NewRecord);
     assert!(
         matches!(&r[..], [Request::OpenForm { key: None, template, .. }] if template.is_empty())
     );
-    let r = act(&mut tv, &store, Action::CopyRecord);
+    let r = act(&mut tv, &api, Action::CopyRecord);
     match &r[..] {
         [Request::OpenForm {
             key: None,
@@ -229,7 +228,7 @@ fn keys_move_open_new_copy_and_delete() {
         }] => assert!(template.iter().any(|(f, v)| f == "name" && !v.is_empty())),
         other => panic!("{other:?}"),
     }
-    let r = act(&mut tv, &store, Action::DeleteRecord);
+    let r = act(&mut tv, &api, Action::DeleteRecord);
     let k = tv.selected_key().unwrap();
     match &r[..] {
         [Request::Confirm { message, then }] => {
@@ -240,10 +239,10 @@ fn keys_move_open_new_copy_and_delete() {
     }
     // Horizontal scroll moves by column and stops when the last one is in view.
     for _ in 0..50 {
-        act(&mut tv, &store, Action::Right);
+        act(&mut tv, &api, Action::Right);
     }
     assert!(tv.hscroll > 0);
-    let text = screen(&mut tv, &store, 80, 24);
+    let text = screen(&mut tv, &api, 80, 24);
     let last = tv
         .mask
         .entity
@@ -254,51 +253,51 @@ fn keys_move_open_new_copy_and_delete() {
     let shown: String = last.label_en.chars().take(8).collect();
     assert!(text.contains(&shown), "{text}");
     for _ in 0..50 {
-        act(&mut tv, &store, Action::Left);
+        act(&mut tv, &api, Action::Left);
     }
     assert_eq!(tv.hscroll, 0);
 }
 
 #[test]
 fn reload_keeps_filter_sort_and_selection() {
-    let (_dir, store) = store();
-    let mut tv = loaded(&store, "Prospects");
-    act(&mut tv, &store, Action::SortNext);
-    act(&mut tv, &store, Action::Down);
-    act(&mut tv, &store, Action::Down);
+    let (_dir, api) = demo_api();
+    let mut tv = loaded(&api, "Prospects");
+    act(&mut tv, &api, Action::SortNext);
+    act(&mut tv, &api, Action::Down);
+    act(&mut tv, &api, Action::Down);
     let k = tv.selected_key();
     tv.reload();
-    with_ctx(&store, |ctx| tv.wait_loaded(ctx));
+    with_ctx(&api, |ctx| tv.wait_loaded(ctx));
     assert_eq!(tv.selected_key(), k);
     assert_eq!(tv.data.sort_state(), (1, false));
 }
 
 #[test]
 fn renders_header_rows_and_count_and_survives_tiny_sizes() {
-    let (_dir, store) = store();
-    let mut tv = loaded(&store, "Prospects");
-    let text = screen(&mut tv, &store, 80, 24);
+    let (_dir, api) = demo_api();
+    let mut tv = loaded(&api, "Prospects");
+    let text = screen(&mut tv, &api, 80, 24);
     assert!(text.contains("Key ▲"), "{text}");
     assert!(text.contains("Name"), "{text}");
     let first = tv.selected_key().unwrap();
     assert!(text.contains(&first), "{text}");
     assert!(text.contains(&format!("1 of {}", tv.total())), "{text}");
-    type_filter(&mut tv, &store, "zzzzzz");
-    let text = screen(&mut tv, &store, 80, 24);
+    type_filter(&mut tv, &api, "zzzzzz");
+    let text = screen(&mut tv, &api, 80, 24);
     assert!(text.contains("/zzzzzz"), "{text}");
     assert!(text.contains("0 of 0"), "{text}");
     for (w, h) in [(20, 5), (1, 1), (0, 0), (3, 2), (80, 1)] {
-        screen(&mut tv, &store, w, h);
+        screen(&mut tv, &api, w, h);
     }
     let mut empty = TableView::new(mask("Campaigns"));
-    screen(&mut empty, &store, 20, 5);
+    screen(&mut empty, &api, 20, 5);
 }
 
 #[test]
 fn umlauts_and_cjk_stay_aligned() {
-    let (_dir, store) = store();
-    let mut tv = loaded(&store, "Territories");
-    screen(&mut tv, &store, 80, 24);
+    let (_dir, api) = demo_api();
+    let mut tv = loaded(&api, "Territories");
+    screen(&mut tv, &api, 80, 24);
     // Pretend the first two rows on screen hold wide and accented text.
     for (n, name) in [(0, "東京都 Zentrale"), (1, "Müller Öst")] {
         let k = tv.data.hit_key(n).unwrap().to_string();
@@ -340,25 +339,25 @@ fn rss_mb() -> u64 {
 fn first_screen_on_a_big_database() {
     let path = std::env::var("TABLE_BENCH_DB").unwrap_or_else(|_| "/tmp/m1".into());
     let t = std::time::Instant::now();
-    let store = Arc::new(Store::open(&path).unwrap());
+    let api = Local::open(std::path::Path::new(&path)).unwrap();
     let opened = t.elapsed();
     let m = masks::all()
         .into_iter()
-        .max_by_key(|m| store.count(m.entity))
+        .max_by_key(|m| api.count(m.entity).unwrap())
         .unwrap();
-    let count = store.count(m.entity);
+    let count = api.count(m.entity).unwrap();
     let mut tv = TableView::new(m);
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let t2 = std::time::Instant::now();
-    with_ctx(&store, |ctx| tv.prepare(Rect::new(0, 0, 80, 24), ctx));
+    with_ctx(&api, |ctx| tv.prepare(Rect::new(0, 0, 80, 24), ctx));
     terminal.draw(|f| tv.render(f, f.area(), Lang::En)).unwrap();
     let first = t2.elapsed();
     let rss_before = rss_mb();
     let t3 = std::time::Instant::now();
-    with_ctx(&store, |ctx| tv.wait_loaded(ctx));
+    with_ctx(&api, |ctx| tv.wait_loaded(ctx));
     let load = t3.elapsed();
     let t4 = std::time::Instant::now();
-    with_ctx(&store, |ctx| {
+    with_ctx(&api, |ctx| {
         tv.handle(key(KeyCode::Null), Some(Action::PageDown), ctx);
         tv.prepare(Rect::new(0, 0, 80, 24), ctx);
     });
@@ -388,7 +387,7 @@ fn first_screen_on_a_big_database() {
 
 /// A transport that counts the requests it passes on, by kind.
 struct Counting {
-    inner: Local,
+    inner: crate::api::Client,
     calls: std::sync::Mutex<Vec<&'static str>>,
 }
 
@@ -405,7 +404,8 @@ impl crate::api::Transport for Counting {
             _ => "other",
         };
         self.calls.lock().unwrap().push(kind);
-        self.inner.call(request, progress)
+        let _ = progress;
+        self.inner.call(request)
     }
     fn session(&self) -> crate::api::Session {
         self.inner.session()
@@ -417,9 +417,9 @@ impl crate::api::Transport for Counting {
 
 #[test]
 fn a_page_of_rows_it_lacks_comes_in_one_call() {
-    let (_dir, store) = store();
+    let (_dir, api) = demo_api();
     let counting = Arc::new(Counting {
-        inner: Local::new(Arc::clone(&store)),
+        inner: api.clone(),
         calls: Default::default(),
     });
     let client = crate::api::Client::new(counting.clone());
