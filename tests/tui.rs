@@ -485,6 +485,9 @@ impl termcrm::api::Transport for Flaky {
     fn database(&self) -> String {
         self.inner.database()
     }
+    fn subscribe(&self) -> termcrm::api::Result<termcrm::api::Feed> {
+        self.inner.subscribe()
+    }
 }
 
 #[test]

@@ -8,12 +8,15 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::state::Shared;
-use super::wire::{FormData, QuerySpec, Rec, Request, Response, SavedInfo, Who};
-use super::{ApiError, ErrorKind, Result, Role, Session, Transport};
+use super::wire::{
+    Base, ChangeNote, FormData, Push, QuerySpec, Rec, Request, Response, SaveReport, SavedInfo, Who,
+};
+use super::{ApiError, ConflictField, ErrorKind, Result, Role, Session, Transport};
 use crate::model::{self, entity_or_suggest, Entity, EntityDef, KeyKind, Record};
 use crate::model::{OpportunityTask, Salesperson, SavedQuery};
 use crate::ops;
 use crate::query::{self, saved, Env, Query, RunOptions, Sort};
+use crate::store::history::{self, Actor};
 use crate::store::{IndexKind, Store, StoreError};
 
 impl From<StoreError> for ApiError {
@@ -36,6 +39,7 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound { .. } => (ErrorKind::NotFound, None, String::new()),
             StoreError::Duplicate { .. } => (ErrorKind::Duplicate, None, String::new()),
             StoreError::Referenced { .. } => (ErrorKind::Referenced, None, String::new()),
+            StoreError::Refused(_) => (ErrorKind::Refused, None, String::new()),
             _ => (ErrorKind::Store, None, String::new()),
         };
         ApiError {
@@ -86,7 +90,7 @@ pub fn authorize(session: &Session, request: &Request) -> Result<()> {
     let admin_only = match request {
         Request::Delete { entity, .. } => entity != SavedQuery::DEF.name,
         Request::Save { record, .. } => is_setup(record.0.def()),
-        Request::Demo { .. } | Request::ServerStop => true,
+        Request::Demo { .. } | Request::ServerStop | Request::PruneHistory { .. } => true,
         Request::Check { repair } => *repair,
         _ => false,
     };
@@ -96,6 +100,7 @@ pub fn authorize(session: &Session, request: &Request) -> Result<()> {
             Request::Save { record, .. } => format!("change setup data ({})", record.0.def().name),
             Request::Demo { .. } => "load demo data".into(),
             Request::ServerStop => "stop the server".into(),
+            Request::PruneHistory { .. } => "prune the history".into(),
             _ => "repair the database".into(),
         };
         return Err(ApiError::denied(format!(
@@ -151,15 +156,38 @@ pub fn handle(
     if !request.writes() {
         return serve(store, session, shared, request, progress);
     }
-    let (result, n) = {
+    let actor = Actor {
+        user: session.user.clone(),
+        via: request.name(),
+    };
+    let (result, n, scoped) = {
         let _guard = shared.write_lock();
-        let result = serve(store, session, shared, request, progress);
-        (result, shared.wrote(session.uid))
+        let (result, scoped) =
+            history::scope(actor, || serve(store, session, shared, request, progress));
+        (result, shared.wrote(session.uid), scoped)
     };
     // Group commit: the flush comes after the lock is let go, so that the writers
     // queued behind it share one flush; nobody hears "saved" before it is on disk.
     shared.flush_after(store, n)?;
+    if let Some(id) = scoped.group {
+        // Every session hears what the request changed, once it is durable.
+        shared.publish(Push::Changes(ChangeNote {
+            id,
+            at_ms: chrono::Utc::now().timestamp_millis(),
+            user: session.user.clone(),
+            via: scoped_via(&result),
+            items: scoped.changed,
+            more: scoped.more,
+        }));
+    }
     result
+}
+
+fn scoped_via(result: &Result<Response>) -> String {
+    match result {
+        Ok(Response::Undone(_)) => "Undo".into(),
+        _ => String::new(),
+    }
 }
 
 fn serve(
@@ -180,6 +208,15 @@ fn serve(
         Request::Get { entity: e, key } => Response::Record(store.get(entity(&e)?, &key)?.map(Rec)),
         Request::Fetch { entity: e, key } => {
             Response::Record(Some(Rec(store.fetch(entity(&e)?, &key)?)))
+        }
+        Request::FetchRev { entity: e, key } => {
+            let def = entity(&e)?;
+            let record = store.fetch(def, &key)?;
+            let rev = store.get_rev(def, record.key())?.map_or(1, |(r, _)| r);
+            Response::RecordAt {
+                record: Rec(record),
+                rev,
+            }
         }
         Request::GetMany { entity: e, keys } => {
             let def = entity(&e)?;
@@ -230,7 +267,9 @@ fn serve(
             after,
             limit,
         } => Response::Rows(mask_rows(store, entity(&e)?, &fields, only, after, limit)?),
-        Request::Save { record, new } => Response::Key(save(store, record.0, new)?),
+        Request::Save { record, new, base } => {
+            Response::Stored(save_at(store, record.0, new, base)?)
+        }
         Request::Delete { entity: e, key } => {
             store.delete(entity(&e)?, &key)?;
             Response::Done
@@ -284,10 +323,14 @@ fn serve(
             let mut children = ops::children::load(store, def, record.key());
             children.extend(ops::children::embedded(store, record.as_ref()));
             let figures = ops::figures::of(store, record.as_ref());
+            let rev = store.get_rev(def, record.key())?.map_or(1, |(r, _)| r);
+            let history = store.history(def, record.key(), Some(FORM_HISTORY))?;
             Response::FormData(Box::new(FormData {
                 record: Rec(record),
+                rev,
                 children,
                 figures,
+                history,
             }))
         }
         Request::Demo {
@@ -300,6 +343,33 @@ fn serve(
         } else {
             store.audit()?
         }),
+        Request::History {
+            entity: e,
+            key,
+            limit,
+        } => {
+            let def = entity(&e)?;
+            let key = key.trim().to_uppercase();
+            if !store.contains(def, &key)? && !store.has_history(def, &key)? {
+                // Through fetch: NotFound with a did-you-mean.
+                store.fetch(def, &key)?;
+            }
+            Response::History(store.history(def, &key, limit)?)
+        }
+        Request::Log(filter) => {
+            if let Some(e) = &filter.entity {
+                entity(e)?;
+            }
+            Response::Log(store.log(&filter)?)
+        }
+        Request::Undo => Response::Undone(ops::undo::undo(store, &session.user)?),
+        Request::Restore { entity: e, key } => {
+            Response::Key(ops::undo::restore(store, entity(&e)?, &key)?)
+        }
+        Request::PruneHistory { before_ms } => Response::Count(store.prune_history(before_ms)?),
+        // A local client subscribes through its transport; the server answers
+        // this request itself.
+        Request::Subscribe => Response::Done,
         Request::ServerStatus | Request::ServerStop => {
             return Err(usage(
                 "this database is open in this process, not through a server",
@@ -392,13 +462,119 @@ fn mask_rows(
     Ok(out)
 }
 
-fn save(store: &Store, record: Box<dyn Record>, new: bool) -> Result<String> {
+/// Changes a form's History list shows.
+const FORM_HISTORY: usize = 50;
+
+/// Saves `record`; with a base, a record changed since the base is merged by
+/// field, or refused with the conflicting fields, never written blindly.
+fn save_at(
+    store: &Store,
+    record: Box<dyn Record>,
+    new: bool,
+    base: Option<Base>,
+) -> Result<SaveReport> {
     let def = record.def();
+    let report = |key: String, merged: Vec<String>, merged_from: String| -> Result<SaveReport> {
+        let rev = store.get_rev(def, &key)?.map_or(0, |(r, _)| r);
+        Ok(SaveReport {
+            key,
+            rev,
+            merged,
+            merged_from,
+        })
+    };
     if new {
-        return Ok(ops::save::save(store, None, record)?);
+        let key = ops::save::save(store, None, record)?;
+        return report(key, Vec::new(), String::new());
     }
-    let old = store.fetch(def, record.key())?;
-    Ok(ops::save::save(store, Some(old.as_ref()), record)?)
+    let key = record.key().trim().to_uppercase();
+    let Some((rev, current)) = store.get_rev(def, &key)? else {
+        if base.is_some() && store.has_history(def, &key)? {
+            let by = ops::undo::last_changed_by(store, def, &key)?;
+            return Err(ApiError::new(
+                ErrorKind::Gone,
+                format!(
+                    "{} {key} was deleted by {by}; nothing was saved — save it as new to keep your version",
+                    def.name
+                ),
+            ));
+        }
+        // Through fetch: NotFound with a did-you-mean.
+        store.fetch(def, &key)?;
+        unreachable!("fetch of a missing record fails");
+    };
+    let Some(base) = base else {
+        let k = ops::save::save(store, Some(current.as_ref()), record)?;
+        return report(k, Vec::new(), String::new());
+    };
+    if base.rev > rev {
+        return Err(usage(format!(
+            "{} {key}: revision {} is ahead of the record, which is at revision {rev}; nothing was saved",
+            def.name, base.rev
+        )));
+    }
+    if base.rev == rev {
+        let k = ops::save::save(store, Some(current.as_ref()), record)?;
+        return report(k, Vec::new(), String::new());
+    }
+    let by = ops::undo::last_changed_by(store, def, &key)?;
+    let Some(Rec(original)) = base.original else {
+        return Err(ApiError::new(
+            ErrorKind::Stale { base: base.rev, rev },
+            format!(
+                "{} {key} changed since revision {}: it is at revision {rev}, last changed by {by}; nothing was saved (`crm history {} {key}` shows what changed)",
+                def.name, base.rev, def.name
+            ),
+        ));
+    };
+    let mut mine = Vec::new();
+    let mut conflicts = Vec::new();
+    let mut theirs = Vec::new();
+    for (i, f) in def.fields.iter().enumerate() {
+        let (o, m, t) = (original.get(i), record.get(i), current.get(i));
+        let changed_mine = m != o;
+        let changed_theirs = t != o;
+        if changed_theirs {
+            theirs.push(f.name.to_string());
+        }
+        if changed_mine && changed_theirs && m != t {
+            let shown = |v: &model::Value| model::format_value(&f.kind, v);
+            conflicts.push(ConflictField {
+                field: f.name.to_string(),
+                base: shown(&o),
+                mine: shown(&m),
+                theirs: shown(&t),
+            });
+        } else if changed_mine && !changed_theirs {
+            mine.push(i);
+        }
+    }
+    if !conflicts.is_empty() {
+        let list = conflicts
+            .iter()
+            .map(|c| format!("{}: yours '{}', theirs '{}'", c.field, c.mine, c.theirs))
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Err(ApiError::new(
+            ErrorKind::Conflict { rev, fields: conflicts },
+            format!(
+                "{} {key} was changed by {by} in the fields you changed ({list}); nothing was saved — choose for each: keep yours or take theirs",
+                def.name
+            ),
+        ));
+    }
+    let mut merged = current.clone();
+    for i in mine {
+        merged
+            .set(i, record.get(i))
+            .map_err(|e| usage(format!("{} {key}: {e}", def.name)))?;
+    }
+    let k = ops::save::save(store, Some(current.as_ref()), merged)?;
+    theirs.retain(|f| {
+        def.field_index(f)
+            .is_some_and(|i| record.get(i) == original.get(i))
+    });
+    report(k, theirs, by)
 }
 
 fn task_done(store: &Store, key: &str) -> Result<String> {
@@ -572,5 +748,9 @@ impl Transport for Local {
 
     fn database(&self) -> String {
         self.store.path().display().to_string()
+    }
+
+    fn subscribe(&self) -> Result<super::state::Feed> {
+        Ok(self.shared.subscribe())
     }
 }

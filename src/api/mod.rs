@@ -20,8 +20,14 @@ pub use crate::ops::figures::Figure;
 pub use crate::ops::forecast::{Figures, Filter, Group, Rollup};
 pub use crate::ops::lead::FromLead;
 pub use crate::ops::quote::Accepted;
+pub use crate::ops::undo::{local_time, Undone};
+pub use crate::store::history::{Changed, Entry, FieldChange, Head, Kind as ChangeKind, LogFilter};
 pub use crate::store::{default_db_path, AuditReport, BulkReport, FindHit};
-pub use wire::{By, FormData, QuerySpec, Rec, Request, Response, SavedInfo, ServerStatus, Who};
+pub use state::Feed;
+pub use wire::{
+    Base, By, ChangeNote, FormData, Push, QuerySpec, Rec, Request, Response, SaveReport, SavedInfo,
+    ServerStatus, Who,
+};
 
 use crate::model::{EntityDef, Record};
 
@@ -89,8 +95,35 @@ pub enum ErrorKind {
     Incompatible,
     /// A malformed message.
     Protocol,
+    /// The record changed since the form or command read it, in a field this
+    /// save changes too: the user chooses (nothing was saved).
+    Conflict {
+        rev: u64,
+        fields: Vec<ConflictField>,
+    },
+    /// The record changed since revision `base`; it is at `rev` now (a save that
+    /// named a revision and has nothing to merge with).
+    Stale {
+        base: u64,
+        rev: u64,
+    },
+    /// The record was deleted since it was read: it can be saved as new.
+    Gone,
+    /// The request cannot be carried out as things stand (nothing to undo, a
+    /// record to restore that exists); nothing was changed.
+    Refused,
     /// Anything else the store reported.
     Store,
+}
+
+/// One field both this save and another user's change changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictField {
+    pub field: String,
+    /// The value both started from, this save's, and the stored one.
+    pub base: String,
+    pub mine: String,
+    pub theirs: String,
 }
 
 /// A typed error that crosses the socket: one line of text for the user, plus what
@@ -137,6 +170,8 @@ pub trait Transport: Send + Sync {
     fn session(&self) -> Session;
     /// The database, as the user named it.
     fn database(&self) -> String;
+    /// This session's end of the change feed: every commit's changes from now on.
+    fn subscribe(&self) -> Result<state::Feed>;
 }
 
 /// The front ends' handle on the CRM: cheap to clone, shareable across threads.
@@ -309,11 +344,76 @@ impl Client {
 
     /// Saves a record through its entity's rules; returns its key.
     pub fn save(&self, record: Box<dyn Record>, new: bool) -> Result<String> {
+        Ok(self.save_on(record, new, None)?.key)
+    }
+
+    /// Saves a record made on `base` (its revision, and the record as read): a
+    /// record changed since is merged by field, or the save is refused with the
+    /// conflicting fields (`ErrorKind::Conflict`) or, without an original, as
+    /// stale (`ErrorKind::Stale`).
+    pub fn save_on(
+        &self,
+        record: Box<dyn Record>,
+        new: bool,
+        base: Option<(u64, Option<Box<dyn Record>>)>,
+    ) -> Result<SaveReport> {
         let req = Request::Save {
             record: Rec(record),
             new,
+            base: base.map(|(rev, original)| Base {
+                rev,
+                original: original.map(Rec),
+            }),
+        };
+        expect!(self, req, Response::Stored(r) => r)
+    }
+
+    /// A record that must exist, with its revision.
+    pub fn fetch_rev(&self, def: &EntityDef, key: &str) -> Result<(u64, Box<dyn Record>)> {
+        let req = Request::FetchRev {
+            entity: def.name.into(),
+            key: key.into(),
+        };
+        expect!(self, req, Response::RecordAt { record, rev } => (rev, record.0))
+    }
+
+    /// One record's changes, newest first.
+    pub fn history(&self, def: &EntityDef, key: &str, limit: Option<usize>) -> Result<Vec<Entry>> {
+        let req = Request::History {
+            entity: def.name.into(),
+            key: key.into(),
+            limit,
+        };
+        expect!(self, req, Response::History(h) => h)
+    }
+
+    /// Changes across the database, newest first.
+    pub fn log(&self, filter: LogFilter) -> Result<Vec<Head>> {
+        expect!(self, Request::Log(filter), Response::Log(l) => l)
+    }
+
+    /// Takes back this user's last change.
+    pub fn undo(&self) -> Result<Undone> {
+        expect!(self, Request::Undo, Response::Undone(u) => u)
+    }
+
+    /// Brings a deleted record back; returns its key.
+    pub fn restore(&self, def: &EntityDef, key: &str) -> Result<String> {
+        let req = Request::Restore {
+            entity: def.name.into(),
+            key: key.into(),
         };
         expect!(self, req, Response::Key(k) => k)
+    }
+
+    /// Removes the changes before `before_ms`; returns how many went.
+    pub fn prune_history(&self, before_ms: i64) -> Result<usize> {
+        expect!(self, Request::PruneHistory { before_ms }, Response::Count(n) => n)
+    }
+
+    /// This session's end of the change feed.
+    pub fn subscribe(&self) -> Result<state::Feed> {
+        self.transport.subscribe()
     }
 
     pub fn delete(&self, def: &EntityDef, key: &str) -> Result<()> {

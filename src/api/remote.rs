@@ -9,10 +9,11 @@ use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{channel, Sender};
+use std::sync::mpsc::{channel, sync_channel, Sender, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 
-use super::wire::{read_frame, write_frame, Frame, Hello, Request, Response};
+use super::state::{Feed, FEED_DEPTH};
+use super::wire::{read_frame, write_frame, Frame, Hello, Push, Request, Response};
 use super::{ApiError, ErrorKind, Result, Session, Transport};
 
 /// The message a front end shows while the server is gone.
@@ -30,6 +31,10 @@ pub enum Target {
 }
 
 type Pending = Arc<Mutex<HashMap<u64, Sender<Frame>>>>;
+
+/// Where the reader thread hands the server's pushes: the subscribed session's
+/// queue and its "fell behind" flag (kept across reconnects).
+type Pushes = Arc<Mutex<Option<(SyncSender<Push>, Arc<AtomicBool>)>>>;
 
 struct Conn {
     writer: Mutex<Box<dyn Write + Send>>,
@@ -60,6 +65,7 @@ pub struct Remote {
     target: Target,
     conn: Mutex<Option<Arc<Conn>>>,
     session: Mutex<Session>,
+    pushes: Pushes,
 }
 
 fn unavailable(e: impl std::fmt::Display) -> ApiError {
@@ -69,11 +75,13 @@ fn unavailable(e: impl std::fmt::Display) -> ApiError {
 impl Remote {
     /// Connects (starting a server for a local database when none runs).
     pub fn connect(target: Target) -> anyhow::Result<Remote> {
-        let (conn, session) = open(&target)?;
+        let pushes: Pushes = Arc::default();
+        let (conn, session) = open(&target, &pushes)?;
         Ok(Remote {
             target,
             conn: Mutex::new(Some(conn)),
             session: Mutex::new(session),
+            pushes,
         })
     }
 
@@ -90,18 +98,38 @@ impl Remote {
         *guard = None;
         // A refusal in the handshake keeps its kind (denied, incompatible); any
         // other failure to connect means the server is away.
-        let (conn, session) = open(&self.target).map_err(|e| match e.downcast::<ApiError>() {
-            Ok(refused) => refused,
-            Err(e) => unavailable(format!("{e:#}")),
-        })?;
+        let (conn, session) =
+            open(&self.target, &self.pushes).map_err(|e| match e.downcast::<ApiError>() {
+                Ok(refused) => refused,
+                Err(e) => unavailable(format!("{e:#}")),
+            })?;
         *self.session.lock().unwrap_or_else(|e| e.into_inner()) = session;
         *guard = Some(Arc::clone(&conn));
+        // A subscribed session subscribes again on the new connection, and reloads:
+        // it missed what changed while it was away.
+        if let Some((tx, _)) = self
+            .pushes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            let id = conn.next.fetch_add(1, Ordering::Relaxed);
+            let mut w = conn.writer.lock().unwrap_or_else(|e| e.into_inner());
+            let _ = write_frame(
+                &mut *w,
+                &Frame::Call {
+                    id,
+                    request: Request::Subscribe,
+                },
+            );
+            let _ = tx.try_send(Push::Resync);
+        }
         Ok(conn)
     }
 }
 
 /// Opens a connection and performs the handshake.
-fn open(target: &Target) -> anyhow::Result<(Arc<Conn>, Session)> {
+fn open(target: &Target, pushes: &Pushes) -> anyhow::Result<(Arc<Conn>, Session)> {
     let mut socket = None;
     let (reader, writer, child): (Box<dyn Read + Send>, Box<dyn Write + Send>, Option<Child>) =
         match target {
@@ -152,14 +180,25 @@ fn open(target: &Target) -> anyhow::Result<(Arc<Conn>, Session)> {
     let pending: Pending = Arc::new(Mutex::new(HashMap::new()));
     let alive = Arc::new(AtomicBool::new(true));
     let (p, a) = (Arc::clone(&pending), Arc::clone(&alive));
+    let pushes = Arc::clone(pushes);
     std::thread::spawn(move || {
         loop {
             let frame: Frame = match read_frame(&mut reader) {
                 Ok(f) => f,
                 Err(_) => break,
             };
-            let id = match &frame {
-                Frame::Progress { id, .. } | Frame::Reply { id, .. } => *id,
+            let id = match frame {
+                Frame::Progress { id, .. } | Frame::Reply { id, .. } => id,
+                Frame::Push(push) => {
+                    if let Some((tx, behind)) =
+                        pushes.lock().unwrap_or_else(|e| e.into_inner()).as_ref()
+                    {
+                        if let Err(TrySendError::Full(_)) = tx.try_send(push) {
+                            behind.store(true, Ordering::SeqCst);
+                        }
+                    }
+                    continue;
+                }
                 _ => continue,
             };
             let done = matches!(frame, Frame::Reply { .. });
@@ -240,6 +279,18 @@ impl Transport for Remote {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    fn subscribe(&self) -> Result<Feed> {
+        let (tx, rx) = sync_channel(FEED_DEPTH);
+        let behind = Arc::new(AtomicBool::new(false));
+        *self.pushes.lock().unwrap_or_else(|e| e.into_inner()) = Some((tx, Arc::clone(&behind)));
+        match self.call(Request::Subscribe, None)? {
+            Response::Done => Ok(Feed { rx, behind }),
+            other => Err(ApiError::protocol(format!(
+                "unexpected reply to a subscription: {other:?}"
+            ))),
+        }
     }
 
     fn database(&self) -> String {

@@ -6,12 +6,14 @@
 //! alerts; other users' writes show within `SHARED_FOR`.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
+use crate::api::wire::Push;
 use crate::api::{ApiError, Result};
 use crate::ops::alerts::Alert;
 use crate::store::Store;
@@ -39,6 +41,37 @@ pub struct Shared {
     last_write: Mutex<HashMap<u32, Instant>>,
     /// The count of writes the last flush made durable.
     flushed: Mutex<u64>,
+    /// The sessions that hear every commit.
+    feed: Mutex<Vec<Subscriber>>,
+}
+
+/// Pushes a session may fall behind by before it is told to resync instead.
+pub const FEED_DEPTH: usize = 1024;
+
+struct Subscriber {
+    tx: SyncSender<Push>,
+    behind: Arc<AtomicBool>,
+}
+
+/// A session's end of the change feed.
+pub struct Feed {
+    pub rx: Receiver<Push>,
+    /// Set when pushes were dropped because the session did not keep up: it
+    /// should reload rather than apply the pushes that follow one by one.
+    pub behind: Arc<AtomicBool>,
+}
+
+impl Feed {
+    /// The next push, waiting at most `timeout`; a session that fell behind gets
+    /// one `Resync` (and the pushes queued before it are dropped).
+    pub fn next(&self, timeout: Duration) -> Option<Push> {
+        let push = self.rx.recv_timeout(timeout).ok()?;
+        if self.behind.swap(false, Ordering::SeqCst) {
+            while self.rx.try_recv().is_ok() {}
+            return Some(Push::Resync);
+        }
+        Some(push)
+    }
 }
 
 impl Shared {
@@ -122,6 +155,34 @@ impl Shared {
             },
         );
         Ok(alerts)
+    }
+
+    /// A new session's end of the change feed.
+    pub fn subscribe(&self) -> Feed {
+        let (tx, rx) = sync_channel(FEED_DEPTH);
+        let behind = Arc::new(AtomicBool::new(false));
+        self.feed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Subscriber {
+                tx,
+                behind: Arc::clone(&behind),
+            });
+        Feed { rx, behind }
+    }
+
+    /// Tells every subscribed session; one that does not keep up is marked behind
+    /// and never slows the others; one that left is forgotten.
+    pub fn publish(&self, push: Push) {
+        let mut feed = self.feed.lock().unwrap_or_else(|e| e.into_inner());
+        feed.retain(|s| match s.tx.try_send(push.clone()) {
+            Ok(()) => true,
+            Err(TrySendError::Full(_)) => {
+                s.behind.store(true, Ordering::SeqCst);
+                true
+            }
+            Err(TrySendError::Disconnected(_)) => false,
+        });
     }
 
     fn lock_alerts(&self) -> MutexGuard<'_, HashMap<(Option<String>, NaiveDate), Computed>> {

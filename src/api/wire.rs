@@ -17,11 +17,13 @@ use crate::ops::figures::Figure;
 use crate::ops::forecast::{Filter, Rollup};
 use crate::ops::lead::FromLead;
 use crate::ops::quote::Accepted;
+use crate::ops::undo::Undone;
+use crate::store::history::{Changed, Entry, Head, LogFilter};
 use crate::store::{codec, AuditReport, BulkReport, FindHit};
 
 /// The protocol this build speaks; a client and a server of different protocols
 /// refuse each other in the handshake, each naming both versions.
-pub const PROTOCOL: u32 = 2;
+pub const PROTOCOL: u32 = 3;
 
 /// The largest frame either side reads; a longer one closes the connection.
 pub const MAX_FRAME: usize = 64 << 20;
@@ -137,8 +139,56 @@ pub struct SavedInfo {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FormData {
     pub record: Rec,
+    /// The record's revision: a save names it, so that nobody's change is lost.
+    pub rev: u64,
     pub children: Vec<ChildList>,
     pub figures: Vec<Figure>,
+    /// Its latest changes, newest first.
+    pub history: Vec<Entry>,
+}
+
+/// The version of a record a change was made on: its revision and, for a
+/// field-level merge, the record as it was then.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Base {
+    pub rev: u64,
+    pub original: Option<Rec>,
+}
+
+/// What a save did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveReport {
+    pub key: String,
+    pub rev: u64,
+    /// Fields another user changed since the base, kept beside this save's.
+    pub merged: Vec<String>,
+    /// Who made those changes ("bob at 10:42 (Save)").
+    pub merged_from: String,
+}
+
+/// One commit, as every subscribed session hears of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeNote {
+    pub id: u64,
+    pub at_ms: i64,
+    pub user: String,
+    pub via: String,
+    pub items: Vec<Changed>,
+    /// Entities changed beyond the items listed (a bulk load): reload them whole.
+    pub more: Vec<String>,
+}
+
+/// What the server tells a subscribed session without being asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Push {
+    Changes(ChangeNote),
+    /// Changes were missed (the session fell behind, or reconnected): reload.
+    Resync,
+    /// How many users and sessions are connected now.
+    Users {
+        users: usize,
+        sessions: usize,
+    },
 }
 
 /// How the server is doing, for `crm server status`.
@@ -176,6 +226,11 @@ pub enum Request {
         entity: String,
         key: String,
     },
+    /// Like `Fetch`, with the record's revision.
+    FetchRev {
+        entity: String,
+        key: String,
+    },
     GetMany {
         entity: String,
         keys: Vec<String>,
@@ -201,9 +256,13 @@ pub enum Request {
         limit: usize,
     },
     /// Saves through the entity's rules; the server reads the stored version itself.
+    /// With a base, a record changed since is not written blindly: other fields'
+    /// changes are merged, the same field's is a conflict (with no original: any
+    /// change since is refused).
     Save {
         record: Rec,
         new: bool,
+        base: Option<Base>,
     },
     Delete {
         entity: String,
@@ -279,6 +338,27 @@ pub enum Request {
     Check {
         repair: bool,
     },
+    /// One record's changes, newest first.
+    History {
+        entity: String,
+        key: String,
+        limit: Option<usize>,
+    },
+    /// Changes across the database, newest first.
+    Log(LogFilter),
+    /// Takes back this user's last change.
+    Undo,
+    /// Brings a deleted record back from its history.
+    Restore {
+        entity: String,
+        key: String,
+    },
+    /// Removes the history of changes before a time (admins).
+    PruneHistory {
+        before_ms: i64,
+    },
+    /// From now on, push every commit's changes to this session.
+    Subscribe,
     ServerStatus,
     ServerStop,
 }
@@ -308,13 +388,15 @@ impl Request {
     pub fn summary(&self) -> String {
         let name = self.name();
         let what = match self {
-            Request::Save { record, new } => format!(
+            Request::Save { record, new, .. } => format!(
                 "{} {}{}",
                 record.0.def().name,
                 record.0.key(),
                 if *new { " (new)" } else { "" }
             ),
-            Request::Delete { entity, key } => format!("{entity} {key}"),
+            Request::Delete { entity, key } | Request::Restore { entity, key } => {
+                format!("{entity} {key}")
+            }
             Request::ConvertProspect { key }
             | Request::ConvertLead { key, .. }
             | Request::AcceptQuote { key, .. }
@@ -350,6 +432,9 @@ impl Request {
             | Request::SavedRename { .. }
             | Request::SavedDelete { .. }
             | Request::Demo { .. }
+            | Request::Undo
+            | Request::Restore { .. }
+            | Request::PruneHistory { .. }
             | Request::ServerStop => true,
             Request::Check { repair } => *repair,
             Request::Query(q) => q.save.is_some(),
@@ -371,6 +456,10 @@ pub enum Response {
     Count(usize),
     Key(String),
     Record(Option<Rec>),
+    RecordAt {
+        record: Rec,
+        rev: u64,
+    },
     Records(Vec<Rec>),
     /// Records of one entity in their stored encoding (listings the server passes
     /// on without decoding them).
@@ -405,6 +494,10 @@ pub enum Response {
     Bulk(BulkReport),
     Audit(AuditReport),
     Status(ServerStatus),
+    Stored(SaveReport),
+    History(Vec<Entry>),
+    Log(Vec<Head>),
+    Undone(Undone),
 }
 
 /// The first frame of each side.
@@ -444,6 +537,8 @@ pub enum Frame {
         id: u64,
         result: Result<Response, ApiError>,
     },
+    /// Sent unasked to a subscribed session.
+    Push(Push),
 }
 
 /// A hash of every entity's name, fields and their kinds: two builds with the
@@ -566,6 +661,7 @@ mod tests {
         let save = Request::Save {
             record: Rec(Box::new(o)),
             new: false,
+            base: None,
         };
         assert_eq!(save.name(), "Save");
         assert_eq!(save.summary(), "Save opportunity OPP0000007");

@@ -9,6 +9,7 @@ mod convert;
 mod demo;
 mod find;
 mod forecast;
+mod history;
 mod output;
 mod query;
 mod records;
@@ -118,15 +119,62 @@ pub enum Command {
         #[arg(long, default_value_t = 20, value_name = "N")]
         limit: usize,
     },
-    /// Change fields of a record: crm set ENTITY KEY field=value...
+    /// Change fields of a record: crm set ENTITY KEY field=value... A change made
+    /// meanwhile by someone else to other fields is kept beside yours.
     Set {
         entity: String,
         key: String,
         #[arg(value_name = "FIELD=VALUE", required = true)]
         fields: Vec<String>,
+        /// Only if the record is still at this revision (`crm get` shows it);
+        /// otherwise refused, naming the current one.
+        #[arg(long, value_name = "N")]
+        if_rev: Option<u64>,
     },
-    /// Delete a record (refused while other records name it).
+    /// Delete a record (refused while other records name it; `crm restore` brings
+    /// it back).
     Rm { entity: String, key: String },
+    /// A record's changes, newest first: when, who, through what, old → new.
+    #[command(after_help = "Examples:
+  crm history opportunity OPP0000042
+  crm history opportunity OPP0000042 --format csv
+  crm history --prune --before 2025-01-01   (admins)")]
+    History {
+        entity: Option<String>,
+        key: Option<String>,
+        /// At most this many changes.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Remove every change made before --before (admins only).
+        #[arg(long, requires = "before")]
+        prune: bool,
+        /// With --prune: a date (2025-01-01) or a time ago (90d).
+        #[arg(long, value_name = "WHEN", requires = "prune")]
+        before: Option<String>,
+    },
+    /// Changes across the database, newest first, for auditing.
+    #[command(after_help = "Examples:
+  crm log --since 1d
+  crm log --user anja --entity opportunity --since 2026-11-01")]
+    Log {
+        /// Only changes since: 90m, 12h, 1d, 2w, or a date.
+        #[arg(long, value_name = "WHEN")]
+        since: Option<String>,
+        /// Only changes of this user (the OS user name).
+        #[arg(long, value_name = "NAME")]
+        user: Option<String>,
+        /// Only changes of records of this entity.
+        #[arg(long, value_name = "ENTITY")]
+        entity: Option<String>,
+        /// At most this many changes.
+        #[arg(long, default_value_t = 100, value_name = "N")]
+        limit: usize,
+    },
+    /// Take back your last change (a save, a delete, a whole conversion), if
+    /// nobody changed those records since.
+    Undo,
+    /// Bring a deleted record back from its history.
+    Restore { entity: String, key: String },
     /// List the records of an entity, all or by territory or sales team.
     List {
         entity: String,
@@ -356,7 +404,37 @@ fn dispatch(api: &Client, command: Command, format: Format) -> CliResult {
             entity,
             key,
             fields,
-        } => records::set(api, &entity, &key, &fields),
+            if_rev,
+        } => records::set(api, &entity, &key, &fields, if_rev),
+        Command::History {
+            entity,
+            key,
+            limit,
+            prune,
+            before,
+        } => history::run(
+            api,
+            entity.as_deref(),
+            key.as_deref(),
+            limit,
+            before.as_deref().filter(|_| prune),
+            format,
+        ),
+        Command::Log {
+            since,
+            user,
+            entity,
+            limit,
+        } => history::log(
+            api,
+            since.as_deref(),
+            user,
+            entity.as_deref(),
+            limit,
+            format,
+        ),
+        Command::Undo => history::undo(api),
+        Command::Restore { entity, key } => history::restore(api, &entity, &key),
         Command::Rm { entity, key } => records::rm(api, &entity, &key),
         Command::List {
             entity,

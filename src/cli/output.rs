@@ -54,7 +54,8 @@ fn header(def: &EntityDef, fields: &[usize]) -> Vec<&'static str> {
         .collect()
 }
 
-pub fn print_record(record: &dyn Record, format: Format) -> CliResult {
+/// One record; the table also shows its revision (what `crm set --if-rev` names).
+pub fn print_record(record: &dyn Record, rev: Option<u64>, format: Format) -> CliResult {
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => writeln!(
@@ -83,6 +84,9 @@ pub fn print_record(record: &dyn Record, format: Format) -> CliResult {
                 let text = format_value(&f.kind, &record.get(i));
                 let text = text.replace('\n', &format!("\n{:width$}  ", ""));
                 writeln!(out, "{:<width$}  {}", f.label_en, text)?;
+            }
+            if let Some(rev) = rev {
+                writeln!(out, "{:<width$}  {rev}", "Revision")?;
             }
         }
     }

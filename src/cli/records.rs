@@ -59,20 +59,42 @@ pub fn add(api: &Client, entity_name: &str, args: &[String]) -> CliResult {
 
 pub fn get(api: &Client, entity_name: &str, key: &str, format: Format) -> CliResult {
     let def = entity(entity_name)?;
-    let record = api.fetch(def, key)?;
-    print_record(record.as_ref(), format)
+    let (rev, record) = api.fetch_rev(def, key)?;
+    print_record(record.as_ref(), Some(rev), format)
 }
 
-pub fn set(api: &Client, entity_name: &str, key: &str, args: &[String]) -> CliResult {
+/// `crm set`: with `if_rev`, refused unless the record is still at that revision;
+/// without, merged by field with whatever changed since it was read.
+pub fn set(
+    api: &Client,
+    entity_name: &str,
+    key: &str,
+    args: &[String],
+    if_rev: Option<u64>,
+) -> CliResult {
     let def = entity(entity_name)?;
     let pairs = parse_assignments(def, key, args)?;
     if pairs.iter().any(|(f, _)| f == "key") {
         bail!("{} {key}: the key of a record cannot change", def.name);
     }
-    let mut record = api.fetch(def, key)?;
+    let (rev, mut record) = api.fetch_rev(def, key)?;
     let key = record.key().to_string();
+    let original = record.clone();
     assign(def, &key, record.as_mut(), &pairs)?;
-    api.save(record, false)?;
+    let base = match if_rev {
+        Some(n) => (n, None),
+        None => (rev, Some(original)),
+    };
+    let report = api.save_on(record, false, Some(base))?;
+    if !report.merged.is_empty() {
+        eprintln!(
+            "{} {key}: saved at revision {}, merged with the change of {} by {}",
+            def.name,
+            report.rev,
+            report.merged.join(", "),
+            report.merged_from
+        );
+    }
     Ok(())
 }
 

@@ -18,7 +18,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::api::local::{handle, session_for};
-use crate::api::wire::{read_frame, write_frame, Frame, Hello, Request, Response, ServerStatus};
+use crate::api::wire::{
+    read_frame, write_frame, Frame, Hello, Push, Request, Response, ServerStatus,
+};
 use crate::api::{ApiError, ErrorKind, Session};
 use crate::store::{OpenOptions, Store};
 
@@ -352,8 +354,9 @@ fn connection(stream: UnixStream, id: u64, s: Arc<Shared>) {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .remove(&id);
-    if let Ok(mut m) = s.sessions.lock() {
-        m.remove(&id);
+    let was_session = s.sessions.lock().is_ok_and(|mut m| m.remove(&id).is_some());
+    if was_session {
+        publish_users(&s);
     }
     if let Ok(mut t) = s.last_active.lock() {
         *t = Instant::now();
@@ -404,6 +407,7 @@ fn serve_connection(stream: UnixStream, id: u64, s: &Arc<Shared>) {
         }
     }
     let Some(session) = session else { return };
+    publish_users(s);
     let _ = reader.get_ref().set_read_timeout(None);
     let _ = writer
         .lock()
@@ -430,6 +434,17 @@ fn serve_connection(stream: UnixStream, id: u64, s: &Arc<Shared>) {
         if let Ok(mut t) = s.last_active.lock() {
             *t = Instant::now();
         }
+        if matches!(request, Request::Subscribe) {
+            subscribe(s, id, &writer);
+            send(
+                &writer,
+                &Frame::Reply {
+                    id: call,
+                    result: Ok(Response::Done),
+                },
+            );
+            continue;
+        }
         // A client that sends without waiting for replies gets at most this many
         // served at once; it waits, the others do not.
         in_flight.acquire();
@@ -440,6 +455,39 @@ fn serve_connection(stream: UnixStream, id: u64, s: &Arc<Shared>) {
             done.release();
         });
     }
+}
+
+/// Tells every subscribed session how many users and sessions are connected.
+fn publish_users(s: &Shared) {
+    let sessions = s.sessions.lock().map(|m| m.clone()).unwrap_or_default();
+    let mut users: Vec<&String> = sessions.values().collect();
+    users.sort();
+    users.dedup();
+    s.shared.publish(Push::Users {
+        users: users.len(),
+        sessions: sessions.len(),
+    });
+}
+
+/// Pushes every commit's changes to connection `id` until it closes; a session
+/// that does not keep up is told to resync and never holds up the others.
+fn subscribe(s: &Arc<Shared>, id: u64, writer: &Arc<Writer>) {
+    let feed = s.shared.subscribe();
+    let (s, writer) = (Arc::clone(s), Arc::clone(writer));
+    std::thread::spawn(move || loop {
+        let open = s.conns.lock().map(|c| c.contains_key(&id)).unwrap_or(false);
+        if !open || s.stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let Some(push) = feed.next(Duration::from_millis(500)) else {
+            continue;
+        };
+        let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
+        if write_frame(&mut *w, &Frame::Push(push)).is_err() {
+            let _ = w.get_ref().shutdown(std::net::Shutdown::Both);
+            return;
+        }
+    });
 }
 
 /// Requests of one connection served at the same time, at most.

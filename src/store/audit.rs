@@ -25,11 +25,19 @@ pub struct AuditReport {
     pub stale: Vec<String>,
     /// Records that cannot be decoded.
     pub unreadable: Vec<String>,
+    /// Commits in the history, and records' states kept.
+    pub history_changes: usize,
+    pub history_states: usize,
+    /// History entries that point at no record and no deletion.
+    pub history: Vec<String>,
 }
 
 impl AuditReport {
     pub fn is_clean(&self) -> bool {
-        self.missing.is_empty() && self.stale.is_empty() && self.unreadable.is_empty()
+        self.missing.is_empty()
+            && self.stale.is_empty()
+            && self.unreadable.is_empty()
+            && self.history.is_empty()
     }
     /// CRM records, settings (saved queries) not counted, as `Store::total_records`.
     pub fn total_records(&self) -> usize {
@@ -51,10 +59,13 @@ impl fmt::Display for AuditReport {
         writeln!(f, "{:<20} {:>9}", "idx:team", self.team_entries)?;
         writeln!(f, "{:<20} {:>9}", "idx:ref", self.ref_entries)?;
         writeln!(f, "{:<20} {:>9}", "idx:find", self.find_entries)?;
+        writeln!(f, "{:<20} {:>9}", "history changes", self.history_changes)?;
+        writeln!(f, "{:<20} {:>9}", "history states", self.history_states)?;
         for (what, list) in [
             ("missing index entry", &self.missing),
             ("stale index entry", &self.stale),
             ("unreadable record", &self.unreadable),
+            ("history", &self.history),
         ] {
             for item in list.iter().take(50) {
                 writeln!(f, "{what}: {item}")?;
@@ -66,15 +77,16 @@ impl fmt::Display for AuditReport {
         if self.is_clean() {
             write!(
                 f,
-                "clean: every record has its index entries and every entry its record"
+                "clean: every record has its index entries, every entry its record, and every change in the history a record or a deletion"
             )
         } else {
             write!(
                 f,
-                "drift: {} missing, {} stale, {} unreadable; run `crm check --repair`",
+                "drift: {} missing, {} stale, {} unreadable, {} history; run `crm check --repair`",
                 self.missing.len(),
                 self.stale.len(),
-                self.unreadable.len()
+                self.unreadable.len(),
+                self.history.len()
             )
         }
     }
@@ -142,6 +154,10 @@ impl Store {
         report.find_entries = find.postings;
         report.missing.extend(find.missing);
         report.stale.extend(find.stale);
+        let (changes, states, _) = self.history_counts();
+        report.history_changes = changes;
+        report.history_states = states;
+        report.history = self.audit_history(false)?;
         Ok(report)
     }
 
@@ -182,6 +198,7 @@ impl Store {
     /// Drops every index and writes it anew from the records.
     pub fn repair(&self) -> Result<AuditReport> {
         self.rebuild_indexes(false)?;
+        self.audit_history(true)?;
         self.audit()
     }
 

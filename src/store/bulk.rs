@@ -2,11 +2,13 @@
 //! inserts, but written in bounded chunks of per-tree batches and flushed once.
 //! Index entries of a chunk are written before its records, so a crash mid-load may
 //! leave index entries without records (which `crm check --repair` removes) but never
-//! a record without its index entries.
+//! a record without its index entries. The history of a chunk (one commit naming
+//! its records) is written with its indexes.
 
 use std::collections::HashMap;
 
 use super::find::layout::Buckets;
+use super::history::{Item, Kind};
 use super::index;
 use super::write::Pending;
 use super::{Result, Store, StoreError};
@@ -65,6 +67,7 @@ impl Store {
         );
         let mut find = Buckets::default();
         let mut seq = sled::Batch::default();
+        let mut items = Vec::with_capacity(chunk.len());
         for record in chunk.iter_mut() {
             let def = record.def();
             let counter = counters.entry(def.name).or_insert(None);
@@ -79,7 +82,7 @@ impl Store {
                 });
             }
             self.check(record.as_ref(), Some(pending))?;
-            let bytes = (self.tree(def).1.encode)(record.as_ref());
+            let bytes = (self.tree(def).1.encode_at)(record.as_ref(), 1);
             let entries = index::entries(record.as_ref());
             for k in entries.territory {
                 territory.insert(k, entries.row.as_slice());
@@ -95,8 +98,26 @@ impl Store {
                 .entry(def.name)
                 .or_default()
                 .insert(key.as_bytes(), bytes);
+            // A bulk load's history keeps who and when, not the values: the first
+            // state of such a record is the next change's state before, or the record.
+            items.push(Item {
+                def,
+                key: key.clone(),
+                kind: Kind::Created,
+                rev: 1,
+                before: None,
+                after: None,
+            });
             pending.written.insert((def.name, key));
         }
+        let history = self.plan_history(items);
+        let mut hist_rec = sled::Batch::default();
+        for (k, v) in &history.recs {
+            hist_rec.insert(k.as_slice(), v.as_slice());
+        }
+        self.hist_rec.apply_batch(hist_rec)?;
+        self.hist
+            .insert(history.head_key, history.head.as_slice())?;
         self.idx_territory.apply_batch(territory)?;
         self.idx_team.apply_batch(team)?;
         self.idx_ref.apply_batch(refs)?;
@@ -105,6 +126,7 @@ impl Store {
         for (name, batch) in record_batches {
             self.trees[name].0.apply_batch(batch)?;
         }
+        history.committed();
         Ok(())
     }
 }

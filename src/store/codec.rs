@@ -1,5 +1,8 @@
 //! The one place that encodes and decodes stored values: a format-version byte
-//! followed by bincode 2 (serde, standard configuration).
+//! followed by bincode 2 (serde, standard configuration). A stored record is
+//! version 2: the byte, its revision (a varint), then the record; version 1 (a
+//! record without its revision, as databases before revisions hold them) reads as
+//! revision 1.
 
 use serde::{de::DeserializeOwned, Serialize};
 
@@ -14,6 +17,41 @@ pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     bincode::serde::encode_into_std_write(value, &mut out, bincode::config::standard())
         .expect("encoding plain data into a Vec does not fail");
     out
+}
+
+/// The first byte of a stored record that carries its revision.
+pub const RECORD_VERSION: u8 = 2;
+
+/// The revision a stored record's bytes carry (1 for a record stored before
+/// revisions; 0 for bytes that are no record).
+pub fn rev_of(bytes: &[u8]) -> u64 {
+    match bytes.split_first() {
+        Some((&FORMAT_VERSION, _)) => 1,
+        Some((&RECORD_VERSION, body)) => {
+            bincode::serde::decode_from_slice::<u64, _>(body, bincode::config::standard())
+                .map(|(v, _)| v)
+                .unwrap_or(0)
+        }
+        _ => 0,
+    }
+}
+
+fn encode_with_rev<T: Serialize>(value: &T, rev: u64) -> Vec<u8> {
+    let mut out = vec![RECORD_VERSION];
+    bincode::serde::encode_into_std_write((rev, value), &mut out, bincode::config::standard())
+        .expect("encoding plain data into a Vec does not fail");
+    out
+}
+
+pub fn decode_stored<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    match bytes.split_first() {
+        Some((&RECORD_VERSION, body)) => {
+            bincode::serde::decode_from_slice::<(u64, T), _>(body, bincode::config::standard())
+                .map(|((_, v), _)| v)
+                .map_err(|e| format!("undecodable value: {e}"))
+        }
+        _ => decode(bytes),
+    }
 }
 
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
@@ -34,13 +72,24 @@ pub type DecodeFn = fn(&[u8]) -> Result<Box<dyn Record>, String>;
 /// Encoding and decoding of one entity through `dyn Record`.
 #[derive(Clone, Copy)]
 pub struct Codec {
+    /// The record without a revision (what crosses the wire).
     pub encode: fn(&dyn Record) -> Vec<u8>,
+    /// The record as stored, with its revision.
+    pub encode_at: fn(&dyn Record, u64) -> Vec<u8>,
+    /// Reads either form.
     pub decode: DecodeFn,
 }
 
 fn encode_record<E: Entity>(record: &dyn Record) -> Vec<u8> {
     match record.downcast_ref::<E>() {
         Some(e) => encode(e),
+        None => unreachable!("codec of {} used for {}", E::DEF.name, record.def().name),
+    }
+}
+
+fn encode_record_at<E: Entity>(record: &dyn Record, rev: u64) -> Vec<u8> {
+    match record.downcast_ref::<E>() {
+        Some(e) => encode_with_rev(e, rev),
         // A record of another entity never reaches this codec: `codec_for` is looked
         // up from the record's own declaration.
         None => unreachable!("codec of {} used for {}", E::DEF.name, record.def().name),
@@ -48,7 +97,7 @@ fn encode_record<E: Entity>(record: &dyn Record) -> Vec<u8> {
 }
 
 fn decode_record<E: Entity>(bytes: &[u8]) -> Result<Box<dyn Record>, String> {
-    decode::<E>(bytes).map(|e| Box::new(e) as Box<dyn Record>)
+    decode_stored::<E>(bytes).map(|e| Box::new(e) as Box<dyn Record>)
 }
 
 macro_rules! codec_table {
@@ -59,6 +108,7 @@ macro_rules! codec_table {
                 if def.name == <crate::model::$ty as Entity>::DEF.name {
                     return Codec {
                         encode: encode_record::<crate::model::$ty>,
+                        encode_at: encode_record_at::<crate::model::$ty>,
                         decode: decode_record::<crate::model::$ty>,
                     };
                 }
@@ -93,5 +143,14 @@ mod tests {
         let c = codec_for(Opportunity::DEF);
         let back = (c.decode)(&(c.encode)(&o)).unwrap();
         assert!(back.eq_record(&o));
+        assert_eq!(
+            rev_of(&(c.encode)(&o)),
+            1,
+            "a record without a revision is at 1"
+        );
+        let stored = (c.encode_at)(&o, 300);
+        assert_eq!(stored[0], RECORD_VERSION);
+        assert_eq!(rev_of(&stored), 300);
+        assert!((c.decode)(&stored).unwrap().eq_record(&o));
     }
 }

@@ -66,6 +66,10 @@ pub enum StoreError {
     },
     #[error("database {path}: {message}")]
     Io { path: String, message: String },
+    /// A request that cannot be carried out as things stand; the text says why
+    /// and what to do (nothing was changed).
+    #[error("{0}")]
+    Refused(String),
     #[error("database error: {0}; if it persists, run `crm check`")]
     Sled(#[from] sled::Error),
 }

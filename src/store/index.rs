@@ -21,7 +21,7 @@ use crate::model::{self, format_value, FieldKind, KeyKind, Record, Value};
 pub const SEP: u8 = 0;
 
 /// The index keys of one record, and the list row its territory and team entries carry.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct IndexEntries {
     pub territory: Vec<Vec<u8>>,
     pub team: Vec<Vec<u8>>,

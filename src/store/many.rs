@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
 
 use super::find::layout;
+use super::history::{Item, Kind, Plan};
 use super::index::{self, IndexEntries};
 use super::write::Pending;
-use super::{Result, Store, StoreError};
+use super::{codec, Result, Store, StoreError};
 use crate::model::{EntityDef, KeyKind, Record};
 
 /// One change of a multi-record write.
@@ -17,6 +18,9 @@ pub enum Change {
     Insert(Box<dyn Record>),
     /// An existing record (same entity and key) replaced.
     Update(Box<dyn Record>),
+    /// An existing record removed; the records that name it must stop naming it
+    /// in the same call (an undo takes a customer back with its contacts' moves).
+    Delete(&'static EntityDef, String),
 }
 
 /// What the transaction writes for one record.
@@ -24,8 +28,8 @@ struct Planned {
     def: &'static EntityDef,
     key: String,
     old: Option<IndexEntries>,
-    bytes: Vec<u8>,
-    new: IndexEntries,
+    /// The new stored bytes and index entries (none: a deletion).
+    new: Option<(Vec<u8>, IndexEntries)>,
     insert: bool,
 }
 
@@ -63,11 +67,27 @@ impl Store {
         let mut pending = Pending::default();
         let mut counters: HashMap<&'static str, Option<u64>> = HashMap::new();
         let mut seq: Vec<(&'static str, u64)> = Vec::new();
-        let mut planned = Vec::with_capacity(changes.len());
+        // (record or deletion, old stored bytes and index entries, insert)
+        type Staged = (
+            Result<Box<dyn Record>, (&'static EntityDef, String)>,
+            Option<(Vec<u8>, IndexEntries)>,
+            bool,
+        );
+        let mut staged: Vec<Staged> = Vec::with_capacity(changes.len());
         for change in changes {
             let (mut record, insert) = match change {
                 Change::Insert(r) => (r, true),
                 Change::Update(r) => (r, false),
+                Change::Delete(def, key) => {
+                    let (bytes, old) = self.fetch_stored(def, &key)?;
+                    let key = old.key().to_string();
+                    staged.push((
+                        Err((def, key)),
+                        Some((bytes, index::entries(old.as_ref()))),
+                        false,
+                    ));
+                    continue;
+                }
             };
             let def = record.def();
             let old = if insert {
@@ -87,41 +107,135 @@ impl Store {
                 }
                 None
             } else {
-                let old = self.fetch(def, record.key())?;
+                let (bytes, old) = self.fetch_stored(def, record.key())?;
                 record.set_key(old.key().to_string());
-                Some(index::entries(old.as_ref()))
+                Some((bytes, index::entries(old.as_ref())))
             };
             pending.written.insert((def.name, record.key().to_string()));
-            planned.push((record, old, insert));
+            staged.push((Ok(record), old, insert));
         }
-        let mut plans = Vec::with_capacity(planned.len());
-        for (record, old, insert) in planned {
+        // What each touched record will name once the call has committed.
+        let after: HashMap<(&'static str, String), Option<&dyn Record>> = staged
+            .iter()
+            .map(|(r, _, _)| match r {
+                Ok(r) => ((r.def().name, r.key().to_string()), Some(r.as_ref())),
+                Err((def, key)) => ((def.name, key.clone()), None),
+            })
+            .collect();
+        let mut plans = Vec::with_capacity(staged.len());
+        let mut items = Vec::with_capacity(staged.len());
+        for (record, old, insert) in &staged {
+            let record = match record {
+                Ok(r) => r,
+                Err((def, key)) => {
+                    self.check_deletable(def, key, &after)?;
+                    let (bytes, entries) = old.as_ref().expect("a deletion has its old record");
+                    items.push(Item {
+                        def,
+                        key: key.clone(),
+                        kind: Kind::Deleted,
+                        rev: codec::rev_of(bytes),
+                        before: Some(bytes.clone()),
+                        after: None,
+                    });
+                    plans.push(Planned {
+                        def,
+                        key: key.clone(),
+                        old: Some(entries.clone()),
+                        new: None,
+                        insert: false,
+                    });
+                    continue;
+                }
+            };
             self.check(record.as_ref(), Some(&mut pending))?;
             let def = record.def();
+            let key = record.key().to_string();
+            let rev = match old {
+                Some((bytes, _)) => codec::rev_of(bytes) + 1,
+                None => self.next_rev_of_new(def, &key)?,
+            };
+            let bytes = (self.tree(def).1.encode_at)(record.as_ref(), rev);
+            items.push(Item {
+                def,
+                key: key.clone(),
+                kind: if *insert {
+                    Kind::Created
+                } else {
+                    Kind::Updated
+                },
+                rev,
+                before: old.as_ref().map(|(b, _)| b.clone()),
+                after: Some(bytes.clone()),
+            });
             plans.push(Planned {
                 def,
-                key: record.key().to_string(),
-                old,
-                bytes: (self.tree(def).1.encode)(record.as_ref()),
-                new: index::entries(record.as_ref()),
-                insert,
+                key,
+                old: old.as_ref().map(|(_, e)| e.clone()),
+                new: Some((bytes, index::entries(record.as_ref()))),
+                insert: *insert,
             });
         }
-        self.commit_plans(&plans, &seq)?;
+        let history = self.plan_history(items);
+        self.commit_plans(&plans, &seq, &history)?;
+        history.committed();
         if self.flush_each_write {
             self.flush()?;
         }
         Ok(plans.into_iter().map(|p| p.key).collect())
     }
 
-    fn commit_plans(&self, plans: &[Planned], seq: &[(&'static str, u64)]) -> Result<()> {
-        // The trees: the indexes, the counters, then each entity's once.
+    /// A record about to be deleted in a call that also writes `after`: the records
+    /// that name it must be deleted or stop naming it in the same call.
+    fn check_deletable(
+        &self,
+        def: &'static EntityDef,
+        key: &str,
+        after: &HashMap<(&'static str, String), Option<&dyn Record>>,
+    ) -> Result<()> {
+        let (all, _) = self.referrers(def, key, usize::MAX)?;
+        let still: Vec<_> = all
+            .into_iter()
+            .filter(|r| {
+                let Some(source) = crate::model::entity(&r.entity) else {
+                    return true;
+                };
+                match after.get(&(source.name, r.key.clone())) {
+                    None => true,
+                    Some(None) => false,
+                    Some(Some(new)) => index::references(*new)
+                        .iter()
+                        .any(|(_, t, k)| *t == def.name && k == key),
+                }
+            })
+            .collect();
+        if still.is_empty() {
+            return Ok(());
+        }
+        let total = still.len();
+        Err(StoreError::Referenced {
+            entity: def.name,
+            key: key.to_string(),
+            referrers: still.into_iter().take(10).collect(),
+            total,
+        })
+    }
+
+    fn commit_plans(
+        &self,
+        plans: &[Planned],
+        seq: &[(&'static str, u64)],
+        history: &Plan,
+    ) -> Result<()> {
+        // The trees: the indexes, the counters, the history, then each entity's once.
         let mut trees: Vec<&sled::Tree> = vec![
             &self.idx_territory,
             &self.idx_team,
             &self.idx_ref,
             &self.seq,
             &self.idx_find,
+            &self.hist,
+            &self.hist_rec,
         ];
         let mut slot: HashMap<&'static str, usize> = HashMap::new();
         for p in plans {
@@ -132,7 +246,12 @@ impl Store {
         }
         let find_deltas: Vec<layout::Delta> = plans
             .iter()
-            .map(|p| layout::delta(p.old.as_ref().map_or(&[][..], |o| &o.find), &p.new.find))
+            .map(|p| {
+                layout::delta(
+                    p.old.as_ref().map_or(&[][..], |o| &o.find),
+                    p.new.as_ref().map_or(&[][..], |(_, n)| &n.find),
+                )
+            })
             .collect();
         let result = trees.as_slice().transaction(|t| {
             for (p, find_delta) in plans.iter().zip(&find_deltas) {
@@ -154,21 +273,32 @@ impl Store {
                         t[2].remove(k.as_slice())?;
                     }
                 }
-                records.insert(p.key.as_bytes(), p.bytes.as_slice())?;
-                for k in &p.new.territory {
-                    t[0].insert(k.as_slice(), p.new.row.as_slice())?;
-                }
-                for k in &p.new.team {
-                    t[1].insert(k.as_slice(), p.new.row.as_slice())?;
-                }
-                for k in &p.new.refs {
-                    t[2].insert(k.as_slice(), &[])?;
+                match &p.new {
+                    Some((bytes, new)) => {
+                        records.insert(p.key.as_bytes(), bytes.as_slice())?;
+                        for k in &new.territory {
+                            t[0].insert(k.as_slice(), new.row.as_slice())?;
+                        }
+                        for k in &new.team {
+                            t[1].insert(k.as_slice(), new.row.as_slice())?;
+                        }
+                        for k in &new.refs {
+                            t[2].insert(k.as_slice(), &[])?;
+                        }
+                    }
+                    None => {
+                        records.remove(p.key.as_bytes())?;
+                    }
                 }
                 layout::apply(&t[4], find_delta)?;
             }
             for (name, n) in seq {
                 t[3].insert(name.as_bytes(), &n.to_be_bytes())?;
             }
+            for (k, v) in &history.recs {
+                t[6].insert(k.as_slice(), v.as_slice())?;
+            }
+            t[5].insert(&history.head_key, history.head.as_slice())?;
             Ok(())
         });
         match result {

@@ -4,7 +4,7 @@
 use super::{Result, Store, StoreError};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Moves a database from version N to N+1.
 pub type Migration = fn(&Store) -> Result<()>;
@@ -14,7 +14,16 @@ pub static MIGRATIONS: &[Migration] = &[
     v1::forecast_lines_follow,
     build_find_index,
     v3::salesperson_role,
+    revisions_begin,
 ];
+
+/// 4 -> 5: records carry revisions and changes are kept in the history. A record
+/// stored before reads as revision 1 (its bytes say so: see `codec`), and its
+/// first change writes it with revision 2; the history starts empty. Nothing is
+/// rewritten, so a million-record database migrates at once.
+fn revisions_begin(_store: &Store) -> Result<()> {
+    Ok(())
+}
 
 /// 2 -> 3: quick find's index (`idx:find`) is built from the records once; from
 /// then on every write keeps it.
@@ -95,11 +104,12 @@ mod v1 {
         let (tree, _) = store.tree(SalesForecast::DEF);
         for kv in tree.iter() {
             let (k, v) = kv?;
-            let old: Forecast = codec::decode(&v).map_err(|message| StoreError::Corrupt {
-                entity: SalesForecast::DEF.name.to_string(),
-                key: String::from_utf8_lossy(&k).into_owned(),
-                message,
-            })?;
+            let old: Forecast =
+                codec::decode_stored(&v).map_err(|message| StoreError::Corrupt {
+                    entity: SalesForecast::DEF.name.to_string(),
+                    key: String::from_utf8_lossy(&k).into_owned(),
+                    message,
+                })?;
             let mut lines = Vec::with_capacity(old.lines.len());
             for l in old.lines {
                 let opp = store.get_as::<Opportunity>(&l.opportunity)?;
@@ -154,7 +164,7 @@ mod v3 {
         let (tree, _) = store.tree(Salesperson::DEF);
         for kv in tree.iter() {
             let (k, v) = kv?;
-            let old: Old = codec::decode(&v).map_err(|message| StoreError::Corrupt {
+            let old: Old = codec::decode_stored(&v).map_err(|message| StoreError::Corrupt {
                 entity: Salesperson::DEF.name.to_string(),
                 key: String::from_utf8_lossy(&k).into_owned(),
                 message,
@@ -240,6 +250,48 @@ mod tests {
             ("Anja Müller", "anja", true)
         );
         assert_eq!(s.role, "");
+    }
+
+    #[test]
+    fn a_version_4_database_s_records_are_at_revision_1_and_go_on_from_there() {
+        use crate::model::{Competitor, Entity};
+        let dir = tempfile::tempdir().unwrap();
+        let old = Competitor {
+            key: "ACME".into(),
+            name: "Acme Werkzeuge".into(),
+            ..Default::default()
+        };
+        {
+            let store = Store::open(dir.path()).unwrap();
+            // As a version 4 build stored it: no revision, no history.
+            let (tree, _) = store.tree(Competitor::DEF);
+            tree.insert("ACME", super::super::codec::encode(&old))
+                .unwrap();
+            store.set_schema_version(4).unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.schema_version().unwrap(), Some(SCHEMA_VERSION));
+        let (rev, record) = store.get_rev(Competitor::DEF, "ACME").unwrap().unwrap();
+        assert_eq!(rev, 1);
+        assert!(record.eq_record(&old));
+        assert!(store
+            .history(Competitor::DEF, "ACME", None)
+            .unwrap()
+            .is_empty());
+        let mut changed = old.clone();
+        changed.name = "Acme Werkzeugbau".into();
+        store.update(Box::new(changed)).unwrap();
+        assert_eq!(
+            store.get_rev(Competitor::DEF, "ACME").unwrap().unwrap().0,
+            2
+        );
+        let h = store.history(Competitor::DEF, "ACME", None).unwrap();
+        assert_eq!(h.len(), 1);
+        assert_eq!(
+            (h[0].rev, h[0].fields[0].old.as_str()),
+            (2, "Acme Werkzeuge")
+        );
+        assert!(store.audit().unwrap().history.is_empty());
     }
 
     #[test]

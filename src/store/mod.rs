@@ -10,6 +10,7 @@ mod bulk;
 pub mod codec;
 mod error;
 pub mod find;
+pub mod history;
 pub mod index;
 mod many;
 mod migrate;
@@ -25,6 +26,7 @@ pub use audit::AuditReport;
 pub use bulk::BulkReport;
 pub use error::{Referrer, Result, StoreError};
 pub use find::FindHit;
+pub use history::{Actor, Changed, Entry, FieldChange, Head, Kind, LogFilter};
 pub use index::ListRow;
 pub use many::Change;
 pub use migrate::{Migration, SCHEMA_VERSION};
@@ -45,6 +47,12 @@ pub struct Store {
     idx_find: sled::Tree,
     seq: sled::Tree,
     meta: sled::Tree,
+    /// Change id → the commit's head (see `history`).
+    hist: sled::Tree,
+    /// entity, key, change id → that record's states around the change.
+    hist_rec: sled::Tree,
+    /// The id the next commit's history takes.
+    next_change: AtomicU64,
     /// Serialises writers, so that reference and referrer checks made before a
     /// transaction still hold when it commits.
     write_lock: Mutex<()>,

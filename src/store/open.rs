@@ -111,7 +111,12 @@ impl Store {
         for def in model::ENTITIES {
             trees.insert(def.name, (db.open_tree(def.name)?, codec_for(def)));
         }
+        let hist = db.open_tree("hist")?;
+        let next_change = Store::last_change_id(&hist)? + 1;
         let store = Store {
+            hist,
+            hist_rec: db.open_tree("hist:rec")?,
+            next_change: next_change.into(),
             idx_territory: db.open_tree("idx:territory")?,
             idx_team: db.open_tree("idx:team")?,
             idx_ref: db.open_tree("idx:ref")?,

@@ -6,8 +6,9 @@ use std::collections::HashSet;
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
 
 use super::find::layout;
+use super::history::{Item, Kind, Plan};
 use super::index::{self, IndexEntries};
-use super::{Result, Store, StoreError};
+use super::{codec, Result, Store, StoreError};
 use crate::model::validate::validate;
 use crate::model::{self, EntityDef, KeyKind, Record};
 
@@ -183,25 +184,64 @@ impl Store {
         let seq = self.assign_key(record.as_mut(), &mut None, None)?;
         let def = record.def();
         let key = record.key().to_string();
-        let bytes = (self.tree(def).1.encode)(record.as_ref());
+        let rev = self.next_rev_of_new(def, &key)?;
+        let bytes = (self.tree(def).1.encode_at)(record.as_ref(), rev);
         let entries = index::entries(record.as_ref());
-        self.commit(def, &key, None, Some((&bytes, &entries)), seq, true)?;
+        let plan = self.plan_history(vec![Item {
+            def,
+            key: key.clone(),
+            kind: Kind::Created,
+            rev,
+            before: None,
+            after: Some(bytes.clone()),
+        }]);
+        self.commit(def, &key, None, Some((&bytes, &entries)), seq, true, &plan)?;
+        plan.committed();
         self.after_write()?;
         Ok(key)
+    }
+
+    /// The stored bytes and decoded record of an existing record, or NotFound.
+    pub(super) fn fetch_stored(
+        &self,
+        def: &'static EntityDef,
+        key: &str,
+    ) -> Result<(Vec<u8>, Box<dyn Record>)> {
+        let key = key.trim().to_uppercase();
+        match self.tree(def).0.get(key.as_bytes())? {
+            Some(bytes) => {
+                let record = self.decode(def, key.as_bytes(), &bytes)?;
+                Ok((bytes.to_vec(), record))
+            }
+            None => Err(StoreError::NotFound {
+                entity: def.name,
+                suggestion: self.suggest_key(def, &key),
+                key,
+            }),
+        }
     }
 
     /// Replaces an existing record (same entity and key) with `record`.
     pub fn update(&self, mut record: Box<dyn Record>) -> Result<()> {
         let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
         let def = record.def();
-        let old = self.fetch(def, record.key())?;
+        let (old_bytes, old) = self.fetch_stored(def, record.key())?;
         // The stored key wins: `opp0000001` updates OPP0000001, never a second record.
         let key = old.key().to_string();
         record.set_key(key.clone());
         self.check(record.as_ref(), None)?;
-        let bytes = (self.tree(def).1.encode)(record.as_ref());
+        let rev = codec::rev_of(&old_bytes) + 1;
+        let bytes = (self.tree(def).1.encode_at)(record.as_ref(), rev);
         let entries = index::entries(record.as_ref());
         let old_entries = index::entries(old.as_ref());
+        let plan = self.plan_history(vec![Item {
+            def,
+            key: key.clone(),
+            kind: Kind::Updated,
+            rev,
+            before: Some(old_bytes),
+            after: Some(bytes.clone()),
+        }]);
         self.commit(
             def,
             &key,
@@ -209,14 +249,16 @@ impl Store {
             Some((&bytes, &entries)),
             None,
             false,
+            &plan,
         )?;
+        plan.committed();
         self.after_write()
     }
 
     /// Deletes a record no other record names; otherwise lists the referrers.
     pub fn delete(&self, def: &'static EntityDef, key: &str) -> Result<()> {
         let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
-        let old = self.fetch(def, key)?;
+        let (old_bytes, old) = self.fetch_stored(def, key)?;
         let key = old.key().to_string();
         let (referrers, total) = self.referrers(def, &key, 10)?;
         if total > 0 {
@@ -228,7 +270,16 @@ impl Store {
             });
         }
         let old_entries = index::entries(old.as_ref());
-        self.commit(def, &key, Some(&old_entries), None, None, false)?;
+        let plan = self.plan_history(vec![Item {
+            def,
+            key: key.clone(),
+            kind: Kind::Deleted,
+            rev: codec::rev_of(&old_bytes),
+            before: Some(old_bytes),
+            after: None,
+        }]);
+        self.commit(def, &key, Some(&old_entries), None, None, false, &plan)?;
+        plan.committed();
         self.after_write()
     }
 
@@ -239,7 +290,9 @@ impl Store {
         Ok(())
     }
 
-    /// One transaction over the record's tree, the four indexes and the counters.
+    /// One transaction over the record's tree, the four indexes, the counters and
+    /// the history.
+    #[allow(clippy::too_many_arguments)]
     fn commit(
         &self,
         def: &'static EntityDef,
@@ -248,6 +301,7 @@ impl Store {
         new: Option<(&[u8], &IndexEntries)>,
         seq: Option<u64>,
         must_be_new: bool,
+        plan: &Plan,
     ) -> Result<()> {
         let tree = &self.tree(def).0;
         let find_delta = layout::delta(
@@ -261,48 +315,56 @@ impl Store {
             &self.idx_ref,
             &self.idx_find,
             &self.seq,
+            &self.hist,
+            &self.hist_rec,
         )
-            .transaction(|(records, territory, team, refs, find, counters)| {
-                if must_be_new && records.get(key.as_bytes())?.is_some() {
-                    return Err(ConflictableTransactionError::Abort(StoreError::Duplicate {
-                        entity: def.name,
-                        key: key.to_string(),
-                    }));
-                }
-                if let Some(old) = old {
-                    for k in &old.territory {
-                        territory.remove(k.as_slice())?;
+            .transaction(
+                |(records, territory, team, refs, find, counters, hist, hist_rec)| {
+                    if must_be_new && records.get(key.as_bytes())?.is_some() {
+                        return Err(ConflictableTransactionError::Abort(StoreError::Duplicate {
+                            entity: def.name,
+                            key: key.to_string(),
+                        }));
                     }
-                    for k in &old.team {
-                        team.remove(k.as_slice())?;
-                    }
-                    for k in &old.refs {
-                        refs.remove(k.as_slice())?;
-                    }
-                }
-                match new {
-                    Some((bytes, entries)) => {
-                        records.insert(key.as_bytes(), bytes)?;
-                        for k in &entries.territory {
-                            territory.insert(k.as_slice(), entries.row.as_slice())?;
+                    if let Some(old) = old {
+                        for k in &old.territory {
+                            territory.remove(k.as_slice())?;
                         }
-                        for k in &entries.team {
-                            team.insert(k.as_slice(), entries.row.as_slice())?;
+                        for k in &old.team {
+                            team.remove(k.as_slice())?;
                         }
-                        for k in &entries.refs {
-                            refs.insert(k.as_slice(), &[])?;
+                        for k in &old.refs {
+                            refs.remove(k.as_slice())?;
                         }
                     }
-                    None => {
-                        records.remove(key.as_bytes())?;
+                    match new {
+                        Some((bytes, entries)) => {
+                            records.insert(key.as_bytes(), bytes)?;
+                            for k in &entries.territory {
+                                territory.insert(k.as_slice(), entries.row.as_slice())?;
+                            }
+                            for k in &entries.team {
+                                team.insert(k.as_slice(), entries.row.as_slice())?;
+                            }
+                            for k in &entries.refs {
+                                refs.insert(k.as_slice(), &[])?;
+                            }
+                        }
+                        None => {
+                            records.remove(key.as_bytes())?;
+                        }
                     }
-                }
-                layout::apply(find, &find_delta)?;
-                if let Some(n) = seq {
-                    counters.insert(def.name.as_bytes(), &n.to_be_bytes())?;
-                }
-                Ok(())
-            });
+                    layout::apply(find, &find_delta)?;
+                    if let Some(n) = seq {
+                        counters.insert(def.name.as_bytes(), &n.to_be_bytes())?;
+                    }
+                    for (k, v) in &plan.recs {
+                        hist_rec.insert(k.as_slice(), v.as_slice())?;
+                    }
+                    hist.insert(&plan.head_key, plan.head.as_slice())?;
+                    Ok(())
+                },
+            );
         match result {
             Ok(()) => Ok(()),
             Err(TransactionError::Abort(e)) => Err(e),

@@ -64,8 +64,10 @@ impl FormView {
                 // A new record has no children and no figures yet.
                 let data = FormData {
                     record: Rec(record),
+                    rev: 0,
                     children: Vec::new(),
                     figures: Vec::new(),
+                    history: Vec::new(),
                 };
                 (data, false)
             }

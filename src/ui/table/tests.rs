@@ -413,6 +413,9 @@ impl crate::api::Transport for Counting {
     fn database(&self) -> String {
         self.inner.database()
     }
+    fn subscribe(&self) -> crate::api::Result<crate::api::Feed> {
+        self.inner.subscribe()
+    }
 }
 
 #[test]
