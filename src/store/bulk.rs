@@ -116,8 +116,10 @@ impl Store {
             hist_rec.insert(k.as_slice(), v.as_slice());
         }
         self.hist_rec.apply_batch(hist_rec)?;
-        self.hist
-            .insert(history.head_key, history.head.as_slice())?;
+        if !history.head.is_empty() {
+            self.hist
+                .insert(history.head_key, history.head.as_slice())?;
+        }
         self.idx_territory.apply_batch(territory)?;
         self.idx_team.apply_batch(team)?;
         self.idx_ref.apply_batch(refs)?;

@@ -290,6 +290,7 @@ pub(super) struct Item {
 /// What a commit writes into the history trees.
 pub(super) struct Plan {
     pub head_key: [u8; 8],
+    /// Empty when the store keeps no history.
     pub head: Vec<u8>,
     pub recs: Vec<(Vec<u8>, Vec<u8>)>,
     pub changed: Vec<Changed>,
@@ -336,6 +337,14 @@ impl Store {
                 kind: i.kind,
             })
             .collect();
+        if !self.keep_history {
+            return Plan {
+                head_key: id.to_be_bytes(),
+                head: Vec::new(),
+                recs: Vec::new(),
+                changed,
+            };
+        }
         let recs = items
             .into_iter()
             .map(|i| {

@@ -298,7 +298,9 @@ impl Store {
             for (k, v) in &history.recs {
                 t[6].insert(k.as_slice(), v.as_slice())?;
             }
-            t[5].insert(&history.head_key, history.head.as_slice())?;
+            if !history.head.is_empty() {
+                t[5].insert(&history.head_key, history.head.as_slice())?;
+            }
             Ok(())
         });
         match result {

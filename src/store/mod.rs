@@ -57,6 +57,7 @@ pub struct Store {
     /// transaction still hold when it commits.
     write_lock: Mutex<()>,
     flush_each_write: bool,
+    keep_history: bool,
     /// Records decoded since open: lets tests prove that a read used an index.
     decoded: AtomicU64,
 }

@@ -20,6 +20,9 @@ pub struct OpenOptions {
     /// Flush after every committed change (the UI and CLI rely on it: "saved" means
     /// on disk). Tests that make thousands of changes may turn it off.
     pub flush_each_write: bool,
+    /// Keep every change in the history (always, but for the bench's measure of
+    /// what the history costs).
+    pub keep_history: bool,
 }
 
 impl Default for OpenOptions {
@@ -27,6 +30,7 @@ impl Default for OpenOptions {
         OpenOptions {
             cache_bytes: 64 * 1024 * 1024,
             flush_each_write: true,
+            keep_history: true,
         }
     }
 }
@@ -52,6 +56,7 @@ impl OpenOptions {
         OpenOptions {
             cache_bytes: 256 * 1024 * 1024,
             flush_each_write: false,
+            keep_history: true,
         }
     }
 }
@@ -128,6 +133,7 @@ impl Store {
             trees,
             write_lock: Mutex::new(()),
             flush_each_write: options.flush_each_write,
+            keep_history: options.keep_history,
             decoded: Default::default(),
         };
         // From here on the Store's Drop takes the path off the list again.

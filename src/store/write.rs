@@ -361,7 +361,9 @@ impl Store {
                     for (k, v) in &plan.recs {
                         hist_rec.insert(k.as_slice(), v.as_slice())?;
                     }
-                    hist.insert(&plan.head_key, plan.head.as_slice())?;
+                    if !plan.head.is_empty() {
+                        hist.insert(&plan.head_key, plan.head.as_slice())?;
+                    }
                     Ok(())
                 },
             );
