@@ -156,9 +156,10 @@ pub fn handle(
     if !request.writes() {
         return serve(store, session, shared, request, progress);
     }
+    let via = request.name();
     let actor = Actor {
         user: session.user.clone(),
-        via: request.name(),
+        via: via.clone(),
     };
     let (result, n, scoped) = {
         let _guard = shared.write_lock();
@@ -175,19 +176,12 @@ pub fn handle(
             id,
             at_ms: chrono::Utc::now().timestamp_millis(),
             user: session.user.clone(),
-            via: scoped_via(&result),
+            via,
             items: scoped.changed,
             more: scoped.more,
         }));
     }
     result
-}
-
-fn scoped_via(result: &Result<Response>) -> String {
-    match result {
-        Ok(Response::Undone(_)) => "Undo".into(),
-        _ => String::new(),
-    }
 }
 
 fn serve(

@@ -141,9 +141,9 @@ pub fn log(
         if h.items.len() > 5 {
             records.push_str(&format!(", … {} in all", h.items.len()));
         }
-        let via = match h.undoes {
-            Some(_) => "undo".to_string(),
-            None => h.via.clone(),
+        let via = match (h.undoes, h.via.is_empty()) {
+            (Some(_), true) => "Undo".to_string(),
+            _ => h.via.clone(),
         };
         rows.push(vec![when(h.at_ms, format), h.user.clone(), via, records]);
     }

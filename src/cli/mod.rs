@@ -321,6 +321,13 @@ pub fn main() -> i32 {
     };
     match run_to_exit(cli) {
         Ok(()) => 0,
+        // `crm log | head`: the reader has what it wanted.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            0
+        }
         Err(e) => {
             // One line, whatever the values in the message hold.
             let message = format!("{e:#}").replace('\r', "").replace('\n', "\\n");

@@ -72,7 +72,7 @@ pub fn undo(store: &Store, user: &str) -> Result<Undone> {
     let mut order: Vec<(String, String)> = Vec::new();
     type Id = (String, String);
     let mut first: HashMap<Id, (Kind, Option<Vec<u8>>)> = HashMap::new();
-    let mut last: HashMap<(String, String), (Kind, u64)> = HashMap::new();
+    let mut last: HashMap<Id, (Kind, u64, Option<Vec<u8>>)> = HashMap::new();
     for (head, states) in &commits {
         for (item, st) in head.items.iter().zip(states) {
             let id = (item.entity.clone(), item.key.clone());
@@ -80,19 +80,27 @@ pub fn undo(store: &Store, user: &str) -> Result<Undone> {
                 order.push(id.clone());
                 first.insert(id.clone(), (item.kind, st.before.clone()));
             }
-            last.insert(id, (item.kind, item.rev));
+            last.insert(id, (item.kind, item.rev, st.after.clone()));
         }
     }
     let mut changes = Vec::new();
     let mut records = Vec::new();
     for id in &order {
         let def = def_of(&id.0)?;
-        let (last_kind, last_rev) = last[id];
+        let (last_kind, last_rev, after) = &last[id];
         let current = store.get_rev(def, &id.1)?;
+        // A record changed since and changed back (someone's own undo) is as the
+        // change left it.
+        let as_left = |now: &dyn crate::model::Record| {
+            after
+                .as_deref()
+                .and_then(|b| (codec::codec_for(def).decode)(b).ok())
+                .is_some_and(|then| then.eq_record(now))
+        };
         let moved_on = match (&current, last_kind) {
             (None, Kind::Deleted) => false,
             (Some(_), Kind::Deleted) | (None, _) => true,
-            (Some((rev, _)), _) => *rev != last_rev,
+            (Some((rev, now)), _) => *rev != *last_rev && !as_left(now.as_ref()),
         };
         if moved_on {
             let what = if current.is_none() {

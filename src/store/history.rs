@@ -255,7 +255,7 @@ fn current(id: u64) -> (Actor, u64, Option<u64>) {
         None => (
             Actor {
                 user: process_user(),
-                via: String::new(),
+                via: "system".into(),
             },
             id,
             None,
