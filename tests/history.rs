@@ -13,7 +13,7 @@ use common::cli::{crm, stop_server};
 use termcrm::api::local::Local;
 use termcrm::api::remote::{Remote, Target};
 use termcrm::api::{ChangeKind, Client, ErrorKind, Push, Role, Session};
-use termcrm::model::{Entity, Lead, Opportunity, OpportunityTask, Prospect, Record, Value};
+use termcrm::model::{Entity, Lead, Opportunity, OpportunityTask, Prospect, Value};
 use termcrm::server::{Config, Server};
 use termcrm::store::{IndexKind, Store};
 
