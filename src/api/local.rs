@@ -204,9 +204,7 @@ fn serve(
             Response::Record(Some(Rec(store.fetch(entity(&e)?, &key)?)))
         }
         Request::FetchRev { entity: e, key } => {
-            let def = entity(&e)?;
-            let record = store.fetch(def, &key)?;
-            let rev = store.get_rev(def, record.key())?.map_or(1, |(r, _)| r);
+            let (rev, record) = fetch_rev(store, entity(&e)?, &key)?;
             Response::RecordAt {
                 record: Rec(record),
                 rev,
@@ -313,11 +311,13 @@ fn serve(
         Request::AlertsOn { who, today } => alerts(store, session, shared, who, today)?,
         Request::FormData { entity: e, key } => {
             let def = entity(&e)?;
-            let record = store.fetch(def, &key)?;
+            // The record and its revision from one read: a save in between would
+            // pair an old record with a newer revision, and the form's save would
+            // then overwrite that change unseen.
+            let (rev, record) = fetch_rev(store, def, &key)?;
             let mut children = ops::children::load(store, def, record.key());
             children.extend(ops::children::embedded(store, record.as_ref()));
             let figures = ops::figures::of(store, record.as_ref());
-            let rev = store.get_rev(def, record.key())?.map_or(1, |(r, _)| r);
             let history = store.history(def, record.key(), Some(FORM_HISTORY))?;
             Response::FormData(Box::new(FormData {
                 record: Rec(record),
@@ -456,6 +456,24 @@ fn mask_rows(
     Ok(out)
 }
 
+/// A record that must exist and its revision, read together.
+fn fetch_rev(store: &Store, def: &'static EntityDef, key: &str) -> Result<(u64, Box<dyn Record>)> {
+    let key = key.trim().to_uppercase();
+    match store.get_rev(def, &key)? {
+        Some(found) => Ok(found),
+        // Through fetch: NotFound with a did-you-mean.
+        None => Err(store.fetch(def, &key).err().map_or_else(
+            || {
+                ApiError::new(
+                    ErrorKind::NotFound,
+                    format!("{} {key} does not exist", def.name),
+                )
+            },
+            ApiError::from,
+        )),
+    }
+}
+
 /// Changes a form's History list shows.
 const FORM_HISTORY: usize = 50;
 
@@ -497,6 +515,13 @@ fn save_at(
         store.fetch(def, &key)?;
         unreachable!("fetch of a missing record fails");
     };
+    // A save that changes nothing writes nothing (no empty revision in the history).
+    let plain = base
+        .as_ref()
+        .is_none_or(|b| b.rev == rev || (b.rev < rev && b.original.is_some()));
+    if plain && record.eq_record(current.as_ref()) {
+        return report(key, Vec::new(), String::new());
+    }
     let Some(base) = base else {
         let k = ops::save::save(store, Some(current.as_ref()), record)?;
         return report(k, Vec::new(), String::new());
@@ -558,15 +583,23 @@ fn save_at(
         ));
     }
     let mut merged = current.clone();
-    for i in mine {
+    for &i in &mine {
         merged
             .set(i, record.get(i))
             .map_err(|e| usage(format!("{} {key}: {e}", def.name)))?;
     }
+    if mine.is_empty() || merged.eq_record(current.as_ref()) {
+        // Theirs already holds everything this save changed.
+        return report(key, Vec::new(), String::new());
+    }
     let k = ops::save::save(store, Some(current.as_ref()), merged)?;
+    // Their fields kept: those this save left alone and its rules did not change.
+    let stored = store.get(def, &k)?;
     theirs.retain(|f| {
-        def.field_index(f)
-            .is_some_and(|i| record.get(i) == original.get(i))
+        def.field_index(f).is_some_and(|i| {
+            record.get(i) == original.get(i)
+                && stored.as_ref().is_some_and(|s| s.get(i) == current.get(i))
+        })
     });
     report(k, theirs, by)
 }

@@ -109,6 +109,8 @@ actions! {
     RejectQuote = "reject_quote",
     AddOpportunities = "add_opportunities",
     SubmitForecast = "submit_forecast",
+    // history
+    Undo = "undo",
     // home
     ToggleAll = "toggle_all",
     // form

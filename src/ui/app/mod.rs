@@ -16,7 +16,7 @@ use super::masks::{self, Mask};
 use super::palette::PalettePopup;
 use super::picker::PickerPopup;
 use super::table::TableView;
-use crate::api::Client;
+use crate::api::{Client, Push};
 use crate::model::Lang;
 use crate::ui::action::{Action, Context};
 
@@ -64,6 +64,13 @@ pub struct App {
     pending_accept: Option<String>,
     /// The field a just-opened form should start on (an interaction's type).
     focus_after_open: Option<&'static str>,
+    /// Every commit's changes, pushed by the server: tables and forms follow them.
+    feed: Option<crate::api::Feed>,
+    /// Users and sessions connected, as the server last said.
+    users: Option<(usize, usize)>,
+    /// A write of this session whose change has not come back through the feed
+    /// yet (`settle` waits for it).
+    awaiting: Option<std::time::Instant>,
 }
 
 impl App {
@@ -73,7 +80,11 @@ impl App {
         // A server that cannot be reached: no welcome; the tables say why.
         let welcome = client.is_empty().unwrap_or(false);
         let home = HomeView::new(&client, None);
+        let feed = client.subscribe().ok();
         App {
+            feed,
+            users: None,
+            awaiting: None,
             database: client.database(),
             client,
             keymap,
@@ -258,6 +269,7 @@ impl App {
             Action::Back | Action::Cancel => requests.push(Request::Back),
             Action::ConvertRecord if !self.is_home() => self.ask_convert(requests),
             Action::Home => requests.push(Request::GoHome),
+            Action::Undo => self.undo(),
             Action::LogInteraction
             | Action::MarkDone
             | Action::AcceptQuote
@@ -387,6 +399,11 @@ impl App {
             Request::Convert { entity, key } => self.convert(entity, &key, queue),
             Request::Changed { entity } => {
                 self.home_stale = true;
+                if self.feed.is_some() {
+                    // The change comes back through the feed, naming each record.
+                    self.awaiting.get_or_insert_with(std::time::Instant::now);
+                    return;
+                }
                 for (tab, mask) in self.tabs.iter_mut().zip(&self.masks) {
                     if mask.entity == entity {
                         tab.reload();
@@ -472,7 +489,11 @@ impl App {
             let demo = self.demo_loading.is_some();
             let home = self.is_home() && self.home.is_loading();
             let query = !self.is_home() && self.tabs[self.current].query_running();
+            let awaiting = self
+                .awaiting
+                .is_some_and(|t| t.elapsed() < std::time::Duration::from_secs(2));
             if !demo
+                && !awaiting
                 && !home
                 && !query
                 && (self.welcome || self.tabs[self.current].loading().is_none())
@@ -508,6 +529,7 @@ impl App {
                 tab.reload();
             }
         }
+        self.poll_feed();
         if self.welcome || area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             return;
         }
@@ -535,6 +557,126 @@ impl App {
             p.component().prepare(main, &mut ctx);
         }
         self.run_requests(requests);
+    }
+}
+
+impl App {
+    /// Takes back this user's last change; tables and forms hear of it through the
+    /// feed like of any other change.
+    fn undo(&mut self) {
+        match self.client.undo() {
+            Ok(u) => {
+                let records: Vec<String> = u
+                    .records
+                    .iter()
+                    .take(3)
+                    .map(|(e, k, _)| {
+                        let label =
+                            crate::model::entity(e).map_or(e.as_str(), |d| d.label(self.lang));
+                        format!("{label} {k}")
+                    })
+                    .collect();
+                let more = u.records.len().saturating_sub(3);
+                let more = if more > 0 {
+                    format!(" +{more}")
+                } else {
+                    String::new()
+                };
+                self.status = match self.lang {
+                    Lang::En => format!(
+                        "undid your {} of {}: {}{more}",
+                        u.via,
+                        crate::api::local_time(u.at_ms),
+                        records.join(", ")
+                    ),
+                    Lang::De => format!(
+                        "zurückgenommen: {} von {}: {}{more}",
+                        u.via,
+                        crate::api::local_time(u.at_ms),
+                        records.join(", ")
+                    ),
+                };
+                self.home_stale = true;
+                if self.feed.is_some() {
+                    self.awaiting.get_or_insert_with(std::time::Instant::now);
+                } else {
+                    for tab in &mut self.tabs {
+                        tab.reload();
+                    }
+                }
+            }
+            Err(e) => self.status = e.to_string(),
+        }
+    }
+
+    /// Users and sessions connected, once the server has said (for the status line).
+    pub fn users(&self) -> Option<(usize, usize)> {
+        self.users
+    }
+
+    /// Takes in what the server pushed since the last frame: changed rows into the
+    /// open tables, a changed or deleted record into its open form, the alerts
+    /// marked stale; after a gap in the feed, everything is read again.
+    fn poll_feed(&mut self) {
+        let Some(feed) = &self.feed else { return };
+        let mut notes = Vec::new();
+        let mut resync = false;
+        while let Some(push) = feed.next(std::time::Duration::ZERO) {
+            match push {
+                Push::Changes(note) => notes.push(note),
+                Push::Resync => resync = true,
+                Push::Users { users, sessions } => self.users = Some((users, sessions)),
+            }
+        }
+        if notes.is_empty() && !resync {
+            return;
+        }
+        self.awaiting = None;
+        self.home_stale = true;
+        if resync {
+            for tab in &mut self.tabs {
+                tab.reload();
+            }
+            for form in &mut self.forms {
+                form.resync(&self.client);
+            }
+            return;
+        }
+        // Per entity, the keys changed, in the order heard.
+        let mut changed: Vec<(&'static crate::model::EntityDef, Vec<String>)> = Vec::new();
+        let mut whole: Vec<&'static crate::model::EntityDef> = Vec::new();
+        for note in &notes {
+            for item in &note.items {
+                let Some(def) = crate::model::entity(&item.entity) else {
+                    continue;
+                };
+                match changed.iter_mut().find(|(d, _)| d.name == def.name) {
+                    Some((_, keys)) => {
+                        if !keys.contains(&item.key) {
+                            keys.push(item.key.clone())
+                        }
+                    }
+                    None => changed.push((def, vec![item.key.clone()])),
+                }
+                for form in &mut self.forms {
+                    form.changed_elsewhere(item, &note.user, note.at_ms, &self.client);
+                }
+            }
+            whole.extend(note.more.iter().filter_map(|e| crate::model::entity(e)));
+        }
+        for (tab, mask) in self.tabs.iter_mut().zip(&self.masks) {
+            if whole.iter().any(|d| d.name == mask.entity.name) {
+                tab.reload();
+            } else if let Some((_, keys)) = changed.iter().find(|(d, _)| d.name == mask.entity.name)
+            {
+                tab.apply_changes(&self.client, keys);
+            }
+        }
+        for (def, _) in &changed {
+            for form in &mut self.forms {
+                form.refresh_children(&self.client, def);
+            }
+        }
     }
 }
 

@@ -96,9 +96,18 @@ impl App {
             self.tabs[self.current].position()
         };
         let path = &self.database;
+        // Who else is on the database, once anyone is.
+        let others = match (self.users, self.lang) {
+            (Some((1, s)), Lang::En) if s > 1 => format!(" 1 user, {s} sessions "),
+            (Some((1, s)), Lang::De) if s > 1 => format!(" 1 Benutzer, {s} Sitzungen "),
+            (Some((u, _)), Lang::En) if u > 1 => format!(" {u} users "),
+            (Some((u, _)), Lang::De) if u > 1 => format!(" {u} Benutzer "),
+            _ => String::new(),
+        };
         Line::from(vec![
             Span::styled(format!(" {path} "), Style::default().dim()),
             Span::raw(format!(" {pos}/{count} ")),
+            Span::styled(others, Style::default().fg(Color::Cyan)),
             Span::styled(
                 format!(" {}", self.status),
                 Style::default().fg(Color::Yellow),

@@ -24,14 +24,25 @@ impl FormView {
 
     /// Every child list's heading and rows, in screen order. A heading takes the
     /// focus too, so that a list with no rows yet can get its first one (`n`).
+    /// The History list follows them as one more list, whose rows show a change.
     fn child_rows(&self) -> Vec<(usize, usize)> {
+        let history = self.children.len();
         self.children
             .iter()
             .enumerate()
             .flat_map(|(l, list)| {
                 std::iter::once((l, HEADING)).chain((0..list.rows.len()).map(move |r| (l, r)))
             })
+            .chain((0..self.history.len()).map(move |r| (history, r)))
             .collect()
+    }
+
+    /// The focused History entry, if a History row has the focus.
+    pub fn focused_history(&self) -> Option<usize> {
+        match self.child_focus? {
+            (l, r) if l == self.children.len() && r < self.history.len() => Some(r),
+            _ => None,
+        }
     }
 
     /// The field holding the focused child list, when the record keeps it itself.

@@ -37,6 +37,18 @@ pub fn form(view: &FormView, frame: &mut Frame, area: Rect, lang: Lang) {
         height: area.height.saturating_sub(1),
         ..area
     };
+    if let Some(notice) = view.notice() {
+        if body.height > 0 {
+            body.height -= 1;
+            let line = Rect {
+                y: body.y + body.height,
+                height: 1,
+                ..body
+            };
+            let text = Span::styled(shown(notice), Style::default().fg(Color::Cyan));
+            frame.render_widget(Paragraph::new(Line::from(text)), line);
+        }
+    }
     if let Some(message) = view.message() {
         if body.height > 0 {
             body.height -= 1;
@@ -78,12 +90,25 @@ pub fn form(view: &FormView, frame: &mut Frame, area: Rect, lang: Lang) {
             items.push((Item::Child(key, text), 1));
         }
     }
+    let history: Vec<(String, String)> = view.history.iter().map(history_row).collect();
+    if !history.is_empty() {
+        items.push((Item::Blank, 1));
+        let heading = match lang {
+            Lang::En => "History (Enter shows a change)",
+            Lang::De => "Verlauf (Enter zeigt eine Änderung)",
+        };
+        items.push((Item::Heading(heading.to_string()), 1));
+        for (when, what) in &history {
+            items.push((Item::Child(when, what), 1));
+        }
+    }
 
     // Keep the focused input in view, scrolling no further than needed.
     let top_of = |n: usize| -> u16 { items[..n].iter().map(|(_, h)| *h).sum() };
     let (focus_item, focus_height) = match view.child_focus {
         // Each list has a blank line and a heading before its rows.
         Some((list, row)) => {
+            let list = list.min(view.children.len());
             let before: usize = view.children[..list].iter().map(|c| c.rows.len() + 2).sum();
             let at = if row == super::focus::HEADING {
                 1
@@ -227,4 +252,122 @@ pub fn form(view: &FormView, frame: &mut Frame, area: Rect, lang: Lang) {
             Item::Blank => {}
         }
     }
+    if let Some(conflict) = view.conflict() {
+        conflict_box(conflict, frame, area, lang);
+    } else if let Some(entry) = view.detail() {
+        detail_box(entry, frame, area, lang);
+    }
+}
+
+/// Record text is shown, never interpreted: control characters become visible.
+fn shown(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '·' } else { c })
+        .collect()
+}
+
+/// A History row: "10:42 bob Save" and what changed.
+fn history_row(e: &crate::api::Entry) -> (String, String) {
+    let when = format!("{} {} {}", crate::api::local_time(e.at_ms), e.user, e.via);
+    let what = if e.bulk {
+        "created (loaded in bulk)".to_string()
+    } else {
+        match e.kind {
+            crate::api::ChangeKind::Updated => e
+                .fields
+                .iter()
+                .map(|f| format!("{}: {} → {}", f.field, f.old, f.new))
+                .collect::<Vec<_>>()
+                .join("; "),
+            kind => format!("{} ({} fields)", kind.name(), e.fields.len()),
+        }
+    };
+    (shown(&when), shown(&what))
+}
+
+/// A box over the lower part of the form.
+fn overlay(frame: &mut Frame, area: Rect, lines: Vec<Line<'_>>, title: String) {
+    use ratatui::widgets::{Block, Borders, Clear, Wrap};
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let rect = Rect {
+        y: area.y + area.height - height,
+        height,
+        ..area
+    };
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::default().borders(Borders::ALL).title(title)),
+        rect,
+    );
+}
+
+fn conflict_box(c: &super::Conflict, frame: &mut Frame, area: Rect, lang: Lang) {
+    let (mine, theirs) = match lang {
+        Lang::En => ("yours", "theirs"),
+        Lang::De => ("Ihres", "fremdes"),
+    };
+    let mut lines = Vec::new();
+    for (i, (f, keep)) in c.fields.iter().zip(&c.keep_mine).enumerate() {
+        let pick = |on: bool| {
+            if on {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            }
+        };
+        let marker = if i == c.cursor { "▸ " } else { "  " };
+        lines.push(Line::from(vec![
+            Span::raw(format!("{marker}{}: ", shown(&f.field))),
+            Span::styled(format!("{mine} {}", shown(&f.mine)), pick(*keep)),
+            Span::raw("  |  "),
+            Span::styled(format!("{theirs} {}", shown(&f.theirs)), pick(!*keep)),
+        ]));
+    }
+    lines.push(Line::from(match lang {
+        Lang::En => "m/← keep yours  t/→ take theirs  M/T all  Enter done  Esc edit",
+        Lang::De => "m/← Ihres  t/→ fremdes  M/T alle  Enter fertig  Esc bearbeiten",
+    }));
+    let title = match lang {
+        Lang::En => format!(" Changed meanwhile by {} ", shown(&c.by)),
+        Lang::De => format!(" Inzwischen geändert von {} ", shown(&c.by)),
+    };
+    overlay(frame, area, lines, title);
+}
+
+fn detail_box(e: &crate::api::Entry, frame: &mut Frame, area: Rect, lang: Lang) {
+    let mut lines: Vec<Line> = e
+        .fields
+        .iter()
+        .map(|f| match e.kind {
+            crate::api::ChangeKind::Updated => Line::from(format!(
+                "{}: {} → {}",
+                shown(&f.field),
+                shown(&f.old),
+                shown(&f.new)
+            )),
+            crate::api::ChangeKind::Created => {
+                Line::from(format!("{}: {}", shown(&f.field), shown(&f.new)))
+            }
+            crate::api::ChangeKind::Deleted => {
+                Line::from(format!("{}: {}", shown(&f.field), shown(&f.old)))
+            }
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(Line::from(match lang {
+            Lang::En => "(no field values kept: loaded in bulk)",
+            Lang::De => "(keine Feldwerte: in einem Stapel geladen)",
+        }));
+    }
+    let title = format!(
+        " {} {} · {} · {} · rev {} ",
+        crate::api::local_time(e.at_ms),
+        shown(&e.user),
+        shown(&e.via),
+        e.kind.name(),
+        e.rev
+    );
+    overlay(frame, area, lines, title);
 }

@@ -23,6 +23,15 @@ pub struct Rows {
     /// Which bytes each row's text holds (see `signature`): a row whose signature
     /// lacks a byte of the needle is skipped without reading its text.
     sigs: Vec<u64>,
+    /// Rows whose text was replaced since the load (a record another session
+    /// changed): row → (start, end) of its new text, appended to the arena.
+    moved: std::collections::HashMap<u32, (u32, u32)>,
+    /// Whether any row's text moved (one test per row, not a map lookup).
+    has_moved: Vec<bool>,
+    /// Rows whose record was deleted since the load (empty: none).
+    dead: Vec<bool>,
+    /// The rows in key order, as loaded; rows added later follow unordered.
+    sorted: usize,
 }
 
 /// A 64-bit set of the bytes of a text: letters and digits have a bit each, other
@@ -93,6 +102,55 @@ impl Rows {
         }
     }
 
+    /// Replaces a row's column texts (its record changed); false when the arena
+    /// is full (the caller loads again).
+    pub fn replace<'a>(&mut self, i: usize, cells: impl IntoIterator<Item = &'a str>) -> bool {
+        let start = self.text.len();
+        let key = self.key(i).to_string();
+        push_lower(&mut self.text, &key);
+        for cell in cells {
+            self.text.push(SEP);
+            push_lower(&mut self.text, cell);
+        }
+        let (Ok(s), Ok(e)) = (u32::try_from(start), u32::try_from(self.text.len())) else {
+            self.text.truncate(start);
+            return false;
+        };
+        self.sigs[i] = signature(&self.text[start..]);
+        if self.has_moved.len() < self.len() {
+            self.has_moved.resize(self.len(), false);
+        }
+        self.has_moved[i] = true;
+        self.moved.insert(i as u32, (s, e));
+        if self.dead.get(i).copied().unwrap_or(false) {
+            self.dead[i] = false;
+        }
+        true
+    }
+
+    /// Marks a row's record deleted: it is no longer shown or found.
+    pub fn kill(&mut self, i: usize) {
+        if self.dead.len() < self.len() {
+            self.dead.resize(self.len(), false);
+        }
+        self.dead[i] = true;
+    }
+
+    /// Whether a row's record was deleted since the load.
+    pub fn is_dead(&self, i: usize) -> bool {
+        self.dead.get(i).copied().unwrap_or(false)
+    }
+
+    /// Rows whose records exist.
+    pub fn live(&self) -> usize {
+        self.len() - self.dead.iter().filter(|d| **d).count()
+    }
+
+    /// Marks the rows so far as the load's, in key order (for `find`).
+    pub fn loaded(&mut self) {
+        self.sorted = self.len();
+    }
+
     /// Gives back the spare capacity of a finished load.
     pub fn shrink(&mut self) {
         self.keys.shrink_to_fit();
@@ -115,6 +173,11 @@ impl Rows {
 
     /// The prepared lower-case search text of a row.
     pub fn text(&self, i: usize) -> &str {
+        if self.has_moved.get(i).copied().unwrap_or(false) {
+            if let Some(&(s, e)) = self.moved.get(&(i as u32)) {
+                return &self.text[s as usize..e as usize];
+            }
+        }
         let (s, e) = Self::span(&self.text_ends, i);
         &self.text[s..e]
     }
@@ -134,9 +197,20 @@ impl Rows {
         self.text(i).split(SEP).nth(col).unwrap_or("")
     }
 
-    /// The row of a key.
+    /// The row of a key (deleted rows included): a binary search of the rows
+    /// loaded in key order, then the few added since.
     pub fn find(&self, key: &str) -> Option<usize> {
-        (0..self.len()).find(|&i| self.key(i) == key)
+        let sorted = self.sorted.min(self.len());
+        let (mut lo, mut hi) = (0, sorted);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.key(mid).cmp(key) {
+                Ordering::Less => lo = mid + 1,
+                Ordering::Greater => hi = mid,
+                Ordering::Equal => return Some(mid),
+            }
+        }
+        (sorted..self.len()).find(|&i| self.key(i) == key)
     }
 
     /// Bytes the rows hold on the heap.
@@ -145,6 +219,9 @@ impl Rows {
             + self.text.capacity()
             + 4 * (self.key_ends.capacity() + self.text_ends.capacity())
             + 8 * self.sigs.capacity()
+            + self.has_moved.capacity()
+            + self.dead.capacity()
+            + 12 * self.moved.capacity()
     }
 }
 
@@ -216,6 +293,30 @@ pub struct Data {
 }
 
 impl Data {
+    /// Applies records changed since the load: (key, its cells, or None when it
+    /// is gone), keeping the sort and the filter. False when the rows are full (the
+    /// caller loads again).
+    pub fn apply(&mut self, changes: &[(String, Option<Vec<String>>)]) -> bool {
+        for (key, cells) in changes {
+            let row = self.rows.find(key);
+            let ok = match (row, cells) {
+                (Some(i), Some(cells)) => self.rows.replace(i, cells.iter().map(String::as_str)),
+                (None, Some(cells)) => self.rows.push(key, cells.iter().map(String::as_str)),
+                (Some(i), None) => {
+                    self.rows.kill(i);
+                    true
+                }
+                (None, None) => true,
+            };
+            if !ok {
+                return false;
+            }
+        }
+        self.mark_allowed();
+        self.resort();
+        true
+    }
+
     /// Replaces the rows, keeping the sort and the filter.
     pub fn set_rows(&mut self, rows: Rows) {
         self.rows = rows;
@@ -354,6 +455,10 @@ impl Data {
         let n = self.rows.len() as u32;
         self.order.clear();
         self.order.extend(0..n);
+        if !self.rows.dead.is_empty() {
+            let rows = &self.rows;
+            self.order.retain(|&i| !rows.is_dead(i as usize));
+        }
         let rows = &self.rows;
         let col = self.sort_col;
         match self.sort_kind {
@@ -584,5 +689,40 @@ mod tests {
              worst {worst:?} (budget 16 ms); sort by city {sort:?}, by revenue {sort_money:?}",
             report.join("\n  ")
         );
+    }
+}
+
+#[cfg(test)]
+mod live_tests {
+    use super::*;
+
+    #[test]
+    fn rows_changed_since_the_load_are_found_filtered_and_dropped() {
+        let mut rows = Rows::default();
+        for (k, d) in [
+            ("HAMBURG", "Hamburg"),
+            ("NORD", "Norden"),
+            ("SUED", "Süden"),
+        ] {
+            rows.push(k, [d]);
+        }
+        rows.loaded();
+        let mut data = Data::default();
+        data.set_rows(rows);
+        assert!(data.apply(&[
+            ("KIEL".into(), Some(vec!["Kiel und Förde".into()])),
+            ("NORD".into(), Some(vec!["Nordsee".into()])),
+            ("SUED".into(), None),
+        ]));
+        data.set_query("förde");
+        assert_eq!(data.hits().len(), 1);
+        assert_eq!(data.hit_key(0), Some("KIEL"));
+        data.set_query("nordsee");
+        assert_eq!(data.hit_key(0), Some("NORD"));
+        data.set_query("süden");
+        assert!(data.hits().is_empty());
+        data.set_query("");
+        assert_eq!(data.hits().len(), 3);
+        assert_eq!(data.rows().live(), 3);
     }
 }

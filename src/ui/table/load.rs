@@ -14,6 +14,9 @@ use crate::api::Client;
 /// Rows the background loader asks for at once.
 const LOAD_CHUNK: usize = 10_000;
 
+/// Changed records a table reads one by one; more at once, it loads again.
+const LIVE_AT_ONCE: usize = 2_000;
+
 /// A background load in flight.
 pub(super) struct Loader {
     /// The rows, or why they could not be read.
@@ -52,6 +55,7 @@ impl TableView {
                 }
                 Err(e) => self.error = Some(e.to_string()),
             }
+            rows.loaded();
             self.data.set_rows(rows);
             self.data.set_query(&self.query);
         }
@@ -92,6 +96,7 @@ impl TableView {
                 }
             }
             rows.shrink();
+            rows.loaded();
             let _ = tx.send(Ok(rows));
         });
         self.loader = Some(Loader {
@@ -132,6 +137,57 @@ impl TableView {
             // The first screen's selection stays where it was.
             None if had == 0 => self.selected = 0,
             None => {}
+        }
+        self.clamp();
+    }
+
+    /// Records of this mask changed elsewhere (another session, a workflow): their
+    /// rows are read again, added or dropped in place, and the cursor stays on its
+    /// record. A table still loading, or told of many changes at once, loads again.
+    pub fn apply_changes(&mut self, client: &Client, keys: &[String]) {
+        if self.needs_load || !self.started {
+            return;
+        }
+        // A load in flight may have read the rows before the change.
+        if self.loader.is_some() || keys.len() > LIVE_AT_ONCE {
+            self.reload();
+            return;
+        }
+        let def = self.mask.entity;
+        let records = match client.get_many(def, keys.to_vec()) {
+            Ok(r) => r,
+            Err(e) => {
+                self.error = Some(e.to_string());
+                return;
+            }
+        };
+        let only = self.only_with();
+        let fields: Vec<usize> = self.columns.iter().filter_map(|c| c.field).collect();
+        let changes: Vec<(String, Option<Vec<String>>)> = keys
+            .iter()
+            .zip(records)
+            .map(|(key, record)| {
+                let cells = record
+                    .filter(|r| only.is_none_or(|i| !r.get(i).is_empty()))
+                    .map(|r| {
+                        fields
+                            .iter()
+                            .map(|&i| crate::model::format_value(&def.fields[i].kind, &r.get(i)))
+                            .collect()
+                    });
+                (key.clone(), cells)
+            })
+            .collect();
+        let selected = self.selected_key();
+        if !self.data.apply(&changes) {
+            self.reload();
+            return;
+        }
+        for key in keys {
+            self.cells.remove(key);
+        }
+        if let Some(n) = selected.and_then(|k| self.data.hit_position(&k)) {
+            self.selected = n;
         }
         self.clamp();
     }

@@ -177,7 +177,7 @@ impl TableView {
 
     /// Rows in the mask once loaded (all of them, before the filter).
     pub fn total(&self) -> usize {
-        self.data.rows().len()
+        self.data.rows().live()
     }
 
     /// Blocks until the background load is in (tests, benchmarks).
