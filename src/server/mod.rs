@@ -436,6 +436,8 @@ fn serve_connection(stream: UnixStream, id: u64, s: &Arc<Shared>) {
         }
         if matches!(request, Request::Subscribe) {
             subscribe(s, id, &writer);
+            // The new subscriber hears at once who is connected.
+            publish_users(s);
             send(
                 &writer,
                 &Frame::Reply {
