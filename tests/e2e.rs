@@ -297,3 +297,96 @@ fn two_tuis_and_a_command_loop_share_one_database() {
         assert_restored(&s.wait_for("icanon"));
     }
 }
+
+/// Field rows below Description on the opportunity form, in order.
+const TO_STAGE: usize = 9;
+const TO_AMOUNT: usize = 11;
+
+/// Moves `n` fields on and replaces the field's text with `text`.
+fn retype_after_tabs(s: &Session, tabs: usize, text: &str) {
+    for _ in 0..tabs {
+        s.send(&["Tab"]);
+    }
+    s.send(&["End"]);
+    for _ in 0..20 {
+        s.send(&["BSpace"]);
+    }
+    s.type_text(text);
+}
+
+/// The scenario, in two real terminals on one database: A edits an
+/// opportunity's amount while B edits its stage, both save, the record has both
+/// and A's form shows B's stage; then A changes the amount B just changed: A's form
+/// shows both values and A chooses; `u` takes back A's last change.
+#[test]
+fn two_users_edit_one_opportunity_merge_choose_and_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("live");
+    crm(&db, &["demo", "--records", "2000"]);
+    let a = Session::start(&db, "");
+    let b = Session::start(&db, "");
+    for s in [&a, &b] {
+        s.wait_for("Alerts");
+        s.type_text(":Opportunities");
+        s.send(&["Enter"]);
+        s.wait_for("OPP0000001");
+        s.send(&["Enter"]);
+        s.wait_for("Opportunity OPP0000001");
+    }
+    retype_after_tabs(&a, TO_AMOUNT, "70000");
+    retype_after_tabs(&b, TO_STAGE, "PROPOSAL");
+    a.send(&["C-s"]);
+    a.wait_for("saved Opportunity");
+    b.wait_for("saving keeps their change");
+    b.send(&["C-s"]);
+    b.wait_for("saved beside the change of amount");
+    // A's form, untouched since its save, shows B's stage.
+    a.wait_for("PROPOSAL");
+    let got = crm(&db, &["get", "opportunity", "OPP0000001"]);
+    assert!(
+        got.contains("PROPOSAL") && got.contains("70000.00 EUR"),
+        "{got}"
+    );
+    let history = crm(&db, &["history", "opportunity", "OPP0000001"]);
+    assert!(history.contains("amount: "), "{history}");
+    assert!(
+        history.contains("stage: QUALIFY → PROPOSAL") || history.contains("→ PROPOSAL"),
+        "{history}"
+    );
+
+    // The same field: A types an amount, B saves another one first; A's save
+    // then offers both.
+    a.send(&["End"]);
+    for _ in 0..20 {
+        a.send(&["BSpace"]);
+    }
+    a.type_text("75000");
+    a.wait_for("[modified]");
+    retype_after_tabs(&b, TO_AMOUNT - TO_STAGE, "80000");
+    b.send(&["C-s"]);
+    a.wait_for("saving keeps their change");
+    a.send(&["C-s"]);
+    let screen = a.wait_for("Changed meanwhile by");
+    assert!(
+        screen.contains("yours 75000.00 EUR") && screen.contains("theirs 80000.00 EUR"),
+        "{screen}"
+    );
+    a.send(&["m", "Enter"]);
+    a.wait_for("keeping yours for amount");
+    a.send(&["C-s"]);
+    let started = Instant::now();
+    while !crm(&db, &["get", "opportunity", "OPP0000001"]).contains("75000.00 EUR") {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{}",
+            a.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    a.send(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+    a.send(&["u"]);
+    a.wait_for("undid your Save");
+    assert!(crm(&db, &["get", "opportunity", "OPP0000001"]).contains("80000.00 EUR"));
+    b.wait_for("80000.00 EUR");
+}
