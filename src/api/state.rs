@@ -193,6 +193,43 @@ impl Shared {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn note(id: u64) -> Push {
+        Push::Changes(crate::api::wire::ChangeNote {
+            id,
+            at_ms: 0,
+            user: "anja".into(),
+            via: "Save".into(),
+            items: Vec::new(),
+            more: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn a_session_that_falls_behind_is_told_to_resync_and_holds_up_nobody() {
+        let shared = Shared::default();
+        let stalled = shared.subscribe();
+        let keeping_up = shared.subscribe();
+        let started = Instant::now();
+        for id in 0..(FEED_DEPTH as u64 + 50) {
+            shared.publish(note(id));
+            // The other session reads as it goes.
+            assert_eq!(keeping_up.next(Duration::ZERO), Some(note(id)));
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "publishing never waits"
+        );
+        // The stalled one gets one Resync instead of what it missed, then goes on.
+        assert_eq!(stalled.next(Duration::ZERO), Some(Push::Resync));
+        assert_eq!(stalled.next(Duration::ZERO), None);
+        shared.publish(note(9999));
+        assert_eq!(stalled.next(Duration::ZERO), Some(note(9999)));
+        // A session that left is dropped from the feed.
+        drop(stalled);
+        shared.publish(note(10_000));
+        assert_eq!(shared.feed.lock().unwrap().len(), 1);
+    }
     use crate::model::{Entity, OpportunityTask};
 
     #[test]
