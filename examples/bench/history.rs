@@ -23,18 +23,18 @@ use termcrm::store::{OpenOptions, Store};
 
 use super::whole;
 use super::{
-    at_most, at_most_dur, dir_size, dur, median, mib, ms, note, row, short_count, thousands, Res,
-    SEED,
+    at_most, at_most_dur, dir_size, dur, load_average, median, mib, ms, note, row, short_count,
+    thousands, Res, SEED,
 };
 
 /// Opportunities the single saves go round.
 const SAVE_KEYS: usize = 500;
 /// Rounds of saves per way of opening, alternating (history, none, history, ...),
 /// so that a drift of the machine falls on both alike.
-const ROUNDS: usize = 4;
+const ROUNDS: usize = 10;
 /// Saves per round without a flush, and with one after each save.
-const SAVES: usize = 500;
-const FLUSHED_SAVES: usize = 50;
+const SAVES: usize = 200;
+const FLUSHED_SAVES: usize = 20;
 /// Records of each bulk load, and loads per way of opening (history first, then
 /// none, then none, then history: ABBA).
 const BULK: usize = 100_000;
@@ -82,6 +82,8 @@ pub fn history_rows(path: &Path) -> Res<()> {
         row("history rows", "n/a", "", "no opportunities", "");
         return Ok(());
     }
+    // Other work on the machine moves these figures more than most: say how much.
+    note(&format!("history rows; load average {}", load_average()));
     single_saves(path, opps)?;
     let listed = give_changes(path, &many)?;
     bulk_loads()?;
@@ -422,6 +424,7 @@ fn feed_measure(path: &Path, key: &str) -> Res<()> {
         }
     }
     latencies.sort_unstable();
+    save_times.sort_unstable();
     let (p50, p99) = (percentile(&latencies, 0.50), percentile(&latencies, 0.99));
     row(
         &format!("change reaches {CLIENTS} clients, p50"),
@@ -429,9 +432,10 @@ fn feed_measure(path: &Path, key: &str) -> Res<()> {
         "",
         "",
         &format!(
-            "{FEED_SAVES} saves {} apart, save itself {} (median)",
+            "{FEED_SAVES} saves {} apart; the save itself p50 {}, p99 {}",
             dur(FEED_GAP),
-            dur(median(save_times))
+            dur(percentile(&save_times, 0.50)),
+            dur(percentile(&save_times, 0.99))
         ),
     );
     row(
