@@ -16,10 +16,11 @@
 //! The load runs in this process; the reads run in a fresh child process (this
 //! program again, with `--reads`), so that its open is a real first open after the
 //! load and its peak RSS is that of a reader alone, not of the loader's leftovers.
-//! The TUI, the server (with 50 socket clients) and the forecasts run in child
-//! processes of their own the same way, one after the other. The server's load and
-//! the forecasts write, so they come last; the forecasts (100,000 lines) last of
-//! all, so that the load's saves meet the demo data's forecasts, not the bench's.
+//! The TUI, the server (with 50 socket clients), the history and the forecasts run
+//! in child processes of their own the same way, one after the other. The server's
+//! load, the history's saves and the forecasts write, so they come last; the
+//! forecasts (100,000 lines) last of all, so that the load's saves meet the demo
+//! data's forecasts, not the bench's.
 //!
 //! Each read is run a few times and the median reported. Verdicts: `ok` / `MISS by`
 //! against a budget; `ref:` against a figure DESIGN.md measured, which is no budget.
@@ -44,6 +45,7 @@ macro_rules! say {
 }
 
 mod find;
+mod history;
 mod index;
 mod ops;
 mod queries;
@@ -88,6 +90,7 @@ fn main() {
         || args.tui_remote
         || args.tui_idle
         || args.server
+        || args.history
         || args.forecasts
     {
         match &args.db {
@@ -95,9 +98,10 @@ fn main() {
             Some(path) if args.tui_remote => tui::tui_rows(path, true),
             Some(path) if args.tui_idle => tui::idle(path),
             Some(path) if args.server => server::server_rows(path, args.load_secs),
+            Some(path) if args.history => history::history_rows(path),
             Some(path) if args.forecasts => ops::forecast_rows(path),
             Some(path) => reads(path),
-            None => Err("--reads, --tui, --server and --forecasts need --db".into()),
+            None => Err("--reads, --tui, --server, --history and --forecasts need --db".into()),
         }
     } else {
         run(&args)
@@ -124,6 +128,8 @@ struct Args {
     tui_idle: bool,
     /// Internal: the server phase, run as a child process on `--db`.
     server: bool,
+    /// Internal: the history phase, run as a child process on `--db`.
+    history: bool,
     /// Internal: the forecast phase, run as a child process on `--db`.
     forecasts: bool,
     /// Seconds of the server load.
@@ -140,6 +146,7 @@ fn parse_args() -> Result<Args, String> {
         tui_remote: false,
         tui_idle: false,
         server: false,
+        history: false,
         forecasts: false,
         load_secs: server::DEFAULT_LOAD_SECS,
     };
@@ -164,6 +171,7 @@ fn parse_args() -> Result<Args, String> {
             "--tui-remote" => args.tui_remote = true,
             "--tui-idle" => args.tui_idle = true,
             "--server" => args.server = true,
+            "--history" => args.history = true,
             "--forecasts" => args.forecasts = true,
             "--load-secs" => {
                 let v = value("--load-secs")?;
@@ -339,8 +347,9 @@ fn load(args: &Args, path: &Path) -> Res<()> {
     Ok(())
 }
 
-/// Runs the read, TUI, server and forecast phases, each in a fresh process: this
-/// program again, with `--reads`, `--tui`, `--server`, `--forecasts`.
+/// Runs the read, TUI, server, history and forecast phases, each in a fresh
+/// process: this program again, with `--reads`, `--tui`, `--server`, `--history`,
+/// `--forecasts`.
 fn read_in_child(path: &Path, load_secs: u64) -> Res<()> {
     let _ = std::io::stdout().flush();
     for phase in [
@@ -348,6 +357,7 @@ fn read_in_child(path: &Path, load_secs: u64) -> Res<()> {
         "--tui",
         "--tui-remote",
         "--server",
+        "--history",
         "--forecasts",
     ] {
         let status = Command::new(std::env::current_exe()?)

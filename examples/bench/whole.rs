@@ -153,14 +153,14 @@ fn timed_direct(cmd: &mut Command) -> Res<(Duration, f64)> {
     Ok((elapsed, usage.ru_maxrss as f64 * 1024.0))
 }
 
-fn crm(db: &Path, args: &[&str]) -> Res<Command> {
+pub fn crm(db: &Path, args: &[&str]) -> Res<Command> {
     let mut c = Command::new(std::env::current_exe()?);
     c.arg("--crm").arg("--db").arg(db).args(args);
     Ok(c)
 }
 
 /// The median time and the largest RSS of `WHOLE_RUNS` runs.
-fn runs(mut make: impl FnMut() -> Res<Command>) -> Res<(Duration, f64)> {
+pub fn runs(mut make: impl FnMut() -> Res<Command>) -> Res<(Duration, f64)> {
     let mut times = Vec::with_capacity(WHOLE_RUNS);
     let mut rss: f64 = 0.0;
     for _ in 0..WHOLE_RUNS {
@@ -197,8 +197,16 @@ pub fn rows(db: &Path, lookups: &Lookups, sqlite: Option<&Sqlite>) -> Res<()> {
     if lookups.queries.is_empty() {
         return Ok(());
     }
-    // The reads' store was just closed; sled lets go of its lock when its flusher
-    // thread ends. The first command starts the server (untimed).
+    with_server(db, "the whole-process rows", || {
+        measured(db, lookups, sqlite)
+    })
+}
+
+/// Starts the database's server through a first `crm` command (untimed), runs
+/// `f`, then stops the server and waits for it to go.
+pub fn with_server(db: &Path, what: &str, f: impl FnOnce() -> Res<()>) -> Res<()> {
+    // The caller's store was just closed; sled lets go of its lock when its
+    // flusher thread ends. The first command starts the server (untimed).
     let start = Instant::now();
     loop {
         match timed(&mut crm(db, &["list", "territory", "--limit", "1"])?) {
@@ -208,10 +216,10 @@ pub fn rows(db: &Path, lookups: &Lookups, sqlite: Option<&Sqlite>) -> Res<()> {
         }
     }
     note(&format!(
-        "server started for the whole-process rows in {}",
+        "server started for {what} in {}",
         dur(start.elapsed())
     ));
-    let result = measured(db, lookups, sqlite);
+    let result = f();
     let pid = std::fs::read_to_string(termcrm::server::Paths::of(db).pid).unwrap_or_default();
     let _ = timed(&mut crm(db, &["server", "stop"])?);
     // The rows after these open the database themselves: wait for the server to go.
