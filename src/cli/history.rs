@@ -44,9 +44,6 @@ pub fn parse_when(text: &str) -> anyhow::Result<i64> {
 }
 
 fn fields_text(entry: &Entry) -> String {
-    if entry.bulk {
-        return "(loaded in bulk)".into();
-    }
     entry
         .fields
         .iter()

@@ -72,7 +72,7 @@ pub fn undo(store: &Store, user: &str) -> Result<Undone> {
     let mut order: Vec<(String, String)> = Vec::new();
     type Id = (String, String);
     let mut first: HashMap<Id, (Kind, Option<Vec<u8>>)> = HashMap::new();
-    let mut last: HashMap<Id, (Kind, u64, Option<Vec<u8>>)> = HashMap::new();
+    let mut last: HashMap<Id, (Kind, u64, u64)> = HashMap::new();
     for (head, states) in &commits {
         for (item, st) in head.items.iter().zip(states) {
             let id = (item.entity.clone(), item.key.clone());
@@ -80,20 +80,25 @@ pub fn undo(store: &Store, user: &str) -> Result<Undone> {
                 order.push(id.clone());
                 first.insert(id.clone(), (item.kind, st.before.clone()));
             }
-            last.insert(id, (item.kind, item.rev, st.after.clone()));
+            last.insert(id, (item.kind, item.rev, head.id));
         }
     }
     let mut changes = Vec::new();
     let mut records = Vec::new();
     for id in &order {
         let def = def_of(&id.0)?;
-        let (last_kind, last_rev, after) = &last[id];
+        let (last_kind, last_rev, last_id) = &last[id];
         let current = store.get_rev(def, &id.1)?;
         // A record changed since and changed back (someone's own undo) is as the
-        // change left it.
-        let as_left = |now: &dyn crate::model::Record| {
-            after
-                .as_deref()
+        // change left it: the next change's state before is the state it left.
+        let as_left = |now: &dyn crate::model::Record| -> bool {
+            let Ok(changes) = store.record_changes(def, &id.1) else {
+                return false;
+            };
+            changes
+                .iter()
+                .find(|(cid, _)| cid > last_id)
+                .and_then(|(_, st)| st.before.as_deref())
                 .and_then(|b| (codec::codec_for(def).decode)(b).ok())
                 .is_some_and(|then| then.eq_record(now))
         };

@@ -98,24 +98,18 @@ impl Store {
                 .entry(def.name)
                 .or_default()
                 .insert(key.as_bytes(), bytes);
-            // A bulk load's history keeps who and when, not the values: the first
-            // state of such a record is the next change's state before, or the record.
+            // A bulk load's history keeps who, when and which records, not their
+            // values: each one's first state is the record as loaded.
             items.push(Item {
                 def,
                 key: key.clone(),
                 kind: Kind::Created,
                 rev: 1,
                 before: None,
-                after: None,
             });
             pending.written.insert((def.name, key));
         }
-        let history = self.plan_history(items);
-        let mut hist_rec = sled::Batch::default();
-        for (k, v) in &history.recs {
-            hist_rec.insert(k.as_slice(), v.as_slice());
-        }
-        self.hist_rec.apply_batch(hist_rec)?;
+        let history = self.plan_bulk_history(items);
         if !history.head.is_empty() {
             self.hist
                 .insert(history.head_key, history.head.as_slice())?;

@@ -5,8 +5,10 @@
 //! - `hist`: change id (u64, big-endian, rising) → [`Head`]: when, who, how, and
 //!   the records it changed. Read backwards, it is the database's log by time.
 //! - `hist:rec`: `entity \0 key \0 id` → [`States`]: that record's revision and
-//!   stored bytes before and after the change. A record's history is one prefix
-//!   read; the bytes before a deletion bring the record back.
+//!   stored bytes before the change. A record's history is one prefix read; the
+//!   state after a change is the next change's state before, or the record as it
+//!   is; the bytes before a deletion bring the record back. A bulk load (demo
+//!   data, an import) keeps its heads only: who, when, and the records it made.
 //!
 //! The actor scope tells the store, on the thread that writes, who is writing and
 //! collects what each commit changed: the server turns that into its change feed.
@@ -67,6 +69,9 @@ pub struct Head {
     pub via: String,
     /// The group this change took back, when it is an undo.
     pub undoes: Option<u64>,
+    /// A bulk load's commit: its records have no states of their own (each one's
+    /// first state is the record as loaded).
+    pub bulk: bool,
     pub items: Vec<Changed>,
 }
 
@@ -78,12 +83,9 @@ pub type Commit = (Head, Vec<States>);
 pub struct States {
     pub kind: Option<Kind>,
     pub rev: u64,
-    /// The stored bytes before (none for a creation) and after (none for a
-    /// deletion, and for records of a bulk load, whose first state is the record).
+    /// The stored bytes before (none for a creation).
     #[serde(with = "byte_run")]
     pub before: Option<Vec<u8>>,
-    #[serde(with = "byte_run")]
-    pub after: Option<Vec<u8>>,
 }
 
 /// Bytes written as one run rather than element by element.
@@ -152,8 +154,6 @@ pub struct Entry {
     pub key: String,
     pub kind: Kind,
     pub rev: u64,
-    /// Whether it came with a bulk load (its fields are the record's first state).
-    pub bulk: bool,
     pub fields: Vec<FieldChange>,
 }
 
@@ -284,7 +284,6 @@ pub(super) struct Item {
     pub kind: Kind,
     pub rev: u64,
     pub before: Option<Vec<u8>>,
-    pub after: Option<Vec<u8>>,
 }
 
 /// What a commit writes into the history trees.
@@ -322,8 +321,17 @@ fn corrupt(what: &str, message: String) -> StoreError {
 }
 
 impl Store {
-    /// The history entries a commit of `items` writes, under a new change id.
+    /// The history entries a commit of `items` writes, under a new change id; a
+    /// bulk load's, its head alone.
     pub(super) fn plan_history(&self, items: Vec<Item>) -> Plan {
+        self.plan(items, false)
+    }
+
+    pub(super) fn plan_bulk_history(&self, items: Vec<Item>) -> Plan {
+        self.plan(items, true)
+    }
+
+    fn plan(&self, items: Vec<Item>, bulk: bool) -> Plan {
         let id = self
             .next_change
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -345,18 +353,21 @@ impl Store {
                 changed,
             };
         }
-        let recs = items
-            .into_iter()
-            .map(|i| {
-                let states = States {
-                    kind: Some(i.kind),
-                    rev: i.rev,
-                    before: i.before,
-                    after: i.after,
-                };
-                (rec_key(i.def.name, &i.key, id), codec::encode(&states))
-            })
-            .collect();
+        let recs = if bulk {
+            Vec::new()
+        } else {
+            items
+                .into_iter()
+                .map(|i| {
+                    let states = States {
+                        kind: Some(i.kind),
+                        rev: i.rev,
+                        before: i.before,
+                    };
+                    (rec_key(i.def.name, &i.key, id), codec::encode(&states))
+                })
+                .collect()
+        };
         let head = Head {
             id,
             group,
@@ -364,6 +375,7 @@ impl Store {
             user: actor.user,
             via: actor.via,
             undoes,
+            bulk,
             items: changed.clone(),
         };
         Plan {
@@ -437,8 +449,8 @@ impl Store {
     pub fn history(&self, def: &EntityDef, key: &str, limit: Option<usize>) -> Result<Vec<Entry>> {
         let changes = self.record_changes(def, key)?;
         let mut out = Vec::with_capacity(changes.len().min(limit.unwrap_or(usize::MAX)));
-        // A change's state after is kept; for a bulk load's creation it is the
-        // next change's state before, or the record as it is now.
+        // A change's state after is the next change's state before, or the record
+        // as it is now.
         let current = self.tree(def).0.get(key.as_bytes())?.map(|v| v.to_vec());
         let mut later_before: Option<Vec<u8>> = current;
         for (id, states) in changes.into_iter().rev() {
@@ -452,14 +464,13 @@ impl Store {
                 user: "?".into(),
                 via: String::new(),
                 undoes: None,
+                bulk: false,
                 items: Vec::new(),
             });
             let kind = states.kind.unwrap_or(Kind::Created);
-            let bulk = kind == Kind::Created && states.after.is_none();
-            let after = match (&states.after, kind) {
-                (Some(a), _) => Some(a.clone()),
-                (None, Kind::Deleted) => None,
-                (None, _) => later_before.clone(),
+            let after = match kind {
+                Kind::Deleted => None,
+                _ => later_before.clone(),
             };
             let fields = diff(def, states.before.as_deref(), after.as_deref());
             later_before = states.before.clone();
@@ -477,7 +488,6 @@ impl Store {
                 key: key.to_string(),
                 kind,
                 rev: states.rev,
-                bulk,
                 fields,
             });
         }
@@ -558,6 +568,15 @@ impl Store {
         for head in heads {
             let mut states = Vec::with_capacity(head.items.len());
             for item in &head.items {
+                if head.bulk {
+                    // A bulk load's records were new: taking it back removes them.
+                    states.push(States {
+                        kind: Some(item.kind),
+                        rev: item.rev,
+                        before: None,
+                    });
+                    continue;
+                }
                 let v = self
                     .hist_rec
                     .get(rec_key(&item.entity, &item.key, head.id))?
@@ -698,6 +717,9 @@ impl Store {
                 bad.push(format!("history: change {} unreadable", id_of_head_key(&k)));
                 continue;
             };
+            if head.bulk {
+                continue;
+            }
             let mut kept = head.clone();
             kept.items.clear();
             for item in &head.items {

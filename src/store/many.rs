@@ -136,7 +136,6 @@ impl Store {
                         kind: Kind::Deleted,
                         rev: codec::rev_of(bytes),
                         before: Some(bytes.clone()),
-                        after: None,
                     });
                     plans.push(Planned {
                         def,
@@ -166,7 +165,6 @@ impl Store {
                 },
                 rev,
                 before: old.as_ref().map(|(b, _)| b.clone()),
-                after: Some(bytes.clone()),
             });
             plans.push(Planned {
                 def,

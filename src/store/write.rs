@@ -193,7 +193,6 @@ impl Store {
             kind: Kind::Created,
             rev,
             before: None,
-            after: Some(bytes.clone()),
         }]);
         self.commit(def, &key, None, Some((&bytes, &entries)), seq, true, &plan)?;
         plan.committed();
@@ -240,7 +239,6 @@ impl Store {
             kind: Kind::Updated,
             rev,
             before: Some(old_bytes),
-            after: Some(bytes.clone()),
         }]);
         self.commit(
             def,
@@ -276,7 +274,6 @@ impl Store {
             kind: Kind::Deleted,
             rev: codec::rev_of(&old_bytes),
             before: Some(old_bytes),
-            after: None,
         }]);
         self.commit(def, &key, Some(&old_entries), None, None, false, &plan)?;
         plan.committed();

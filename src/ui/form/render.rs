@@ -269,18 +269,14 @@ fn shown(text: &str) -> String {
 /// A History row: "10:42 bob Save" and what changed.
 fn history_row(e: &crate::api::Entry) -> (String, String) {
     let when = format!("{} {} {}", crate::api::local_time(e.at_ms), e.user, e.via);
-    let what = if e.bulk {
-        "created (loaded in bulk)".to_string()
-    } else {
-        match e.kind {
-            crate::api::ChangeKind::Updated => e
-                .fields
-                .iter()
-                .map(|f| format!("{}: {} → {}", f.field, f.old, f.new))
-                .collect::<Vec<_>>()
-                .join("; "),
-            kind => format!("{} ({} fields)", kind.name(), e.fields.len()),
-        }
+    let what = match e.kind {
+        crate::api::ChangeKind::Updated => e
+            .fields
+            .iter()
+            .map(|f| format!("{}: {} → {}", f.field, f.old, f.new))
+            .collect::<Vec<_>>()
+            .join("; "),
+        kind => format!("{} ({} fields)", kind.name(), e.fields.len()),
     };
     (shown(&when), shown(&what))
 }
@@ -357,8 +353,8 @@ fn detail_box(e: &crate::api::Entry, frame: &mut Frame, area: Rect, lang: Lang) 
         .collect();
     if lines.is_empty() {
         lines.push(Line::from(match lang {
-            Lang::En => "(no field values kept: loaded in bulk)",
-            Lang::De => "(keine Feldwerte: in einem Stapel geladen)",
+            Lang::En => "(no field changed)",
+            Lang::De => "(kein Feld geändert)",
         }));
     }
     let title = format!(
