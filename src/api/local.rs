@@ -356,6 +356,9 @@ fn serve(
             }
             Response::Log(store.log(&filter)?)
         }
+        Request::Timeline { entity: e, key } => {
+            Response::Timeline(ops::timeline::timeline(store, entity(&e)?, &key)?)
+        }
         Request::Undo => Response::Undone(ops::undo::undo(store, &session.user)?),
         Request::Restore { entity: e, key } => {
             Response::Key(ops::undo::restore(store, entity(&e)?, &key)?)

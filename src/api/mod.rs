@@ -20,6 +20,7 @@ pub use crate::ops::figures::Figure;
 pub use crate::ops::forecast::{Figures, Filter, Group, Rollup};
 pub use crate::ops::lead::FromLead;
 pub use crate::ops::quote::Accepted;
+pub use crate::ops::timeline::Event as TimelineEvent;
 pub use crate::ops::undo::{local_time, Undone};
 pub use crate::store::history::{Changed, Entry, FieldChange, Head, Kind as ChangeKind, LogFilter};
 pub use crate::store::{default_db_path, AuditReport, BulkReport, FindHit};
@@ -390,6 +391,15 @@ impl Client {
     /// Changes across the database, newest first.
     pub fn log(&self, filter: LogFilter) -> Result<Vec<Head>> {
         expect!(self, Request::Log(filter), Response::Log(l) => l)
+    }
+
+    /// A record's own changes and the records around it, newest first.
+    pub fn timeline(&self, def: &EntityDef, key: &str) -> Result<Vec<TimelineEvent>> {
+        let req = Request::Timeline {
+            entity: def.name.into(),
+            key: key.into(),
+        };
+        expect!(self, req, Response::Timeline(t) => t)
     }
 
     /// Takes back this user's last change.

@@ -17,6 +17,7 @@ use crate::ops::figures::Figure;
 use crate::ops::forecast::{Filter, Rollup};
 use crate::ops::lead::FromLead;
 use crate::ops::quote::Accepted;
+use crate::ops::timeline::Event;
 use crate::ops::undo::Undone;
 use crate::store::history::{Changed, Entry, Head, LogFilter};
 use crate::store::{codec, AuditReport, BulkReport, FindHit};
@@ -346,6 +347,11 @@ pub enum Request {
     },
     /// Changes across the database, newest first.
     Log(LogFilter),
+    /// A record's own changes and the records around it, by date.
+    Timeline {
+        entity: String,
+        key: String,
+    },
     /// Takes back this user's last change.
     Undo,
     /// Brings a deleted record back from its history.
@@ -498,6 +504,7 @@ pub enum Response {
     History(Vec<Entry>),
     Log(Vec<Head>),
     Undone(Undone),
+    Timeline(Vec<Event>),
 }
 
 /// The first frame of each side.

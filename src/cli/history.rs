@@ -152,6 +152,17 @@ pub fn log(
     )
 }
 
+/// `crm timeline ENTITY KEY`: what happened to a record and around it.
+pub fn timeline(api: &Client, entity_name: &str, key: &str, format: Format) -> CliResult {
+    let def = entity(entity_name)?;
+    let rows: Vec<Vec<String>> = api
+        .timeline(def, key)?
+        .into_iter()
+        .map(|e| vec![e.when, e.entity, e.key, e.what])
+        .collect();
+    print_report(&["when", "entity", "key", "what"], &rows, "events", format)
+}
+
 /// `crm undo`: takes back your last change.
 pub fn undo(api: &Client) -> CliResult {
     let u = api.undo()?;

@@ -170,6 +170,10 @@ pub enum Command {
         #[arg(long, default_value_t = 100, value_name = "N")]
         limit: usize,
     },
+    /// A record's story by date, newest first: its own changes (stage changes, a
+    /// conversion) and the interactions, tasks, quotes, orders, opportunities,
+    /// leads and contacts that name it.
+    Timeline { entity: String, key: String },
     /// Take back your last change (a save, a delete, a whole conversion), if
     /// nobody changed those records since.
     Undo,
@@ -441,6 +445,7 @@ fn dispatch(api: &Client, command: Command, format: Format) -> CliResult {
             format,
         ),
         Command::Undo => history::undo(api),
+        Command::Timeline { entity, key } => history::timeline(api, &entity, &key, format),
         Command::Restore { entity, key } => history::restore(api, &entity, &key),
         Command::Rm { entity, key } => records::rm(api, &entity, &key),
         Command::List {

@@ -14,6 +14,7 @@ pub mod lead;
 pub mod quote;
 pub mod rules;
 pub mod save;
+pub mod timeline;
 pub mod undo;
 
 /// A store with `records` demo records, flushed only at the end (workflow tests).
