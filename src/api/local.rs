@@ -319,12 +319,20 @@ fn serve(
             children.extend(ops::children::embedded(store, record.as_ref()));
             let figures = ops::figures::of(store, record.as_ref());
             let history = store.history(def, record.key(), Some(FORM_HISTORY))?;
+            let timeline = if ops::timeline::HAS_TIMELINE.contains(&def.name) {
+                let mut t = ops::timeline::timeline(store, def, record.key())?;
+                t.truncate(FORM_HISTORY);
+                t
+            } else {
+                Vec::new()
+            };
             Response::FormData(Box::new(FormData {
                 record: Rec(record),
                 rev,
                 children,
                 figures,
                 history,
+                timeline,
             }))
         }
         Request::Demo {

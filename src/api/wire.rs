@@ -146,6 +146,9 @@ pub struct FormData {
     pub figures: Vec<Figure>,
     /// Its latest changes, newest first.
     pub history: Vec<Entry>,
+    /// For a customer, prospect, contact or opportunity: its story by date
+    /// (its changes and the records around it), newest first.
+    pub timeline: Vec<Event>,
 }
 
 /// The version of a record a change was made on: its revision and, for a

@@ -21,6 +21,9 @@ pub struct Event {
     pub what: String,
 }
 
+/// The entities whose forms show a timeline.
+pub const HAS_TIMELINE: &[&str] = &["customer", "prospect", "sales_contact", "opportunity"];
+
 /// Records of one kind around a record listed at most (the newest by date).
 const PER_KIND: usize = 500;
 

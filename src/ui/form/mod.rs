@@ -15,7 +15,7 @@ use super::action::{Action, Context};
 use super::component::{Component, Ctx, Handled, Request};
 use crate::api::{
     local_time, ApiError, ChangeKind, Changed, ChildList, Client, ConflictField, Entry, ErrorKind,
-    Figure, FormData, Rec,
+    Figure, FormData, Rec, TimelineEvent,
 };
 use crate::model::{self, assign, format_value, EntityDef, KeyKind, Lang, Record};
 use input::{FieldInput, Slot};
@@ -44,6 +44,8 @@ pub struct FormView {
     rev: u64,
     /// The record's latest changes, newest first (the History list).
     history: Vec<Entry>,
+    /// Its story by date (customers, prospects, contacts, opportunities).
+    timeline: Vec<TimelineEvent>,
     /// What happened to the record meanwhile ("changed by bob at 10:42").
     notice: Option<String>,
     /// The record was deleted meanwhile: a save stores it as new.
@@ -93,6 +95,7 @@ impl FormView {
                     children: Vec::new(),
                     figures: Vec::new(),
                     history: Vec::new(),
+                    timeline: Vec::new(),
                 };
                 (data, false)
             }
@@ -110,6 +113,7 @@ impl FormView {
             scroll: std::cell::Cell::new(0),
             rev: data.rev,
             history: data.history,
+            timeline: data.timeline,
             notice: None,
             gone: false,
             conflict: None,
@@ -168,6 +172,7 @@ impl FormView {
                 self.children = data.children;
                 self.figures = data.figures;
                 self.history = data.history;
+                self.timeline = data.timeline;
             }
             Err(e) => self.message = Some(e.to_string()),
         }
@@ -243,6 +248,7 @@ impl FormView {
         self.children = data.children;
         self.figures = data.figures;
         self.history = data.history;
+        self.timeline = data.timeline;
     }
 
     /// The revision the form holds.

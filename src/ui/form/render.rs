@@ -102,6 +102,22 @@ pub fn form(view: &FormView, frame: &mut Frame, area: Rect, lang: Lang) {
             items.push((Item::Child(when, what), 1));
         }
     }
+    let timeline: Vec<(String, String)> = view
+        .timeline
+        .iter()
+        .map(|e| (shown(&e.when), shown(&format!("{} {}", e.key, e.what))))
+        .collect();
+    if !timeline.is_empty() {
+        items.push((Item::Blank, 1));
+        let heading = match lang {
+            Lang::En => format!("Timeline ({})", timeline.len()),
+            Lang::De => format!("Zeitleiste ({})", timeline.len()),
+        };
+        items.push((Item::Heading(heading), 1));
+        for (when, what) in &timeline {
+            items.push((Item::Child(when, what), 1));
+        }
+    }
 
     // Keep the focused input in view, scrolling no further than needed.
     let top_of = |n: usize| -> u16 { items[..n].iter().map(|(_, h)| *h).sum() };
