@@ -367,17 +367,7 @@ fn a_change_reaches_every_other_session_at_once() {
     let (dir, store) = demo_store();
     let path = dir.path().join("db");
     let _server = Running(Some(
-        Server::start_on(
-            Arc::clone(&store),
-            Config {
-                db: path.clone(),
-                group: None,
-                idle_exit: None,
-                peer_map: None,
-                log_changes: false,
-            },
-        )
-        .unwrap(),
+        Server::start_on(Arc::clone(&store), Config::quiet(&path)).unwrap(),
     ));
     let watcher = Remote::client(Target::Local(path.clone())).unwrap();
     let feed = watcher.subscribe().unwrap();

@@ -64,13 +64,7 @@ fn serve(opportunities: Vec<Opportunity>, stages: Vec<OpportunityStage>) -> (Fix
         .into_iter()
         .map(|o| store.insert(Box::new(o)).expect("opportunity inserted"))
         .collect();
-    let config = Config {
-        db: path.clone(),
-        group: None,
-        idle_exit: None,
-        peer_map: None,
-        log_changes: false,
-    };
+    let config = Config::quiet(&path);
     let server = Server::start_on(Arc::clone(&store), config).expect("server starts");
     let fixture = Fixture {
         _server: Running(Some(server)),

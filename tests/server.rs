@@ -76,13 +76,7 @@ impl Drop for Running {
 }
 
 fn config(db: &Path) -> Config {
-    Config {
-        db: db.to_path_buf(),
-        group: None,
-        idle_exit: None,
-        peer_map: None,
-        log_changes: false,
-    }
+    Config::quiet(db)
 }
 
 fn serve(db: &Db, config: Config) -> Running {

@@ -20,13 +20,7 @@ fn a_flooding_client_does_not_stall_the_others() {
     store
         .bulk_insert(termcrm::demo::generate(2000, 1), |_| {})
         .unwrap();
-    let config = Config {
-        db: db.clone(),
-        group: None,
-        idle_exit: None,
-        peer_map: None,
-        log_changes: false,
-    };
+    let config = Config::quiet(&db);
     let server = Server::start_on(Arc::clone(&store), config).unwrap();
 
     let mut flood = UnixStream::connect(Paths::of(&db).socket).unwrap();

@@ -339,13 +339,7 @@ fn connect(db: &Path) -> Res<Client> {
 fn feed_latency(path: &Path, key: &str) -> Res<()> {
     let store = Arc::new(Store::open_with(path, &OpenOptions::server())?);
     termcrm::query::saved::ensure_preconfigured(&store)?;
-    let config = Config {
-        db: path.to_path_buf(),
-        group: None,
-        idle_exit: None,
-        peer_map: None,
-        log_changes: false,
-    };
+    let config = Config::quiet(path);
     let server = Server::start_on(Arc::clone(&store), config)?;
     let result = feed_measure(path, key);
     server.stop();

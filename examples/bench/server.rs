@@ -64,13 +64,7 @@ pub fn server_rows(path: &Path, load_secs: u64) -> Res<()> {
     let store = Store::open_with(path, &OpenOptions::default())?;
     termcrm::query::saved::ensure_preconfigured(&store)?;
     let store = Arc::new(store);
-    let config = Config {
-        db: path.to_path_buf(),
-        group: None,
-        idle_exit: None,
-        peer_map: None,
-        log_changes: false,
-    };
+    let config = Config::quiet(path);
     let server = Server::start_on(Arc::clone(&store), config)?;
     let result = measure(path, &store, load_secs);
     server.stop();

@@ -7,60 +7,21 @@
 use std::path::Path;
 use std::sync::Arc;
 
+mod access;
+mod save;
+
+pub use access::{authorize, is_setup, session_for};
+use save::{fetch_rev, save_at, FORM_HISTORY};
+
 use super::state::Shared;
-use super::wire::{
-    Base, ChangeNote, FormData, Push, QuerySpec, Rec, Request, Response, SaveReport, SavedInfo, Who,
-};
-use super::{ApiError, ConflictField, ErrorKind, Result, Role, Session, Transport};
-use crate::model::{self, entity_or_suggest, Entity, EntityDef, KeyKind, Record};
-use crate::model::{OpportunityTask, Salesperson, SavedQuery};
+use super::wire::{ChangeNote, FormData, Push, QuerySpec, Rec, Request, Response, SavedInfo, Who};
+use super::{ApiError, ErrorKind, Result, Role, Session, Transport};
+use crate::model::{self, entity_or_suggest, Entity, EntityDef, Record};
+use crate::model::{OpportunityTask, Salesperson};
 use crate::ops;
 use crate::query::{self, saved, Env, Query, RunOptions, Sort};
 use crate::store::history::{self, Actor};
-use crate::store::{IndexKind, Store, StoreError};
-
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> ApiError {
-        let message = e.to_string();
-        let (kind, field, detail) = match &e {
-            StoreError::Invalid { field, message, .. } => {
-                (ErrorKind::Invalid, Some(field.clone()), message.clone())
-            }
-            StoreError::DanglingRef {
-                field,
-                target,
-                suggestion,
-                ..
-            } => (
-                ErrorKind::DanglingRef,
-                Some(field.clone()),
-                format!("names no existing {target}{suggestion}"),
-            ),
-            StoreError::NotFound { .. } => (ErrorKind::NotFound, None, String::new()),
-            StoreError::Duplicate { .. } => (ErrorKind::Duplicate, None, String::new()),
-            StoreError::Referenced { .. } => (ErrorKind::Referenced, None, String::new()),
-            StoreError::Refused(_) => (ErrorKind::Refused, None, String::new()),
-            _ => (ErrorKind::Store, None, String::new()),
-        };
-        ApiError {
-            kind,
-            message,
-            field,
-            detail,
-        }
-    }
-}
-
-impl From<query::Error> for ApiError {
-    fn from(e: query::Error) -> ApiError {
-        match e {
-            query::Error::Query(q) => {
-                ApiError::new(ErrorKind::Query { column: q.column }, q.to_string())
-            }
-            query::Error::Store(s) => s.into(),
-        }
-    }
-}
+use crate::store::{IndexKind, Store};
 
 fn usage(message: impl Into<String>) -> ApiError {
     ApiError::new(ErrorKind::Invalid, message)
@@ -68,67 +29,6 @@ fn usage(message: impl Into<String>) -> ApiError {
 
 fn entity(name: &str) -> Result<&'static EntityDef> {
     entity_or_suggest(name).map_err(|e| ApiError::new(ErrorKind::NotFound, e))
-}
-
-/// Setup data: only admins change it (code tables, salespersons, teams,
-/// territories, periods, items). Competitors and saved queries are everyday data.
-pub fn is_setup(def: &EntityDef) -> bool {
-    matches!(def.key, KeyKind::Code) && !matches!(def.name, "competitor" | "saved_query")
-}
-
-/// Refuses what the session's role does not allow, before anything is read.
-pub fn authorize(session: &Session, request: &Request) -> Result<()> {
-    let who = &session.user;
-    if session.role == Role::ReadOnly && request.writes() {
-        return Err(ApiError::denied(format!(
-            "{who} is read-only: reading is allowed, changing is not; an admin can change the role on the salesperson record"
-        )));
-    }
-    if session.role == Role::Admin {
-        return Ok(());
-    }
-    let admin_only = match request {
-        Request::Delete { entity, .. } => entity != SavedQuery::DEF.name,
-        Request::Save { record, .. } => is_setup(record.0.def()),
-        Request::Demo { .. } | Request::ServerStop | Request::PruneHistory { .. } => true,
-        Request::Check { repair } => *repair,
-        _ => false,
-    };
-    if admin_only {
-        let what = match request {
-            Request::Delete { entity, key } => format!("delete {entity} {key}"),
-            Request::Save { record, .. } => format!("change setup data ({})", record.0.def().name),
-            Request::Demo { .. } => "load demo data".into(),
-            Request::ServerStop => "stop the server".into(),
-            Request::PruneHistory { .. } => "prune the history".into(),
-            _ => "repair the database".into(),
-        };
-        return Err(ApiError::denied(format!(
-            "{who} ({}) may not {what}: only admins may; ask an admin or the database's owner",
-            session.role.name()
-        )));
-    }
-    Ok(())
-}
-
-/// The session of a user on this store: the salesperson whose `os_user` is the
-/// user's name, and its role (the database's owner is always admin).
-pub fn session_for(store: &Store, uid: u32, user: &str, owner: bool) -> Result<Session> {
-    let salesperson = ops::alerts::me(store, user)?;
-    let role = match &salesperson {
-        _ if owner => Role::Admin,
-        Some(key) => store
-            .get_as::<Salesperson>(key)?
-            .and_then(|s| Role::parse(&s.role))
-            .unwrap_or(Role::Sales),
-        None => Role::Sales,
-    };
-    Ok(Session {
-        uid,
-        user: user.to_string(),
-        salesperson,
-        role,
-    })
 }
 
 fn env(session: &Session) -> Env {
@@ -465,154 +365,6 @@ fn mask_rows(
         }
     }
     Ok(out)
-}
-
-/// A record that must exist and its revision, read together.
-fn fetch_rev(store: &Store, def: &'static EntityDef, key: &str) -> Result<(u64, Box<dyn Record>)> {
-    let key = key.trim().to_uppercase();
-    match store.get_rev(def, &key)? {
-        Some(found) => Ok(found),
-        // Through fetch: NotFound with a did-you-mean.
-        None => Err(store.fetch(def, &key).err().map_or_else(
-            || {
-                ApiError::new(
-                    ErrorKind::NotFound,
-                    format!("{} {key} does not exist", def.name),
-                )
-            },
-            ApiError::from,
-        )),
-    }
-}
-
-/// Changes a form's History list shows.
-const FORM_HISTORY: usize = 50;
-
-/// Saves `record`; with a base, a record changed since the base is merged by
-/// field, or refused with the conflicting fields, never written blindly.
-fn save_at(
-    store: &Store,
-    record: Box<dyn Record>,
-    new: bool,
-    base: Option<Base>,
-) -> Result<SaveReport> {
-    let def = record.def();
-    let report = |key: String, merged: Vec<String>, merged_from: String| -> Result<SaveReport> {
-        let rev = store.get_rev(def, &key)?.map_or(0, |(r, _)| r);
-        Ok(SaveReport {
-            key,
-            rev,
-            merged,
-            merged_from,
-        })
-    };
-    if new {
-        let key = ops::save::save(store, None, record)?;
-        return report(key, Vec::new(), String::new());
-    }
-    let key = record.key().trim().to_uppercase();
-    let Some((rev, current)) = store.get_rev(def, &key)? else {
-        if base.is_some() && store.has_history(def, &key)? {
-            let by = ops::undo::last_changed_by(store, def, &key)?;
-            return Err(ApiError::new(
-                ErrorKind::Gone,
-                format!(
-                    "{} {key} was deleted by {by}; nothing was saved — save it as new to keep your version",
-                    def.name
-                ),
-            ));
-        }
-        // Through fetch: NotFound with a did-you-mean.
-        store.fetch(def, &key)?;
-        unreachable!("fetch of a missing record fails");
-    };
-    // A save that changes nothing writes nothing (no empty revision in the history).
-    let plain = base
-        .as_ref()
-        .is_none_or(|b| b.rev == rev || (b.rev < rev && b.original.is_some()));
-    if plain && record.eq_record(current.as_ref()) {
-        return report(key, Vec::new(), String::new());
-    }
-    let Some(base) = base else {
-        let k = ops::save::save(store, Some(current.as_ref()), record)?;
-        return report(k, Vec::new(), String::new());
-    };
-    if base.rev > rev {
-        return Err(usage(format!(
-            "{} {key}: revision {} is ahead of the record, which is at revision {rev}; nothing was saved",
-            def.name, base.rev
-        )));
-    }
-    if base.rev == rev {
-        let k = ops::save::save(store, Some(current.as_ref()), record)?;
-        return report(k, Vec::new(), String::new());
-    }
-    let by = ops::undo::last_changed_by(store, def, &key)?;
-    let Some(Rec(original)) = base.original else {
-        return Err(ApiError::new(
-            ErrorKind::Stale { base: base.rev, rev },
-            format!(
-                "{} {key} changed since revision {}: it is at revision {rev}, last changed by {by}; nothing was saved (`crm history {} {key}` shows what changed)",
-                def.name, base.rev, def.name
-            ),
-        ));
-    };
-    let mut mine = Vec::new();
-    let mut conflicts = Vec::new();
-    let mut theirs = Vec::new();
-    for (i, f) in def.fields.iter().enumerate() {
-        let (o, m, t) = (original.get(i), record.get(i), current.get(i));
-        let changed_mine = m != o;
-        let changed_theirs = t != o;
-        if changed_theirs {
-            theirs.push(f.name.to_string());
-        }
-        if changed_mine && changed_theirs && m != t {
-            let shown = |v: &model::Value| model::format_value(&f.kind, v);
-            conflicts.push(ConflictField {
-                field: f.name.to_string(),
-                base: shown(&o),
-                mine: shown(&m),
-                theirs: shown(&t),
-            });
-        } else if changed_mine && !changed_theirs {
-            mine.push(i);
-        }
-    }
-    if !conflicts.is_empty() {
-        let list = conflicts
-            .iter()
-            .map(|c| format!("{}: yours '{}', theirs '{}'", c.field, c.mine, c.theirs))
-            .collect::<Vec<_>>()
-            .join("; ");
-        return Err(ApiError::new(
-            ErrorKind::Conflict { rev, fields: conflicts },
-            format!(
-                "{} {key} was changed by {by} in the fields you changed ({list}); nothing was saved — choose for each: keep yours or take theirs",
-                def.name
-            ),
-        ));
-    }
-    let mut merged = current.clone();
-    for &i in &mine {
-        merged
-            .set(i, record.get(i))
-            .map_err(|e| usage(format!("{} {key}: {e}", def.name)))?;
-    }
-    if mine.is_empty() || merged.eq_record(current.as_ref()) {
-        // Theirs already holds everything this save changed.
-        return report(key, Vec::new(), String::new());
-    }
-    let k = ops::save::save(store, Some(current.as_ref()), merged)?;
-    // Their fields kept: those this save left alone and its rules did not change.
-    let stored = store.get(def, &k)?;
-    theirs.retain(|f| {
-        def.field_index(f).is_some_and(|i| {
-            record.get(i) == original.get(i)
-                && stored.as_ref().is_some_and(|s| s.get(i) == current.get(i))
-        })
-    });
-    report(k, theirs, by)
 }
 
 fn task_done(store: &Store, key: &str) -> Result<String> {

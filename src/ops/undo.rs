@@ -71,7 +71,7 @@ pub fn undo(store: &Store, user: &str) -> Result<Undone> {
     // after the last.
     let mut order: Vec<(String, String)> = Vec::new();
     type Id = (String, String);
-    let mut first: HashMap<Id, (Kind, Option<Vec<u8>>)> = HashMap::new();
+    let mut first: HashMap<Id, (Kind, Option<codec::Bytes>)> = HashMap::new();
     let mut last: HashMap<Id, (Kind, u64, u64)> = HashMap::new();
     for (head, states) in &commits {
         for (item, st) in head.items.iter().zip(states) {

@@ -7,6 +7,12 @@
 pub use crate::util::peer;
 pub mod spawn;
 
+mod feed;
+mod limits;
+
+use feed::{publish_users, subscribe};
+use limits::{InFlight, TABLE_LOADING};
+
 use std::collections::HashMap;
 use std::io::{BufReader, BufWriter};
 use std::os::unix::fs::PermissionsExt;
@@ -18,9 +24,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::api::local::{handle, session_for};
-use crate::api::wire::{
-    read_frame, write_frame, Frame, Hello, Push, Request, Response, ServerStatus,
-};
+use crate::api::wire::{read_frame, write_frame, Frame, Hello, Request, Response, ServerStatus};
 use crate::api::{ApiError, ErrorKind, Session};
 use crate::store::{OpenOptions, Store};
 
@@ -67,6 +71,20 @@ pub struct Config {
     pub peer_map: Option<PeerMap>,
     /// Log every change with its user (off for tests and the bench's load).
     pub log_changes: bool,
+}
+
+impl Config {
+    /// A server of `db` for its owner alone, staying up, logging no changes (tests
+    /// and the bench start these in their own process).
+    pub fn quiet(db: &Path) -> Config {
+        Config {
+            db: db.to_path_buf(),
+            group: None,
+            idle_exit: None,
+            peer_map: None,
+            log_changes: false,
+        }
+    }
 }
 
 struct Shared {
@@ -459,96 +477,18 @@ fn serve_connection(stream: UnixStream, id: u64, s: &Arc<Shared>) {
     }
 }
 
-/// Tells every subscribed session how many users and sessions are connected.
-fn publish_users(s: &Shared) {
-    let sessions = s.sessions.lock().map(|m| m.clone()).unwrap_or_default();
-    let mut users: Vec<&String> = sessions.values().collect();
-    users.sort();
-    users.dedup();
-    s.shared.publish(Push::Users {
-        users: users.len(),
-        sessions: sessions.len(),
-    });
-}
-
-/// Pushes every commit's changes to connection `id` until it closes; a session
-/// that does not keep up is told to resync and never holds up the others.
-fn subscribe(s: &Arc<Shared>, id: u64, writer: &Arc<Writer>) {
-    let feed = s.shared.subscribe();
-    let (s, writer) = (Arc::clone(s), Arc::clone(writer));
-    std::thread::spawn(move || loop {
-        let open = s.conns.lock().map(|c| c.contains_key(&id)).unwrap_or(false);
-        if !open || s.stop.load(Ordering::SeqCst) {
-            return;
-        }
-        let Some(push) = feed.next(Duration::from_millis(500)) else {
-            continue;
-        };
-        let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
-        if write_frame(&mut *w, &Frame::Push(push)).is_err() {
-            let _ = w.get_ref().shutdown(std::net::Shutdown::Both);
-            return;
-        }
-    });
-}
-
-/// Requests of one connection served at the same time, at most.
-const IN_FLIGHT: usize = 8;
-
-/// Table loads (a mask's rows, a chunk at a time) served at once, at most: each
-/// builds and sends megabytes, and twenty TUIs opening one mask must not hold
-/// twenty such chunks in the server's memory together.
-const TABLE_LOADS: usize = 2;
-
-/// A counting semaphore: the requests of one connection being served, or the
-/// table loads of every connection.
-struct InFlight {
-    max: usize,
-    count: Mutex<usize>,
-    freed: std::sync::Condvar,
-}
-
-impl Default for InFlight {
-    fn default() -> Self {
-        InFlight::new(IN_FLIGHT)
-    }
-}
-
-impl InFlight {
-    const fn new(max: usize) -> InFlight {
-        InFlight {
-            max,
-            count: Mutex::new(0),
-            freed: std::sync::Condvar::new(),
-        }
-    }
-
-    fn acquire(&self) {
-        let mut n = self.count.lock().unwrap_or_else(|e| e.into_inner());
-        while *n >= self.max {
-            n = self.freed.wait(n).unwrap_or_else(|e| e.into_inner());
-        }
-        *n += 1;
-    }
-
-    fn release(&self) {
-        let mut n = self.count.lock().unwrap_or_else(|e| e.into_inner());
-        *n = n.saturating_sub(1);
-        self.freed.notify_one();
-    }
-}
-
 type Writer = Mutex<BufWriter<UnixStream>>;
 
-fn send(writer: &Writer, frame: &Frame) {
+/// Sends a frame; false when the client left or stalls (its connection is then
+/// closed, so that its reader ends).
+fn send(writer: &Writer, frame: &Frame) -> bool {
     let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
     if write_frame(&mut *w, frame).is_err() {
-        // A client that left or stalls: close it so its reader ends.
         let _ = w.get_ref().shutdown(std::net::Shutdown::Both);
+        return false;
     }
+    true
 }
-
-static TABLE_LOADING: InFlight = InFlight::new(TABLE_LOADS);
 
 fn serve_call(s: &Shared, session: &Session, id: u64, request: Request, writer: &Writer) {
     // A first screen's few rows never wait behind other TUIs' whole-mask loads.

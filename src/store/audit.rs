@@ -154,7 +154,7 @@ impl Store {
         report.find_entries = find.postings;
         report.missing.extend(find.missing);
         report.stale.extend(find.stale);
-        let (changes, states, _) = self.history_counts();
+        let (changes, states) = self.history_counts();
         report.history_changes = changes;
         report.history_states = states;
         report.history = self.audit_history(false)?;

@@ -46,13 +46,7 @@ fn connect(store: &Arc<Store>, db: &std::path::Path) -> (Client, Option<Server>)
     if std::env::var_os("CRM_TEST_LOCAL").is_some() {
         return (Local::client(Arc::clone(store)), None);
     }
-    let config = Config {
-        db: db.to_path_buf(),
-        group: None,
-        idle_exit: None,
-        peer_map: None,
-        log_changes: false,
-    };
+    let config = Config::quiet(db);
     let server = Server::start_on(Arc::clone(store), config).expect("a server on the test store");
     let client = Remote::client(Target::Local(db.to_path_buf())).expect("connect to it");
     (client, Some(server))
