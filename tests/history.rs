@@ -139,6 +139,7 @@ fn the_same_field_changed_by_both_is_a_choice_and_nothing_is_written() {
         ("probability", "70", "60")
     );
     assert!(e.message.contains("changed by bob"), "{}", e.message);
+    assert!(fields[0].by.starts_with("bob at "), "{}", fields[0].by);
     let (after, stored) = opp(&anja, &key);
     assert_eq!(after, rev + 1, "nothing written");
     assert_eq!(stored.probability, Some(60));

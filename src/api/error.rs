@@ -60,6 +60,8 @@ pub struct ConflictField {
     pub base: String,
     pub mine: String,
     pub theirs: String,
+    /// Who made theirs, and when ("bob at 10:42 (Save)").
+    pub by: String,
 }
 
 /// A typed error that crosses the socket: one line of text for the user, plus what

@@ -67,6 +67,13 @@ pub fn undo(store: &Store, user: &str) -> Result<Undone> {
     };
     let group = commits[0].0.group;
     let (via, at_ms) = (commits[0].0.via.clone(), commits[0].0.at_ms);
+    if commits.iter().any(|(head, _)| head.bulk) {
+        let n: usize = commits.iter().map(|(h, _)| h.items.len()).sum();
+        return Err(StoreError::Refused(format!(
+            "your last change is a bulk load ({via} of {}, {n} records); undo takes back saves, deletes and workflows, not bulk loads — nothing was undone",
+            local_time(at_ms)
+        )));
+    }
     // Per record: its state before the change's first commit and its revision
     // after the last.
     let mut order: Vec<(String, String)> = Vec::new();

@@ -120,6 +120,7 @@ pub(super) fn save_at(
                 base: shown(&o),
                 mine: shown(&m),
                 theirs: shown(&t),
+                by: by.clone(),
             });
         } else if changed_mine && !changed_theirs {
             mine.push(i);
@@ -132,7 +133,10 @@ pub(super) fn save_at(
             .collect::<Vec<_>>()
             .join("; ");
         return Err(ApiError::new(
-            ErrorKind::Conflict { rev, fields: conflicts },
+            ErrorKind::Conflict {
+                rev,
+                fields: conflicts,
+            },
             format!(
                 "{} {key} was changed by {by} in the fields you changed ({list}); nothing was saved — choose for each: keep yours or take theirs",
                 def.name

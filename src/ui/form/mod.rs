@@ -2,9 +2,14 @@
 //! text input per field, saved all-or-nothing through the client with the error
 //! shown at its field; a stored record comes with its child lists and figures.
 
+mod conflict;
 mod focus;
 mod input;
+mod live;
 mod render;
+mod save;
+
+pub use conflict::Conflict;
 #[cfg(test)]
 mod tests;
 
@@ -13,10 +18,7 @@ use ratatui::{layout::Rect, Frame};
 
 use super::action::{Action, Context};
 use super::component::{Component, Ctx, Handled, Request};
-use crate::api::{
-    local_time, ApiError, ChangeKind, Changed, ChildList, Client, ConflictField, Entry, ErrorKind,
-    Figure, FormData, Rec, TimelineEvent,
-};
+use crate::api::{ChildList, Client, Entry, Figure, FormData, Rec, TimelineEvent};
 use crate::model::{self, assign, format_value, EntityDef, KeyKind, Lang, Record};
 use input::{FieldInput, Slot};
 
@@ -54,15 +56,6 @@ pub struct FormView {
     conflict: Option<Conflict>,
     /// The History entry shown whole.
     detail: Option<usize>,
-}
-
-/// The fields both this form and another user changed, and the choice made for
-/// each (true: keep mine).
-pub struct Conflict {
-    pub by: String,
-    pub fields: Vec<ConflictField>,
-    pub keep_mine: Vec<bool>,
-    pub cursor: usize,
 }
 
 impl FormView {
@@ -173,70 +166,6 @@ impl FormView {
                 self.figures = data.figures;
                 self.history = data.history;
                 self.timeline = data.timeline;
-            }
-            Err(e) => self.message = Some(e.to_string()),
-        }
-    }
-
-    /// The feed says a record changed. When it is this form's, at a newer
-    /// revision than the form read: an untouched form shows the new version, an
-    /// edited one says who changed it (its save will merge), a deleted one offers
-    /// to save it as new.
-    pub fn changed_elsewhere(&mut self, item: &Changed, user: &str, at_ms: i64, client: &Client) {
-        if !self.saved || item.entity != self.entity.name || item.key != self.record.key() {
-            return;
-        }
-        if item.rev <= self.rev && item.kind != ChangeKind::Deleted {
-            return;
-        }
-        let when = local_time(at_ms);
-        match item.kind {
-            ChangeKind::Deleted => {
-                if self.gone {
-                    return;
-                }
-                self.gone = true;
-                self.notice = Some(format!(
-                    "deleted by {user} at {when} — {} saves it as new",
-                    "Ctrl-S"
-                ));
-            }
-            _ if self.is_dirty() => {
-                self.gone = false;
-                self.notice = Some(format!(
-                    "changed by {user} at {when} — saving keeps their change beside yours"
-                ));
-                self.load_children(client);
-            }
-            _ => {
-                self.gone = false;
-                self.reload(client);
-                self.notice = Some(format!("changed by {user} at {when} (shown)"));
-            }
-        }
-    }
-
-    /// After a gap in the feed: an untouched form reads its record again.
-    pub fn resync(&mut self, client: &Client) {
-        if self.saved && !self.is_dirty() {
-            self.reload(client);
-        } else {
-            self.load_children(client);
-        }
-    }
-
-    /// Reads the stored record again into the inputs, keeping the focused field.
-    fn reload(&mut self, client: &Client) {
-        match client.form_data(self.entity, self.record.key()) {
-            Ok(data) => {
-                self.take(data);
-                let focus = self.focus;
-                self.load_inputs();
-                self.focus_row(if self.inputs.get(focus).is_some_and(|i| i.editable) {
-                    focus
-                } else {
-                    self.focus
-                });
             }
             Err(e) => self.message = Some(e.to_string()),
         }
@@ -381,221 +310,6 @@ impl FormView {
 
     fn row_of(&self, field: &str) -> Option<usize> {
         self.inputs.iter().position(|i| i.name() == field)
-    }
-
-    /// Parses every input over a clone of the record and writes it; an error is
-    /// shown at its field, which takes the focus.
-    pub fn save(&mut self, ctx: &mut Ctx) {
-        self.message = None;
-        for i in &mut self.inputs {
-            i.error = None;
-        }
-        let texts: Vec<(&'static str, String)> = self
-            .inputs
-            .iter()
-            .filter(|i| i.editable)
-            .map(|i| (i.name(), i.text()))
-            .collect();
-        let pairs: Vec<(&str, &str)> = texts.iter().map(|(f, t)| (*f, t.as_str())).collect();
-        let mut record = self.record.clone();
-        if let Err(e) = assign::apply(record.as_mut(), &pairs) {
-            self.show_error(&e.field, e.message);
-            return;
-        }
-        let key = record.key().to_string();
-        let new = !self.saved || self.gone;
-        let base = (!new).then(|| (self.rev, Some(self.record.clone())));
-        match ctx.api.save_on(record, new, base) {
-            Ok(report) => {
-                self.gone = false;
-                self.notice = (!report.merged.is_empty()).then(|| {
-                    format!(
-                        "saved beside the change of {} by {}",
-                        report.merged.join(", "),
-                        report.merged_from
-                    )
-                });
-                self.saved_as(&report.key, ctx)
-            }
-            Err(e) => self.save_failed(e, &key, ctx),
-        }
-    }
-
-    /// Another user changed fields this form changed too: the stored version is
-    /// read, and the user chooses per field (the form's other changes stay).
-    fn open_conflict(&mut self, fields: Vec<ConflictField>, message: String, ctx: &mut Ctx) {
-        let by = message
-            .split(" was changed by ")
-            .nth(1)
-            .and_then(|rest| rest.split(" in the fields").next())
-            .unwrap_or("another user")
-            .to_string();
-        // Mine: every input the user changed, as typed.
-        let mine: Vec<(&'static str, String)> = self
-            .inputs
-            .iter()
-            .filter(|i| i.is_modified())
-            .map(|i| (i.name(), i.text()))
-            .collect();
-        match ctx.api.form_data(self.entity, self.record.key()) {
-            Ok(data) => {
-                self.take(data);
-                let focus = self.focus;
-                self.load_inputs();
-                // On top of theirs, every change of mine; the conflicting ones
-                // stay mine until the user takes theirs.
-                for (name, text) in mine {
-                    if let Some(row) = self.row_of(name) {
-                        self.inputs[row].set_text(&text);
-                    }
-                }
-                self.focus_row(focus);
-            }
-            Err(e) => {
-                self.message = Some(e.to_string());
-                return;
-            }
-        }
-        let n = fields.len();
-        self.conflict = Some(Conflict {
-            by,
-            fields,
-            keep_mine: vec![true; n],
-            cursor: 0,
-        });
-    }
-
-    /// Applies the choice: a field taken from the other user gets their value back.
-    fn resolve_conflict(&mut self) {
-        let Some(c) = self.conflict.take() else {
-            return;
-        };
-        for (f, mine) in c.fields.iter().zip(&c.keep_mine) {
-            if !mine {
-                if let Some(row) = self.row_of(&f.field) {
-                    self.inputs[row].set_text(&f.theirs);
-                }
-            }
-        }
-        let kept: Vec<&str> = c
-            .fields
-            .iter()
-            .zip(&c.keep_mine)
-            .filter(|(_, m)| **m)
-            .map(|(f, _)| f.field.as_str())
-            .collect();
-        self.notice = Some(if kept.is_empty() {
-            format!(
-                "took {}'s values; the form holds your other changes — save to keep them",
-                c.by
-            )
-        } else {
-            format!(
-                "keeping yours for {} over {}'s — save to store it",
-                kept.join(", "),
-                c.by
-            )
-        });
-    }
-
-    /// Keys while the conflict is open: ↑/↓ a field, m/← keep mine, t/→ take
-    /// theirs, Enter done, Esc edit (every field mine, to change by hand).
-    fn conflict_key(&mut self, key: KeyEvent) -> Handled {
-        let Some(c) = self.conflict.as_mut() else {
-            return Handled::Ignored;
-        };
-        let n = c.fields.len();
-        match key.code {
-            KeyCode::Up | KeyCode::Char('k') => c.cursor = c.cursor.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => {
-                c.cursor = (c.cursor + 1).min(n.saturating_sub(1))
-            }
-            KeyCode::Char('m') | KeyCode::Left => {
-                c.keep_mine[c.cursor] = true;
-                c.cursor = (c.cursor + 1).min(n.saturating_sub(1));
-            }
-            KeyCode::Char('t') | KeyCode::Right => {
-                c.keep_mine[c.cursor] = false;
-                c.cursor = (c.cursor + 1).min(n.saturating_sub(1));
-            }
-            KeyCode::Char('M') => c.keep_mine.iter_mut().for_each(|m| *m = true),
-            KeyCode::Char('T') => c.keep_mine.iter_mut().for_each(|m| *m = false),
-            KeyCode::Enter => self.resolve_conflict(),
-            KeyCode::Esc => {
-                c.keep_mine.iter_mut().for_each(|m| *m = true);
-                self.resolve_conflict();
-            }
-            _ => {}
-        }
-        Handled::Consumed
-    }
-
-    /// Puts a refused save's error where it belongs: at its field, or on the
-    /// message line.
-    fn save_failed(&mut self, e: ApiError, key: &str, ctx: &mut Ctx) {
-        if let ErrorKind::Conflict { fields, .. } = &e.kind {
-            let fields = fields.clone();
-            self.open_conflict(fields, e.message, ctx);
-            return;
-        }
-        if e.kind == ErrorKind::Gone {
-            self.gone = true;
-            self.notice = Some(e.message);
-            return;
-        }
-        match (&e.kind, e.field) {
-            (ErrorKind::Invalid | ErrorKind::DanglingRef, Some(field)) => {
-                let detail = if e.detail.is_empty() {
-                    e.message
-                } else {
-                    e.detail
-                };
-                self.show_error(&field, detail)
-            }
-            (ErrorKind::Duplicate, _) if !self.saved => {
-                self.show_error("key", format!("{key} exists already; choose another code"))
-            }
-            _ => self.message = Some(e.message),
-        }
-    }
-
-    fn saved_as(&mut self, key: &str, ctx: &mut Ctx) {
-        self.saved = true;
-        match ctx.api.form_data(self.entity, key) {
-            Ok(data) => self.take(data),
-            Err(e) => self.message = Some(e.to_string()),
-        }
-        let focus = self.focus;
-        self.load_inputs();
-        self.focus_row(if self.inputs[focus].editable {
-            focus
-        } else {
-            self.focus
-        });
-        ctx.request(Request::Changed {
-            entity: self.entity,
-        });
-        let verb = match ctx.lang {
-            Lang::En => "saved",
-            Lang::De => "gespeichert:",
-        };
-        ctx.request(Request::Status(format!(
-            "{verb} {} {key}",
-            self.entity.label(ctx.lang)
-        )));
-    }
-
-    /// Shows an error at the row of `field` ("items.item" at "items") and focuses
-    /// it; an error naming no row goes to the message line.
-    fn show_error(&mut self, field: &str, message: String) {
-        let base = field.split(['.', '[']).next().unwrap_or(field);
-        match self.row_of(field).or_else(|| self.row_of(base)) {
-            Some(row) if self.inputs[row].editable => {
-                self.inputs[row].error = Some(message);
-                self.focus_row(row);
-            }
-            _ => self.message = Some(format!("{field}: {message}")),
-        }
     }
 
     fn pick_reference(&self, ctx: &mut Ctx) -> Handled {

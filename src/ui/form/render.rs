@@ -37,29 +37,12 @@ pub fn form(view: &FormView, frame: &mut Frame, area: Rect, lang: Lang) {
         height: area.height.saturating_sub(1),
         ..area
     };
+    // What happened meanwhile, then a save's error, on the body's last lines.
     if let Some(notice) = view.notice() {
-        if body.height > 0 {
-            body.height -= 1;
-            let line = Rect {
-                y: body.y + body.height,
-                height: 1,
-                ..body
-            };
-            let text = Span::styled(shown(notice), Style::default().fg(Color::Cyan));
-            frame.render_widget(Paragraph::new(Line::from(text)), line);
-        }
+        bottom_line(frame, &mut body, shown(notice), Color::Cyan);
     }
     if let Some(message) = view.message() {
-        if body.height > 0 {
-            body.height -= 1;
-            let line = Rect {
-                y: body.y + body.height,
-                height: 1,
-                ..body
-            };
-            let text = Span::styled(message, Style::default().fg(Color::Red));
-            frame.render_widget(Paragraph::new(Line::from(text)), line);
-        }
+        bottom_line(frame, &mut body, message.to_string(), Color::Red);
     }
     if body.height == 0 {
         return;
@@ -273,6 +256,21 @@ pub fn form(view: &FormView, frame: &mut Frame, area: Rect, lang: Lang) {
     } else if let Some(entry) = view.detail() {
         detail_box(entry, frame, area, lang);
     }
+}
+
+/// Takes the last line of `body` for `text` in `color`.
+fn bottom_line(frame: &mut Frame, body: &mut Rect, text: String, color: Color) {
+    if body.height == 0 {
+        return;
+    }
+    body.height -= 1;
+    let line = Rect {
+        y: body.y + body.height,
+        height: 1,
+        ..*body
+    };
+    let text = Span::styled(text, Style::default().fg(color));
+    frame.render_widget(Paragraph::new(Line::from(text)), line);
 }
 
 /// Record text is shown, never interpreted: control characters become visible.
