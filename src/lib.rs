@@ -7,6 +7,7 @@
 pub mod api;
 pub mod cli;
 pub mod demo;
+pub mod io;
 pub mod model;
 pub mod ops;
 pub mod query;

@@ -289,6 +289,7 @@ pub fn sales_contact(plan: &Plan, i: u64) -> SalesContact {
         no_calls: rng.chance(3),
         no_email: rng.chance(3),
         notes,
+        ..Default::default()
     }
 }
 

@@ -4,7 +4,7 @@
 use super::{Result, Store, StoreError};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Moves a database from version N to N+1.
 pub type Migration = fn(&Store) -> Result<()>;
@@ -15,6 +15,7 @@ pub static MIGRATIONS: &[Migration] = &[
     build_find_index,
     v3::salesperson_role,
     revisions_begin,
+    v5::contact_fields,
 ];
 
 /// 4 -> 5: records carry revisions and changes are kept in the history. A record
@@ -23,6 +24,90 @@ pub static MIGRATIONS: &[Migration] = &[
 /// rewritten, so a million-record database migrates at once.
 fn revisions_begin(_store: &Store) -> Result<()> {
     Ok(())
+}
+
+/// Version 5 → 6: a sales contact has the fields an address book carries (home
+/// phone, fax, second and third e-mail, web page, region, birthday), so that an
+/// import keeps them. Stored contacts and their states in the history are
+/// rewritten with the new fields empty, each at its own revision.
+mod v5 {
+    use serde::Deserialize;
+
+    use super::{Result, Store};
+    use crate::model::{Entity, SalesContact};
+    use crate::store::history::States;
+    use crate::store::{codec, StoreError};
+
+    #[derive(Deserialize)]
+    struct Old {
+        key: String,
+        last_name: String,
+        first_name: String,
+        title: String,
+        company: String,
+        phone: String,
+        mobile: String,
+        email: String,
+        street: String,
+        postal_code: String,
+        city: String,
+        country: String,
+        no_promotions: bool,
+        no_calls: bool,
+        no_email: bool,
+        notes: String,
+    }
+
+    fn upgrade(key: &[u8], bytes: &[u8]) -> Result<Vec<u8>> {
+        let old: Old = codec::decode_stored(bytes).map_err(|message| StoreError::Corrupt {
+            entity: SalesContact::DEF.name.to_string(),
+            key: String::from_utf8_lossy(key).into_owned(),
+            message,
+        })?;
+        let new = SalesContact {
+            key: old.key,
+            last_name: old.last_name,
+            first_name: old.first_name,
+            title: old.title,
+            company: old.company,
+            phone: old.phone,
+            mobile: old.mobile,
+            email: old.email,
+            street: old.street,
+            postal_code: old.postal_code,
+            city: old.city,
+            country: old.country,
+            no_promotions: old.no_promotions,
+            no_calls: old.no_calls,
+            no_email: old.no_email,
+            notes: old.notes,
+            ..SalesContact::default()
+        };
+        let encode_at = codec::codec_for(SalesContact::DEF).encode_at;
+        Ok(encode_at(&new, codec::rev_of(bytes).max(1)))
+    }
+
+    pub fn contact_fields(store: &Store) -> Result<()> {
+        let (tree, _) = store.tree(SalesContact::DEF);
+        for kv in tree.iter() {
+            let (k, v) = kv?;
+            tree.insert(&k, upgrade(&k, &v)?)?;
+        }
+        let prefix = format!("{}\0", SalesContact::DEF.name);
+        for kv in store.hist_rec.scan_prefix(prefix.as_bytes()) {
+            let (k, v) = kv?;
+            let mut states: States = codec::decode(&v).map_err(|message| StoreError::Corrupt {
+                entity: "history".to_string(),
+                key: String::from_utf8_lossy(&k).into_owned(),
+                message,
+            })?;
+            if let Some(before) = states.before.take() {
+                states.before = Some(codec::Bytes(upgrade(&k, &before)?));
+                store.hist_rec.insert(&k, codec::encode(&states))?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// 2 -> 3: quick find's index (`idx:find`) is built from the records once; from
@@ -253,6 +338,84 @@ mod tests {
     }
 
     #[test]
+    fn a_version_5_contact_and_its_history_gain_the_address_book_fields() {
+        use crate::model::{Entity, SalesContact};
+        use crate::store::codec;
+        use crate::store::history::States;
+        #[derive(serde::Serialize, Default)]
+        struct Old {
+            key: String,
+            last_name: String,
+            first_name: String,
+            title: String,
+            company: String,
+            phone: String,
+            mobile: String,
+            email: String,
+            street: String,
+            postal_code: String,
+            city: String,
+            country: String,
+            no_promotions: bool,
+            no_calls: bool,
+            no_email: bool,
+            notes: String,
+        }
+        let old = |city: &str| Old {
+            key: "CON0000001".into(),
+            last_name: "Dörr".into(),
+            email: "doerr@example.de".into(),
+            city: city.into(),
+            no_calls: true,
+            notes: "Nur vormittags".into(),
+            ..Old::default()
+        };
+        let at = |o: &Old, rev: u64| {
+            let mut out = vec![codec::RECORD_VERSION];
+            bincode::serde::encode_into_std_write((rev, o), &mut out, bincode::config::standard())
+                .unwrap();
+            out
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let hist_key = super::super::history::rec_key("sales_contact", "CON0000001", 7);
+        {
+            let store = Store::open(dir.path()).unwrap();
+            let (tree, _) = store.tree(SalesContact::DEF);
+            tree.insert("CON0000001", at(&old("Köln"), 3)).unwrap();
+            let states = States {
+                kind: None,
+                rev: 3,
+                before: Some(codec::Bytes(at(&old("Bonn"), 2))),
+            };
+            store
+                .hist_rec
+                .insert(&hist_key, codec::encode(&states))
+                .unwrap();
+            store.set_schema_version(5).unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let c = store.fetch_as::<SalesContact>("CON0000001").unwrap();
+        assert_eq!(
+            (
+                c.last_name.as_str(),
+                c.city.as_str(),
+                c.no_calls,
+                c.notes.as_str()
+            ),
+            ("Dörr", "Köln", true, "Nur vormittags")
+        );
+        assert_eq!((c.email2.as_str(), c.birthday), ("", None));
+        let (tree, _) = store.tree(SalesContact::DEF);
+        assert_eq!(codec::rev_of(&tree.get("CON0000001").unwrap().unwrap()), 3);
+        let states: States =
+            codec::decode(&store.hist_rec.get(&hist_key).unwrap().unwrap()).unwrap();
+        let before = states.before.unwrap();
+        assert_eq!(codec::rev_of(&before), 2);
+        let was: SalesContact = codec::decode_stored(&before).unwrap();
+        assert_eq!(was.city, "Bonn");
+    }
+
+    #[test]
     fn a_version_4_database_s_records_are_at_revision_1_and_go_on_from_there() {
         use crate::model::{Competitor, Entity};
         let dir = tempfile::tempdir().unwrap();
@@ -369,7 +532,7 @@ mod tests {
         tree.insert("FCS9000001", crate::store::codec::encode(&old))
             .unwrap();
         store.set_schema_version(1).unwrap();
-        run(&store, MIGRATIONS).unwrap();
+        run(&store, &MIGRATIONS[..1]).unwrap();
         let f = store
             .get_as::<crate::model::SalesForecast>("FCS9000001")
             .unwrap()
@@ -392,6 +555,6 @@ mod tests {
                 opp.status.as_str()
             )
         );
-        assert_eq!(store.schema_version().unwrap(), Some(SCHEMA_VERSION));
+        assert_eq!(store.schema_version().unwrap(), Some(2));
     }
 }
