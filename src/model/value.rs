@@ -325,7 +325,8 @@ pub fn parse_date(t: &str, today: NaiveDate) -> Result<NaiveDate, String> {
         };
         return shifted.ok_or_else(|| format!("'{t}' lies outside the calendar"));
     }
-    for fmt in [DATE_FORMAT, "%d.%m.%Y", "%Y%m%d"] {
+    // ISO, German (31.01.1980), compact (19800131) and English (1/31/1980).
+    for fmt in [DATE_FORMAT, "%d.%m.%Y", "%Y%m%d", "%m/%d/%Y"] {
         if let Ok(d) = NaiveDate::parse_from_str(t, fmt) {
             if d.year() > 0 {
                 return Ok(d);

@@ -10,6 +10,7 @@ pub mod children;
 pub mod convert;
 pub mod figures;
 pub mod forecast;
+pub mod import;
 pub mod lead;
 pub mod quote;
 pub mod rules;

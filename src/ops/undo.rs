@@ -67,6 +67,12 @@ pub fn undo(store: &Store, user: &str) -> Result<Undone> {
     };
     let group = commits[0].0.group;
     let (via, at_ms) = (commits[0].0.via.clone(), commits[0].0.at_ms);
+    if via == "Import" {
+        return Err(StoreError::Refused(format!(
+            "your last change is an import ({}); `crm import --list` shows its batch and `crm import --revert BATCH` takes it back — nothing was undone",
+            local_time(at_ms)
+        )));
+    }
     if commits.iter().any(|(head, _)| head.bulk) {
         let n: usize = commits.iter().map(|(h, _)| h.items.len()).sum();
         return Err(StoreError::Refused(format!(

@@ -23,13 +23,21 @@ pub enum Change {
     Delete(&'static EntityDef, String),
 }
 
+/// What a multi-record write will do: per record what it writes and its history
+/// item (in the same order), and the counters it moves.
+pub(super) struct PlanSet {
+    pub plans: Vec<Planned>,
+    pub seq: Vec<(&'static str, u64)>,
+    pub items: Vec<Item>,
+}
+
 /// What the transaction writes for one record.
-struct Planned {
-    def: &'static EntityDef,
-    key: String,
+pub(super) struct Planned {
+    pub def: &'static EntityDef,
+    pub key: String,
     old: Option<IndexEntries>,
     /// The new stored bytes and index entries (none: a deletion).
-    new: Option<(Vec<u8>, IndexEntries)>,
+    pub new: Option<(Vec<u8>, IndexEntries)>,
     insert: bool,
 }
 
@@ -64,6 +72,20 @@ impl Store {
     /// Returns the keys in the order of the changes.
     pub fn apply(&self, changes: Vec<Change>) -> Result<Vec<String>> {
         let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let set = self.plan_changes(changes)?;
+        let history = self.plan_history(set.items);
+        self.commit_plans(&set.plans, &set.seq, &history)?;
+        history.committed();
+        if self.flush_each_write {
+            self.flush()?;
+        }
+        Ok(set.plans.into_iter().map(|p| p.key).collect())
+    }
+
+    /// Checks every change like a single write (records inserted in the same
+    /// call count as existing for references) and works out what each writes;
+    /// nothing is written. The caller holds the write lock.
+    pub(super) fn plan_changes(&self, changes: Vec<Change>) -> Result<PlanSet> {
         let mut pending = Pending::default();
         let mut counters: HashMap<&'static str, Option<u64>> = HashMap::new();
         let mut seq: Vec<(&'static str, u64)> = Vec::new();
@@ -174,13 +196,7 @@ impl Store {
                 insert: *insert,
             });
         }
-        let history = self.plan_history(items);
-        self.commit_plans(&plans, &seq, &history)?;
-        history.committed();
-        if self.flush_each_write {
-            self.flush()?;
-        }
-        Ok(plans.into_iter().map(|p| p.key).collect())
+        Ok(PlanSet { plans, seq, items })
     }
 
     /// A record about to be deleted in a call that also writes `after`: the records
@@ -219,7 +235,7 @@ impl Store {
         })
     }
 
-    fn commit_plans(
+    pub(super) fn commit_plans(
         &self,
         plans: &[Planned],
         seq: &[(&'static str, u64)],

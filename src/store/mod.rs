@@ -11,6 +11,7 @@ pub mod codec;
 mod error;
 pub mod find;
 pub mod history;
+mod import;
 pub mod index;
 mod many;
 mod migrate;
@@ -28,6 +29,7 @@ pub use error::{Referrer, Result, StoreError};
 pub use find::FindHit;
 pub use history::{Actor, Changed, Entry, FieldChange, Head, Kind, LogFilter};
 pub use index::ListRow;
+pub use import::{Batch, BatchState, Reverted};
 pub use many::Change;
 pub use migrate::{Migration, SCHEMA_VERSION};
 pub use open::{default_db_path, OpenOptions};
@@ -51,6 +53,8 @@ pub struct Store {
     hist: sled::Tree,
     /// entity, key, change id → that record's states around the change.
     hist_rec: sled::Tree,
+    /// Import batches and their journals (see `import`).
+    imports: sled::Tree,
     /// The id the next commit's history takes.
     next_change: AtomicU64,
     /// Serialises writers, so that reference and referrer checks made before a

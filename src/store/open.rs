@@ -121,6 +121,7 @@ impl Store {
         let store = Store {
             hist,
             hist_rec: db.open_tree("hist:rec")?,
+            imports: db.open_tree("imports")?,
             next_change: next_change.into(),
             idx_territory: db.open_tree("idx:territory")?,
             idx_team: db.open_tree("idx:team")?,
@@ -141,6 +142,7 @@ impl Store {
             open.push(store.path.clone());
         }
         migrate::run(&store, migrate::MIGRATIONS)?;
+        store.recover_imports()?;
         Ok(store)
     }
 }

@@ -1,0 +1,148 @@
+//! A mapped row into a record of the import's entity: each value parsed through
+//! its field's kind, references found by key or by name ("Nord" finds
+//! territory NORD), money and dates in either convention.
+
+use std::collections::HashMap;
+
+use crate::io::MappedRow;
+use crate::model::value::{format_value, parse_value};
+use crate::model::{ContactXref, Customer, Entity, EntityDef, FieldKind, Prospect, Record, Value};
+use crate::store::{Result, Store};
+use crate::util::fold::fold;
+
+/// A row's problem: the field (if one) and what is wrong.
+pub type RowError = (Option<String>, String);
+
+/// The text of a record's field (empty for an unknown field).
+pub fn text(record: &dyn Record, field: &str) -> String {
+    match record.def().field(field) {
+        Some(f) => format_value(&f.kind, &record.value(field)),
+        None => String::new(),
+    }
+}
+
+/// The field a record is known by besides its key (a customer's name, a
+/// territory's description).
+pub fn name_field(def: &EntityDef) -> Option<usize> {
+    ["name", "description"]
+        .iter()
+        .find_map(|n| def.field_index(n))
+        .filter(|&i| matches!(def.fields[i].kind, FieldKind::Text))
+}
+
+pub struct Builder<'a> {
+    store: &'a Store,
+    def: &'static EntityDef,
+    /// Per referenced entity: folded name → keys.
+    names: HashMap<&'static str, HashMap<String, Vec<String>>>,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(store: &'a Store, def: &'static EntityDef) -> Builder<'a> {
+        Builder {
+            store,
+            def,
+            names: HashMap::new(),
+        }
+    }
+
+    pub fn record(&mut self, row: &MappedRow) -> Result<Box<dyn Record>, RowError> {
+        let mut record = (self.def.new_record)();
+        for (field, text) in &row.values {
+            let text = text.trim();
+            if text.is_empty() {
+                continue;
+            }
+            if field == "key" {
+                record.set_key(text.to_string());
+                continue;
+            }
+            let Some(i) = self.def.field_index(field) else {
+                return Err((
+                    Some(field.clone()),
+                    format!("{} has no field '{field}'", self.def.name),
+                ));
+            };
+            let f = &self.def.fields[i];
+            let bad = |message: String| (Some(field.clone()), message);
+            let value = match f.kind {
+                FieldKind::Ref(target) => Value::Text(self.resolve(target, text).map_err(bad)?),
+                FieldKind::RefList(target) => {
+                    let mut keys = Vec::new();
+                    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                        keys.push(self.resolve(target, part).map_err(bad)?);
+                    }
+                    Value::List(keys)
+                }
+                _ => parse_value(&f.kind, text).map_err(bad)?,
+            };
+            record.set(i, value).map_err(bad)?;
+        }
+        Ok(record)
+    }
+
+    /// The key of the `target` record that `text` names by key or by name.
+    fn resolve(&mut self, target: &'static str, text: &str) -> Result<String, String> {
+        let Some(def) = crate::model::entity(target) else {
+            return Err(format!("unknown entity '{target}'"));
+        };
+        let key = text.to_uppercase();
+        if self.store.contains(def, &key).map_err(|e| e.to_string())? {
+            return Ok(key);
+        }
+        let names = self.names_of(def).map_err(|e| e.to_string())?;
+        match names.get(&fold(text)).map(Vec::as_slice) {
+            Some([one]) => Ok(one.clone()),
+            Some(many) if many.len() > 1 => Err(format!(
+                "'{text}' names {} {} records ({}); give the key instead",
+                many.len(),
+                def.name,
+                many.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+            )),
+            _ => Err(format!(
+                "there is no {} with the key or name '{text}'; `crm list {}` shows them",
+                def.name, def.name
+            )),
+        }
+    }
+
+    fn names_of(&mut self, def: &'static EntityDef) -> Result<&HashMap<String, Vec<String>>> {
+        if !self.names.contains_key(def.name) {
+            let mut map: HashMap<String, Vec<String>> = HashMap::new();
+            if let Some(i) = name_field(def) {
+                for r in self.store.scan(def) {
+                    let r = r?;
+                    let name = fold(&format_value(&def.fields[i].kind, &r.get(i)));
+                    if !name.is_empty() {
+                        map.entry(name).or_default().push(r.key().to_string());
+                    }
+                }
+            }
+            self.names.insert(def.name, map);
+        }
+        Ok(&self.names[def.name])
+    }
+
+    /// A cross-reference from a new contact to the one customer (else the one
+    /// prospect) whose name is its company's.
+    pub fn company_link(&mut self, company: &str) -> Result<Option<ContactXref>> {
+        let folded = fold(company.trim());
+        if folded.is_empty() {
+            return Ok(None);
+        }
+        let one = |names: &HashMap<String, Vec<String>>| match names.get(&folded).map(Vec::as_slice) {
+            Some([k]) => Some(k.clone()),
+            _ => None,
+        };
+        if let Some(customer) = one(self.names_of(Customer::DEF)?) {
+            return Ok(Some(ContactXref {
+                customer,
+                ..ContactXref::default()
+            }));
+        }
+        Ok(one(self.names_of(Prospect::DEF)?).map(|prospect| ContactXref {
+            prospect,
+            ..ContactXref::default()
+        }))
+    }
+}

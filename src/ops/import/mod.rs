@@ -1,0 +1,294 @@
+//! An import as the server runs it: mapped rows (field → text) become records
+//! through the schema (`build`), each is matched against the database and the
+//! rows before it (`matching`), and the whole batch is written through the
+//! store's journaled import, or, with errors and no `skip_bad`, nothing is.
+
+use serde::{Deserialize, Serialize};
+
+use crate::io::MappedRow;
+use crate::model::{entity_or_suggest, ContactXref, Entity, Record, SalesContact};
+use crate::ops::rules;
+use crate::store::{Change, Result, Store, StoreError};
+
+mod build;
+mod matching;
+#[cfg(test)]
+mod tests;
+
+pub use matching::Rule;
+
+/// What happens to a row that matches a stored record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Mode {
+    /// Every row is a new record (duplicates are not looked for).
+    Create,
+    /// A match is updated, the rest created.
+    #[default]
+    Upsert,
+    /// A match is updated, the rest left out.
+    Update,
+}
+
+impl Mode {
+    pub fn parse(text: &str) -> Option<Mode> {
+        match text.trim().to_lowercase().as_str() {
+            "create" => Some(Mode::Create),
+            "upsert" => Some(Mode::Upsert),
+            "update" => Some(Mode::Update),
+            _ => None,
+        }
+    }
+}
+
+/// How to import.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportOptions {
+    pub entity: String,
+    pub mode: Mode,
+    /// Fields to match on, instead of the entity's rules (`email`,
+    /// `first_name,last_name,company`, `key`).
+    pub match_fields: Vec<String>,
+    /// An update overwrites stored values that differ (otherwise it only fills
+    /// empty fields).
+    pub overwrite: bool,
+    /// Decide and report, write nothing.
+    pub dry_run: bool,
+    /// Import the good rows and report the bad ones (otherwise one bad row
+    /// stops the whole file).
+    pub skip_bad: bool,
+    /// The file, for the batch's record.
+    pub source: String,
+}
+
+/// What became of one row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    Create,
+    Update {
+        key: String,
+        rule: String,
+        /// The fields the update fills or overwrites.
+        fields: Vec<String>,
+        /// Fields whose stored value differs and was kept (no `overwrite`).
+        kept: Vec<String>,
+    },
+    Unchanged {
+        key: String,
+        rule: String,
+    },
+    /// The same record as an earlier row of the file; its values went there.
+    SameAs {
+        line: usize,
+        rule: String,
+    },
+    /// Two or more stored records match: the row is left alone.
+    Ambiguous {
+        keys: Vec<String>,
+        rule: String,
+    },
+    /// `update` mode, and nothing matches.
+    NoMatch,
+    Error {
+        field: Option<String>,
+        message: String,
+    },
+}
+
+/// One row's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowOutcome {
+    pub line: usize,
+    pub action: Action,
+    /// The created record's key, once written.
+    pub key: Option<String>,
+}
+
+/// What an import did (or, in a dry run or refused, would do).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub entity: String,
+    pub rows: Vec<RowOutcome>,
+    /// The batch id, when something was written (`crm import --revert` takes it).
+    pub batch: Option<String>,
+    pub written: bool,
+    /// Cross-references made from contacts' company names.
+    pub xrefs: usize,
+}
+
+impl ImportReport {
+    fn count(&self, f: impl Fn(&Action) -> bool) -> usize {
+        self.rows.iter().filter(|r| f(&r.action)).count()
+    }
+    pub fn created(&self) -> usize {
+        self.count(|a| matches!(a, Action::Create))
+    }
+    pub fn updated(&self) -> usize {
+        self.count(|a| matches!(a, Action::Update { .. }))
+    }
+    pub fn unchanged(&self) -> usize {
+        self.count(|a| matches!(a, Action::Unchanged { .. } | Action::SameAs { .. }))
+    }
+    pub fn ambiguous(&self) -> usize {
+        self.count(|a| matches!(a, Action::Ambiguous { .. }))
+    }
+    pub fn unmatched(&self) -> usize {
+        self.count(|a| matches!(a, Action::NoMatch))
+    }
+    pub fn errors(&self) -> usize {
+        self.count(|a| matches!(a, Action::Error { .. }))
+    }
+}
+
+/// A row on its way to the store.
+enum Planned {
+    New(Box<dyn Record>),
+    Update(Box<dyn Record>),
+}
+
+/// Runs an import for `user`; `progress` hears how many records are written.
+pub fn run(
+    store: &Store,
+    user: &str,
+    rows: Vec<MappedRow>,
+    options: &ImportOptions,
+    progress: &dyn Fn(usize),
+) -> Result<ImportReport> {
+    let def = entity_or_suggest(&options.entity).map_err(StoreError::Refused)?;
+    if rows.is_empty() {
+        return Err(StoreError::Refused(format!(
+            "{}: the file has no rows to import",
+            options.source
+        )));
+    }
+    let mut builder = build::Builder::new(store, def);
+    let mut matcher = matching::Matcher::new(store, def, options)?;
+    let mut report = ImportReport {
+        entity: def.name.to_string(),
+        ..ImportReport::default()
+    };
+    // Per row: its plan (None: nothing to write), in file order.
+    let mut planned: Vec<Option<Planned>> = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let outcome = |action| RowOutcome {
+            line: row.line,
+            action,
+            key: None,
+        };
+        let record = match builder.record(row) {
+            Ok(r) => r,
+            Err((field, message)) => {
+                report.rows.push(outcome(Action::Error { field, message }));
+                planned.push(None);
+                continue;
+            }
+        };
+        let present: Vec<usize> = row
+            .values
+            .iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .filter_map(|(f, _)| def.field_index(f))
+            .collect();
+        let (action, plan) = matcher.decide(store, row.line, record, &present, &mut planned)?;
+        report.rows.push(outcome(action));
+        planned.push(plan);
+    }
+    // The entity's save rules, then its validation, for every record to write.
+    for (i, plan) in planned.iter_mut().enumerate() {
+        let Some(p) = plan else { continue };
+        let (record, old) = match p {
+            Planned::New(r) => (r, None),
+            Planned::Update(r) => {
+                let old = store.get(def, r.key())?;
+                (r, old)
+            }
+        };
+        let checked = rules::before_save(store, old.as_deref(), record.as_mut())
+            .map_err(|e| (None, e.to_string()))
+            .and_then(|()| {
+                crate::model::validate::validate(record.as_ref())
+                    .map_err(|e| (Some(e.field.to_string()), e.message))
+            });
+        if let Err((field, message)) = checked {
+            report.rows[i].action = Action::Error { field, message };
+            *plan = None;
+        }
+    }
+    if options.dry_run || (report.errors() > 0 && !options.skip_bad) {
+        return Ok(report);
+    }
+    let mut changes = Vec::new();
+    let mut order = Vec::new();
+    let company_links = def.name == SalesContact::DEF.name;
+    for (i, plan) in planned.into_iter().enumerate() {
+        match plan {
+            Some(Planned::New(r)) => {
+                let company = build::text(r.as_ref(), "company");
+                changes.push(Change::Insert(r));
+                order.push(Some(i));
+                if company_links {
+                    if let Some(x) = builder.company_link(&company)? {
+                        changes.push(Change::Insert(Box::new(x)));
+                        order.push(None);
+                        report.xrefs += 1;
+                    }
+                }
+            }
+            Some(Planned::Update(r)) => {
+                changes.push(Change::Update(r));
+                order.push(Some(i));
+            }
+            None => {}
+        }
+    }
+    if changes.is_empty() {
+        return Ok(report);
+    }
+    // A contact and the cross-reference made for it: the reference names the
+    // contact's key, drawn when it is written.
+    let keys = {
+        let reserved = reserve_contact_keys(store, &mut changes)?;
+        let (batch, keys) = store.import(user, &options.source, def.name, changes, progress)?;
+        report.batch = Some(batch);
+        let _ = reserved;
+        keys
+    };
+    for (slot, key) in order.into_iter().zip(keys) {
+        if let Some(i) = slot {
+            if matches!(report.rows[i].action, Action::Create) {
+                report.rows[i].key = Some(key);
+            }
+        }
+    }
+    report.written = true;
+    Ok(report)
+}
+
+/// Contacts that get a cross-reference need their key before the write: it is
+/// drawn now for those, and the reference after each names it.
+fn reserve_contact_keys(store: &Store, changes: &mut [Change]) -> Result<usize> {
+    let mut n = 0;
+    for i in 0..changes.len() {
+        let needs = matches!(changes.get(i + 1), Some(Change::Insert(x)) if x.def().name == ContactXref::DEF.name);
+        if !needs {
+            continue;
+        }
+        let key = match &mut changes[i] {
+            Change::Insert(c) if c.key().is_empty() => {
+                let key = store.reserve_key(c.def())?;
+                c.set_key(key.clone());
+                key
+            }
+            Change::Insert(c) => c.key().to_string(),
+            _ => continue,
+        };
+        if let Some(Change::Insert(x)) = changes.get_mut(i + 1) {
+            if let Some(x) = x.as_any().downcast_ref::<ContactXref>() {
+                let mut x = x.clone();
+                x.contact = key;
+                changes[i + 1] = Change::Insert(Box::new(x));
+                n += 1;
+            }
+        }
+    }
+    Ok(n)
+}
