@@ -274,6 +274,15 @@ fn serve(
         Request::PruneHistory { before_ms } => Response::Count(store.prune_history(before_ms)?),
         // A local client subscribes through its transport; the server answers
         // this request itself.
+        Request::Import { rows, options } => Response::Imported(ops::import::run(
+            store,
+            &session.user,
+            rows,
+            &options,
+            progress,
+        )?),
+        Request::ImportRevert { batch } => Response::Reverted(store.revert_import(&batch)?),
+        Request::ImportBatches => Response::Batches(store.import_batches()?),
         Request::Subscribe => Response::Done,
         Request::ServerStatus | Request::ServerStop => {
             return Err(usage(

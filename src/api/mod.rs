@@ -19,12 +19,17 @@ pub use crate::ops::children::ChildList;
 pub use crate::ops::convert::Converted;
 pub use crate::ops::figures::Figure;
 pub use crate::ops::forecast::{Figures, Filter, Group, Rollup};
+pub use crate::ops::import::{
+    Action as ImportAction, ImportOptions, ImportReport, Mode as ImportMode,
+};
 pub use crate::ops::lead::FromLead;
 pub use crate::ops::quote::Accepted;
 pub use crate::ops::timeline::Event as TimelineEvent;
 pub use crate::ops::undo::{local_time, Undone};
 pub use crate::store::history::{Changed, Entry, FieldChange, Head, Kind as ChangeKind, LogFilter};
-pub use crate::store::{default_db_path, AuditReport, BulkReport, FindHit};
+pub use crate::store::{
+    default_db_path, AuditReport, Batch, BatchState, BulkReport, FindHit, Reverted,
+};
 pub use error::{ApiError, ConflictField, ErrorKind, Result};
 pub use state::Feed;
 pub use wire::{
@@ -509,6 +514,33 @@ impl Client {
             Response::Bulk(b) => Ok(b),
             other => Err(unexpected("demo", other)),
         }
+    }
+
+    /// Imports mapped rows; `progress` hears the records written so far.
+    pub fn import(
+        &self,
+        rows: Vec<crate::io::MappedRow>,
+        options: ImportOptions,
+        progress: &dyn Fn(usize),
+    ) -> Result<ImportReport> {
+        match self
+            .transport
+            .call(Request::Import { rows, options }, Some(progress))?
+        {
+            Response::Imported(r) => Ok(r),
+            other => Err(unexpected("import", other)),
+        }
+    }
+
+    pub fn revert_import(&self, batch: &str) -> Result<Reverted> {
+        let req = Request::ImportRevert {
+            batch: batch.into(),
+        };
+        expect!(self, req, Response::Reverted(r) => r)
+    }
+
+    pub fn import_batches(&self) -> Result<Vec<Batch>> {
+        expect!(self, Request::ImportBatches, Response::Batches(b) => b)
     }
 
     pub fn check(&self, repair: bool) -> Result<AuditReport> {

@@ -10,6 +10,7 @@ mod frame;
 pub use frame::{read_frame, schema_fingerprint, write_frame, Frame, Hello, MAX_FRAME, PROTOCOL};
 
 use super::Session;
+use crate::io::MappedRow;
 use crate::model::{self, Record};
 use crate::ops::alerts::Alert;
 use crate::ops::campaign::Efficiency;
@@ -17,13 +18,14 @@ use crate::ops::children::ChildList;
 use crate::ops::convert::Converted;
 use crate::ops::figures::Figure;
 use crate::ops::forecast::{Filter, Rollup};
+use crate::ops::import::{ImportOptions, ImportReport};
 use crate::ops::lead::FromLead;
 use crate::ops::quote::Accepted;
 use crate::ops::timeline::Event;
 use crate::ops::undo::Undone;
 pub use crate::store::codec::Bytes;
 use crate::store::history::{Changed, Entry, Head, LogFilter};
-use crate::store::{codec, AuditReport, BulkReport, FindHit};
+use crate::store::{codec, AuditReport, Batch, BulkReport, FindHit, Reverted};
 
 /// One record, carried as its entity's name and its stored encoding.
 #[derive(Debug, Clone)]
@@ -322,6 +324,17 @@ pub enum Request {
     PruneHistory {
         before_ms: i64,
     },
+    /// Imports mapped rows (see `ops::import`); a dry run writes nothing.
+    Import {
+        rows: Vec<MappedRow>,
+        options: ImportOptions,
+    },
+    /// Takes an import batch back.
+    ImportRevert {
+        batch: String,
+    },
+    /// The import batches, newest first.
+    ImportBatches,
     /// From now on, push every commit's changes to this session.
     Subscribe,
     ServerStatus,
@@ -371,6 +384,15 @@ impl Request {
             | Request::ForecastSubmit { key } => key.clone(),
             Request::SavedRename { old, new } => format!("{old} -> {new}"),
             Request::SavedDelete { name } => name.clone(),
+            Request::Import { rows, options } => {
+                format!(
+                    "{} {} ({} rows)",
+                    options.entity,
+                    options.source,
+                    rows.len()
+                )
+            }
+            Request::ImportRevert { batch } => batch.clone(),
             _ => String::new(),
         };
         // Typed keys go into a log file: no control character reaches it raw.
@@ -400,7 +422,9 @@ impl Request {
             | Request::Undo
             | Request::Restore { .. }
             | Request::PruneHistory { .. }
+            | Request::ImportRevert { .. }
             | Request::ServerStop => true,
+            Request::Import { options, .. } => !options.dry_run,
             Request::Check { repair } => *repair,
             Request::Query(q) => q.save.is_some(),
             _ => false,
@@ -464,4 +488,7 @@ pub enum Response {
     Log(Vec<Head>),
     Undone(Undone),
     Timeline(Vec<Event>),
+    Imported(ImportReport),
+    Reverted(Reverted),
+    Batches(Vec<Batch>),
 }

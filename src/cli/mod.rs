@@ -7,9 +7,11 @@ mod campaign;
 mod check;
 mod convert;
 mod demo;
+mod export;
 mod find;
 mod forecast;
 mod history;
+mod import;
 mod output;
 mod query;
 mod records;
@@ -33,9 +35,10 @@ pub struct Cli {
     /// Database directory (default: $XDG_DATA_HOME/termcrm/db).
     #[arg(long, global = true, env = "CRM_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
-    /// Output format of reading commands.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format of reading commands (table, csv, json; default table); the
+    /// file format of `import` and `export` (default: from the file).
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
     /// Keymap of the full-screen interface: default, vim or emacs
     /// (default: `keymap` in the config file, else default).
     #[arg(long, global = true, value_name = "NAME")]
@@ -95,6 +98,50 @@ pub enum Format {
     Table,
     Csv,
     Json,
+}
+
+/// `--format` as typed: an output format, or a file format of import and export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Csv,
+    Json,
+    Auto,
+    OutlookCsv,
+    GoogleCsv,
+    ThunderbirdCsv,
+    Vcard,
+    Xlsx,
+}
+
+impl FormatArg {
+    /// The output format of a reading command.
+    fn output(arg: Option<FormatArg>) -> anyhow::Result<Format> {
+        match arg {
+            None | Some(FormatArg::Table) => Ok(Format::Table),
+            Some(FormatArg::Csv) => Ok(Format::Csv),
+            Some(FormatArg::Json) => Ok(Format::Json),
+            Some(other) => Err(anyhow::anyhow!(
+                "--format {} is a file format of `crm import` and `crm export`; this command writes table, csv or json",
+                other.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default()
+            )),
+        }
+    }
+
+    /// The file format of import and export (none: detect it / from the file name).
+    fn file(arg: Option<FormatArg>) -> Option<crate::io::Format> {
+        use crate::io::Format as F;
+        match arg? {
+            FormatArg::Table | FormatArg::Auto => None,
+            FormatArg::Csv => Some(F::Csv),
+            FormatArg::Json => Some(F::Json),
+            FormatArg::OutlookCsv => Some(F::OutlookCsv),
+            FormatArg::GoogleCsv => Some(F::GoogleCsv),
+            FormatArg::ThunderbirdCsv => Some(F::ThunderbirdCsv),
+            FormatArg::Vcard => Some(F::Vcard),
+            FormatArg::Xlsx => Some(F::Xlsx),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -235,6 +282,12 @@ pub enum Command {
     },
     /// Reject a quote (it can no longer be accepted).
     Reject { quote: String },
+    /// Import a file: contacts from Outlook, Google, Thunderbird or vCard, any
+    /// entity from CSV or XLSX; duplicates update their match (see the README's
+    /// "Import and export").
+    Import(import::ImportArgs),
+    /// Export records to CSV, XLSX, JSON, vCard or Outlook CSV.
+    Export(export::ExportArgs),
     /// Sales forecasts: roll up a period, or add opportunities to / submit one forecast.
     Forecast(forecast::ForecastArgs),
     /// Campaign efficiency: leads, prospects, opportunities, won revenue, cost per
@@ -385,7 +438,9 @@ fn execute(cli: Cli) -> CliResult {
         return run_tui(cli.db, cli.remote, &keymap, lang);
     };
     match command {
-        Command::Schema { entity } => return schema::run(entity.as_deref(), cli.format),
+        Command::Schema { entity } => {
+            return schema::run(entity.as_deref(), FormatArg::output(cli.format)?)
+        }
         Command::Serve { group, auto } => {
             return server::serve(cli.db.unwrap_or_else(default_db_path), group, auto)
         }
@@ -397,7 +452,11 @@ fn execute(cli: Cli) -> CliResult {
     // `crm server status` and `stop` ask a running server; they start none.
     let start = !matches!(command, Command::Server { .. });
     let api = client_of(cli.db, cli.remote, start)?;
-    let result = dispatch(&api, command, cli.format);
+    let result = match command {
+        Command::Import(args) => import::run(&api, args, FormatArg::file(cli.format)),
+        Command::Export(args) => export::run(&api, args, FormatArg::file(cli.format)),
+        command => dispatch(&api, command, FormatArg::output(cli.format)?),
+    };
     use std::io::Write;
     let _ = std::io::stdout().flush();
     result
@@ -405,8 +464,12 @@ fn execute(cli: Cli) -> CliResult {
 
 fn dispatch(api: &Client, command: Command, format: Format) -> CliResult {
     match command {
-        Command::Schema { .. } | Command::Serve { .. } | Command::Proxy => {
-            unreachable!("handled before a client connects")
+        Command::Schema { .. }
+        | Command::Serve { .. }
+        | Command::Proxy
+        | Command::Import(_)
+        | Command::Export(_) => {
+            unreachable!("handled before dispatch")
         }
         Command::Add { entity, fields } => records::add(api, &entity, &fields),
         Command::Get { entity, key } => records::get(api, &entity, &key, format),

@@ -27,6 +27,9 @@ pub fn authorize(session: &Session, request: &Request) -> Result<()> {
     let admin_only = match request {
         Request::Delete { entity, .. } => entity != SavedQuery::DEF.name,
         Request::Save { record, .. } => is_setup(record.0.def()),
+        Request::Import { options, .. } => {
+            crate::model::entity(&options.entity).is_some_and(is_setup)
+        }
         Request::Demo { .. } | Request::ServerStop | Request::PruneHistory { .. } => true,
         Request::Check { repair } => *repair,
         _ => false,
@@ -35,6 +38,7 @@ pub fn authorize(session: &Session, request: &Request) -> Result<()> {
         let what = match request {
             Request::Delete { entity, key } => format!("delete {entity} {key}"),
             Request::Save { record, .. } => format!("change setup data ({})", record.0.def().name),
+            Request::Import { options, .. } => format!("import setup data ({})", options.entity),
             Request::Demo { .. } => "load demo data".into(),
             Request::ServerStop => "stop the server".into(),
             Request::PruneHistory { .. } => "prune the history".into(),

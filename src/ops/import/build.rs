@@ -130,7 +130,8 @@ impl<'a> Builder<'a> {
         if folded.is_empty() {
             return Ok(None);
         }
-        let one = |names: &HashMap<String, Vec<String>>| match names.get(&folded).map(Vec::as_slice) {
+        let one = |names: &HashMap<String, Vec<String>>| match names.get(&folded).map(Vec::as_slice)
+        {
             Some([k]) => Some(k.clone()),
             _ => None,
         };
@@ -140,9 +141,11 @@ impl<'a> Builder<'a> {
                 ..ContactXref::default()
             }));
         }
-        Ok(one(self.names_of(Prospect::DEF)?).map(|prospect| ContactXref {
-            prospect,
-            ..ContactXref::default()
-        }))
+        Ok(
+            one(self.names_of(Prospect::DEF)?).map(|prospect| ContactXref {
+                prospect,
+                ..ContactXref::default()
+            }),
+        )
     }
 }

@@ -62,7 +62,8 @@ fn default_rules(def: &'static EntityDef) -> Vec<Rule> {
             any: true,
         });
     }
-    if let (Some(last), Some(first)) = (def.field_index("last_name"), def.field_index("first_name")) {
+    if let (Some(last), Some(first)) = (def.field_index("last_name"), def.field_index("first_name"))
+    {
         let mut fields = vec![last, first];
         let mut name = "name".to_string();
         if let Some(c) = def.field_index("company") {
@@ -111,9 +112,8 @@ impl Matcher {
                     by_key = true;
                     continue;
                 }
-                fields.push(
-                    crate::model::field_or_suggest(def, name).map_err(StoreError::Refused)?,
-                );
+                fields
+                    .push(crate::model::field_or_suggest(def, name).map_err(StoreError::Refused)?);
             }
             let rules = if fields.is_empty() {
                 Vec::new()

@@ -48,13 +48,35 @@ fn get(store: &Store, key: &str) -> SalesContact {
 #[test]
 fn rows_match_by_email_then_by_name_and_company_and_updates_only_fill_empty_fields() {
     let (_d, store) = store();
-    let a = contact(&store, "Dörr", "Jürgen", "Hanse Robotik", "j.doerr@hanse.de");
+    let a = contact(
+        &store,
+        "Dörr",
+        "Jürgen",
+        "Hanse Robotik",
+        "j.doerr@hanse.de",
+    );
     let b = contact(&store, "Weber", "Anna", "Nordlicht AG", "");
     let rows = vec![
         // Same e-mail, other case: fills the phone, keeps the stored first name.
-        row(2, &[("last_name", "Doerr"), ("first_name", "J."), ("email", "J.Doerr@Hanse.de "), ("phone", "040 1234")]),
+        row(
+            2,
+            &[
+                ("last_name", "Doerr"),
+                ("first_name", "J."),
+                ("email", "J.Doerr@Hanse.de "),
+                ("phone", "040 1234"),
+            ],
+        ),
         // Same name and company, folded for case and accents.
-        row(3, &[("last_name", "WEBER"), ("first_name", "anna"), ("company", "Nordlicht AG"), ("city", "Kiel")]),
+        row(
+            3,
+            &[
+                ("last_name", "WEBER"),
+                ("first_name", "anna"),
+                ("company", "Nordlicht AG"),
+                ("city", "Kiel"),
+            ],
+        ),
         row(4, &[("last_name", "Neu"), ("email", "neu@example.com")]),
     ];
     let r = run(&store, "anja", rows, &contacts(), &|_| {}).unwrap();
@@ -67,17 +89,29 @@ fn rows_match_by_email_then_by_name_and_company_and_updates_only_fill_empty_fiel
             kept: vec!["last_name".into(), "first_name".into(), "email".into()],
         }
     );
-    assert!(matches!(&r.rows[1].action, Action::Update { key, rule, .. } if *key == b && rule == "name + company"));
+    assert!(
+        matches!(&r.rows[1].action, Action::Update { key, rule, .. } if *key == b && rule == "name + company")
+    );
     assert_eq!(r.rows[2].action, Action::Create);
     assert!(r.written && r.batch.is_some());
     let da = get(&store, &a);
-    assert_eq!((da.first_name.as_str(), da.phone.as_str()), ("Jürgen", "040 1234"));
+    assert_eq!(
+        (da.first_name.as_str(), da.phone.as_str()),
+        ("Jürgen", "040 1234")
+    );
     assert_eq!(get(&store, &b).city, "Kiel");
     assert_eq!(store.count(SalesContact::DEF), 3);
 
     // The same file again changes nothing.
     let again = vec![
-        row(2, &[("last_name", "Doerr"), ("email", "j.doerr@hanse.de"), ("phone", "040 1234")]),
+        row(
+            2,
+            &[
+                ("last_name", "Doerr"),
+                ("email", "j.doerr@hanse.de"),
+                ("phone", "040 1234"),
+            ],
+        ),
         row(4, &[("last_name", "Neu"), ("email", "neu@example.com")]),
     ];
     let r = run(&store, "anja", again, &contacts(), &|_| {}).unwrap();
@@ -85,14 +119,24 @@ fn rows_match_by_email_then_by_name_and_company_and_updates_only_fill_empty_fiel
     assert!(r.batch.is_none(), "nothing written, no batch");
 
     // --overwrite replaces what differs; an empty cell never blanks a value.
-    let over = vec![row(2, &[("last_name", ""), ("email", "j.doerr@hanse.de"), ("phone", "040 9999")])];
+    let over = vec![row(
+        2,
+        &[
+            ("last_name", ""),
+            ("email", "j.doerr@hanse.de"),
+            ("phone", "040 9999"),
+        ],
+    )];
     let options = ImportOptions {
         overwrite: true,
         ..contacts()
     };
     run(&store, "anja", over, &options, &|_| {}).unwrap();
     let da = get(&store, &a);
-    assert_eq!((da.last_name.as_str(), da.phone.as_str()), ("Dörr", "040 9999"));
+    assert_eq!(
+        (da.last_name.as_str(), da.phone.as_str()),
+        ("Dörr", "040 9999")
+    );
 }
 
 #[test]
@@ -103,7 +147,14 @@ fn duplicates_within_the_file_merge_and_two_candidates_are_ambiguous() {
     let rows = vec![
         row(2, &[("last_name", "Schmidt"), ("email", "info@acme.de")]),
         row(3, &[("last_name", "Berg"), ("email", "berg@x.de")]),
-        row(4, &[("last_name", "Berg"), ("email", "BERG@x.de"), ("mobile", "0170 1")]),
+        row(
+            4,
+            &[
+                ("last_name", "Berg"),
+                ("email", "BERG@x.de"),
+                ("mobile", "0170 1"),
+            ],
+        ),
     ];
     let r = run(&store, "anja", rows, &contacts(), &|_| {}).unwrap();
     assert!(matches!(&r.rows[0].action, Action::Ambiguous { keys, .. } if keys.len() == 2));
@@ -116,7 +167,11 @@ fn duplicates_within_the_file_merge_and_two_candidates_are_ambiguous() {
         }
     );
     let key = r.rows[1].key.clone().unwrap();
-    assert_eq!(get(&store, &key).mobile, "0170 1", "the repeat's values went to the first row");
+    assert_eq!(
+        get(&store, &key).mobile,
+        "0170 1",
+        "the repeat's values went to the first row"
+    );
     assert_eq!(store.count(SalesContact::DEF), 3);
 }
 
@@ -131,7 +186,9 @@ fn a_bad_last_row_stops_the_whole_file_unless_bad_rows_are_skipped() {
     };
     let r = run(&store, "anja", rows(), &contacts(), &|_| {}).unwrap();
     assert!(!r.written);
-    assert!(matches!(&r.rows[1].action, Action::Error { field: Some(f), message } if f == "birthday" && message.contains("31.02.1980")));
+    assert!(
+        matches!(&r.rows[1].action, Action::Error { field: Some(f), message } if f == "birthday" && message.contains("31.02.1980"))
+    );
     assert_eq!(store.count(SalesContact::DEF), 0, "nothing written");
     let options = ImportOptions {
         skip_bad: true,
@@ -146,10 +203,15 @@ fn a_bad_last_row_stops_the_whole_file_unless_bad_rows_are_skipped() {
 #[test]
 fn references_are_found_by_key_or_name_and_companies_get_cross_references() {
     let (_d, store) = store();
-    store.bulk_insert(crate::demo::generate(300, 3), |_| {}).unwrap();
+    store
+        .bulk_insert(crate::demo::generate(300, 3), |_| {})
+        .unwrap();
     let customer = store.scan(Customer::DEF).next().unwrap().unwrap();
     let name = build::text(customer.as_ref(), "name");
-    let rows = vec![row(2, &[("last_name", "Quer"), ("company", &name.to_uppercase())])];
+    let rows = vec![row(
+        2,
+        &[("last_name", "Quer"), ("company", &name.to_uppercase())],
+    )];
     let r = run(&store, "anja", rows, &contacts(), &|_| {}).unwrap();
     assert_eq!(r.xrefs, 1);
     let key = r.rows[0].key.clone().unwrap();
@@ -160,19 +222,34 @@ fn references_are_found_by_key_or_name_and_companies_get_cross_references() {
     let x = store.get_as::<ContactXref>(&xrefs[0]).unwrap().unwrap();
     assert_eq!(x.customer, customer.key());
 
-    let territory = store.scan(crate::model::Territory::DEF).next().unwrap().unwrap();
+    let territory = store
+        .scan(crate::model::Territory::DEF)
+        .next()
+        .unwrap()
+        .unwrap();
     let description = build::text(territory.as_ref(), "description");
     let options = ImportOptions {
         entity: "prospect".into(),
         ..contacts()
     };
-    let rows = vec![row(2, &[("name", "Neuland GmbH"), ("territory", &description.to_lowercase())])];
+    let rows = vec![row(
+        2,
+        &[
+            ("name", "Neuland GmbH"),
+            ("territory", &description.to_lowercase()),
+        ],
+    )];
     let r = run(&store, "anja", rows, &options, &|_| {}).unwrap();
-    let p = store.get(Prospect::DEF, r.rows[0].key.as_deref().unwrap()).unwrap().unwrap();
+    let p = store
+        .get(Prospect::DEF, r.rows[0].key.as_deref().unwrap())
+        .unwrap()
+        .unwrap();
     assert_eq!(build::text(p.as_ref(), "territory"), territory.key());
     let rows = vec![row(2, &[("name", "Irgendwo"), ("territory", "Atlantis")])];
     let r = run(&store, "anja", rows, &options, &|_| {}).unwrap();
-    assert!(matches!(&r.rows[0].action, Action::Error { message, .. } if message.contains("'Atlantis'")));
+    assert!(
+        matches!(&r.rows[0].action, Action::Error { message, .. } if message.contains("'Atlantis'"))
+    );
 }
 
 #[test]
@@ -183,7 +260,10 @@ fn an_import_is_taken_back_and_a_cut_off_one_is_rolled_back_at_open() {
         let store = Store::open(dir.path()).unwrap();
         kept = contact(&store, "Alt", "", "", "alt@x.de");
         let rows = vec![
-            row(2, &[("last_name", "Alt"), ("email", "alt@x.de"), ("city", "Ulm")]),
+            row(
+                2,
+                &[("last_name", "Alt"), ("email", "alt@x.de"), ("city", "Ulm")],
+            ),
             row(3, &[("last_name", "Neu")]),
         ];
         let r = run(&store, "anja", rows, &contacts(), &|_| {}).unwrap();
@@ -196,7 +276,14 @@ fn an_import_is_taken_back_and_a_cut_off_one_is_rolled_back_at_open() {
 
         // A batch that was cut off: written, but its journal still open.
         let rows = vec![
-            row(2, &[("last_name", "Alt"), ("email", "alt@x.de"), ("city", "Bonn")]),
+            row(
+                2,
+                &[
+                    ("last_name", "Alt"),
+                    ("email", "alt@x.de"),
+                    ("city", "Bonn"),
+                ],
+            ),
             row(3, &[("last_name", "Neu")]),
         ];
         let r = run(&store, "anja", rows, &contacts(), &|_| {}).unwrap();
@@ -206,5 +293,9 @@ fn an_import_is_taken_back_and_a_cut_off_one_is_rolled_back_at_open() {
     let store = Store::open(dir.path()).unwrap();
     assert_eq!(store.count(SalesContact::DEF), 1);
     assert_eq!(get(&store, &kept).city, "");
-    assert!(store.audit().unwrap().is_clean(), "{:?}", store.audit().unwrap());
+    assert!(
+        store.audit().unwrap().is_clean(),
+        "{:?}",
+        store.audit().unwrap()
+    );
 }
