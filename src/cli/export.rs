@@ -141,7 +141,6 @@ pub fn run(api: &Client, args: ExportArgs, format: Option<Format>) -> CliResult 
             }
         }
     }
-    drop(push);
     sink.finish()?;
     bar.finish_and_clear();
     eprintln!(

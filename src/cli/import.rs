@@ -11,6 +11,7 @@ use super::CliResult;
 use crate::api::{Client, ImportAction, ImportMode, ImportOptions, ImportReport};
 use crate::io::{self, Mapped, ReadOptions, Sheet};
 use crate::model::entity_or_suggest;
+use crate::util::safe_text;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -151,7 +152,7 @@ pub fn run(api: &Client, args: ImportArgs, format: Option<io::Format>) -> CliRes
         write_errors(out, &sheet, &mapped, &report)?;
         eprintln!("the {} bad rows are in {}", report.errors(), out.display());
     }
-    println!("{}", totals(&report, rows));
+    println!("{}", report.totals(rows));
     if let Some(batch) = &report.batch {
         println!("batch {batch} (crm import --revert {batch} takes it back)");
     }
@@ -197,55 +198,6 @@ pub fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
     bar
 }
 
-/// The header a field came from (the field's name when none).
-fn column<'a>(mapped: &'a Mapped, field: &'a str) -> &'a str {
-    mapped
-        .columns
-        .iter()
-        .find(|(_, f)| f == field)
-        .map_or(field, |(h, _)| h.as_str())
-}
-
-/// One line for a row: what it does, or why not.
-pub fn row_line(line: usize, action: &ImportAction, key: Option<&str>, mapped: &Mapped) -> String {
-    let what = match action {
-        ImportAction::Create => match key {
-            Some(k) => format!("create {k}"),
-            None => "create".to_string(),
-        },
-        ImportAction::Update {
-            key,
-            rule,
-            fields,
-            kept,
-            ..
-        } => {
-            let mut s = format!("update {key} ({rule} match): {}", fields.join(", "));
-            if !kept.is_empty() {
-                s.push_str(&format!(
-                    "; kept {} (--overwrite replaces)",
-                    kept.join(", ")
-                ));
-            }
-            s
-        }
-        ImportAction::Unchanged { key, rule } => format!("unchanged {key} ({rule} match)"),
-        ImportAction::SameAs { line, rule } => format!("same as row {line} ({rule} match): merged"),
-        ImportAction::Ambiguous { keys, rule } => {
-            format!("ambiguous: {} ({rule} match): left alone", keys.join(", "))
-        }
-        ImportAction::NoMatch => "no match: left out (--mode update)".to_string(),
-        ImportAction::Error { field, message } => match field {
-            Some(f) => format!(
-                "error: line {line}, column {}: {message}",
-                column(mapped, f)
-            ),
-            None => format!("error: line {line}: {message}"),
-        },
-    };
-    crate::util::safe_text(&format!("row {line}: {what}"))
-}
-
 fn print_rows(report: &ImportReport, mapped: &Mapped, all: bool) -> CliResult {
     let mut out = std::io::stdout().lock();
     let mut quiet = 0;
@@ -255,51 +207,13 @@ fn print_rows(report: &ImportReport, mapped: &Mapped, all: bool) -> CliResult {
             ImportAction::Error { .. } | ImportAction::Ambiguous { .. }
         );
         if all || (notable && quiet < 50) {
-            writeln!(
-                out,
-                "{}",
-                row_line(r.line, &r.action, r.key.as_deref(), mapped)
-            )?;
+            writeln!(out, "{}", safe_text(&report.line(r, mapped)))?;
             if !all {
                 quiet += 1;
             }
         }
     }
     Ok(())
-}
-
-fn totals(r: &ImportReport, rows: usize) -> String {
-    let mut s = format!(
-        "{rows} rows: {} created, {} updated, {} unchanged",
-        r.created(),
-        r.updated(),
-        r.unchanged()
-    );
-    for (n, what) in [
-        (r.ambiguous(), "ambiguous"),
-        (r.unmatched(), "without a match"),
-        (r.errors(), "bad"),
-        (r.xrefs, "cross-references to companies"),
-    ] {
-        if n > 0 {
-            s.push_str(&format!(", {n} {what}"));
-        }
-    }
-    if !r.written {
-        s.push_str(
-            if r.rows.iter().any(|x| {
-                !matches!(
-                    x.action,
-                    ImportAction::Unchanged { .. } | ImportAction::SameAs { .. }
-                )
-            }) {
-                " — nothing written"
-            } else {
-                ""
-            },
-        );
-    }
-    s
 }
 
 /// The bad rows as they were in the file, with an `import error` column: fix
@@ -321,7 +235,7 @@ fn write_errors(out: &Path, sheet: &Sheet, mapped: &Mapped, report: &ImportRepor
         let ImportAction::Error { .. } = r.action else {
             continue;
         };
-        let why = row_line(r.line, &r.action, None, mapped);
+        let why = report.line(r, mapped);
         let mut cells: Vec<String> = match by_line.get(&r.line) {
             Some(row) => (0..sheet.headers.len())
                 .map(|i| row.cell(i).to_string())

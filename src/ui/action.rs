@@ -102,6 +102,11 @@ actions! {
     CopyRecord = "copy_record",
     DeleteRecord = "delete_record",
     ConvertRecord = "convert_record",
+    // marks and exchange (table)
+    ToggleMark = "toggle_mark",
+    MarkAll = "mark_all",
+    Export = "export",
+    Import = "import",
     // workflows (table and form)
     LogInteraction = "log_interaction",
     MarkDone = "mark_done",

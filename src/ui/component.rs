@@ -82,6 +82,17 @@ pub enum Request {
     GoHome,
     /// Save the current table's query under this name (`:save NAME`).
     SaveQuery(String),
+    /// Ask where to export the entity's marked (or shown) rows: the palette,
+    /// filled with `export FILE`.
+    AskExport(&'static EntityDef),
+    /// `:export FILE`: the current table's marked rows, or all it shows.
+    Export(String),
+    /// `:import FILE`: read, map and preview the file.
+    Import(String),
+    /// The previewed import, for real.
+    ImportNow,
+    /// `:revert BATCH`: take an import back.
+    Revert(String),
     /// Run a saved query: its mask, restricted to its result, in its sort.
     RunSaved(String),
     /// A yes/no question with something to do on either answer.

@@ -6,6 +6,7 @@ pub mod app;
 pub mod component;
 pub mod config;
 pub mod confirm;
+pub mod exchange;
 pub mod find;
 pub mod form;
 pub mod help;

@@ -12,6 +12,7 @@ use crate::store::{Change, Result, Store, StoreError};
 
 mod build;
 mod matching;
+mod report;
 #[cfg(test)]
 mod tests;
 

@@ -13,13 +13,13 @@ use super::help::HelpPopup;
 use super::home::HomeView;
 use super::keymap::Keymap;
 use super::masks::{self, Mask};
-use super::palette::PalettePopup;
 use super::picker::PickerPopup;
 use super::table::TableView;
 use crate::api::Client;
 use crate::model::Lang;
 use crate::ui::action::{Action, Context};
 
+mod exchange;
 mod live;
 mod palette;
 mod popup;
@@ -72,6 +72,8 @@ pub struct App {
     /// A write of this session whose change has not come back through the feed
     /// yet (`settle` waits for it).
     awaiting: Option<std::time::Instant>,
+    /// An import or export in the background, or an import's preview.
+    exchange: exchange::Exchange,
 }
 
 impl App {
@@ -84,6 +86,7 @@ impl App {
         let feed = client.subscribe().ok();
         App {
             feed,
+            exchange: Default::default(),
             users: None,
             awaiting: None,
             database: client.database(),
@@ -231,10 +234,8 @@ impl App {
                 self.popups
                     .push(Popup::Help(HelpPopup::new(context, &self.keymap)));
             }
-            Action::Palette => {
-                let entries = self.palette_entries();
-                self.popups.push(Popup::Palette(PalettePopup::new(entries)));
-            }
+            Action::Palette => self.open_palette_with(""),
+            Action::Import => self.open_palette_with("import "),
             Action::Find => self.popups.push(Popup::Find(FindPopup::new())),
             // From home, the tabs continue where they were left.
             Action::NextTab if self.is_home() => requests.push(Request::SwitchTab(self.current)),
@@ -374,6 +375,11 @@ impl App {
             }
             Request::Flow(flow) => self.run_flow(flow, queue),
             Request::SaveQuery(name) => self.save_query(&name, queue),
+            Request::AskExport(_)
+            | Request::Export(_)
+            | Request::Import(_)
+            | Request::ImportNow
+            | Request::Revert(_) => self.exchange_request(request),
             Request::RunSaved(name) => self.run_saved(&name),
             Request::Confirm { message, then } => {
                 self.popups
@@ -487,7 +493,7 @@ impl App {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         loop {
             self.prepare(area);
-            let demo = self.demo_loading.is_some();
+            let demo = self.demo_loading.is_some() || self.exchanging();
             let home = self.is_home() && self.home.is_loading();
             let query = !self.is_home() && self.tabs[self.current].query_running();
             let awaiting = self
@@ -531,6 +537,7 @@ impl App {
             }
         }
         self.poll_feed();
+        self.poll_exchange();
         if self.welcome || area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             return;
         }

@@ -2,14 +2,25 @@
 //! with the key that runs it here, every saved query, and the current mask's
 //! records.
 
-use super::{App, Request, PALETTE_RECORDS};
+use super::{App, Popup, Request, PALETTE_RECORDS};
 use crate::model::Lang;
 use crate::ui::action::{Action, Context};
 use crate::ui::component::Component;
 use crate::ui::palette::PaletteEntry;
+use crate::ui::palette::PalettePopup;
 
 impl App {
     /// Every action with its key, every mask by its English and German name.
+    /// Opens the palette with `query` typed (`export FILE` to be edited).
+    pub(super) fn open_palette_with(&mut self, query: &str) {
+        let entries = self.palette_entries();
+        let mut palette = PalettePopup::new(entries);
+        if !query.is_empty() {
+            palette.set_query(query);
+        }
+        self.popups.push(Popup::Palette(palette));
+    }
+
     pub(super) fn palette_entries(&self) -> Vec<PaletteEntry> {
         let context = self
             .forms

@@ -2,6 +2,7 @@
 
 use crate::ui::component::Component;
 use crate::ui::confirm::ConfirmPopup;
+use crate::ui::exchange::{PreviewPopup, ProgressPopup};
 use crate::ui::find::FindPopup;
 use crate::ui::help::HelpPopup;
 use crate::ui::multipick::MultiPickPopup;
@@ -15,6 +16,8 @@ pub(super) enum Popup {
     Picker(PickerPopup),
     Confirm(ConfirmPopup),
     MultiPick(MultiPickPopup),
+    Preview(PreviewPopup),
+    Progress(ProgressPopup),
 }
 
 impl Popup {
@@ -26,6 +29,8 @@ impl Popup {
             Popup::Picker(p) => p,
             Popup::Confirm(p) => p,
             Popup::MultiPick(p) => p,
+            Popup::Preview(p) => p,
+            Popup::Progress(p) => p,
         }
     }
     pub(super) fn view(&self) -> &dyn Component {
@@ -36,6 +41,8 @@ impl Popup {
             Popup::Picker(p) => p,
             Popup::Confirm(p) => p,
             Popup::MultiPick(p) => p,
+            Popup::Preview(p) => p,
+            Popup::Progress(p) => p,
         }
     }
 }

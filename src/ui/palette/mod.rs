@@ -347,12 +347,21 @@ impl PalettePopup {
     }
 }
 
-/// The name in a palette query "save NAME", if it is one.
-fn save_name(query: &str) -> Option<String> {
+/// The request a palette query with an argument makes: `save NAME`,
+/// `import FILE`, `export FILE`, `revert BATCH`.
+fn verb_request(query: &str) -> Option<Request> {
     let (verb, rest) = query.trim().split_once(' ')?;
-    let name = rest.trim();
-    (verb.eq_ignore_ascii_case("save") && !name.is_empty() && !name.contains(' '))
-        .then(|| name.to_string())
+    let arg = rest.trim();
+    if arg.is_empty() {
+        return None;
+    }
+    match verb.to_lowercase().as_str() {
+        "save" if !arg.contains(' ') => Some(Request::SaveQuery(arg.to_string())),
+        "import" => Some(Request::Import(arg.to_string())),
+        "export" => Some(Request::Export(arg.to_string())),
+        "revert" if !arg.contains(' ') => Some(Request::Revert(arg.to_string())),
+        _ => None,
+    }
 }
 
 impl Component for PalettePopup {
@@ -372,11 +381,11 @@ impl Component for PalettePopup {
             Some(Action::PageDown) => self.move_down(page),
             Some(Action::Top) => self.selected = 0,
             Some(Action::Bottom) => self.move_down(usize::MAX),
-            // ":save NAME" saves the current table's query under NAME.
-            Some(Action::Select) if save_name(&self.current.query).is_some() => {
-                let name = save_name(&self.current.query).unwrap_or_default();
+            // ":save NAME", ":import FILE", ":export FILE", ":revert BATCH".
+            Some(Action::Select) if verb_request(&self.current.query).is_some() => {
+                let request = verb_request(&self.current.query);
                 ctx.request(Request::Back);
-                ctx.request(Request::SaveQuery(name));
+                ctx.request(request.unwrap_or(Request::Back));
             }
             Some(Action::Select) => {
                 if let Some(entry) = self.selected() {

@@ -58,6 +58,8 @@ pub struct TableView {
     query_line: query::TableQuery,
     /// The cells (key first) of the rows on screen, by key.
     cells: HashMap<String, Vec<String>>,
+    /// Rows marked with space (`a` marks every row shown): what `e` exports.
+    marked: std::collections::BTreeSet<String>,
 }
 
 /// The key column, then `fields` (a saved query's columns) or every field a table
@@ -119,6 +121,7 @@ impl TableView {
             editing: false,
             query_line: query::TableQuery::default(),
             cells: HashMap::new(),
+            marked: Default::default(),
         }
     }
 
@@ -172,6 +175,18 @@ impl TableView {
         let rows = self.data.rows();
         (0..rows.len().min(limit))
             .map(|i| (rows.key(i).to_string(), rows.segment(i, 1).to_string()))
+            .collect()
+    }
+
+    /// The marked rows' keys, in key order.
+    pub fn marked(&self) -> &std::collections::BTreeSet<String> {
+        &self.marked
+    }
+
+    /// The keys of the rows the filter shows, in their order.
+    pub fn shown_keys(&self) -> Vec<String> {
+        (0..self.data.hits().len())
+            .filter_map(|n| self.data.hit_key(n).map(str::to_string))
             .collect()
     }
 
@@ -403,6 +418,24 @@ impl Component for TableView {
                     template,
                 });
             }
+            Action::ToggleMark => {
+                let Some(key) = self.selected_key() else {
+                    return Handled::Ignored;
+                };
+                if !self.marked.remove(&key) {
+                    self.marked.insert(key);
+                }
+                self.move_by(1);
+            }
+            Action::MarkAll => {
+                let shown = self.shown_keys();
+                if shown.iter().all(|k| self.marked.contains(k)) {
+                    self.marked.clear();
+                } else {
+                    self.marked.extend(shown);
+                }
+            }
+            Action::Export => ctx.request(Request::AskExport(entity)),
             Action::DeleteRecord => match self.selected_key() {
                 Some(key) => ctx.request(Request::Confirm {
                     message: format!("Delete {} {key}?", entity.label(ctx.lang)),
@@ -448,6 +481,8 @@ impl Component for TableView {
                 Action::NewRecord,
                 Action::DeleteRecord,
                 Action::SortNext,
+                Action::ToggleMark,
+                Action::Export,
             ]
         }
     }

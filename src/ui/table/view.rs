@@ -50,14 +50,25 @@ pub(super) fn render(tv: &TableView, frame: &mut Frame, area: Rect, lang: Lang) 
     let rows = (tv.offset..end).filter_map(|n| {
         let key = tv.data.hit_key(n)?;
         let cells = tv.cells.get(key);
-        Some(Row::new(cols.iter().map(|&c| {
-            let text = match cells.and_then(|cells| cells.get(c)) {
-                Some(text) => text.as_str(),
-                None if c == 0 => key,
-                None => "",
-            };
-            Cell::from(text)
-        })))
+        let marked = tv.marked.contains(key);
+        let row_style = if marked {
+            Style::new()
+                .fg(ratatui::style::Color::Cyan)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::new()
+        };
+        Some(
+            Row::new(cols.iter().map(|&c| {
+                let text = match cells.and_then(|cells| cells.get(c)) {
+                    Some(text) => text.as_str(),
+                    None if c == 0 => key,
+                    None => "",
+                };
+                Cell::from(text)
+            }))
+            .style(row_style),
+        )
     });
     let widths = cols
         .iter()
@@ -89,10 +100,14 @@ pub(super) fn render(tv: &TableView, frame: &mut Frame, area: Rect, lang: Lang) 
         (Some(n), None) => format!("loading {n}…"),
         (None, None) => {
             let (n, m) = tv.position();
+            let marked = match tv.marked.len() {
+                0 => String::new(),
+                k => format!("{k} marked · "),
+            };
             if tv.query.is_empty() {
-                format!("{n} of {m}")
+                format!("{marked}{n} of {m}")
             } else {
-                format!("{n} of {m} ({})", tv.total())
+                format!("{marked}{n} of {m} ({})", tv.total())
             }
         }
     };
