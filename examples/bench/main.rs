@@ -44,6 +44,7 @@ macro_rules! say {
     }};
 }
 
+mod exchange;
 mod find;
 mod history;
 mod index;
@@ -92,6 +93,7 @@ fn main() {
         || args.server
         || args.history
         || args.forecasts
+        || args.exchange
     {
         match &args.db {
             Some(path) if args.tui => tui::tui_rows(path, false),
@@ -100,6 +102,7 @@ fn main() {
             Some(path) if args.server => server::server_rows(path, args.load_secs),
             Some(path) if args.history => history::history_rows(path),
             Some(path) if args.forecasts => ops::forecast_rows(path),
+            Some(path) if args.exchange => exchange::exchange_rows(path),
             Some(path) => reads(path),
             None => Err("--reads, --tui, --server, --history and --forecasts need --db".into()),
         }
@@ -132,6 +135,8 @@ struct Args {
     history: bool,
     /// Internal: the forecast phase, run as a child process on `--db`.
     forecasts: bool,
+    /// The import and export rows alone, on `--db` (they also run in a full run).
+    exchange: bool,
     /// Seconds of the server load.
     load_secs: u64,
 }
@@ -148,6 +153,7 @@ fn parse_args() -> Result<Args, String> {
         server: false,
         history: false,
         forecasts: false,
+        exchange: false,
         load_secs: server::DEFAULT_LOAD_SECS,
     };
     let mut it = std::env::args().skip(1);
@@ -173,6 +179,7 @@ fn parse_args() -> Result<Args, String> {
             "--server" => args.server = true,
             "--history" => args.history = true,
             "--forecasts" => args.forecasts = true,
+            "--exchange" => args.exchange = true,
             "--load-secs" => {
                 let v = value("--load-secs")?;
                 args.load_secs = v
@@ -504,6 +511,7 @@ fn reads(path: &Path) -> Res<()> {
     let sqlite = whole::prepare(&store, path)?;
     drop(store);
     whole::rows(path, &lookups, sqlite.as_ref())?;
+    exchange::exchange_rows(path)?;
     let files = dir_size(path);
     let per_record = files as f64 / total.max(1) as f64;
     row("database size (files)", &mib(files as f64), "", "", "");

@@ -108,7 +108,7 @@ pub fn prepare(store: &Store, path: &Path) -> Res<Option<Sqlite>> {
 /// from `/usr/bin/time` when it is installed: a child forked from this large process
 /// starts with this process's resident pages counted, so its own `ru_maxrss` says
 /// more than the command used.
-fn timed(cmd: &mut Command) -> Res<(Duration, f64)> {
+pub fn timed(cmd: &mut Command) -> Res<(Duration, f64)> {
     let time = Path::new("/usr/bin/time");
     if !time.exists() {
         return timed_direct(cmd);
@@ -132,7 +132,7 @@ fn timed(cmd: &mut Command) -> Res<(Duration, f64)> {
     Ok((elapsed, kb * 1024.0))
 }
 
-fn timed_direct(cmd: &mut Command) -> Res<(Duration, f64)> {
+pub fn timed_direct(cmd: &mut Command) -> Res<(Duration, f64)> {
     let t = Instant::now();
     let child = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).spawn()?;
     let pid = child.id() as i32;
@@ -187,7 +187,7 @@ pub fn server_rss(db: &Path) -> Option<f64> {
     Some(kb * 1024.0)
 }
 
-fn ratio(a: Duration, b: Duration) -> f64 {
+pub fn ratio(a: Duration, b: Duration) -> f64 {
     a.as_secs_f64() / b.as_secs_f64().max(1e-9)
 }
 
