@@ -157,19 +157,17 @@ pub fn exchange_rows(db: &Path) -> Res<()> {
         client_rss = client_rss.max(rss);
         let scaled = t.mul_f64(XLSX_ROWS as f64 / n.max(1) as f64);
         row(
-            &format!("export {} rows of {} to XLSX", thousands(n as u64), def.name),
+            &format!(
+                "export {} rows of {} to XLSX",
+                thousands(n as u64),
+                def.name
+            ),
             &dur(t),
             "100k rows <= 3 s",
             &at_most_dur(scaled, Duration::from_secs(3)),
             &format!("{} per 100k", dur(scaled)),
         );
-        row(
-            "client RSS, exports",
-            &mib(client_rss),
-            "",
-            "",
-            "",
-        );
+        row("client RSS, exports", &mib(client_rss), "", "", "");
 
         // The Outlook import, then its revert (untimed).
         let f = outlook.display().to_string();
