@@ -280,6 +280,7 @@ fn serve(
             rows,
             &options,
             progress,
+            &super::state::request_cancelled,
         )?),
         Request::ImportRevert { batch } => Response::Reverted(store.revert_import(&batch)?),
         Request::ImportBatches => Response::Batches(store.import_batches()?),

@@ -270,3 +270,24 @@ mod tests {
         assert!(c.iter().all(|x| x.key != task), "the done task is gone");
     }
 }
+
+thread_local! {
+    /// The request this thread serves was given up by its client (it went away).
+    static CANCELLED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// A new request starts on this thread: not cancelled.
+pub fn begin_request() {
+    CANCELLED.with(|c| c.set(false));
+}
+
+/// The client of this thread's request went away (its progress could not be sent).
+pub fn cancel_request() {
+    CANCELLED.with(|c| c.set(true));
+}
+
+/// Whether this thread's request was given up; a long write checks it between
+/// its steps and takes back what it wrote.
+pub fn request_cancelled() -> bool {
+    CANCELLED.with(|c| c.get())
+}

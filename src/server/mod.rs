@@ -528,9 +528,13 @@ fn serve_one(s: &Shared, session: &Session, id: u64, request: Request, writer: &
                 let mut t = last.lock().unwrap_or_else(|e| e.into_inner());
                 if t.elapsed() >= Duration::from_millis(100) {
                     *t = Instant::now();
-                    send(writer, &Frame::Progress { id, done });
+                    // A client that went away (ctrl-c) gives its request up.
+                    if !send(writer, &Frame::Progress { id, done }) {
+                        crate::api::state::cancel_request();
+                    }
                 }
             };
+            crate::api::state::begin_request();
             let run = std::panic::AssertUnwindSafe(|| {
                 handle(&s.store, session, &s.shared, request, &progress)
             });

@@ -98,7 +98,8 @@ impl Store {
 
     /// Checks every change, then writes them as one import batch (see the module's
     /// comment); returns the batch id and the keys in the order of the changes.
-    /// `progress` hears how many records are written.
+    /// `progress` hears how many records are written; once `cancelled` says so,
+    /// the chunks written are taken back and the import is refused.
     pub fn import(
         &self,
         user: &str,
@@ -106,8 +107,9 @@ impl Store {
         entity: &str,
         changes: Vec<Change>,
         progress: &dyn Fn(usize),
+        cancelled: &dyn Fn() -> bool,
     ) -> Result<(String, Vec<String>)> {
-        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
         let set = self.plan_changes(changes)?;
         let id = self.next_batch_id()?;
         let written: Vec<Written> = set
@@ -141,6 +143,18 @@ impl Store {
         let mut items = set.items;
         let mut done = 0;
         for (i, plans) in set.plans.chunks(CHUNK).enumerate() {
+            if cancelled() {
+                // Given up (the client went away): what was written goes again
+                // (taking back writes through `apply`, which takes the lock).
+                drop(guard);
+                let _ = self.take_back(&id)?;
+                batch.state = BatchState::RolledBack;
+                self.imports.insert(head_key(&id), codec::encode(&batch))?;
+                self.flush()?;
+                return Err(StoreError::Refused(format!(
+                    "import {id} was cancelled; nothing changed"
+                )));
+            }
             let rest = items.split_off(plans.len().min(items.len()));
             let history = self.plan_history(std::mem::replace(&mut items, rest));
             // The counters move with the first chunk (numbers may have gaps, never
@@ -153,6 +167,7 @@ impl Store {
         }
         batch.state = BatchState::Done;
         self.imports.insert(head_key(&id), codec::encode(&batch))?;
+        drop(guard);
         self.flush()?;
         Ok((id, set.plans.into_iter().map(|p| p.key).collect()))
     }

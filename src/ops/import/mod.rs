@@ -153,6 +153,7 @@ pub fn run(
     rows: Vec<MappedRow>,
     options: &ImportOptions,
     progress: &dyn Fn(usize),
+    cancelled: &dyn Fn() -> bool,
 ) -> Result<ImportReport> {
     let def = entity_or_suggest(&options.entity).map_err(StoreError::Refused)?;
     if rows.is_empty() {
@@ -169,7 +170,10 @@ pub fn run(
     };
     // Per row: its plan (None: nothing to write), in file order.
     let mut planned: Vec<Option<Planned>> = Vec::with_capacity(rows.len());
-    for row in &rows {
+    for (n, row) in rows.iter().enumerate() {
+        if n % 1000 == 999 && cancelled() {
+            return Err(gave_up());
+        }
         let outcome = |action| RowOutcome {
             line: row.line,
             action,
@@ -248,7 +252,14 @@ pub fn run(
     // contact's key, drawn when it is written.
     let keys = {
         let reserved = reserve_contact_keys(store, &mut changes)?;
-        let (batch, keys) = store.import(user, &options.source, def.name, changes, progress)?;
+        let (batch, keys) = store.import(
+            user,
+            &options.source,
+            def.name,
+            changes,
+            progress,
+            cancelled,
+        )?;
         report.batch = Some(batch);
         let _ = reserved;
         keys
@@ -262,6 +273,10 @@ pub fn run(
     }
     report.written = true;
     Ok(report)
+}
+
+fn gave_up() -> StoreError {
+    StoreError::Refused("the import was cancelled; nothing changed".into())
 }
 
 /// Contacts that get a cross-reference need their key before the write: it is

@@ -79,7 +79,7 @@ fn rows_match_by_email_then_by_name_and_company_and_updates_only_fill_empty_fiel
         ),
         row(4, &[("last_name", "Neu"), ("email", "neu@example.com")]),
     ];
-    let r = run(&store, "anja", rows, &contacts(), &|_| {}).unwrap();
+    let r = run(&store, "anja", rows, &contacts(), &|_| {}, &|| false).unwrap();
     assert_eq!(
         r.rows[0].action,
         Action::Update {
@@ -114,7 +114,7 @@ fn rows_match_by_email_then_by_name_and_company_and_updates_only_fill_empty_fiel
         ),
         row(4, &[("last_name", "Neu"), ("email", "neu@example.com")]),
     ];
-    let r = run(&store, "anja", again, &contacts(), &|_| {}).unwrap();
+    let r = run(&store, "anja", again, &contacts(), &|_| {}, &|| false).unwrap();
     assert_eq!((r.unchanged(), r.created(), r.updated()), (2, 0, 0));
     assert!(r.batch.is_none(), "nothing written, no batch");
 
@@ -131,7 +131,7 @@ fn rows_match_by_email_then_by_name_and_company_and_updates_only_fill_empty_fiel
         overwrite: true,
         ..contacts()
     };
-    run(&store, "anja", over, &options, &|_| {}).unwrap();
+    run(&store, "anja", over, &options, &|_| {}, &|| false).unwrap();
     let da = get(&store, &a);
     assert_eq!(
         (da.last_name.as_str(), da.phone.as_str()),
@@ -156,7 +156,7 @@ fn duplicates_within_the_file_merge_and_two_candidates_are_ambiguous() {
             ],
         ),
     ];
-    let r = run(&store, "anja", rows, &contacts(), &|_| {}).unwrap();
+    let r = run(&store, "anja", rows, &contacts(), &|_| {}, &|| false).unwrap();
     assert!(matches!(&r.rows[0].action, Action::Ambiguous { keys, .. } if keys.len() == 2));
     assert_eq!(r.rows[1].action, Action::Create);
     assert_eq!(
@@ -184,7 +184,7 @@ fn a_bad_last_row_stops_the_whole_file_unless_bad_rows_are_skipped() {
             row(3, &[("last_name", "Zwei"), ("birthday", "31.02.1980")]),
         ]
     };
-    let r = run(&store, "anja", rows(), &contacts(), &|_| {}).unwrap();
+    let r = run(&store, "anja", rows(), &contacts(), &|_| {}, &|| false).unwrap();
     assert!(!r.written);
     assert!(
         matches!(&r.rows[1].action, Action::Error { field: Some(f), message } if f == "birthday" && message.contains("31.02.1980"))
@@ -194,7 +194,7 @@ fn a_bad_last_row_stops_the_whole_file_unless_bad_rows_are_skipped() {
         skip_bad: true,
         ..contacts()
     };
-    let r = run(&store, "anja", rows(), &options, &|_| {}).unwrap();
+    let r = run(&store, "anja", rows(), &options, &|_| {}, &|| false).unwrap();
     assert!(r.written);
     assert_eq!((r.created(), r.errors()), (1, 1));
     assert_eq!(store.count(SalesContact::DEF), 1);
@@ -212,7 +212,7 @@ fn references_are_found_by_key_or_name_and_companies_get_cross_references() {
         2,
         &[("last_name", "Quer"), ("company", &name.to_uppercase())],
     )];
-    let r = run(&store, "anja", rows, &contacts(), &|_| {}).unwrap();
+    let r = run(&store, "anja", rows, &contacts(), &|_| {}, &|| false).unwrap();
     assert_eq!(r.xrefs, 1);
     let key = r.rows[0].key.clone().unwrap();
     let xrefs = store
@@ -239,14 +239,14 @@ fn references_are_found_by_key_or_name_and_companies_get_cross_references() {
             ("territory", &description.to_lowercase()),
         ],
     )];
-    let r = run(&store, "anja", rows, &options, &|_| {}).unwrap();
+    let r = run(&store, "anja", rows, &options, &|_| {}, &|| false).unwrap();
     let p = store
         .get(Prospect::DEF, r.rows[0].key.as_deref().unwrap())
         .unwrap()
         .unwrap();
     assert_eq!(build::text(p.as_ref(), "territory"), territory.key());
     let rows = vec![row(2, &[("name", "Irgendwo"), ("territory", "Atlantis")])];
-    let r = run(&store, "anja", rows, &options, &|_| {}).unwrap();
+    let r = run(&store, "anja", rows, &options, &|_| {}, &|| false).unwrap();
     assert!(
         matches!(&r.rows[0].action, Action::Error { message, .. } if message.contains("'Atlantis'"))
     );
@@ -266,7 +266,7 @@ fn an_import_is_taken_back_and_a_cut_off_one_is_rolled_back_at_open() {
             ),
             row(3, &[("last_name", "Neu")]),
         ];
-        let r = run(&store, "anja", rows, &contacts(), &|_| {}).unwrap();
+        let r = run(&store, "anja", rows, &contacts(), &|_| {}, &|| false).unwrap();
         let batch = r.batch.unwrap();
         let back = store.revert_import(&batch).unwrap();
         assert_eq!((back.deleted, back.restored), (1, 1));
@@ -286,7 +286,7 @@ fn an_import_is_taken_back_and_a_cut_off_one_is_rolled_back_at_open() {
             ),
             row(3, &[("last_name", "Neu")]),
         ];
-        let r = run(&store, "anja", rows, &contacts(), &|_| {}).unwrap();
+        let r = run(&store, "anja", rows, &contacts(), &|_| {}, &|| false).unwrap();
         store.reopen_batch_for_test(r.batch.as_deref().unwrap());
         assert_eq!(store.count(SalesContact::DEF), 2);
     }
@@ -298,4 +298,38 @@ fn an_import_is_taken_back_and_a_cut_off_one_is_rolled_back_at_open() {
         "{:?}",
         store.audit().unwrap()
     );
+}
+
+#[test]
+fn an_import_given_up_between_its_chunks_takes_back_what_it_wrote() {
+    let (_d, store) = store();
+    contact(&store, "Bleibt", "", "", "bleibt@x.de");
+    let rows: Vec<MappedRow> = (0..3000)
+        .map(|i| {
+            row(
+                i + 2,
+                &[
+                    ("last_name", &format!("Neu{i}")),
+                    ("email", &format!("n{i}@x.de")),
+                ],
+            )
+        })
+        .collect();
+    // Three checks while planning, one before each of the two chunks: the
+    // second chunk's check gives up, after the first chunk was written.
+    let calls = std::cell::Cell::new(0);
+    let cancelled = || {
+        calls.set(calls.get() + 1);
+        calls.get() >= 5
+    };
+    let err = run(&store, "anja", rows, &contacts(), &|_| {}, &cancelled).unwrap_err();
+    assert!(
+        err.to_string().contains("cancelled; nothing changed"),
+        "{err}"
+    );
+    assert_eq!(calls.get(), 5);
+    assert_eq!(store.count(SalesContact::DEF), 1);
+    let batches = store.import_batches().unwrap();
+    assert_eq!(batches[0].state, crate::store::BatchState::RolledBack);
+    assert!(store.audit().unwrap().is_clean());
 }
