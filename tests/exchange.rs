@@ -178,7 +178,7 @@ fn one_territorys_opportunities_export_to_an_xlsx_with_numbers_and_dates() {
     let (amount, close, territory) = (col("amount"), col("expected_close"), col("territory"));
     let rows: Vec<&[Data]> = sheet.rows().skip(1).collect();
     assert!(!rows.is_empty());
-    assert!(rows.iter().all(|r| r[territory].to_string() == "NORD"));
+    assert!(rows.iter().all(|r| r[territory] == Data::String("NORD".into())));
     assert!(
         rows.iter().any(|r| matches!(r[amount], Data::Float(_))),
         "amounts are numbers"
