@@ -126,14 +126,14 @@ pub fn run(api: &Client, args: ImportArgs, format: Option<io::Format>) -> CliRes
         ),
     };
     eprintln!("{}", describe(&file, &sheet));
-    let mapped = io::map::map(&file, &sheet, def, !args.skip_bad)?;
+    let mut mapped = io::map::map(&file, &sheet, def, !args.skip_bad)?;
     for why in &mapped.ignored {
         eprintln!("column {why}");
     }
     let rows = mapped.rows.len();
     let bar = progress(rows as u64, "importing");
     let report = api.import(
-        mapped.rows.clone(),
+        std::mem::take(&mut mapped.rows),
         ImportOptions {
             entity: def.name.to_string(),
             mode,
