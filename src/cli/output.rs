@@ -3,26 +3,12 @@
 use std::io::Write;
 
 use super::{CliResult, Format};
-use crate::model::value::value_to_json;
+use crate::io::json_out::record_json;
 use crate::model::{format_value, EntityDef, Record};
 
 /// Every field of an entity, in declaration order.
 fn all_fields(def: &EntityDef) -> Vec<usize> {
     (0..def.fields.len()).collect()
-}
-
-fn json_object(record: &dyn Record, fields: &[usize]) -> serde_json::Value {
-    let def = record.def();
-    let mut map = serde_json::Map::new();
-    map.insert(
-        "key".into(),
-        serde_json::Value::String(record.key().to_string()),
-    );
-    for &i in fields {
-        let f = &def.fields[i];
-        map.insert(f.name.to_string(), value_to_json(&f.kind, &record.get(i)));
-    }
-    serde_json::Value::Object(map)
 }
 
 fn csv_row(record: &dyn Record, fields: &[usize]) -> Vec<String> {
@@ -61,7 +47,7 @@ pub fn print_record(record: &dyn Record, rev: Option<u64>, format: Format) -> Cl
         Format::Json => writeln!(
             out,
             "{}",
-            serde_json::to_string_pretty(&json_object(record, &all_fields(record.def())))?
+            serde_json::to_string_pretty(&record_json(record, &all_fields(record.def())))?
         )?,
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
@@ -109,7 +95,7 @@ pub fn print_columns(
         Format::Json => {
             let all: Vec<_> = records
                 .iter()
-                .map(|r| json_object(r.as_ref(), fields))
+                .map(|r| record_json(r.as_ref(), fields))
                 .collect();
             writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
         }
