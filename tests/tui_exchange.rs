@@ -21,7 +21,11 @@ fn marked_rows_export_and_with_none_marked_the_whole_filtered_table() {
 
     let file = h.dir.path().join("two.csv");
     h.keys(&format!(":export {}<ret>", file.display()));
-    assert!(h.app.status().starts_with("exported 2 competitor records"), "{}", h.app.status());
+    assert!(
+        h.app.status().starts_with("exported 2 competitor records"),
+        "{}",
+        h.app.status()
+    );
     let text = std::fs::read_to_string(&file).unwrap();
     assert_eq!(text.lines().count(), 3, "header and two rows: {text}");
 
@@ -32,7 +36,8 @@ fn marked_rows_export_and_with_none_marked_the_whole_filtered_table() {
     assert!(!h.screen().contains(" marked · "), "{}", h.screen());
     let all = h.dir.path().join("all.json");
     h.keys(&format!(":export {}<ret>", all.display()));
-    let rows: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&all).unwrap()).unwrap();
+    let rows: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&all).unwrap()).unwrap();
     let n = rows.as_array().map_or(0, Vec::len);
     assert_eq!(n, h.app.table().total(), "every competitor");
 }
@@ -55,11 +60,17 @@ fn an_import_shows_each_rows_fate_and_writes_only_on_yes() {
     assert!(screen.contains("Import? y/Enter"), "{screen}");
     // No: nothing written.
     h.keys("n");
-    assert_eq!(h.store.count(termcrm::model::entity("prospect").unwrap()), before);
+    assert_eq!(
+        h.store.count(termcrm::model::entity("prospect").unwrap()),
+        before
+    );
 
     h.keys(&format!(":import {}<ret>", file.display()));
     h.keys("y");
     assert!(h.app.status().starts_with("imported"), "{}", h.app.status());
     assert!(h.app.status().contains("batch IMP"), "{}", h.app.status());
-    assert_eq!(h.store.count(termcrm::model::entity("prospect").unwrap()), before + 2);
+    assert_eq!(
+        h.store.count(termcrm::model::entity("prospect").unwrap()),
+        before + 2
+    );
 }

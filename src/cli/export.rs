@@ -42,9 +42,6 @@ pub struct ExportArgs {
     /// CSV separator (`;` for German Excel).
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<String>,
-    /// Outlook CSV headers in this language (en, de).
-    #[arg(long, value_name = "LANG", default_value = "en")]
-    pub lang: String,
     /// vCard version: 3.0 or 4.0.
     #[arg(long, value_name = "VERSION", default_value = "3.0")]
     pub vcard: String,
@@ -53,7 +50,8 @@ pub struct ExportArgs {
     pub outlook: bool,
 }
 
-pub fn run(api: &Client, args: ExportArgs, format: Option<Format>) -> CliResult {
+/// `lang`: the headers of Outlook CSV (the global `--lang`).
+pub fn run(api: &Client, args: ExportArgs, format: Option<Format>, lang: Lang) -> CliResult {
     let file = args.file.display().to_string();
     let format = match (format, args.outlook) {
         (_, true) => Format::Vcard,
@@ -70,11 +68,6 @@ pub fn run(api: &Client, args: ExportArgs, format: Option<Format>) -> CliResult 
         (_, "4.0" | "4") => VcardVersion::V40,
         (_, "2.1") => VcardVersion::V21,
         (_, v) => anyhow::bail!("--vcard {v}: write 3.0 or 4.0 (or --outlook for 2.1)"),
-    };
-    let lang = match args.lang.as_str() {
-        "de" => Lang::De,
-        "en" => Lang::En,
-        l => anyhow::bail!("--lang {l}: en or de"),
     };
     let options = ExportOptions {
         format,

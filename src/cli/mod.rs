@@ -454,7 +454,13 @@ fn execute(cli: Cli) -> CliResult {
     let api = client_of(cli.db, cli.remote, start)?;
     let result = match command {
         Command::Import(args) => import::run(&api, args, FormatArg::file(cli.format)),
-        Command::Export(args) => export::run(&api, args, FormatArg::file(cli.format)),
+        Command::Export(args) => {
+            let lang = match cli.lang {
+                Some(UiLang::De) => Lang::De,
+                _ => Lang::En,
+            };
+            export::run(&api, args, FormatArg::file(cli.format), lang)
+        }
         command => dispatch(&api, command, FormatArg::output(cli.format)?),
     };
     use std::io::Write;

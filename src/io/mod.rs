@@ -196,7 +196,28 @@ impl Default for ReadOptions {
 
 /// Reads a file into a sheet, detecting what `options` leaves open.
 pub fn read(path: &Path, options: &ReadOptions) -> Result<Sheet, IoError> {
-    detect::read(path, options)
+    let mut sheet = detect::read(path, options)?;
+    // What an export neutralised against formula injection reads back as it was.
+    if sheet.delimiter.is_some() {
+        for row in &mut sheet.rows {
+            for cell in &mut row.cells {
+                if let Some(plain) = unneutralised(cell) {
+                    *cell = plain;
+                }
+            }
+        }
+    }
+    Ok(sheet)
+}
+
+/// The cell `neutralise` made of this one, if it is one.
+fn unneutralised(cell: &str) -> Option<String> {
+    let rest = cell.strip_prefix('\'')?;
+    let made = matches!(
+        rest.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    ) && neutralise(rest) == cell;
+    made.then(|| rest.to_string())
 }
 
 /// Which vCard version an export writes.
@@ -357,5 +378,15 @@ mod tests {
         assert_eq!(neutralise("-1200.50 EUR"), "-1200.50 EUR");
         assert_eq!(neutralise("-cmd|' /C calc'!A0"), "'-cmd|' /C calc'!A0");
         assert_eq!(neutralise("Müller"), "Müller");
+        for cell in [
+            "=HYPERLINK(\"x\")",
+            "+49 30 1234",
+            "@SUM(A1)",
+            "-cmd|' /C calc'!A0",
+        ] {
+            assert_eq!(unneutralised(&neutralise(cell)).as_deref(), Some(cell));
+        }
+        assert_eq!(unneutralised("'quoted on purpose"), None);
+        assert_eq!(unneutralised("-1200.50 EUR"), None);
     }
 }

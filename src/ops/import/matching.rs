@@ -190,6 +190,13 @@ impl Matcher {
             if store.contains(def, &key)? {
                 return self.update(store, def, &key, "key", record, present);
             }
+            // A key is the record's identity: a new one is a new record, whatever
+            // else it shares with others.
+            if self.mode == Mode::Update {
+                return Ok((Action::NoMatch, None));
+            }
+            self.remember(index, record.as_ref());
+            return Ok((Action::Create, Some(Planned::New(record))));
         }
         for r in 0..self.rules.len() {
             let values = self.rules[r].values(record.as_ref());

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::io::MappedRow;
-use crate::model::{entity_or_suggest, ContactXref, Entity, Record, SalesContact};
+use crate::model::{entity_or_suggest, Entity, Record, SalesContact};
 use crate::ops::rules;
 use crate::store::{Change, Result, Store, StoreError};
 
@@ -226,16 +226,28 @@ pub fn run(
     let company_links = def.name == SalesContact::DEF.name;
     for (i, plan) in planned.into_iter().enumerate() {
         match plan {
-            Some(Planned::New(r)) => {
-                let company = build::text(r.as_ref(), "company");
+            Some(Planned::New(mut r)) => {
+                let link = match company_links {
+                    true => builder.company_link(&build::text(r.as_ref(), "company"))?,
+                    false => None,
+                };
+                // The cross-reference names the contact: its key is drawn now.
+                let link = match link {
+                    Some(mut x) => {
+                        if r.key().is_empty() {
+                            r.set_key(store.reserve_key(r.def())?);
+                        }
+                        x.contact = r.key().to_string();
+                        Some(x)
+                    }
+                    None => None,
+                };
                 changes.push(Change::Insert(r));
                 order.push(Some(i));
-                if company_links {
-                    if let Some(x) = builder.company_link(&company)? {
-                        changes.push(Change::Insert(Box::new(x)));
-                        order.push(None);
-                        report.xrefs += 1;
-                    }
+                if let Some(x) = link {
+                    changes.push(Change::Insert(Box::new(x)));
+                    order.push(None);
+                    report.xrefs += 1;
                 }
             }
             Some(Planned::Update(r)) => {
@@ -248,10 +260,7 @@ pub fn run(
     if changes.is_empty() {
         return Ok(report);
     }
-    // A contact and the cross-reference made for it: the reference names the
-    // contact's key, drawn when it is written.
     let keys = {
-        let reserved = reserve_contact_keys(store, &mut changes)?;
         let (batch, keys) = store.import(
             user,
             &options.source,
@@ -261,7 +270,6 @@ pub fn run(
             cancelled,
         )?;
         report.batch = Some(batch);
-        let _ = reserved;
         keys
     };
     for (slot, key) in order.into_iter().zip(keys) {
@@ -277,34 +285,4 @@ pub fn run(
 
 fn gave_up() -> StoreError {
     StoreError::Refused("the import was cancelled; nothing changed".into())
-}
-
-/// Contacts that get a cross-reference need their key before the write: it is
-/// drawn now for those, and the reference after each names it.
-fn reserve_contact_keys(store: &Store, changes: &mut [Change]) -> Result<usize> {
-    let mut n = 0;
-    for i in 0..changes.len() {
-        let needs = matches!(changes.get(i + 1), Some(Change::Insert(x)) if x.def().name == ContactXref::DEF.name);
-        if !needs {
-            continue;
-        }
-        let key = match &mut changes[i] {
-            Change::Insert(c) if c.key().is_empty() => {
-                let key = store.reserve_key(c.def())?;
-                c.set_key(key.clone());
-                key
-            }
-            Change::Insert(c) => c.key().to_string(),
-            _ => continue,
-        };
-        if let Some(Change::Insert(x)) = changes.get_mut(i + 1) {
-            if let Some(x) = x.as_any().downcast_ref::<ContactXref>() {
-                let mut x = x.clone();
-                x.contact = key;
-                changes[i + 1] = Change::Insert(Box::new(x));
-                n += 1;
-            }
-        }
-    }
-    Ok(n)
 }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{Customer, Prospect, SalesContact};
+use crate::model::{ContactXref, Customer, Prospect, SalesContact};
 
 fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
