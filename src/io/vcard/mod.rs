@@ -16,6 +16,7 @@ use super::{Format, IoError, Sheet, SheetRow, Sink, VcardVersion};
 
 mod card;
 mod lines;
+mod write;
 
 #[cfg(test)]
 mod tests;
@@ -114,18 +115,8 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<Sheet, IoError> {
     })
 }
 
+/// Writes sales contacts as vCards of `version`; a record of another entity is
+/// refused.
 pub fn sink(out: Box<dyn Write + Send>, file: &str, version: VcardVersion) -> Box<dyn Sink> {
-    let _ = (out, version);
-    Box::new(Unbuilt(file.to_string()))
-}
-
-struct Unbuilt(String);
-
-impl Sink for Unbuilt {
-    fn push(&mut self, _: &dyn crate::model::Record) -> Result<(), IoError> {
-        Err(IoError::new(&self.0, "writing vCard is not built yet"))
-    }
-    fn finish(self: Box<Self>) -> Result<(), IoError> {
-        Ok(())
-    }
+    Box::new(write::sink(out, file, version))
 }

@@ -6,6 +6,7 @@ use crate::io::contacts;
 use crate::io::MappedRow;
 
 mod quirks;
+mod roundtrip;
 mod writers;
 
 /// The cards of a file as mapped rows.
