@@ -1,7 +1,8 @@
 //! An import's write: every record checked before anything is written, then a
 //! journal of the batch (what it creates, what it updates and each one's stored
-//! bytes before) made durable, then the records in chunked transactions, then the
-//! batch marked done. A crash (kill -9) in between leaves the journal open, and
+//! bytes before) made durable, then the records in chunks (each written tree by
+//! tree: records, indexes, counters, history — an order a crash can be taken back
+//! from), then the batch marked done. A crash (kill -9) in between leaves the journal open, and
 //! the next open takes the batch's committed chunks back: a file imports whole or
 //! not at all. The same journal lets a user take a finished import back.
 
@@ -160,7 +161,7 @@ impl Store {
             // The counters move with the first chunk (numbers may have gaps, never
             // repeats).
             let seq = if i == 0 { &set.seq[..] } else { &[] };
-            self.commit_plans(plans, seq, &history)?;
+            self.write_plans(plans, seq, &history)?;
             history.committed();
             done += plans.len();
             progress(done);

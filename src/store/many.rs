@@ -267,8 +267,10 @@ impl Store {
                 )
             })
             .collect();
+        // Each bucket once per transaction, however many of its records change.
+        let find_delta = layout::combine(&find_deltas);
         let result = trees.as_slice().transaction(|t| {
-            for (p, find_delta) in plans.iter().zip(&find_deltas) {
+            for p in plans {
                 let records = &t[slot[p.def.name]];
                 if p.insert && records.get(p.key.as_bytes())?.is_some() {
                     return Err(ConflictableTransactionError::Abort(StoreError::Duplicate {
@@ -304,8 +306,8 @@ impl Store {
                         records.remove(p.key.as_bytes())?;
                     }
                 }
-                layout::apply(&t[4], find_delta)?;
             }
+            layout::apply(&t[4], &find_delta)?;
             for (name, n) in seq {
                 t[3].insert(name.as_bytes(), &n.to_be_bytes())?;
             }
@@ -322,5 +324,80 @@ impl Store {
             Err(TransactionError::Abort(e)) => Err(e),
             Err(TransactionError::Storage(e)) => Err(e.into()),
         }
+    }
+
+    /// Writes plans without a transaction, tree by tree in an order a crash can be
+    /// taken back from (an import's journal does that, see `import`): the records,
+    /// then their index entries, then the counters, then the history. Much faster
+    /// than a transaction for thousands of records. The caller holds the write lock.
+    pub(super) fn write_plans(
+        &self,
+        plans: &[Planned],
+        seq: &[(&'static str, u64)],
+        history: &Plan,
+    ) -> Result<()> {
+        let mut records: HashMap<&'static str, sled::Batch> = HashMap::new();
+        let (mut territory, mut team, mut refs) = (
+            sled::Batch::default(),
+            sled::Batch::default(),
+            sled::Batch::default(),
+        );
+        let mut find_deltas = Vec::with_capacity(plans.len());
+        for p in plans {
+            let batch = records.entry(p.def.name).or_default();
+            match &p.new {
+                Some((bytes, _)) => batch.insert(p.key.as_bytes(), bytes.as_slice()),
+                None => batch.remove(p.key.as_bytes()),
+            }
+            // A batch keeps the last word per key: removals first, then inserts.
+            if let Some(old) = &p.old {
+                old.territory
+                    .iter()
+                    .for_each(|k| territory.remove(k.as_slice()));
+                old.team.iter().for_each(|k| team.remove(k.as_slice()));
+                old.refs.iter().for_each(|k| refs.remove(k.as_slice()));
+            }
+            if let Some((_, new)) = &p.new {
+                for k in &new.territory {
+                    territory.insert(k.as_slice(), new.row.as_slice());
+                }
+                for k in &new.team {
+                    team.insert(k.as_slice(), new.row.as_slice());
+                }
+                for k in &new.refs {
+                    refs.insert(k.as_slice(), &[] as &[u8]);
+                }
+            }
+            find_deltas.push(layout::delta(
+                p.old.as_ref().map_or(&[][..], |o| &o.find),
+                p.new.as_ref().map_or(&[][..], |(_, n)| &n.find),
+            ));
+        }
+        for (name, batch) in records {
+            self.trees[name].0.apply_batch(batch)?;
+        }
+        self.idx_territory.apply_batch(territory)?;
+        self.idx_team.apply_batch(team)?;
+        self.idx_ref.apply_batch(refs)?;
+        for (bucket, (remove, add)) in layout::combine(&find_deltas) {
+            let current = self.idx_find.get(&bucket)?;
+            match layout::merge(current.as_deref(), &remove, &add) {
+                Some(value) => self.idx_find.insert(bucket, value)?,
+                None => self.idx_find.remove(bucket)?,
+            };
+        }
+        for (name, n) in seq {
+            self.seq.insert(name.as_bytes(), &n.to_be_bytes())?;
+        }
+        let mut recs = sled::Batch::default();
+        for (k, v) in &history.recs {
+            recs.insert(k.as_slice(), v.as_slice());
+        }
+        self.hist_rec.apply_batch(recs)?;
+        if !history.head.is_empty() {
+            self.hist
+                .insert(history.head_key, history.head.as_slice())?;
+        }
+        Ok(())
     }
 }

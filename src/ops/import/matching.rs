@@ -19,6 +19,16 @@ pub struct Rule {
     fields: Vec<usize>,
     /// Any of the fields alike (e-mails), rather than all of them together.
     any: bool,
+    /// Two records that both have e-mails (and no e-mail in common, or the
+    /// e-mail rule would have matched them) are not the same under this rule.
+    not_other_emails: bool,
+}
+
+/// Whether a record has an e-mail in any e-mail field.
+fn has_email(record: &dyn Record) -> bool {
+    let def = record.def();
+    (0..def.fields.len())
+        .any(|i| matches!(def.fields[i].kind, FieldKind::Email) && !record.get(i).is_empty())
 }
 
 impl Rule {
@@ -60,6 +70,7 @@ fn default_rules(def: &'static EntityDef) -> Vec<Rule> {
             name: "e-mail".into(),
             fields: emails,
             any: true,
+            not_other_emails: false,
         });
     }
     if let (Some(last), Some(first)) = (def.field_index("last_name"), def.field_index("first_name"))
@@ -70,16 +81,20 @@ fn default_rules(def: &'static EntityDef) -> Vec<Rule> {
             fields.push(c);
             name.push_str(" + company");
         }
+        let not_other_emails = !rules.is_empty();
         rules.push(Rule {
             name,
             fields,
             any: false,
+            not_other_emails,
         });
     } else if let (Some(i), KeyKind::Generated(_)) = (name_field(def), def.key) {
+        let not_other_emails = !rules.is_empty();
         rules.push(Rule {
             name: def.fields[i].name.replace('_', " "),
             fields: vec![i],
             any: false,
+            not_other_emails,
         });
     }
     rules
@@ -91,10 +106,11 @@ pub struct Matcher {
     /// Whether rows match by key (`--match` without `key` turns it off).
     by_key: bool,
     rules: Vec<Rule>,
-    /// Per rule: value → stored keys.
-    stored: Vec<HashMap<String, Vec<String>>>,
-    /// Per rule: value → the row (its index) that first had it.
-    in_file: Vec<HashMap<String, usize>>,
+    /// Per rule: value → stored keys, each with whether it has an e-mail.
+    stored: Vec<HashMap<String, Vec<(String, bool)>>>,
+    /// Per rule: value → the new rows (their indexes) that had it, each with
+    /// whether it has an e-mail.
+    in_file: Vec<HashMap<String, Vec<(usize, bool)>>>,
     /// Key → the row that first named it (stored records matched, keys given).
     keys: HashMap<String, usize>,
     lines: Vec<usize>,
@@ -122,6 +138,7 @@ impl Matcher {
                     name: format!("fields {}", options.match_fields.join(",")),
                     fields,
                     any: false,
+                    not_other_emails: false,
                 }]
             };
             (by_key, rules)
@@ -130,10 +147,11 @@ impl Matcher {
         if options.mode != Mode::Create && !rules.is_empty() {
             for r in store.scan(def) {
                 let r = r?;
+                let email = has_email(r.as_ref());
                 for (rule, map) in rules.iter().zip(stored.iter_mut()) {
                     for v in rule.values(r.as_ref()) {
-                        let keys: &mut Vec<String> = map.entry(v).or_default();
-                        keys.push(r.key().to_string());
+                        let keys: &mut Vec<(String, bool)> = map.entry(v).or_default();
+                        keys.push((r.key().to_string(), email));
                     }
                 }
             }
@@ -204,22 +222,40 @@ impl Matcher {
                 continue;
             }
             let rule = self.rules[r].name.clone();
+            // Under a name rule, a row with an e-mail is not a record with another.
+            let shut = self.rules[r].not_other_emails && has_email(record.as_ref());
             let mut found: Vec<String> = values
                 .iter()
                 .filter_map(|v| self.stored[r].get(v))
                 .flatten()
-                .cloned()
+                .filter(|(_, email)| !(shut && *email))
+                .map(|(k, _)| k.clone())
                 .collect();
             found.sort();
             found.dedup();
-            if found.len() > 1 {
-                return Ok((Action::Ambiguous { keys: found, rule }, None));
+            let mut earlier: Vec<usize> = values
+                .iter()
+                .filter_map(|v| self.in_file[r].get(v))
+                .flatten()
+                .filter(|(_, email)| !(shut && *email))
+                .map(|(i, _)| *i)
+                .collect();
+            earlier.sort_unstable();
+            earlier.dedup();
+            if found.len() + earlier.len() > 1 {
+                let mut keys = found;
+                keys.extend(
+                    earlier
+                        .iter()
+                        .map(|&i| format!("row {}", self.lines.get(i).copied().unwrap_or(0))),
+                );
+                return Ok((Action::Ambiguous { keys, rule }, None));
             }
-            if let Some(&earlier) = values.iter().find_map(|v| self.in_file[r].get(v)) {
+            if let Some(&earlier) = earlier.first() {
                 return Ok(self.same_as(earlier, &rule, record, present, planned));
             }
             if let Some(k) = found.pop() {
-                self.remember(index, record.as_ref());
+                // A stored record an earlier row matched already.
                 if let Some(&earlier) = self.keys.get(&k) {
                     return Ok(self.same_as(earlier, &rule, record, present, planned));
                 }
@@ -234,11 +270,12 @@ impl Matcher {
         Ok((Action::Create, Some(Planned::New(record))))
     }
 
-    /// Notes a row's values, so that later rows find it.
+    /// Notes a new row's values, so that later rows find it.
     fn remember(&mut self, index: usize, record: &dyn Record) {
+        let email = has_email(record);
         for (rule, map) in self.rules.iter().zip(self.in_file.iter_mut()) {
             for v in rule.values(record) {
-                map.entry(v).or_insert(index);
+                map.entry(v).or_default().push((index, email));
             }
         }
     }

@@ -333,3 +333,50 @@ fn an_import_given_up_between_its_chunks_takes_back_what_it_wrote() {
     assert_eq!(batches[0].state, crate::store::BatchState::RolledBack);
     assert!(store.audit().unwrap().is_clean());
 }
+
+#[test]
+fn namesakes_with_other_e_mails_are_two_people() {
+    let (_d, store) = store();
+    let stored = contact(&store, "Meyer", "Jan", "Acme", "jan@acme.de");
+    let rows = vec![
+        // Same name and company, another e-mail: someone else.
+        row(
+            2,
+            &[
+                ("last_name", "Meyer"),
+                ("first_name", "Jan"),
+                ("company", "Acme"),
+                ("email", "j.meyer@privat.de"),
+            ],
+        ),
+        row(
+            3,
+            &[
+                ("last_name", "Meyer"),
+                ("first_name", "Jan"),
+                ("company", "Acme"),
+                ("email", "jan.m@zweit.de"),
+            ],
+        ),
+        // No e-mail: the name and company decide.
+        row(
+            4,
+            &[
+                ("last_name", "Meyer"),
+                ("first_name", "Jan"),
+                ("company", "Acme"),
+                ("city", "Ulm"),
+            ],
+        ),
+    ];
+    let r = run(&store, "anja", rows, &contacts(), &|_| {}, &|| false).unwrap();
+    assert_eq!(r.rows[0].action, Action::Create);
+    assert_eq!(r.rows[1].action, Action::Create);
+    assert_eq!(
+        r.rows[2].action,
+        Action::Ambiguous {
+            keys: vec![stored, "row 2".into(), "row 3".into()],
+            rule: "name + company".into()
+        }
+    );
+}

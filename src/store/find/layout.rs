@@ -123,7 +123,11 @@ pub fn pack(mut list: Vec<&[u8]>) -> Vec<u8> {
 /// A malformed value (which `crm check` reports) is replaced by what is added.
 pub fn merge(current: Option<&[u8]>, remove: &[Vec<u8>], add: &[Vec<u8>]) -> Option<Vec<u8>> {
     let mut list: Vec<&[u8]> = current.and_then(entries).unwrap_or_default();
-    list.retain(|e| !remove.iter().any(|r| r.as_slice() == *e));
+    if !remove.is_empty() {
+        let mut gone: Vec<&[u8]> = remove.iter().map(Vec::as_slice).collect();
+        gone.sort_unstable();
+        list.retain(|e| gone.binary_search(e).is_err());
+    }
     list.extend(add.iter().map(Vec::as_slice));
     let value = pack(list);
     (!value.is_empty()).then_some(value)
@@ -149,6 +153,37 @@ pub fn delta(old: &[Posting], new: &[Posting]) -> Delta {
         }
     }
     d
+}
+
+/// The deltas of several writes in one transaction, in their order, as one: per
+/// entry the last write's say (added or removed), so that each bucket is read and
+/// written once however many of the transaction's records it holds.
+pub fn combine(deltas: &[Delta]) -> Delta {
+    let mut last: BTreeMap<&[u8], BTreeMap<&[u8], bool>> = BTreeMap::new();
+    for d in deltas {
+        for (bucket, (remove, add)) in d {
+            let entries = last.entry(bucket.as_slice()).or_default();
+            for e in remove {
+                entries.insert(e.as_slice(), false);
+            }
+            for e in add {
+                entries.insert(e.as_slice(), true);
+            }
+        }
+    }
+    last.into_iter()
+        .map(|(bucket, entries)| {
+            let (mut remove, mut add) = (Vec::new(), Vec::new());
+            for (e, added) in entries {
+                if added {
+                    add.push(e.to_vec());
+                } else {
+                    remove.push(e.to_vec());
+                }
+            }
+            (bucket.to_vec(), (remove, add))
+        })
+        .collect()
 }
 
 /// Writes a delta inside a transaction (read, change, write back each bucket).
