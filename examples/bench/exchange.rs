@@ -105,7 +105,7 @@ pub fn exchange_rows(db: &Path) -> Res<()> {
             let mut script = String::from(".mode csv\n");
             for (def, _) in &counts {
                 script.push_str(&format!(
-                    ".import {} {}\n",
+                    ".import {} \"{}\"\n",
                     dir.path().join(format!("{}.csv", def.name)).display(),
                     def.name
                 ));
@@ -129,7 +129,7 @@ pub fn exchange_rows(db: &Path) -> Res<()> {
                     Command::new("sqlite3")
                         .args(["-csv", "-header"])
                         .arg(&lite)
-                        .arg(format!("SELECT * FROM {};", def.name)),
+                        .arg(format!("SELECT * FROM \"{}\";", def.name)),
                     &out,
                 )?;
             }
