@@ -27,7 +27,8 @@ fn ok(db: &Path, args: &[&str]) -> String {
 fn count(db: &Path, entity: &str) -> usize {
     let (code, out, err) = crm(db, &["list", entity, "--format", "json"]);
     assert_eq!(code, 0, "{err}");
-    let rows: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let rows: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
     rows.as_array().map_or(0, Vec::len)
 }
 

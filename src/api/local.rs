@@ -135,6 +135,18 @@ fn serve(
                 },
             }
         }
+        Request::ScanStored {
+            entity: e,
+            after,
+            limit,
+        } => {
+            let def = entity(&e)?;
+            let values = store.stored_after(def, after.as_deref(), limit)?;
+            Response::Encoded {
+                entity: def.name.to_string(),
+                values: values.into_iter().map(super::wire::Bytes).collect(),
+            }
+        }
         Request::Scan {
             entity: e,
             after,

@@ -239,6 +239,25 @@ impl Client {
         expect!(self, req, Response::Records(v) => records(v))
     }
 
+    /// Like `scan`, passed on by the server as stored and decoded here (in two
+    /// halves at once): an export's chunks.
+    pub fn scan_stored(
+        &self,
+        def: &EntityDef,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Box<dyn Record>>> {
+        let req = Request::ScanStored {
+            entity: def.name.into(),
+            after: after.map(str::to_string),
+            limit,
+        };
+        match self.call(req)? {
+            Response::Encoded { entity, values } => decode_all(&entity, &values),
+            other => Err(unexpected("scan", other)),
+        }
+    }
+
     /// A chunk of a table's rows: key and formatted cells of `fields`.
     pub fn mask_rows(
         &self,

@@ -208,6 +208,12 @@ pub enum Request {
         after: Option<String>,
         limit: usize,
     },
+    /// Like `Scan`, the records in their stored encoding (an export's chunks).
+    ScanStored {
+        entity: String,
+        after: Option<String>,
+        limit: usize,
+    },
     /// A table's rows: key and the formatted cells of `fields`, in key order after
     /// `after`, skipping records whose field `only` is empty.
     MaskRows {

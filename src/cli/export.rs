@@ -121,15 +121,27 @@ pub fn run(api: &Client, args: ExportArgs, format: Option<Format>, lang: Lang) -
             }
         }
         None => {
-            let mut after: Option<String> = None;
-            loop {
-                let chunk = api.scan(def, after.as_deref(), CHUNK)?;
-                for r in &chunk {
-                    push(r.as_ref())?;
+            // One thread fetches the next chunk while this one writes.
+            let (tx, rx) =
+                std::sync::mpsc::sync_channel::<crate::api::Result<Vec<Box<dyn Record>>>>(2);
+            let fetcher = api.clone();
+            std::thread::spawn(move || {
+                let mut after: Option<String> = None;
+                loop {
+                    let chunk = fetcher.scan_stored(def, after.as_deref(), CHUNK);
+                    let next = match &chunk {
+                        Ok(c) if c.len() == CHUNK => c.last().map(|r| r.key().to_string()),
+                        _ => None,
+                    };
+                    if tx.send(chunk).is_err() || next.is_none() {
+                        break;
+                    }
+                    after = next;
                 }
-                match chunk.last() {
-                    Some(last) if chunk.len() == CHUNK => after = Some(last.key().to_string()),
-                    _ => break,
+            });
+            for chunk in rx {
+                for r in &chunk? {
+                    push(r.as_ref())?;
                 }
             }
         }

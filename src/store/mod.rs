@@ -270,6 +270,28 @@ impl Store {
             })
     }
 
+    /// Up to `limit` records of an entity after `after` (from the first without
+    /// it), in key order, as stored: nothing is decoded (an export's chunks).
+    pub fn stored_after(
+        &self,
+        def: &EntityDef,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Vec<u8>>> {
+        use std::ops::Bound;
+        let from = match after {
+            Some(key) => Bound::Excluded(key.as_bytes().to_vec()),
+            None => Bound::Unbounded,
+        };
+        self.tree(def)
+            .0
+            .range::<Vec<u8>, _>((from, Bound::Unbounded))
+            .values()
+            .take(limit)
+            .map(|v| Ok(v?.to_vec()))
+            .collect()
+    }
+
     /// Up to `limit` records of an entity in key order.
     pub fn list(&self, def: &EntityDef, limit: Option<usize>) -> Result<Vec<Box<dyn Record>>> {
         self.scan(def).take(limit.unwrap_or(usize::MAX)).collect()
