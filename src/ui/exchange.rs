@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::{Style, Stylize};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::action::{Action, Context};
@@ -110,7 +110,7 @@ impl Component for PreviewPopup {
         text.push(Line::from(question).dim());
         frame.render_widget(Clear, popup);
         frame.render_widget(
-            Paragraph::new(text).block(
+            Paragraph::new(text).wrap(Wrap { trim: false }).block(
                 Block::default()
                     .borders(Borders::ALL)
                     .title(format!(" {} ", safe_text(&self.title)))

@@ -409,7 +409,7 @@ mod tests {
             "{first}"
         );
         assert!(first.contains("│  up, k       Previous row"), "{first}");
-        assert!(first.contains("1-16/47"), "{first}");
+        assert!(first.contains("1-16/48"), "{first}");
 
         // Scroll down to the global section.
         driver.press(&mut popup, KeyCode::PageDown);

@@ -430,9 +430,29 @@ impl Component for PalettePopup {
         }
         self.page.set(rows);
         if count == 0 {
-            let none = match lang {
-                Lang::En => " no matches",
-                Lang::De => " keine Treffer",
+            let none = match (verb_request(&self.current.query), lang) {
+                (Some(Request::Export(_)), Lang::En) => {
+                    " enter: export to this file (the name's ending picks the format)"
+                }
+                (Some(Request::Export(_)), Lang::De) => {
+                    " Enter: in diese Datei exportieren (die Endung wählt das Format)"
+                }
+                (Some(Request::Import(_)), Lang::En) => {
+                    " enter: read this file and show what each row would do"
+                }
+                (Some(Request::Import(_)), Lang::De) => {
+                    " Enter: Datei lesen und zeigen, was mit jeder Zeile geschähe"
+                }
+                (Some(Request::SaveQuery(_)), Lang::En) => {
+                    " enter: save the table's query under this name"
+                }
+                (Some(Request::SaveQuery(_)), Lang::De) => {
+                    " Enter: die Abfrage der Tabelle unter diesem Namen speichern"
+                }
+                (Some(Request::Revert(_)), Lang::En) => " enter: take this import back",
+                (Some(Request::Revert(_)), Lang::De) => " Enter: diesen Import zurücknehmen",
+                (_, Lang::En) => " no matches",
+                (_, Lang::De) => " keine Treffer",
             };
             let line = Line::styled(none, Style::new().add_modifier(Modifier::DIM));
             frame.render_widget(Paragraph::new(line), list);
