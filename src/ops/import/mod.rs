@@ -207,7 +207,7 @@ pub fn run(
                 (r, old)
             }
         };
-        let checked = rules::before_save(store, old.as_deref(), record.as_mut())
+        let checked = rules::before_save_on(store, old.as_deref(), record.as_mut(), builder.today)
             .map_err(|e| (None, e.to_string()))
             .and_then(|()| {
                 crate::model::validate::validate(record.as_ref())
