@@ -390,3 +390,41 @@ fn two_users_edit_one_opportunity_merge_choose_and_undo() {
     assert!(crm(&db, &["get", "opportunity", "OPP0000001"]).contains("80000.00 EUR"));
     b.wait_for("80000.00 EUR");
 }
+
+#[test]
+fn mark_rows_export_them_and_import_a_file_after_its_preview() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("exchange");
+    crm(&db, &["demo", "--records", "500"]);
+    let csv = dir.path().join("neu.csv");
+    std::fs::write(&csv, "Name;Ort;Territory\nFörde Fräsen GmbH;Kiel;Nord\n").unwrap();
+    let s = Session::start(&db, "");
+    s.wait_for("Alerts");
+    s.type_text(":Competitors");
+    s.send(&["Enter"]);
+    s.wait_for("of 10");
+    s.send(&["Space", "Space"]);
+    s.wait_for("2 marked");
+    // `e` asks for the file in the palette; ctrl-w clears the suggested name.
+    s.send(&["e"]);
+    s.wait_for("export ~/competitor-");
+    s.send(&["C-w"]);
+    let out = dir.path().join("zwei.xlsx");
+    s.type_text(&out.display().to_string());
+    s.wait_for("enter: export to this file");
+    s.send(&["Enter"]);
+    s.wait_for("exported 2 competitor records");
+    assert!(out.exists());
+
+    s.type_text(":Prospects");
+    s.send(&["Enter"]);
+    s.wait_for("PRO0000001");
+    s.type_text(&format!(":import {}", csv.display()));
+    s.send(&["Enter"]);
+    s.wait_for("1 rows: 1 created");
+    s.send(&["y"]);
+    s.wait_for("import IMP0000001: 1 rows: 1 created");
+    s.send(&["q"]);
+    assert_restored(&s.wait_for("icanon"));
+    assert!(crm(&db, &["find", "Förde Fräsen"]).contains("Förde Fräsen GmbH"));
+}

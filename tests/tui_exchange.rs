@@ -67,8 +67,16 @@ fn an_import_shows_each_rows_fate_and_writes_only_on_yes() {
 
     h.keys(&format!(":import {}<ret>", file.display()));
     h.keys("y");
-    assert!(h.app.status().starts_with("imported"), "{}", h.app.status());
-    assert!(h.app.status().contains("batch IMP"), "{}", h.app.status());
+    assert!(
+        h.app.status().starts_with("import IMP"),
+        "{}",
+        h.app.status()
+    );
+    assert!(
+        h.app.status().contains("2 rows: 2 created"),
+        "{}",
+        h.app.status()
+    );
     assert_eq!(
         h.store.count(termcrm::model::entity("prospect").unwrap()),
         before + 2

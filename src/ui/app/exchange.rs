@@ -272,11 +272,14 @@ impl App {
             }
             Done::Imported(file, report, def) => {
                 let rows = report.rows.len();
-                self.status = format!("imported {file}: {}", report.totals(rows));
-                if let Some(batch) = &report.batch {
-                    self.status
-                        .push_str(&format!(" · batch {batch} (:revert {batch} takes it back)"));
-                }
+                // The batch first: the status line is one line of the terminal.
+                self.status = match &report.batch {
+                    Some(batch) => format!(
+                        "import {batch}: {} · :revert {batch} takes it back · {file}",
+                        report.totals(rows)
+                    ),
+                    None => format!("imported {file}: {}", report.totals(rows)),
+                };
                 self.home_stale = true;
                 for (tab, mask) in self.tabs.iter_mut().zip(&self.masks) {
                     if mask.entity == def {
