@@ -117,6 +117,7 @@ pub fn run(api: &Client, args: ImportArgs, format: Option<io::Format>) -> CliRes
     };
     let sheet = io::read(&path, &options)?;
     let kind = sheet.format.unwrap_or(io::Format::Csv);
+    let rows = sheet.rows.len();
     let def = match &args.entity {
         Some(e) => entity_or_suggest(e).map_err(anyhow::Error::msg)?,
         None if kind.is_address_book() => crate::model::entity("sales_contact")
@@ -126,11 +127,11 @@ pub fn run(api: &Client, args: ImportArgs, format: Option<io::Format>) -> CliRes
         ),
     };
     eprintln!("{}", describe(&file, &sheet));
-    let mut mapped = io::map::map(&file, &sheet, def, !args.skip_bad)?;
+    let delimiter = sheet.delimiter;
+    let mut mapped = io::map::map_owned(&file, sheet, def, !args.skip_bad)?;
     for why in &mapped.ignored {
         eprintln!("column {why}");
     }
-    let rows = mapped.rows.len();
     let bar = progress(rows as u64, "importing");
     let report = api.import(
         std::mem::take(&mut mapped.rows),
@@ -149,7 +150,10 @@ pub fn run(api: &Client, args: ImportArgs, format: Option<io::Format>) -> CliRes
     let report = report?;
     print_rows(&report, &mapped, args.dry_run)?;
     if let (Some(out), true) = (&args.errors, report.errors() > 0) {
-        write_errors(out, &sheet, &mapped, &report)?;
+        // The bad rows as the file has them: read again (the rows were let go
+        // once mapped).
+        let sheet = io::read(&path, &options)?;
+        write_errors(out, &sheet, &mapped, &report, delimiter)?;
         eprintln!("the {} bad rows are in {}", report.errors(), out.display());
     }
     println!("{}", report.totals(rows));
@@ -218,13 +222,19 @@ fn print_rows(report: &ImportReport, mapped: &Mapped, all: bool) -> CliResult {
 
 /// The bad rows as they were in the file, with an `import error` column: fix
 /// them and import the file again.
-fn write_errors(out: &Path, sheet: &Sheet, mapped: &Mapped, report: &ImportReport) -> CliResult {
+fn write_errors(
+    out: &Path,
+    sheet: &Sheet,
+    mapped: &Mapped,
+    report: &ImportReport,
+    delimiter: Option<u8>,
+) -> CliResult {
     let file = std::fs::File::create(out)
         .map_err(|e| anyhow::anyhow!("{}: cannot write the error file: {e}", out.display()))?;
     let mut w = std::io::BufWriter::new(file);
     w.write_all(b"\xEF\xBB\xBF")?;
     let mut csv = csv::WriterBuilder::new()
-        .delimiter(sheet.delimiter.unwrap_or(b','))
+        .delimiter(delimiter.unwrap_or(b','))
         .from_writer(w);
     let mut header = sheet.headers.clone();
     header.push(io::map::ERROR_COLUMN.to_string());

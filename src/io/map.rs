@@ -147,6 +147,42 @@ pub fn map(
     Ok(mapped)
 }
 
+/// Like `map`, taking the sheet: its rows are mapped a block at a time and
+/// dropped as they are, so that a large file is never held twice (as cells and
+/// as field values).
+pub fn map_owned(
+    file: &str,
+    mut sheet: Sheet,
+    def: &'static EntityDef,
+    strict: bool,
+) -> Result<Mapped, IoError> {
+    const BLOCK: usize = 10_000;
+    let rows = std::mem::take(&mut sheet.rows);
+    let mut rows = rows.into_iter();
+    let mut out: Option<Mapped> = None;
+    loop {
+        let block = Sheet {
+            rows: rows.by_ref().take(BLOCK).collect(),
+            headers: sheet.headers.clone(),
+            ..sheet.clone()
+        };
+        let last = block.rows.len() < BLOCK;
+        if block.rows.is_empty() && out.is_some() {
+            break;
+        }
+        let part = map(file, &block, def, strict)?;
+        drop(block);
+        match &mut out {
+            None => out = Some(part),
+            Some(o) => o.rows.extend(part.rows),
+        }
+        if last {
+            break;
+        }
+    }
+    Ok(out.unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

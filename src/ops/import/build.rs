@@ -13,6 +13,21 @@ use crate::util::fold::fold;
 /// A row's problem: the field (if one) and what is wrong.
 pub type RowError = (Option<String>, String);
 
+/// Folded name → keys of an entity's records.
+fn names(store: &Store, def: &'static EntityDef) -> Result<HashMap<String, Vec<String>>> {
+    let mut map: HashMap<String, Vec<String>> = HashMap::new();
+    if let Some(i) = name_field(def) {
+        for r in store.scan(def) {
+            let r = r?;
+            let name = fold(&format_value(&def.fields[i].kind, &r.get(i)));
+            if !name.is_empty() {
+                map.entry(name).or_default().push(r.key().to_string());
+            }
+        }
+    }
+    Ok(map)
+}
+
 /// The text of a record's field (empty for an unknown field).
 pub fn text(record: &dyn Record, field: &str) -> String {
     match record.def().field(field) {
@@ -112,19 +127,29 @@ impl<'a> Builder<'a> {
 
     fn names_of(&mut self, def: &'static EntityDef) -> Result<&HashMap<String, Vec<String>>> {
         if !self.names.contains_key(def.name) {
-            let mut map: HashMap<String, Vec<String>> = HashMap::new();
-            if let Some(i) = name_field(def) {
-                for r in self.store.scan(def) {
-                    let r = r?;
-                    let name = fold(&format_value(&def.fields[i].kind, &r.get(i)));
-                    if !name.is_empty() {
-                        map.entry(name).or_default().push(r.key().to_string());
-                    }
-                }
-            }
+            let map = names(self.store, def)?;
             self.names.insert(def.name, map);
         }
         Ok(&self.names[def.name])
+    }
+
+    /// Reads the names of the companies a contact's company may be (customers,
+    /// prospects) now, on another thread than the caller's own scan.
+    pub fn prefetch_companies(&mut self, with: impl FnOnce() -> Result<()>) -> Result<()> {
+        let store = self.store;
+        let (customers, prospects, done) = std::thread::scope(|s| {
+            let customers = s.spawn(|| names(store, Customer::DEF));
+            let prospects = names(store, Prospect::DEF);
+            let done = with();
+            let customers = customers
+                .join()
+                .unwrap_or_else(|_| names(store, Customer::DEF));
+            (customers, prospects, done)
+        });
+        done?;
+        self.names.insert(Customer::DEF.name, customers?);
+        self.names.insert(Prospect::DEF.name, prospects?);
+        Ok(())
     }
 
     /// A cross-reference from a new contact to the one customer (else the one

@@ -163,7 +163,22 @@ pub fn run(
         )));
     }
     let mut builder = build::Builder::new(store, def);
-    let mut matcher = matching::Matcher::new(store, def, options)?;
+    let company_links = def.name == SalesContact::DEF.name && !options.dry_run;
+    // The stored contacts to match against, and (beside them, on another core)
+    // the companies a new contact's company may name.
+    let mut matcher = None;
+    let mut read_matcher = || -> Result<()> {
+        matcher = Some(matching::Matcher::new(store, def, options)?);
+        Ok(())
+    };
+    if company_links {
+        builder.prefetch_companies(read_matcher)?;
+    } else {
+        read_matcher()?;
+    }
+    let Some(mut matcher) = matcher else {
+        return Err(StoreError::Refused("the import could not start".into()));
+    };
     let mut report = ImportReport {
         entity: def.name.to_string(),
         ..ImportReport::default()
@@ -223,7 +238,6 @@ pub fn run(
     }
     let mut changes = Vec::new();
     let mut order = Vec::new();
-    let company_links = def.name == SalesContact::DEF.name;
     for (i, plan) in planned.into_iter().enumerate() {
         match plan {
             Some(Planned::New(mut r)) => {

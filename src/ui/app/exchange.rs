@@ -121,14 +121,16 @@ impl App {
                     Some(c) if address_book => c,
                     _ => current,
                 };
-                let mapped = io::map::map(&file, &sheet, def, false).map_err(|e| e.to_string())?;
+                let source = format!("{file} ({})", sheet.format.unwrap_or(Format::Csv).name());
+                let mapped =
+                    io::map::map_owned(&file, sheet, def, false).map_err(|e| e.to_string())?;
                 if cancel.load(Ordering::Relaxed) {
                     return Err(format!("import of {file} cancelled; nothing changed"));
                 }
                 let options = ImportOptions {
                     entity: def.name.to_string(),
                     dry_run: true,
-                    source: format!("{file} ({})", sheet.format.unwrap_or(Format::Csv).name()),
+                    source,
                     ..ImportOptions::default()
                 };
                 let report = client
