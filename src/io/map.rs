@@ -238,4 +238,21 @@ mod tests {
         let err = map("f.csv", &s, Opportunity::DEF, false).unwrap_err();
         assert!(err.to_string().contains("no column names a field"), "{err}");
     }
+
+    #[test]
+    fn a_sheet_mapped_by_blocks_is_the_sheet_mapped_whole() {
+        let rows: Vec<Vec<String>> = (0..25_003)
+            .map(|i| vec![format!("OPP{i:07}"), format!("Nr. {i}")])
+            .collect();
+        let refs: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.iter().map(String::as_str).collect())
+            .collect();
+        let slices: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
+        let s = sheet(&["key", "description"], &slices);
+        let whole = map("f.csv", &s, Opportunity::DEF, false).unwrap();
+        let blocks = map_owned("f.csv", s, Opportunity::DEF, false).unwrap();
+        assert_eq!(blocks.rows.len(), 25_003);
+        assert_eq!(blocks, whole);
+    }
 }
