@@ -99,7 +99,52 @@ fn quote_rules(store: &Store, quote: &mut Quote, today: NaiveDate) -> Result<()>
     if quote.status.is_empty() {
         quote.status = "draft".into();
     }
+    // A quote is valid for 30 days unless the user said otherwise.
+    if let (None, Some(date)) = (quote.valid_until, quote.quote_date) {
+        quote.valid_until = date.checked_add_days(chrono::Days::new(QUOTE_VALID_DAYS));
+    }
+    // A line without a price is at the item's catalogue price, so that the
+    // quote's total is what its lines show.
+    for line in &mut quote.lines {
+        if line.unit_price.is_none() && !line.item.is_empty() {
+            if let Some(item) = store.get_as::<crate::model::Item>(&line.item)? {
+                line.unit_price = item.unit_price;
+            }
+        }
+    }
     Ok(())
+}
+
+/// How long a new quote is valid.
+pub const QUOTE_VALID_DAYS: u64 = 30;
+
+/// A new opportunity's stage when it has none: the first by sequence.
+fn first_stage(store: &Store) -> Result<Option<OpportunityStage>> {
+    let mut first: Option<OpportunityStage> = None;
+    for r in store.scan(OpportunityStage::DEF) {
+        let r = r?;
+        let Some(stage) = r.downcast_ref::<OpportunityStage>() else {
+            continue;
+        };
+        let key = |s: &OpportunityStage| (s.sequence.unwrap_or(i64::MAX), s.key.clone());
+        if first.as_ref().is_none_or(|f| key(stage) < key(f)) {
+            first = Some(stage.clone());
+        }
+    }
+    Ok(first)
+}
+
+/// A new opportunity's status when it has none: the first whose meaning is open.
+fn open_status(store: &Store) -> Result<Option<String>> {
+    for r in store.scan(OpportunityStatus::DEF) {
+        let r = r?;
+        if let Some(s) = r.downcast_ref::<OpportunityStatus>() {
+            if s.meaning == "open" {
+                return Ok(Some(s.key.clone()));
+            }
+        }
+    }
+    Ok(None)
 }
 
 fn invalid(opp: &Opportunity, field: &str, value: &str, message: String) -> StoreError {
@@ -142,6 +187,21 @@ fn opportunity_rules(
         ) {
             if amount.currency == crate::model::Currency::EUR && c != amount.currency {
                 opp.amount = Some(Money::new(amount.cents, c));
+            }
+        }
+    }
+    // A new opportunity without a stage or a status would drop out of the
+    // pipeline and every open-opportunity query: it starts at the first stage,
+    // open.
+    if old.is_none() {
+        if opp.stage.is_empty() {
+            if let Some(stage) = first_stage(store)? {
+                opp.stage = stage.key;
+            }
+        }
+        if opp.status.is_empty() {
+            if let Some(status) = open_status(store)? {
+                opp.status = status;
             }
         }
     }
@@ -308,5 +368,61 @@ mod tests {
         };
         assert_eq!(opp.weighted_amount(), Some(Money::eur(250_000)));
         assert_eq!(Opportunity::default().weighted_amount(), None);
+    }
+
+    #[test]
+    fn a_new_opportunity_starts_at_the_first_stage_open_with_its_probability() {
+        let (_dir, store) = demo();
+        let customer = first::<Customer>(&store, |_| true);
+        let mut opp = Opportunity {
+            description: "Neue Linie".into(),
+            customer: customer.key.clone(),
+            ..Default::default()
+        };
+        before_save_on(&store, None, &mut opp, day()).unwrap();
+        let stages: Vec<OpportunityStage> = store
+            .scan(OpportunityStage::DEF)
+            .map(|r| {
+                r.unwrap()
+                    .downcast_ref::<OpportunityStage>()
+                    .unwrap()
+                    .clone()
+            })
+            .collect();
+        let lowest = stages.iter().filter_map(|s| s.sequence).min();
+        let stage = stages.iter().find(|s| s.key == opp.stage).expect("a stage");
+        assert_eq!(stage.sequence, lowest, "the first stage by sequence");
+        assert_eq!(opp.probability, stage.probability);
+        let status = store
+            .get_as::<OpportunityStatus>(&opp.status)
+            .unwrap()
+            .unwrap();
+        assert_eq!(status.meaning, "open");
+        // A stored opportunity the user cleared keeps what the user chose.
+        let mut cleared = opp.clone();
+        cleared.stage.clear();
+        before_save_on(&store, Some(&opp), &mut cleared, day()).unwrap();
+        assert!(cleared.stage.is_empty());
+    }
+
+    #[test]
+    fn a_quote_line_without_a_price_takes_the_catalogue_price_and_a_quote_is_valid_30_days() {
+        let (_dir, store) = demo();
+        let item = first::<crate::model::Item>(&store, |i| i.unit_price.is_some());
+        let mut quote = Quote {
+            lines: vec![crate::model::quote::QuoteLine {
+                item: item.key.clone(),
+                qty: Some(3),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        before_save_on(&store, None, &mut quote, day()).unwrap();
+        assert_eq!(quote.lines[0].unit_price, item.unit_price);
+        assert_eq!(quote.quote_date, Some(day()));
+        assert_eq!(
+            quote.valid_until,
+            day().checked_add_days(chrono::Days::new(30))
+        );
     }
 }
