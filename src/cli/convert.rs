@@ -16,6 +16,9 @@ pub fn run(api: &Client, what: &str, key: &str, new_prospect: bool) -> CliResult
             if let Some(p) = &done.prospect {
                 eprintln!("made prospect {p} from the lead's company");
             }
+            if let Some(c) = &done.contact {
+                eprintln!("the lead's person is contact {c}");
+            }
             eprintln!(
                 "lead {} is now opportunity {}",
                 key.to_uppercase(),

@@ -1,12 +1,15 @@
 //! Lead → opportunity: one transaction creates the opportunity from the lead (its
-//! customer or prospect, campaign, territory, salesperson, sales team; the first
-//! stage with its probability; an open status) and links the lead to it. A lead that
-//! names neither customer nor prospect can first get a prospect made from its
-//! company data.
+//! customer or prospect, campaign, source, territory, salesperson, sales team; the
+//! first stage with its probability; an open status) and links the lead to it. A
+//! lead that names neither customer nor prospect can first get a prospect made from
+//! its company data. The person is kept: the lead's names, title, phone and e-mail
+//! become a sales contact (or the stored one with that e-mail), linked to the
+//! customer or prospect and named by the opportunity.
 
 use crate::model::{
-    Entity, Lead, Opportunity, OpportunitySource, OpportunityStage, OpportunityStatus, Prospect,
+    ContactXref, Entity, Lead, Opportunity, OpportunitySource, Prospect, SalesContact,
 };
+use crate::ops::rules::{first_stage, open_status};
 use crate::store::{Change, Result, Store, StoreError};
 
 /// What a lead conversion created.
@@ -15,41 +18,33 @@ pub struct FromLead {
     pub opportunity: String,
     /// The prospect made from the lead's company, with `new_prospect`.
     pub prospect: Option<String>,
+    /// The sales contact the lead's person is (made now, or found by e-mail).
+    pub contact: Option<String>,
+}
+
+/// The stored contact with this e-mail (compared without case), if exactly one.
+fn contact_by_email(store: &Store, email: &str) -> Result<Option<SalesContact>> {
+    let email = email.trim().to_lowercase();
+    if email.is_empty() {
+        return Ok(None);
+    }
+    let mut found = None;
+    for r in store.scan_containing(SalesContact::DEF, &email) {
+        let r = r?;
+        if let Some(c) = r.downcast_ref::<SalesContact>() {
+            if c.email.trim().to_lowercase() == email {
+                if found.is_some() {
+                    return Ok(None);
+                }
+                found = Some(c.clone());
+            }
+        }
+    }
+    Ok(found)
 }
 
 fn refuse(key: &str, field: &str, value: &str, message: impl Into<String>) -> StoreError {
     StoreError::invalid(Lead::DEF.name, key, field, value, message)
-}
-
-/// The first stage of the sales process (lowest sequence) and its probability.
-fn first_stage(store: &Store) -> Result<Option<OpportunityStage>> {
-    let mut best: Option<OpportunityStage> = None;
-    for r in store.scan(OpportunityStage::DEF) {
-        let r = r?;
-        if let Some(stage) = r.downcast_ref::<OpportunityStage>() {
-            let seq = stage.sequence.unwrap_or(i64::MAX);
-            if best
-                .as_ref()
-                .is_none_or(|b| seq < b.sequence.unwrap_or(i64::MAX))
-            {
-                best = Some(stage.clone());
-            }
-        }
-    }
-    Ok(best)
-}
-
-/// The first status that means "open".
-fn open_status(store: &Store) -> Result<Option<String>> {
-    for r in store.scan(OpportunityStatus::DEF) {
-        let r = r?;
-        if r.downcast_ref::<OpportunityStatus>()
-            .is_some_and(|s| s.meaning == "open")
-        {
-            return Ok(Some(r.key().to_string()));
-        }
-    }
-    Ok(None)
 }
 
 pub fn convert_lead(store: &Store, key: &str, new_prospect: bool) -> Result<FromLead> {
@@ -81,8 +76,8 @@ pub fn convert_lead(store: &Store, key: &str, new_prospect: bool) -> Result<From
             postal_code: lead.postal_code.clone(),
             city: lead.city.clone(),
             country: lead.country.clone(),
-            phone: lead.phone.clone(),
-            email: lead.email.clone(),
+            // The lead's e-mail and phone are the person's: they go to the
+            // contact, not to the company.
             territory: lead.territory.clone(),
             salesperson: lead.salesperson.clone(),
             sales_team: lead.sales_team.clone(),
@@ -111,8 +106,56 @@ pub fn convert_lead(store: &Store, key: &str, new_prospect: bool) -> Result<From
         ("", company) => company.to_string(),
         (interest, _) => interest.to_string(),
     };
+    // The person: a contact (the stored one with the lead's e-mail, or a new
+    // one), linked to the company the lead names.
+    let contact = match contact_by_email(store, &lead.email)? {
+        Some(c) => c.key,
+        None if lead.last_name.trim().is_empty() => String::new(),
+        None => {
+            let c = SalesContact {
+                key: store.reserve_key(SalesContact::DEF)?,
+                last_name: lead.last_name.clone(),
+                first_name: lead.first_name.clone(),
+                title: lead.title.clone(),
+                company: lead.company.clone(),
+                phone: lead.phone.clone(),
+                email: lead.email.clone(),
+                street: lead.street.clone(),
+                postal_code: lead.postal_code.clone(),
+                city: lead.city.clone(),
+                country: lead.country.clone(),
+                notes: format!("From lead {key}"),
+                ..Default::default()
+            };
+            let k = c.key.clone();
+            changes.push(Change::Insert(Box::new(c)));
+            k
+        }
+    };
+    if !contact.is_empty() && (!lead.customer.is_empty() || !lead.prospect.is_empty()) {
+        let linked = store
+            .keys_naming(SalesContact::DEF, &contact, ContactXref::DEF)?
+            .into_iter()
+            .filter_map(|x| store.get_as::<ContactXref>(&x).ok().flatten())
+            .any(|x| x.customer == lead.customer && x.prospect == lead.prospect);
+        if !linked {
+            changes.push(Change::Insert(Box::new(ContactXref {
+                contact: contact.clone(),
+                customer: lead.customer.clone(),
+                prospect: lead.prospect.clone(),
+                role: lead.title.clone(),
+                ..Default::default()
+            })));
+        }
+    }
+    let mut notes = format!("From lead {key} ({person})");
+    if source.is_empty() && !lead.source.is_empty() {
+        // A lead source the opportunity sources do not know is said, not lost.
+        notes.push_str(&format!("; lead source {}", lead.source));
+    }
     let opportunity = Opportunity {
         key: store.reserve_key(Opportunity::DEF)?,
+        contact: contact.clone(),
         description,
         customer: lead.customer.clone(),
         prospect: lead.prospect.clone(),
@@ -124,7 +167,7 @@ pub fn convert_lead(store: &Store, key: &str, new_prospect: bool) -> Result<From
         stage: stage.as_ref().map(|s| s.key.clone()).unwrap_or_default(),
         probability: stage.and_then(|s| s.probability),
         status: open_status(store)?.unwrap_or_default(),
-        notes: format!("From lead {key} ({person})"),
+        notes,
         ..Default::default()
     };
     lead.opportunity = opportunity.key.clone();
@@ -135,6 +178,7 @@ pub fn convert_lead(store: &Store, key: &str, new_prospect: bool) -> Result<From
     Ok(FromLead {
         opportunity: opportunity_key,
         prospect: made_prospect,
+        contact: (!contact.is_empty()).then_some(contact),
     })
 }
 
@@ -213,5 +257,49 @@ mod tests {
         let opportunities = store.count(Opportunity::DEF);
         assert!(convert_lead(&store, &other.key, true).is_err());
         assert_eq!(store.count(Opportunity::DEF), opportunities);
+    }
+
+    #[test]
+    fn the_leads_person_becomes_a_contact_of_its_company_and_of_the_opportunity() {
+        let (_dir, store) = demo();
+        let lead = lead_where(&store, |l| {
+            l.prospect.is_empty() && l.customer.is_empty() && !l.email.is_empty()
+        });
+        let contacts = store.count(SalesContact::DEF);
+        let done = convert_lead(&store, &lead.key, true).unwrap();
+        let contact = done.contact.clone().expect("a contact");
+        let c = store.get_as::<SalesContact>(&contact).unwrap().unwrap();
+        assert_eq!(
+            (&c.last_name, &c.first_name, &c.email, &c.phone),
+            (&lead.last_name, &lead.first_name, &lead.email, &lead.phone)
+        );
+        assert_eq!(store.count(SalesContact::DEF), contacts + 1);
+        let prospect = done.prospect.unwrap();
+        let p = store.get_as::<Prospect>(&prospect).unwrap().unwrap();
+        assert!(
+            p.email.is_empty(),
+            "the person's e-mail is not the company's"
+        );
+        let xrefs = store
+            .keys_naming(SalesContact::DEF, &contact, ContactXref::DEF)
+            .unwrap();
+        let x = store.get_as::<ContactXref>(&xrefs[0]).unwrap().unwrap();
+        assert_eq!(x.prospect, prospect);
+        let opp = store
+            .get_as::<Opportunity>(&done.opportunity)
+            .unwrap()
+            .unwrap();
+        assert_eq!(opp.contact, contact);
+
+        // A second lead of the same person finds that contact instead of a copy.
+        let mut again = lead.clone();
+        again.key = String::new();
+        again.opportunity = String::new();
+        again.prospect = prospect.clone();
+        let again = store.insert(Box::new(again)).unwrap();
+        let done = convert_lead(&store, &again, false).unwrap();
+        assert_eq!(done.contact.as_deref(), Some(contact.as_str()));
+        assert_eq!(store.count(SalesContact::DEF), contacts + 1);
+        assert!(store.audit().unwrap().is_clean());
     }
 }

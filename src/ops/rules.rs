@@ -119,7 +119,7 @@ fn quote_rules(store: &Store, quote: &mut Quote, today: NaiveDate) -> Result<()>
 pub const QUOTE_VALID_DAYS: u64 = 30;
 
 /// A new opportunity's stage when it has none: the first by sequence.
-fn first_stage(store: &Store) -> Result<Option<OpportunityStage>> {
+pub(crate) fn first_stage(store: &Store) -> Result<Option<OpportunityStage>> {
     let mut first: Option<OpportunityStage> = None;
     for r in store.scan(OpportunityStage::DEF) {
         let r = r?;
@@ -135,7 +135,7 @@ fn first_stage(store: &Store) -> Result<Option<OpportunityStage>> {
 }
 
 /// A new opportunity's status when it has none: the first whose meaning is open.
-fn open_status(store: &Store) -> Result<Option<String>> {
+pub(crate) fn open_status(store: &Store) -> Result<Option<String>> {
     for r in store.scan(OpportunityStatus::DEF) {
         let r = r?;
         if let Some(s) = r.downcast_ref::<OpportunityStatus>() {
