@@ -174,16 +174,18 @@ const TOPIC_NOTES: &[(&str, &str)] = &[
 
 pub fn interaction(plan: &Plan, n: u64) -> Interaction {
     let mut rng = Rng::of(plan.seed, tag::INTERACTION, n);
-    let (mut contact, mut co) = (String::new(), None);
+    let mut contact = String::new();
+    let co;
     let (kind, head) = match rng.below(100) {
         0..=34 => {
             let i = rng.below(plan.contacts);
             contact = key("CON", i + 1);
             let spread = plan.contact_spread();
-            (
-                "contact",
-                parties::head(plan, plan.company(spread.target_of(spread.group_of(i)))),
-            )
+            // A call with a contact is one with the contact's company too, as
+            // the save rules make it.
+            let company = plan.company(spread.target_of(spread.group_of(i)));
+            co = Some(company);
+            ("contact", parties::head(plan, company))
         }
         u => {
             let c = if u < 70 {

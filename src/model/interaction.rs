@@ -4,7 +4,8 @@ use crate::model::{Check, KeyKind};
 
 entity! {
     /// A call, visit or message with a sales contact, a prospect or a customer; the
-    /// three interaction masks are views of this one entity.
+    /// three interaction masks are views of this one entity. One with a contact also
+    /// names the contact's company, so that it is in the company's story too.
     Interaction {
         name: "interaction",
         labels: ("Interaction", "Interaktion"),
@@ -20,10 +21,6 @@ entity! {
             notes: String = multiline("Notes", "Notizen"),
             follow_up: Option<NaiveDate> = date("Follow-up", "Wiedervorlage"),
         },
-        checks: [
-            Check::NotBoth("customer", "prospect"),
-            Check::NotBoth("contact", "prospect"),
-            Check::NotBoth("contact", "customer"),
-        ],
+        checks: [Check::NotBoth("customer", "prospect")],
     }
 }

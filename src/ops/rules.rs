@@ -7,8 +7,9 @@
 use chrono::NaiveDate;
 
 use crate::model::{
-    value::today, Customer, Entity, Money, Opportunity, OpportunityStage, OpportunityStatus,
-    OpportunityTask, Prospect, Quote, ReasonCode, Record, SavedQuery,
+    value::today, ContactXref, Customer, Entity, Interaction, Money, Opportunity, OpportunityStage,
+    OpportunityStatus, OpportunityTask, Prospect, Quote, ReasonCode, Record, SalesContact,
+    SavedQuery,
 };
 use crate::store::{Result, Store, StoreError};
 
@@ -52,6 +53,17 @@ pub fn before_save_on(
             )
         });
     }
+    if let Some(i) = record.as_any().downcast_ref::<Interaction>() {
+        if i.contact.is_empty() || !i.customer.is_empty() || !i.prospect.is_empty() {
+            return Ok(());
+        }
+        let mut i = i.clone();
+        if let Some((customer, prospect)) = contact_company(store, &i.contact)? {
+            i.customer = customer;
+            i.prospect = prospect;
+        }
+        return copy_back(&i, record);
+    }
     if let Some(quote) = record.as_any().downcast_ref::<Quote>() {
         let mut quote = quote.clone();
         quote_rules(store, &mut quote, today)?;
@@ -71,6 +83,23 @@ pub fn before_save_on(
         record.set(i, v).map_err(|m| invalid(&opp, f.name, "", m))?;
     }
     Ok(())
+}
+
+/// A contact's company: its primary cross-reference's customer or prospect, else
+/// its only one's.
+fn contact_company(store: &Store, contact: &str) -> Result<Option<(String, String)>> {
+    let mut xrefs = Vec::new();
+    for k in store.keys_naming(SalesContact::DEF, contact, ContactXref::DEF)? {
+        if let Some(x) = store.get_as::<ContactXref>(&k)? {
+            xrefs.push(x);
+        }
+    }
+    let chosen = match xrefs.iter().find(|x| x.primary) {
+        Some(x) => Some(x),
+        None if xrefs.len() == 1 => xrefs.first(),
+        None => None,
+    };
+    Ok(chosen.map(|x| (x.customer.clone(), x.prospect.clone())))
 }
 
 /// Writes every field of `from` into `record` (same entity).
@@ -424,5 +453,37 @@ mod tests {
             quote.valid_until,
             day().checked_add_days(chrono::Days::new(30))
         );
+    }
+
+    #[test]
+    fn a_call_logged_on_a_contact_is_on_its_company_too() {
+        let (_dir, store) = demo();
+        let x = first::<ContactXref>(&store, |x| x.primary && !x.customer.is_empty());
+        let mut call = Interaction {
+            contact: x.contact.clone(),
+            occurred_at: day().and_hms_opt(10, 0, 0),
+            ..Default::default()
+        };
+        before_save_on(&store, None, &mut call, day()).unwrap();
+        assert_eq!(
+            (call.customer.as_str(), call.prospect.as_str()),
+            (x.customer.as_str(), "")
+        );
+        let key = store.insert(Box::new(call)).unwrap();
+        let story = crate::ops::timeline::timeline(&store, Customer::DEF, &x.customer).unwrap();
+        assert!(
+            story.iter().any(|e| e.key == key),
+            "the customer's timeline lists the contact's call"
+        );
+        // A company given by the user stays.
+        let other = first::<Customer>(&store, |c| c.key != x.customer);
+        let mut call = Interaction {
+            contact: x.contact.clone(),
+            customer: other.key.clone(),
+            occurred_at: day().and_hms_opt(11, 0, 0),
+            ..Default::default()
+        };
+        before_save_on(&store, None, &mut call, day()).unwrap();
+        assert_eq!(call.customer, other.key);
     }
 }
