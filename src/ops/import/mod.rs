@@ -212,6 +212,8 @@ pub fn run(
         report.rows.push(outcome(action));
         planned.push(plan);
     }
+    // The rows are records now: their text goes (a large import holds much).
+    drop(rows);
     // The entity's save rules, then its validation, for every record to write.
     for (i, plan) in planned.iter_mut().enumerate() {
         let Some(p) = plan else { continue };
