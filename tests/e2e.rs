@@ -421,9 +421,9 @@ fn mark_rows_export_them_and_import_a_file_after_its_preview() {
     s.wait_for("PRO0000001");
     s.type_text(&format!(":import {}", csv.display()));
     s.send(&["Enter"]);
-    s.wait_for("1 rows: 1 created");
+    s.wait_for("1 row: 1 created");
     s.send(&["y"]);
-    s.wait_for("import IMP0000001: 1 rows: 1 created");
+    s.wait_for("import IMP0000001: 1 row: 1 created");
     s.send(&["q"]);
     assert_restored(&s.wait_for("icanon"));
     assert!(crm(&db, &["find", "Förde Fräsen"]).contains("Förde Fräsen GmbH"));

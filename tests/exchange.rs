@@ -118,7 +118,7 @@ fn an_iphone_vcard_imports() {
     let file = dir.path().join("Anna Kröger.vcf");
     std::fs::write(&file, card).unwrap();
     let out = ok(&db, &["import", file.to_str().unwrap()]);
-    assert!(out.contains("1 rows: 1 created"), "{out}");
+    assert!(out.contains("1 row: 1 created"), "{out}");
     let got = ok(&db, &["list", "sales_contact", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(
         got.lines()
@@ -240,7 +240,7 @@ fn bad_rows_stop_the_file_or_with_skip_bad_go_to_an_error_file_that_imports_once
         &db,
         &["import", errors.to_str().unwrap(), "--entity", "prospect"],
     );
-    assert!(out.contains("1 rows: 1 created"), "{out}");
+    assert!(out.contains("1 row: 1 created"), "{out}");
     assert_eq!(count(&db, "prospect"), before + 3);
 }
 

@@ -182,7 +182,8 @@ fn describe(file: &str, sheet: &Sheet) -> String {
         };
         out.push_str(&format!(", separator {shown}"));
     }
-    out.push_str(&format!(", {} rows", sheet.rows.len()));
+    let n = sheet.rows.len();
+    out.push_str(&format!(", {n} {}", if n == 1 { "row" } else { "rows" }));
     out
 }
 

@@ -58,8 +58,9 @@ impl ImportReport {
 
     /// "1000 rows: 12 created, 30 updated, 950 unchanged, 3 ambiguous, 5 bad".
     pub fn totals(&self, rows: usize) -> String {
+        let noun = if rows == 1 { "row" } else { "rows" };
         let mut s = format!(
-            "{rows} rows: {} created, {} updated, {} unchanged",
+            "{rows} {noun}: {} created, {} updated, {} unchanged",
             self.created(),
             self.updated(),
             self.unchanged()
