@@ -347,23 +347,6 @@ impl PalettePopup {
     }
 }
 
-/// The request a palette query with an argument makes: `save NAME`,
-/// `import FILE`, `export FILE`, `revert BATCH`.
-fn verb_request(query: &str) -> Option<Request> {
-    let (verb, rest) = query.trim().split_once(' ')?;
-    let arg = rest.trim();
-    if arg.is_empty() {
-        return None;
-    }
-    match verb.to_lowercase().as_str() {
-        "save" if !arg.contains(' ') => Some(Request::SaveQuery(arg.to_string())),
-        "import" => Some(Request::Import(arg.to_string())),
-        "export" => Some(Request::Export(arg.to_string())),
-        "revert" if !arg.contains(' ') => Some(Request::Revert(arg.to_string())),
-        _ => None,
-    }
-}
-
 impl Component for PalettePopup {
     fn context(&self) -> Context {
         Context::Palette
@@ -382,8 +365,8 @@ impl Component for PalettePopup {
             Some(Action::Top) => self.selected = 0,
             Some(Action::Bottom) => self.move_down(usize::MAX),
             // ":save NAME", ":import FILE", ":export FILE", ":revert BATCH".
-            Some(Action::Select) if verb_request(&self.current.query).is_some() => {
-                let request = verb_request(&self.current.query);
+            Some(Action::Select) if verbs::request(&self.current.query).is_some() => {
+                let request = verbs::request(&self.current.query);
                 ctx.request(Request::Back);
                 ctx.request(request.unwrap_or(Request::Back));
             }
@@ -430,30 +413,7 @@ impl Component for PalettePopup {
         }
         self.page.set(rows);
         if count == 0 {
-            let none = match (verb_request(&self.current.query), lang) {
-                (Some(Request::Export(_)), Lang::En) => {
-                    " enter: export to this file (the name's ending picks the format)"
-                }
-                (Some(Request::Export(_)), Lang::De) => {
-                    " Enter: in diese Datei exportieren (die Endung wählt das Format)"
-                }
-                (Some(Request::Import(_)), Lang::En) => {
-                    " enter: read this file and show what each row would do"
-                }
-                (Some(Request::Import(_)), Lang::De) => {
-                    " Enter: Datei lesen und zeigen, was mit jeder Zeile geschähe"
-                }
-                (Some(Request::SaveQuery(_)), Lang::En) => {
-                    " enter: save the table's query under this name"
-                }
-                (Some(Request::SaveQuery(_)), Lang::De) => {
-                    " Enter: die Abfrage der Tabelle unter diesem Namen speichern"
-                }
-                (Some(Request::Revert(_)), Lang::En) => " enter: take this import back",
-                (Some(Request::Revert(_)), Lang::De) => " Enter: diesen Import zurücknehmen",
-                (_, Lang::En) => " no matches",
-                (_, Lang::De) => " keine Treffer",
-            };
+            let none = verbs::hint(&self.current.query, lang);
             let line = Line::styled(none, Style::new().add_modifier(Modifier::DIM));
             frame.render_widget(Paragraph::new(line), list);
             return;
@@ -605,6 +565,8 @@ fn popup_area(area: Rect, matches: usize) -> Rect {
         height,
     }
 }
+
+mod verbs;
 
 #[cfg(test)]
 mod tests;
