@@ -50,6 +50,14 @@ fn home_shows_the_alerts_and_opens_their_records() {
     let rows = h.app.home().rows().to_vec();
     assert!(!rows.is_empty(), "the demo has past-due work on its today");
     insta::assert_snapshot!("home_alerts", screen);
+    // The status line counts the selected alert, as a table counts its row.
+    let n = rows.len();
+    assert!(screen.contains(&format!(" 1/{n} ")), "{screen}");
+    h.keys("jj");
+    assert!(h.screen().contains(&format!(" 3/{n} ")), "{}", h.screen());
+    h.keys("G");
+    assert!(h.screen().contains(&format!(" {n}/{n} ")), "{}", h.screen());
+    h.keys("g");
     // Enter opens the first alert's record; Esc comes back home.
     h.keys("<ret>");
     assert_eq!(form_key(&h), rows[0].key);

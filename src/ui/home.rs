@@ -83,6 +83,16 @@ impl HomeView {
         self.loading.is_some()
     }
 
+    /// The selected alert, counted from 1 (0 when there is none), for the
+    /// status line's "n/m".
+    pub fn position(&self) -> usize {
+        if self.rows().is_empty() {
+            0
+        } else {
+            self.selected.min(self.rows().len() - 1) + 1
+        }
+    }
+
     pub fn rows(&self) -> &[Alert] {
         &self.rows
     }

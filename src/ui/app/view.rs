@@ -91,7 +91,7 @@ impl App {
 
     fn status_line(&self) -> Line<'static> {
         let (pos, count) = if self.is_home() {
-            (0, self.home.rows().len())
+            (self.home.position(), self.home.rows().len())
         } else {
             self.tabs[self.current].position()
         };
