@@ -417,3 +417,33 @@ fn contact_links_are_edited_from_both_sides_with_one_primary_per_company() {
     let x = h.store.get_as::<ContactXref>(&new).unwrap().unwrap();
     assert_eq!(x.role, "Einkauf und Logistik");
 }
+
+#[test]
+fn delete_of_a_record_others_name_is_refused_before_the_question() {
+    let mut h = harness(2000);
+    h.goto("Territories");
+    // The first territory is named by customers, prospects, opportunities…
+    h.keys("d");
+    assert_eq!(h.app.popup_context(), None, "no question: {}", h.screen());
+    assert!(
+        h.app.status().contains("cannot be deleted") && h.app.status().contains("records name it"),
+        "{}",
+        h.app.status()
+    );
+    // A record nobody names is asked about first.
+    h.keys("n");
+    h.keys("ZZLEER<tab>Leer<c-s><esc>");
+    h.keys("G");
+    assert_eq!(h.app.table().selected_key().as_deref(), Some("ZZLEER"));
+    h.keys("d");
+    assert_eq!(
+        h.app.popup_context(),
+        Some(termcrm::ui::action::Context::Confirm)
+    );
+    h.keys("y");
+    assert!(h
+        .store
+        .get(termcrm::model::entity("territory").unwrap(), "ZZLEER")
+        .unwrap()
+        .is_none());
+}

@@ -294,6 +294,13 @@ fn serve(
             progress,
             &super::state::request_cancelled,
         )?),
+        Request::Referrers { entity: e, key } => {
+            let (listed, total) = store.referrers(entity(&e)?, &key, 10)?;
+            Response::Referrers {
+                total,
+                listed: listed.iter().map(|r| r.to_string()).collect(),
+            }
+        }
         Request::ImportRevert { batch } => Response::Reverted(store.revert_import(&batch)?),
         Request::ImportBatches => Response::Batches(store.import_batches()?),
         Request::Subscribe => Response::Done,

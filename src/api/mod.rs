@@ -551,6 +551,16 @@ impl Client {
         }
     }
 
+    /// How many records name this one, and up to 10 of them ("opportunity
+    /// OPP0000001 (customer)").
+    pub fn referrers(&self, def: &EntityDef, key: &str) -> Result<(usize, Vec<String>)> {
+        let req = Request::Referrers {
+            entity: def.name.into(),
+            key: key.into(),
+        };
+        expect!(self, req, Response::Referrers { total, listed } => (total, listed))
+    }
+
     pub fn revert_import(&self, batch: &str) -> Result<Reverted> {
         let req = Request::ImportRevert {
             batch: batch.into(),

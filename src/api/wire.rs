@@ -335,6 +335,11 @@ pub enum Request {
         rows: Vec<MappedRow>,
         options: ImportOptions,
     },
+    /// The records that name a record (at most 10 listed) and how many there are.
+    Referrers {
+        entity: String,
+        key: String,
+    },
     /// Takes an import batch back.
     ImportRevert {
         batch: String,
@@ -495,6 +500,10 @@ pub enum Response {
     Undone(Undone),
     Timeline(Vec<Event>),
     Imported(ImportReport),
+    Referrers {
+        total: usize,
+        listed: Vec<String>,
+    },
     Reverted(Reverted),
     Batches(Vec<Batch>),
 }

@@ -93,6 +93,12 @@ pub enum Request {
     ImportNow,
     /// `:revert BATCH`: take an import back.
     Revert(String),
+    /// Delete a record, asking first; one that others name is refused at once,
+    /// with them, rather than after the question.
+    AskDelete {
+        entity: &'static EntityDef,
+        key: String,
+    },
     /// Run a saved query: its mask, restricted to its result, in its sort.
     RunSaved(String),
     /// A yes/no question with something to do on either answer.

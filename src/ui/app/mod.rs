@@ -375,6 +375,7 @@ impl App {
             }
             Request::Flow(flow) => self.run_flow(flow, queue),
             Request::SaveQuery(name) => self.save_query(&name, queue),
+            Request::AskDelete { entity, key } => self.ask_delete(entity, key, queue),
             Request::AskExport(_)
             | Request::Export(_)
             | Request::Import(_)

@@ -381,3 +381,38 @@ impl App {
         }
     }
 }
+
+impl App {
+    /// The question before a delete, unless others name the record: then why not.
+    pub(super) fn ask_delete(
+        &mut self,
+        entity: &'static crate::model::EntityDef,
+        key: String,
+        queue: &mut Vec<Request>,
+    ) {
+        let label = entity.label(self.lang);
+        match self.client.referrers(entity, &key) {
+            Ok((0, _)) => queue.push(Request::Confirm {
+                message: match self.lang {
+                    Lang::En => format!("Delete {label} {key}?"),
+                    Lang::De => format!("{label} {key} löschen?"),
+                },
+                then: Box::new(Request::Delete { entity, key }),
+            }),
+            Ok((n, listed)) => {
+                let more = if n > listed.len() { ", …" } else { "" };
+                self.status = match self.lang {
+                    Lang::En => format!(
+                        "{label} {key} cannot be deleted: {n} records name it ({}{more}); change them first",
+                        listed.join(", ")
+                    ),
+                    Lang::De => format!(
+                        "{label} {key} kann nicht gelöscht werden: {n} Datensätze verweisen darauf ({}{more}); diese zuerst ändern",
+                        listed.join(", ")
+                    ),
+                };
+            }
+            Err(e) => self.status = e.to_string(),
+        }
+    }
+}

@@ -461,12 +461,9 @@ impl Component for FormView {
             }),
             Action::DeleteRecord if self.saved => {
                 let key = self.record.key().to_string();
-                ctx.request(Request::Confirm {
-                    message: format!("Delete {} {key}?", self.entity.label(ctx.lang)),
-                    then: Box::new(Request::Delete {
-                        entity: self.entity,
-                        key,
-                    }),
+                ctx.request(Request::AskDelete {
+                    entity: self.entity,
+                    key,
                 });
             }
             Action::Left | Action::Right | Action::Select => return self.edit(key),

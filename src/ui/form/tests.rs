@@ -265,12 +265,9 @@ fn picking_and_other_requests() {
     h.act(&mut form, Action::DeleteRecord);
     assert_eq!(
         h.requests.pop(),
-        Some(Request::Confirm {
-            message: format!("Delete Opportunity {opp}?"),
-            then: Box::new(Request::Delete {
-                entity: def("opportunity"),
-                key: opp.clone(),
-            }),
+        Some(Request::AskDelete {
+            entity: def("opportunity"),
+            key: opp.clone(),
         })
     );
     h.act(&mut form, Action::NewRecord);

@@ -437,10 +437,7 @@ impl Component for TableView {
             }
             Action::Export => ctx.request(Request::AskExport(entity)),
             Action::DeleteRecord => match self.selected_key() {
-                Some(key) => ctx.request(Request::Confirm {
-                    message: format!("Delete {} {key}?", entity.label(ctx.lang)),
-                    then: Box::new(Request::Delete { entity, key }),
-                }),
+                Some(key) => ctx.request(Request::AskDelete { entity, key }),
                 None => return Handled::Ignored,
             },
             _ => return Handled::Ignored,

@@ -231,9 +231,8 @@ fn keys_move_open_new_copy_and_delete() {
     let r = act(&mut tv, &api, Action::DeleteRecord);
     let k = tv.selected_key().unwrap();
     match &r[..] {
-        [Request::Confirm { message, then }] => {
-            assert_eq!(message, &format!("Delete Prospect {k}?"));
-            assert!(matches!(&**then, Request::Delete { key, .. } if *key == k));
+        [Request::AskDelete { entity, key }] => {
+            assert_eq!((entity.name, key.as_str()), ("prospect", k.as_str()));
         }
         other => panic!("{other:?}"),
     }
