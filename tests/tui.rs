@@ -105,10 +105,12 @@ fn deleting_a_referenced_record_is_refused_with_its_referrers() {
     h.goto("Territories");
     h.keys("/nord<ret>");
     assert_eq!(h.app.table().selected_key().as_deref(), Some("NORD"));
-    h.keys("dy");
+    // Refused at once, naming the referrers: no question comes first.
+    h.keys("d");
+    assert_eq!(h.app.popup_context(), None, "{}", h.screen());
     assert!(h.store.get_as::<Territory>("NORD").unwrap().is_some());
     assert!(
-        h.app.status().contains("cannot delete"),
+        h.app.status().contains("cannot be deleted") && h.app.status().contains("(territory)"),
         "{}",
         h.app.status()
     );
