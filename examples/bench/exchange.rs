@@ -5,7 +5,6 @@
 //! Outlook CSV (half of them already stored, found by their e-mail among every
 //! stored contact; half new), then taken back so the database is as before.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -14,7 +13,7 @@ use termcrm::io::{self, ExportOptions, Format};
 use termcrm::model::{self, Entity, Lang, SalesContact};
 use termcrm::store::Store;
 
-use super::whole::{crm, ratio, server_rss, timed, with_server};
+use super::whole::{crm, ratio, server_rss, sqlite_script, timed, with_server};
 use super::{at_most, at_most_dur, dur, mib, note, row, thousands, Res, MIB};
 
 const IMPORT_ROWS: usize = 100_000;
@@ -110,18 +109,7 @@ pub fn exchange_rows(db: &Path) -> Res<()> {
                     def.name
                 ));
             }
-            let mut child = Command::new("sqlite3")
-                .arg(&lite)
-                .stdin(Stdio::piped())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()?;
-            child
-                .stdin
-                .take()
-                .ok_or("sqlite3 without stdin")?
-                .write_all(script.as_bytes())?;
-            child.wait()?;
+            sqlite_script(&lite, &script)?;
             let mut theirs = Duration::ZERO;
             for (def, _) in &counts {
                 let out = dir.path().join(format!("{}.lite.csv", def.name));

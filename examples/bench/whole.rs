@@ -71,19 +71,7 @@ pub fn prepare(store: &Store, path: &Path) -> Res<Option<Sqlite>> {
     }
     script.push_str("CREATE UNIQUE INDEX customer_key ON customer(key);\n");
     script.push_str("CREATE INDEX opportunity_territory ON opportunity(territory);\n");
-    let mut child = Command::new("sqlite3")
-        .arg(&file)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()?;
-    child
-        .stdin
-        .take()
-        .ok_or("sqlite3 without stdin")?
-        .write_all(script.as_bytes())?;
-    if !child.wait()?.success() {
-        return Err("sqlite3 could not build the comparison file".into());
-    }
+    sqlite_script(&file, &script)?;
     for def in [Customer::DEF, Opportunity::DEF] {
         let _ = std::fs::remove_file(path.with_extension(format!("{}.csv", def.name)));
     }
@@ -108,6 +96,25 @@ pub fn prepare(store: &Store, path: &Path) -> Res<Option<Sqlite>> {
 /// from `/usr/bin/time` when it is installed: a child forked from this large process
 /// starts with this process's resident pages counted, so its own `ru_maxrss` says
 /// more than the command used.
+/// Runs `script` in the `sqlite3` shell on `file` (building a comparison file).
+pub fn sqlite_script(file: &Path, script: &str) -> Res<()> {
+    let mut child = Command::new("sqlite3")
+        .arg(file)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    child
+        .stdin
+        .take()
+        .ok_or("sqlite3 without stdin")?
+        .write_all(script.as_bytes())?;
+    if !child.wait()?.success() {
+        return Err("sqlite3 could not build the comparison file".into());
+    }
+    Ok(())
+}
+
 pub fn timed(cmd: &mut Command) -> Res<(Duration, f64)> {
     let time = Path::new("/usr/bin/time");
     if !time.exists() {

@@ -186,23 +186,9 @@ pub fn map_owned(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::SheetRow;
     use crate::model::{Entity, Opportunity};
 
-    fn sheet(headers: &[&str], rows: &[&[&str]]) -> Sheet {
-        Sheet {
-            headers: headers.iter().map(|h| h.to_string()).collect(),
-            rows: rows
-                .iter()
-                .enumerate()
-                .map(|(i, r)| SheetRow {
-                    line: i + 2,
-                    cells: r.iter().map(|c| c.to_string()).collect(),
-                })
-                .collect(),
-            ..Sheet::default()
-        }
-    }
+    use crate::io::test_sheet as sheet;
 
     #[test]
     fn headers_are_field_names_or_english_or_german_labels() {

@@ -211,7 +211,7 @@ pub fn read(path: &Path, options: &ReadOptions) -> Result<Sheet, IoError> {
 }
 
 /// The cell `neutralise` made of this one, if it is one.
-fn unneutralised(cell: &str) -> Option<String> {
+pub(crate) fn unneutralised(cell: &str) -> Option<String> {
     let rest = cell.strip_prefix('\'')?;
     let made = matches!(
         rest.as_bytes().first(),
@@ -363,6 +363,23 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
             format!("'{cell}").into()
         }
         _ => cell.into(),
+    }
+}
+
+/// A sheet of the given headers and rows (the first row on line 2), for tests.
+#[cfg(test)]
+pub(crate) fn test_sheet(headers: &[&str], rows: &[&[&str]]) -> Sheet {
+    Sheet {
+        headers: headers.iter().map(|h| h.to_string()).collect(),
+        rows: rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| SheetRow {
+                line: i + 2,
+                cells: r.iter().map(|c| c.to_string()).collect(),
+            })
+            .collect(),
+        ..Sheet::default()
     }
 }
 

@@ -38,24 +38,25 @@ mod v5 {
     use crate::store::history::States;
     use crate::store::{codec, StoreError};
 
-    #[derive(Deserialize)]
-    struct Old {
-        key: String,
-        last_name: String,
-        first_name: String,
-        title: String,
-        company: String,
-        phone: String,
-        mobile: String,
-        email: String,
-        street: String,
-        postal_code: String,
-        city: String,
-        country: String,
-        no_promotions: bool,
-        no_calls: bool,
-        no_email: bool,
-        notes: String,
+    /// A sales contact as version 5 stored it.
+    #[derive(Deserialize, serde::Serialize, Default)]
+    pub(super) struct Old {
+        pub key: String,
+        pub last_name: String,
+        pub first_name: String,
+        pub title: String,
+        pub company: String,
+        pub phone: String,
+        pub mobile: String,
+        pub email: String,
+        pub street: String,
+        pub postal_code: String,
+        pub city: String,
+        pub country: String,
+        pub no_promotions: bool,
+        pub no_calls: bool,
+        pub no_email: bool,
+        pub notes: String,
     }
 
     fn upgrade(key: &[u8], bytes: &[u8]) -> Result<Vec<u8>> {
@@ -339,28 +340,10 @@ mod tests {
 
     #[test]
     fn a_version_5_contact_and_its_history_gain_the_address_book_fields() {
+        use super::v5::Old;
         use crate::model::{Entity, SalesContact};
         use crate::store::codec;
         use crate::store::history::States;
-        #[derive(serde::Serialize, Default)]
-        struct Old {
-            key: String,
-            last_name: String,
-            first_name: String,
-            title: String,
-            company: String,
-            phone: String,
-            mobile: String,
-            email: String,
-            street: String,
-            postal_code: String,
-            city: String,
-            country: String,
-            no_promotions: bool,
-            no_calls: bool,
-            no_email: bool,
-            notes: String,
-        }
         let old = |city: &str| Old {
             key: "CON0000001".into(),
             last_name: "Dörr".into(),

@@ -200,9 +200,9 @@ fn addr_field(part: Part) -> Option<usize> {
 /// cell taken off again.
 fn clean(cell: &str) -> &str {
     let t = cell.trim();
-    match t.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.trim(),
-        _ => t,
+    match crate::io::unneutralised(t) {
+        Some(_) => t[1..].trim(),
+        None => t,
     }
 }
 

@@ -44,18 +44,7 @@ pub(super) fn csv_sheet(text: &str, delimiter: u8) -> Sheet {
 
 /// A sheet of the given headers and rows.
 pub(super) fn sheet(headers: &[&str], rows: &[&[&str]]) -> Sheet {
-    Sheet {
-        headers: headers.iter().map(|h| h.to_string()).collect(),
-        rows: rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| SheetRow {
-                line: i + 2,
-                cells: r.iter().map(|c| c.to_string()).collect(),
-            })
-            .collect(),
-        ..Sheet::default()
-    }
+    crate::io::test_sheet(headers, rows)
 }
 
 pub(super) fn row(m: &Mapped, i: usize) -> &MappedRow {
