@@ -49,6 +49,11 @@ pub enum Pred {
         target: &'static EntityDef,
         inner: Box<Pred>,
     },
+    /// Some of these fields differs from the old record's (with no old record: is
+    /// not empty). Rule conditions only.
+    Changed(Vec<usize>),
+    /// The predicate holds for the old record; false without one. Rule conditions only.
+    Was(Box<Pred>),
 }
 
 /// Where a predicate is being built: to check a query (no store, no key sets), or
@@ -85,6 +90,8 @@ pub fn compile(expr: &Expr, def: &'static EntityDef, env: &Env, mode: Mode) -> R
             target,
             inner: Box::new(compile(inner, target, env, mode)?),
         },
+        Expr::Changed { fields, .. } => Pred::Changed(fields.clone()),
+        Expr::Was { inner, .. } => Pred::Was(Box::new(compile(inner, def, env, mode)?)),
         Expr::Related {
             has,
             source,
@@ -326,12 +333,25 @@ impl Lookups {
 }
 
 impl Pred {
-    /// Whether the record passes.
+    /// Whether the record passes (as a record just created: no old record).
+    #[inline]
     pub fn matches(&self, r: &dyn Record, store: &Store, lookups: &Lookups) -> StoreResult<bool> {
+        self.matches_with(r, None, store, lookups)
+    }
+
+    /// Whether the record `r`, which was `old` before the change (None: it is new),
+    /// passes. Only `changed:` and `was.` look at `old`.
+    pub fn matches_with(
+        &self,
+        r: &dyn Record,
+        old: Option<&dyn Record>,
+        store: &Store,
+        lookups: &Lookups,
+    ) -> StoreResult<bool> {
         Ok(match self {
             Pred::And(parts) => {
                 for p in parts {
-                    if !p.matches(r, store, lookups)? {
+                    if !p.matches_with(r, old, store, lookups)? {
                         return Ok(false);
                     }
                 }
@@ -339,13 +359,13 @@ impl Pred {
             }
             Pred::Or(parts) => {
                 for p in parts {
-                    if p.matches(r, store, lookups)? {
+                    if p.matches_with(r, old, store, lookups)? {
                         return Ok(true);
                     }
                 }
                 false
             }
-            Pred::Not(p) => !p.matches(r, store, lookups)?,
+            Pred::Not(p) => !p.matches_with(r, old, store, lookups)?,
             Pred::Key(t) => t.holds(&Value::Text(r.key().to_string()), &FieldKind::Text),
             Pred::Field(i, t) => t.holds(&r.get(*i), &r.def().fields[*i].kind),
             Pred::AnyText(needle) => any_text(r, needle),
@@ -360,6 +380,14 @@ impl Pred {
                     None => false,
                 },
                 _ => false,
+            },
+            Pred::Changed(fields) => match old {
+                Some(o) => fields.iter().any(|&i| r.get(i) != o.get(i)),
+                None => fields.iter().any(|&i| !r.get(i).is_empty()),
+            },
+            Pred::Was(inner) => match old {
+                Some(o) => inner.matches(o, store, lookups)?,
+                None => false,
             },
         })
     }
@@ -393,7 +421,12 @@ impl Pred {
             Pred::Not(p) => p.on_key(key).map(|b| !b),
             Pred::Key(t) => Some(t.holds(&Value::Text(key.to_string()), &FieldKind::Text)),
             Pred::KeyIn(keys) => Some(keys.contains(key)),
-            _ => None,
+            // The fields, another record, the record before the change: not the key.
+            Pred::Field(..)
+            | Pred::AnyText(_)
+            | Pred::Via { .. }
+            | Pred::Changed(_)
+            | Pred::Was(_) => None,
         }
     }
 }

@@ -16,6 +16,9 @@ pub mod plan;
 pub mod saved;
 mod values;
 
+#[cfg(test)]
+mod changes_tests;
+
 use std::cmp::Ordering;
 use std::fmt;
 
@@ -98,7 +101,18 @@ impl Query {
     /// schema (a value of the wrong type, an unknown relative date: an error with
     /// its column). An empty text matches every record.
     pub fn parse(text: &str, entity: &'static EntityDef) -> Result<Query, QueryError> {
-        let expr = parser::parse(text, entity)?;
+        Query::checked(text, entity, parser::parse(text, entity)?)
+    }
+
+    /// Like `parse`, for an event rule's condition: it may also say `changed:FIELD`
+    /// (`changed:a,b`: any of them) and `was.FIELD OP VALUE`, which look at the
+    /// record before the change (see `Compiled::matches_change`).
+    pub fn parse_rule(text: &str, entity: &'static EntityDef) -> Result<Query, QueryError> {
+        Query::checked(text, entity, parser::parse_rule(text, entity)?)
+    }
+
+    /// The parsed `expr`, its values checked against the schema.
+    fn checked(text: &str, entity: &'static EntityDef, expr: Expr) -> Result<Query, QueryError> {
         let check_env = Env {
             today: crate::model::value::today(),
             me: Some(String::new()),
@@ -141,9 +155,20 @@ impl<'s> Compiled<'s> {
         }
     }
 
-    /// Whether a record (of the query's entity) matches.
+    /// Whether a record (of the query's entity) matches; `changed:` and `was.` see
+    /// it as just created.
     pub fn matches(&self, record: &dyn Record) -> Result<bool, StoreError> {
         self.pred.matches(record, self.store, &self.lookups)
+    }
+
+    /// Whether a change matches: `new` as saved, `old` as it was before (None: `new`
+    /// was created). Only `changed:` and `was.` look at `old`.
+    pub fn matches_change(
+        &self,
+        new: &dyn Record,
+        old: Option<&dyn Record>,
+    ) -> Result<bool, StoreError> {
+        self.pred.matches_with(new, old, self.store, &self.lookups)
     }
 
     /// How the planner reads the records.

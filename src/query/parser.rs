@@ -78,13 +78,36 @@ pub enum Expr {
         inner: Box<Expr>,
         column: usize,
     },
+    /// `changed:a,b` (rule conditions only): some of these fields differs between
+    /// the old and the new record; with no old record, some is not empty.
+    Changed {
+        fields: Vec<usize>,
+        column: usize,
+    },
+    /// `was.…` (rule conditions only): the condition holds for the old record;
+    /// false when there is none.
+    Was {
+        inner: Box<Expr>,
+        column: usize,
+    },
 }
 
 /// Parses `text` as a query over `def`'s records.
 pub fn parse(text: &str, def: &'static EntityDef) -> Result<Expr, QueryError> {
+    parse_in(text, def, false)
+}
+
+/// Parses `text` as an event rule's condition over `def`'s records: a query that
+/// may also use `changed:` and `was.`, which see the record before the change.
+pub fn parse_rule(text: &str, def: &'static EntityDef) -> Result<Expr, QueryError> {
+    parse_in(text, def, true)
+}
+
+fn parse_in(text: &str, def: &'static EntityDef, rule: bool) -> Result<Expr, QueryError> {
     let mut p = Parser {
         chars: text.chars().collect(),
         pos: 0,
+        rule,
     };
     let expr = p.or(def)?;
     p.skip_ws();
@@ -98,6 +121,9 @@ pub fn parse(text: &str, def: &'static EntityDef) -> Result<Expr, QueryError> {
 struct Parser {
     chars: Vec<char>,
     pos: usize,
+    /// Whether `changed:` and `was.` are allowed (a rule's condition, over the
+    /// record being saved).
+    rule: bool,
 }
 
 fn is_ident(c: char) -> bool {
@@ -296,7 +322,8 @@ impl Parser {
         Some(op)
     }
 
-    /// `field OP value`, `ref.field OP value`, `has:ENTITY(...)`, or a bare word.
+    /// `field OP value`, `ref.field OP value`, `has:ENTITY(...)`, or a bare word;
+    /// in a rule also `changed:fields` and `was.field OP value`.
     fn term(&mut self, def: &'static EntityDef) -> Result<Expr, QueryError> {
         let start = self.pos;
         let first = self.ident();
@@ -312,7 +339,21 @@ impl Parser {
         };
         let column = start + 1;
         match second {
+            None if self.rule && first == "changed" => self.changed(def, column, op, op_column),
             None => self.condition(def, &first, column, op, op_column),
+            Some((inner_column, name)) if self.rule && first == "was" => {
+                if name == "has" || name == "no" {
+                    return Err(QueryError::new(
+                        inner_column,
+                        "'was.' takes a field's condition, as in was.stage:PROPOSAL",
+                    ));
+                }
+                let inner = self.condition(def, &name, inner_column, op, op_column)?;
+                Ok(Expr::Was {
+                    inner: Box::new(inner),
+                    column,
+                })
+            }
             Some((inner_column, name)) => {
                 let field =
                     field_or_suggest(def, &first).map_err(|m| QueryError::new(column, m))?;
@@ -335,6 +376,49 @@ impl Parser {
                 })
             }
         }
+    }
+
+    /// After `changed`: `:` and a comma-separated list of fields (not the key).
+    fn changed(
+        &mut self,
+        def: &'static EntityDef,
+        column: usize,
+        op: Op,
+        op_column: usize,
+    ) -> Result<Expr, QueryError> {
+        if op != Op::Match {
+            return Err(QueryError::new(
+                op_column,
+                "'changed' takes ':' and fields, as in changed:stage or changed:stage,amount",
+            ));
+        }
+        let mut fields = Vec::new();
+        loop {
+            let at = self.column();
+            let name = self.ident();
+            if name.is_empty() {
+                let after = if fields.is_empty() { "changed:" } else { "," };
+                return Err(self.error_here(format!("expected a field after '{after}'")));
+            }
+            if name == "key" {
+                return Err(QueryError::new(
+                    at,
+                    "a record's key does not change: 'changed:' takes fields",
+                ));
+            }
+            let field = field_or_suggest(def, &name).map_err(|m| QueryError::new(at, m))?;
+            if !fields.contains(&field) {
+                fields.push(field);
+            }
+            if self.peek() != Some(',') {
+                if self.peek().is_some_and(|c| !ends_word(c)) {
+                    return Err(self.error_here(format!("expected ',' or a space after '{name}'")));
+                }
+                break;
+            }
+            self.pos += 1;
+        }
+        Ok(Expr::Changed { fields, column })
     }
 
     fn bare(&mut self) -> Result<Expr, QueryError> {
@@ -446,7 +530,11 @@ impl Parser {
         if self.peek() == Some('(') {
             let open = self.column();
             self.pos += 1;
-            let inner = self.or(source)?;
+            // The filter is over other records, which have no "before".
+            let rule = std::mem::replace(&mut self.rule, false);
+            let inner = self.or(source);
+            self.rule = rule;
+            let inner = inner?;
             self.close(open, &inner)?;
             filter = Some(Box::new(inner));
         } else if self.peek().is_some_and(|c| !ends_word(c)) {
