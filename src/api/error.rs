@@ -48,6 +48,10 @@ pub enum ErrorKind {
     /// The request cannot be carried out as things stand (nothing to undo, a
     /// record to restore that exists); nothing was changed.
     Refused,
+    /// An event rule holds the change for approval: nothing was saved yet.
+    Held {
+        approval: u64,
+    },
     /// Anything else the store reported.
     Store,
 }
@@ -121,6 +125,13 @@ impl From<StoreError> for ApiError {
             StoreError::Duplicate { .. } => (ErrorKind::Duplicate, None, String::new()),
             StoreError::Referenced { .. } => (ErrorKind::Referenced, None, String::new()),
             StoreError::Refused(_) => (ErrorKind::Refused, None, String::new()),
+            StoreError::Held { approval, .. } => (
+                ErrorKind::Held {
+                    approval: *approval,
+                },
+                None,
+                String::new(),
+            ),
             _ => (ErrorKind::Store, None, String::new()),
         };
         ApiError {

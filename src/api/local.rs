@@ -8,13 +8,15 @@ use std::path::Path;
 use std::sync::Arc;
 
 mod access;
+mod events;
 mod save;
 
 pub use access::{authorize, is_setup, session_for};
+pub use events::tick;
 use save::{fetch_rev, save_at, FORM_HISTORY};
 
 use super::state::Shared;
-use super::wire::{ChangeNote, FormData, Push, QuerySpec, Rec, Request, Response, SavedInfo, Who};
+use super::wire::{FormData, QuerySpec, Rec, Request, Response, SavedInfo, Who};
 use super::{ApiError, ErrorKind, Result, Role, Session, Transport};
 use crate::model::{self, entity_or_suggest, Entity, EntityDef, Record};
 use crate::model::{OpportunityTask, Salesperson};
@@ -61,26 +63,35 @@ pub fn handle(
         user: session.user.clone(),
         via: via.clone(),
     };
-    let (result, n, scoped) = {
+    let rules = shared.rules(store)?;
+    let (result, n, scoped, after) = {
         let _guard = shared.write_lock();
-        let (result, scoped) =
-            history::scope(actor, || serve(store, session, shared, request, progress));
-        (result, shared.wrote(session.uid), scoped)
+        let me = session.salesperson.clone();
+        let run = || {
+            ops::events::with_rules(Arc::clone(&rules), &session.user, me.clone(), || {
+                serve(store, session, shared, request, progress)
+            })
+        };
+        // The rules read each change's record before it; without rules, no copy.
+        let ((result, posted), scoped) = if rules.is_empty() {
+            history::scope(actor, run)
+        } else {
+            history::scope_with_states(actor, run)
+        };
+        if events::touches_rules(&scoped) {
+            shared.forget_rules();
+        }
+        let mut after = match &result {
+            Ok(_) => ops::events::after_commit(store, &rules, &session.user, me, &scoped.befores),
+            Err(_) => ops::events::After::default(),
+        };
+        after.inbox.extend(posted);
+        (result, shared.wrote(session.uid), scoped, after)
     };
     // Group commit: the flush comes after the lock is let go, so that the writers
     // queued behind it share one flush; nobody hears "saved" before it is on disk.
     shared.flush_after(store, n)?;
-    if let Some(id) = scoped.group {
-        // Every session hears what the request changed, once it is durable.
-        shared.publish(Push::Changes(ChangeNote {
-            id,
-            at_ms: chrono::Utc::now().timestamp_millis(),
-            user: session.user.clone(),
-            via,
-            items: scoped.changed,
-            more: scoped.more,
-        }));
-    }
+    events::publish(store, shared, session, via, scoped, after);
     result
 }
 
@@ -93,6 +104,11 @@ fn serve(
 ) -> Result<Response> {
     Ok(match request {
         Request::Whoami => Response::Session(session.clone()),
+        Request::Inbox { .. }
+        | Request::InboxRead { .. }
+        | Request::Answer { .. }
+        | Request::RuleTest { .. }
+        | Request::Events(_) => events::serve(store, session, shared, request)?,
         Request::Info { count } => Response::Info {
             path: store.path().display().to_string(),
             empty: store.is_empty(),
@@ -570,6 +586,6 @@ impl Transport for Local {
     }
 
     fn subscribe(&self) -> Result<super::state::Feed> {
-        Ok(self.shared.subscribe())
+        Ok(self.shared.subscribe(&self.session.user))
     }
 }

@@ -4,6 +4,7 @@
 //! (`local`, for tests and the library) or the server over its socket (`remote`).
 
 mod error;
+pub mod events;
 pub mod local;
 pub mod remote;
 pub mod state;

@@ -16,6 +16,7 @@ use chrono::NaiveDate;
 use crate::api::wire::Push;
 use crate::api::{ApiError, Result};
 use crate::ops::alerts::Alert;
+use crate::ops::events::RuleSet;
 use crate::store::Store;
 
 /// How long a list of alerts serves other users after a write it does not show.
@@ -43,12 +44,16 @@ pub struct Shared {
     flushed: Mutex<u64>,
     /// The sessions that hear every commit.
     feed: Mutex<Vec<Subscriber>>,
+    /// The event rules in force, read again after a commit that changes one.
+    rules: Mutex<Option<Arc<RuleSet>>>,
 }
 
 /// Pushes a session may fall behind by before it is told to resync instead.
 pub const FEED_DEPTH: usize = 1024;
 
 struct Subscriber {
+    /// The OS user the session is for: pushes meant for one user reach only theirs.
+    user: String,
     tx: SyncSender<Push>,
     behind: Arc<AtomicBool>,
 }
@@ -157,14 +162,32 @@ impl Shared {
         Ok(alerts)
     }
 
-    /// A new session's end of the change feed.
-    pub fn subscribe(&self) -> Feed {
+    /// The event rules in force (read from the store the first time, and after
+    /// `forget_rules`).
+    pub fn rules(&self, store: &Store) -> Result<Arc<RuleSet>> {
+        let mut rules = self.rules.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(r) = rules.as_ref() {
+            return Ok(Arc::clone(r));
+        }
+        let loaded = Arc::new(crate::ops::events::load(store).map_err(ApiError::from)?);
+        *rules = Some(Arc::clone(&loaded));
+        Ok(loaded)
+    }
+
+    /// A commit changed the rules: the next request reads them again.
+    pub fn forget_rules(&self) {
+        *self.rules.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    /// A new session's end of the change feed, for OS user `user`.
+    pub fn subscribe(&self, user: &str) -> Feed {
         let (tx, rx) = sync_channel(FEED_DEPTH);
         let behind = Arc::new(AtomicBool::new(false));
         self.feed
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(Subscriber {
+                user: user.to_string(),
                 tx,
                 behind: Arc::clone(&behind),
             });
@@ -174,14 +197,28 @@ impl Shared {
     /// Tells every subscribed session; one that does not keep up is marked behind
     /// and never slows the others; one that left is forgotten.
     pub fn publish(&self, push: Push) {
+        self.publish_where(push, |_| true);
+    }
+
+    /// Tells the sessions of OS user `user` alone.
+    pub fn publish_to(&self, user: &str, push: Push) {
+        self.publish_where(push, |s| s.user == user);
+    }
+
+    fn publish_where(&self, push: Push, to: impl Fn(&Subscriber) -> bool) {
         let mut feed = self.feed.lock().unwrap_or_else(|e| e.into_inner());
-        feed.retain(|s| match s.tx.try_send(push.clone()) {
-            Ok(()) => true,
-            Err(TrySendError::Full(_)) => {
-                s.behind.store(true, Ordering::SeqCst);
-                true
+        feed.retain(|s| {
+            if !to(s) {
+                return true;
             }
-            Err(TrySendError::Disconnected(_)) => false,
+            match s.tx.try_send(push.clone()) {
+                Ok(()) => true,
+                Err(TrySendError::Full(_)) => {
+                    s.behind.store(true, Ordering::SeqCst);
+                    true
+                }
+                Err(TrySendError::Disconnected(_)) => false,
+            }
         });
     }
 
@@ -208,8 +245,8 @@ mod tests {
     #[test]
     fn a_session_that_falls_behind_is_told_to_resync_and_holds_up_nobody() {
         let shared = Shared::default();
-        let stalled = shared.subscribe();
-        let keeping_up = shared.subscribe();
+        let stalled = shared.subscribe("u");
+        let keeping_up = shared.subscribe("u");
         let started = Instant::now();
         for id in 0..(FEED_DEPTH as u64 + 50) {
             shared.publish(note(id));

@@ -16,6 +16,7 @@ use crate::ops::alerts::Alert;
 use crate::ops::campaign::Efficiency;
 use crate::ops::children::ChildList;
 use crate::ops::convert::Converted;
+use crate::ops::events::{InboxItem, RuleHit};
 use crate::ops::figures::Figure;
 use crate::ops::forecast::{Filter, Rollup};
 use crate::ops::import::{ImportOptions, ImportReport};
@@ -24,6 +25,7 @@ use crate::ops::quote::Accepted;
 use crate::ops::timeline::Event;
 use crate::ops::undo::Undone;
 pub use crate::store::codec::Bytes;
+use crate::store::events::{EventFilter, Fired};
 use crate::store::history::{Changed, Entry, Head, LogFilter};
 use crate::store::{codec, AuditReport, Batch, BulkReport, FindHit, Reverted};
 
@@ -146,6 +148,10 @@ pub enum Push {
     Changes(ChangeNote),
     /// Changes were missed (the session fell behind, or reconnected): reload.
     Resync,
+    /// This user's inbox changed: how many messages are unread now.
+    Inbox {
+        unread: usize,
+    },
     /// How many users and sessions are connected now.
     Users {
         users: usize,
@@ -346,6 +352,30 @@ pub enum Request {
     },
     /// The import batches, newest first.
     ImportBatches,
+    /// This user's inbox, newest first (`unread`: only what is not read yet).
+    Inbox {
+        unread: bool,
+        limit: usize,
+    },
+    /// Marks this user's messages read (none named: all of them).
+    InboxRead {
+        ids: Vec<u64>,
+    },
+    /// Answers a change held for approval: approved, it is saved (if the record
+    /// has not changed since); rejected, with a reason. The requester is told.
+    Answer {
+        approval: u64,
+        approve: bool,
+        reason: String,
+    },
+    /// What a rule would do now, on one record or on every record it fires on;
+    /// changes nothing.
+    RuleTest {
+        rule: String,
+        key: Option<String>,
+    },
+    /// The event log, newest first.
+    Events(EventFilter),
     /// From now on, push every commit's changes to this session.
     Subscribe,
     ServerStatus,
@@ -434,6 +464,7 @@ impl Request {
             | Request::Restore { .. }
             | Request::PruneHistory { .. }
             | Request::ImportRevert { .. }
+            | Request::Answer { .. }
             | Request::ServerStop => true,
             Request::Import { options, .. } => !options.dry_run,
             Request::Check { repair } => *repair,
@@ -506,4 +537,7 @@ pub enum Response {
     },
     Reverted(Reverted),
     Batches(Vec<Batch>),
+    Inbox(Vec<InboxItem>),
+    RuleHits(Vec<RuleHit>),
+    Events(Vec<Fired>),
 }

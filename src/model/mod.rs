@@ -54,6 +54,7 @@ macro_rules! with_entities {
             interaction::Interaction,
             sales_forecast::SalesForecast,
             saved_query::SavedQuery,
+            event_rule::EventRule,
         }
     };
 }
@@ -70,7 +71,7 @@ with_entities!(declare_entities);
 
 /// Entities that hold the user's settings rather than CRM records: they do not make
 /// a database non-empty and are not counted as records.
-pub const SETTINGS: &[&str] = &["saved_query"];
+pub const SETTINGS: &[&str] = &["saved_query", "event_rule"];
 
 pub fn is_setting(entity: &str) -> bool {
     SETTINGS.contains(&entity)

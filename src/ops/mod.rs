@@ -8,6 +8,7 @@ pub mod alerts;
 pub mod campaign;
 pub mod children;
 pub mod convert;
+pub mod events;
 pub mod figures;
 pub mod forecast;
 pub mod import;

@@ -7,9 +7,9 @@
 use chrono::NaiveDate;
 
 use crate::model::{
-    value::today, ContactXref, Customer, Entity, Interaction, Money, Opportunity, OpportunityStage,
-    OpportunityStatus, OpportunityTask, Prospect, Quote, ReasonCode, Record, SalesContact,
-    SavedQuery,
+    value::today, ContactXref, Customer, Entity, EventRule, Interaction, Money, Opportunity,
+    OpportunityStage, OpportunityStatus, OpportunityTask, Prospect, Quote, ReasonCode, Record,
+    SalesContact, SavedQuery,
 };
 use crate::store::{Result, Store, StoreError};
 
@@ -24,6 +24,10 @@ pub fn before_save_on(
     record: &mut dyn Record,
     today: NaiveDate,
 ) -> Result<()> {
+    if let Some(rule) = record.as_any().downcast_ref::<EventRule>() {
+        // A rule must run: its trigger, condition, actions and targets are checked.
+        return crate::ops::events::rules::check(store, rule);
+    }
     if let Some(saved) = record.as_any().downcast_ref::<SavedQuery>() {
         // A saved query must run: its query parses for its entity, its columns exist.
         return match crate::query::saved::check(saved) {

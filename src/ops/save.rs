@@ -14,6 +14,8 @@ pub fn save(
     mut record: Box<dyn Record>,
 ) -> Result<String> {
     rules::before_save(store, old, record.as_mut())?;
+    // The event rules' "set" and "hold" actions, with the record as the rules left it.
+    crate::ops::events::before_save(store, old, record.as_mut())?;
     if let Some(f) = record.as_any().downcast_ref::<SalesForecast>() {
         let mut f = f.clone();
         forecast::refresh_lines(store, &mut f)?;

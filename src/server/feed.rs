@@ -22,8 +22,8 @@ pub(super) fn publish_users(s: &Shared) {
 
 /// Pushes every commit's changes to connection `id` until it closes; a session
 /// that does not keep up is told to resync and never holds up the others.
-pub(super) fn subscribe(s: &Arc<Shared>, id: u64, writer: &Arc<Writer>) {
-    let feed = s.shared.subscribe();
+pub(super) fn subscribe(s: &Arc<Shared>, id: u64, user: &str, writer: &Arc<Writer>) {
+    let feed = s.shared.subscribe(user);
     let (s, writer) = (Arc::clone(s), Arc::clone(writer));
     std::thread::spawn(move || loop {
         let open = s.conns.lock().map(|c| c.contains_key(&id)).unwrap_or(false);

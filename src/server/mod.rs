@@ -453,7 +453,7 @@ fn serve_connection(stream: UnixStream, id: u64, s: &Arc<Shared>) {
             *t = Instant::now();
         }
         if matches!(request, Request::Subscribe) {
-            subscribe(s, id, &writer);
+            subscribe(s, id, &session.user, &writer);
             // The new subscriber hears at once who is connected.
             publish_users(s);
             send(

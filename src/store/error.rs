@@ -70,6 +70,10 @@ pub enum StoreError {
     /// and what to do (nothing was changed).
     #[error("{0}")]
     Refused(String),
+    /// The change waits for an approver (an event rule's "hold"): nothing was
+    /// saved yet; approval `approval` applies it.
+    #[error("{message}")]
+    Held { approval: u64, message: String },
     #[error("database error: {0}; if it persists, run `crm check`")]
     Sled(#[from] sled::Error),
 }

@@ -129,6 +129,9 @@ struct ScopeState {
     changed: Vec<Changed>,
     /// Entities of changes beyond `NOTED` (a bulk load's), not listed one by one.
     more: Vec<String>,
+    /// The stored bytes before each change of `changed`, when the scope keeps
+    /// them (the event rules read old and new record).
+    befores: Option<Vec<Option<Vec<u8>>>>,
 }
 
 /// Changes a scope lists one by one; beyond, only their entities.
@@ -146,11 +149,23 @@ pub struct Scoped {
     pub changed: Vec<Changed>,
     /// Entities with more changes than were listed (a bulk load's).
     pub more: Vec<String>,
+    /// With `scope_with_states`: each listed change's stored bytes before it (a
+    /// bulk load's changes have none and are not listed here).
+    pub befores: Vec<(Changed, Option<Vec<u8>>)>,
 }
 
 /// Runs `f` with `actor` as the writer of every commit it makes on this thread,
 /// and returns what they changed.
 pub fn scope<R>(actor: Actor, f: impl FnOnce() -> R) -> (R, Scoped) {
+    scope_keeping(actor, false, f)
+}
+
+/// Like `scope`, and keeps each change's state before it (`Scoped::befores`).
+pub fn scope_with_states<R>(actor: Actor, f: impl FnOnce() -> R) -> (R, Scoped) {
+    scope_keeping(actor, true, f)
+}
+
+fn scope_keeping<R>(actor: Actor, states: bool, f: impl FnOnce() -> R) -> (R, Scoped) {
     let outer = SCOPE.with(|s| {
         s.borrow_mut().replace(ScopeState {
             actor,
@@ -158,6 +173,7 @@ pub fn scope<R>(actor: Actor, f: impl FnOnce() -> R) -> (R, Scoped) {
             undoes: None,
             changed: Vec::new(),
             more: Vec::new(),
+            befores: states.then(Vec::new),
         })
     });
     // Restored even when `f` panics (the server catches panics per request).
@@ -176,6 +192,10 @@ pub fn scope<R>(actor: Actor, f: impl FnOnce() -> R) -> (R, Scoped) {
     let scoped = state
         .map(|s| Scoped {
             group: s.group,
+            befores: match s.befores {
+                Some(b) => s.changed.iter().cloned().zip(b).collect(),
+                None => Vec::new(),
+            },
             changed: s.changed,
             more: s.more,
         })
@@ -219,11 +239,21 @@ fn current(id: u64) -> (Actor, u64, Option<u64>) {
     })
 }
 
-fn note(changed: &[Changed]) {
+/// Whether the current scope keeps the states before its changes.
+fn wants_states() -> bool {
+    SCOPE.with(|s| s.borrow().as_ref().is_some_and(|s| s.befores.is_some()))
+}
+
+fn note(changed: &[Changed], befores: Vec<Option<Vec<u8>>>) {
+    let mut befores = befores.into_iter();
     SCOPE.with(|s| {
         if let Some(state) = s.borrow_mut().as_mut() {
             for c in changed {
+                let before = befores.next();
                 if state.changed.len() < NOTED {
+                    if let (Some(b), Some(before)) = (state.befores.as_mut(), before) {
+                        b.push(before);
+                    }
                     state.changed.push(c.clone());
                 } else if !state.more.contains(&c.entity) {
                     state.more.push(c.entity.clone());
@@ -249,12 +279,14 @@ pub(super) struct Plan {
     pub head: Vec<u8>,
     pub recs: Vec<(Vec<u8>, Vec<u8>)>,
     pub changed: Vec<Changed>,
+    /// The bytes before each change, when the scope keeps them (else empty).
+    pub befores: Vec<Option<Vec<u8>>>,
 }
 
 impl Plan {
     /// Tells the scope what the commit changed, once it has committed.
     pub fn committed(self) {
-        note(&self.changed);
+        note(&self.changed, self.befores);
     }
 }
 
@@ -301,12 +333,18 @@ impl Store {
                 kind: i.kind,
             })
             .collect();
+        let befores = if !bulk && wants_states() {
+            items.iter().map(|i| i.before.clone()).collect()
+        } else {
+            Vec::new()
+        };
         if !self.keep_history {
             return Plan {
                 head_key: id.to_be_bytes(),
                 head: Vec::new(),
                 recs: Vec::new(),
                 changed,
+                befores,
             };
         }
         let recs = if bulk {
@@ -339,6 +377,7 @@ impl Store {
             head: codec::encode(&head),
             recs,
             changed,
+            befores,
         }
     }
 

@@ -9,6 +9,7 @@ mod audit;
 mod bulk;
 pub mod codec;
 mod error;
+pub mod events;
 pub mod find;
 pub mod history;
 mod import;
@@ -55,6 +56,8 @@ pub struct Store {
     hist_rec: sled::Tree,
     /// Import batches and their journals (see `import`).
     imports: sled::Tree,
+    /// Inboxes, approvals, the event log and the rules' firings (see `events`).
+    events: sled::Tree,
     /// The id the next commit's history takes.
     next_change: AtomicU64,
     /// Serialises writers, so that reference and referrer checks made before a

@@ -122,6 +122,7 @@ impl Store {
             hist,
             hist_rec: db.open_tree("hist:rec")?,
             imports: db.open_tree("imports")?,
+            events: db.open_tree("events")?,
             next_change: next_change.into(),
             idx_territory: db.open_tree("idx:territory")?,
             idx_team: db.open_tree("idx:team")?,

@@ -32,6 +32,28 @@ impl Store {
         Ok(out)
     }
 
+    /// When the record last changed (milliseconds since the epoch, UTC); None
+    /// when its history holds no change of it (a bulk load's record).
+    pub fn last_changed_ms(&self, def: &EntityDef, key: &str) -> Result<Option<i64>> {
+        let Some(kv) = self
+            .hist_rec
+            .scan_prefix(index::prefix(&[def.name, key]))
+            .next_back()
+        else {
+            return Ok(None);
+        };
+        let (k, _) = kv?;
+        let id = id_of_rec_key(&k);
+        match self.hist.get(id.to_be_bytes())? {
+            Some(v) => {
+                let head: super::Head =
+                    codec::decode(&v).map_err(|m| corrupt(&format!("change {id}"), m))?;
+                Ok(Some(head.at_ms))
+            }
+            None => Ok(None),
+        }
+    }
+
     /// Whether any change of this record is recorded.
     pub fn has_history(&self, def: &EntityDef, key: &str) -> Result<bool> {
         Ok(self

@@ -71,6 +71,10 @@ impl App {
                 Push::Changes(note) => notes.push(note),
                 Push::Resync => resync = true,
                 Push::Users { users, sessions } => self.users = Some((users, sessions)),
+                Push::Inbox { unread } => {
+                    self.unread = unread;
+                    self.home_stale = true;
+                }
             }
         }
         if notes.is_empty() && !resync {

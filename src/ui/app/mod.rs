@@ -69,6 +69,8 @@ pub struct App {
     feed: Option<crate::api::Feed>,
     /// Users and sessions connected, as the server last said.
     users: Option<(usize, usize)>,
+    /// This user's unread inbox messages, as the server last said.
+    unread: usize,
     /// A write of this session whose change has not come back through the feed
     /// yet (`settle` waits for it).
     awaiting: Option<std::time::Instant>,
@@ -88,6 +90,7 @@ impl App {
             feed,
             exchange: Default::default(),
             users: None,
+            unread: 0,
             awaiting: None,
             database: client.database(),
             client,

@@ -104,9 +104,15 @@ impl App {
             (Some((u, _)), Lang::De) if u > 1 => format!(" {u} Benutzer "),
             _ => String::new(),
         };
+        let inbox = match (self.unread, self.lang) {
+            (0, _) => String::new(),
+            (n, Lang::En) => format!(" ✉ {n} unread "),
+            (n, Lang::De) => format!(" ✉ {n} ungelesen "),
+        };
         Line::from(vec![
             Span::styled(format!(" {path} "), Style::default().dim()),
             Span::raw(format!(" {pos}/{count} ")),
+            Span::styled(inbox, Style::default().fg(Color::Magenta).bold()),
             Span::styled(others, Style::default().fg(Color::Cyan)),
             Span::styled(
                 format!(" {}", self.status),

@@ -1,0 +1,187 @@
+//! The date and schedule triggers, run by the server once a minute. Each firing
+//! is recorded under (rule, record, due) before its actions run, so a restart
+//! neither repeats nor misses one; a server that was down catches up once: a date
+//! rule looks at the days it missed (at most `CATCH_UP_DAYS`), a schedule fires
+//! for its newest due time only.
+
+use std::sync::Arc;
+
+use chrono::{Duration, Local, NaiveDate, NaiveDateTime, TimeZone};
+
+use super::engine::{after_commit, after_each, env, query_error, with_rules, After};
+use super::rules::{Rule, RuleSet};
+use super::spec::{DateBase, DateSpec, Trigger};
+use crate::model::{Record, Value};
+use crate::query::{self, Compiled};
+use crate::store::history::Changed;
+use crate::store::{Result, Store};
+
+/// How many missed days a date rule catches up on after the server was down.
+pub const CATCH_UP_DAYS: i64 = 7;
+
+/// The record's base date (its date field, or the day it last changed).
+fn base_date(store: &Store, spec: &DateSpec, r: &dyn Record) -> Result<Option<NaiveDate>> {
+    Ok(match spec.base {
+        DateBase::Field(i) => match r.get(i) {
+            Value::Date(d) => Some(d),
+            Value::DateTime(t) => Some(t.date()),
+            _ => None,
+        },
+        DateBase::LastChange => store
+            .last_changed_ms(r.def(), r.key())?
+            .and_then(|ms| Local.timestamp_millis_opt(ms).single())
+            .map(|t| t.date_naive()),
+    })
+}
+
+/// Whether `r` is due on `day`.
+pub fn is_due(store: &Store, spec: &DateSpec, r: &dyn Record, day: NaiveDate) -> Result<bool> {
+    Ok(base_date(store, spec, r)? == Some(spec.base_for(day)))
+}
+
+/// The records of `rule` (whose condition is `compiled`) due on `day`.
+pub fn due_records(
+    store: &Store,
+    rule: &Rule,
+    spec: &DateSpec,
+    compiled: &Compiled,
+    day: NaiveDate,
+    limit: usize,
+) -> Result<Vec<Box<dyn Record>>> {
+    let _ = rule;
+    let mut out = Vec::new();
+    for r in query::select(compiled, None)? {
+        if is_due(store, spec, r.as_ref(), day)? {
+            out.push(r);
+            if out.len() >= limit {
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn stamp(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Runs every date and schedule rule due at `now` (local time), as `user` (the
+/// server's own). Returns what the actions changed and whose inbox changed.
+pub fn tick(store: &Store, rules: &Arc<RuleSet>, user: &str, now: NaiveDateTime) -> After {
+    let mut after = After::default();
+    let mut wrote = Vec::new();
+    let ((), posted) = with_rules(Arc::clone(rules), user, None, || {
+        for rule in &rules.rules {
+            if let Err(e) = tick_rule(store, rule, user, now, &mut after, &mut wrote) {
+                let _ = store.log_fired(crate::store::events::Fired {
+                    id: 0,
+                    at_ms: 0,
+                    rule: rule.key.clone(),
+                    entity: rule.def.name.to_string(),
+                    key: String::new(),
+                    trigger: "tick".into(),
+                    user: user.to_string(),
+                    actions: Vec::new(),
+                    error: Some(e.to_string()),
+                    cut: false,
+                });
+            }
+        }
+    });
+    after.inbox.extend(posted);
+    // What the date rules wrote fires the record rules, like any change.
+    let more = after_commit(store, rules, user, None, &wrote);
+    after.changed.extend(more.changed);
+    after.inbox.extend(more.inbox);
+    after.inbox.sort();
+    after.inbox.dedup();
+    super::act::drain_finished(store);
+    after
+}
+
+fn tick_rule(
+    store: &Store,
+    rule: &Arc<Rule>,
+    user: &str,
+    now: NaiveDateTime,
+    after: &mut After,
+    wrote: &mut Vec<(Changed, Option<Vec<u8>>)>,
+) -> Result<()> {
+    let (days, label): (Vec<NaiveDate>, _) = match &rule.trigger {
+        Trigger::Date(_) => {
+            let today = now.date();
+            let last = store
+                .last_tick(&rule.key)?
+                .and_then(|t| NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M").ok())
+                .map(|t| t.date());
+            let from = match last {
+                Some(d) if d >= today => return Ok(()),
+                Some(d) => (d + Duration::days(1)).max(today - Duration::days(CATCH_UP_DAYS)),
+                None => today,
+            };
+            let days = from.iter_days().take_while(|d| *d <= today).collect();
+            (days, "date")
+        }
+        Trigger::Schedule(s) => {
+            let last = store
+                .last_tick(&rule.key)?
+                .and_then(|t| NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M").ok());
+            let Some(last) = last else {
+                // A new schedule starts from now: nothing in the past is due.
+                store.set_last_tick(&rule.key, &stamp(now))?;
+                return Ok(());
+            };
+            let Some(due) = s.latest_due(last, now) else {
+                return Ok(());
+            };
+            let e = env(None, user);
+            let compiled = rule
+                .condition
+                .compile(store, &e)
+                .map_err(|e| query_error(rule, e))?;
+            let due_text = stamp(due);
+            for r in query::select(&compiled, None)? {
+                if store.mark_firing(&rule.key, rule.def.name, r.key(), &due_text)? {
+                    let w = after_each(
+                        store,
+                        rule,
+                        r.as_ref(),
+                        user,
+                        format!("schedule {due_text}"),
+                        after,
+                    );
+                    wrote.extend(w);
+                }
+            }
+            store.set_last_tick(&rule.key, &stamp(now))?;
+            return Ok(());
+        }
+        _ => return Ok(()),
+    };
+    let Trigger::Date(spec) = &rule.trigger else {
+        return Ok(());
+    };
+    let e = env(None, user);
+    let compiled = rule
+        .condition
+        .compile(store, &e)
+        .map_err(|e| query_error(rule, e))?;
+    for day in days {
+        let due_text = day.to_string();
+        for r in due_records(store, rule, spec, &compiled, day, usize::MAX)? {
+            if store.mark_firing(&rule.key, rule.def.name, r.key(), &due_text)? {
+                let w = after_each(
+                    store,
+                    rule,
+                    r.as_ref(),
+                    user,
+                    format!("{label} {due_text}"),
+                    after,
+                );
+                wrote.extend(w);
+            }
+        }
+    }
+    store.set_last_tick(&rule.key, &stamp(now))?;
+    Ok(())
+}
