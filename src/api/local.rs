@@ -562,6 +562,7 @@ impl Local {
     pub fn open(path: &Path) -> Result<super::Client> {
         let store = Store::open(path)?;
         saved::ensure_preconfigured(&store)?;
+        ops::events::ensure_shipped(&store)?;
         Ok(Local::client(Arc::new(store)))
     }
 }

@@ -143,6 +143,7 @@ impl Server {
         // fail here, before it touches the first one's socket.
         let store = open_store(&config.db)?;
         crate::query::saved::ensure_preconfigured(&store)?;
+        crate::ops::events::ensure_shipped(&store)?;
         Server::start_on(Arc::new(store), config)
     }
 
@@ -196,6 +197,8 @@ impl Server {
             let s = Arc::clone(&shared);
             std::thread::spawn(move || idle_watch(s, idle));
         }
+        let s = Arc::clone(&shared);
+        std::thread::spawn(move || tick_loop(s));
         Ok(Server {
             shared,
             accept: Some(accept),
@@ -322,6 +325,35 @@ fn idle_watch(s: Arc<Shared>, idle: Duration) {
             log(&format!("no clients for {} s; leaving", idle.as_secs()));
             request_stop(&s);
         }
+    }
+}
+
+/// Runs the date and schedule rules once a minute (and once at start, which
+/// catches up on what was due while the server was down).
+fn tick_loop(s: Arc<Shared>) {
+    let user = peer::user_name(s.owner).unwrap_or_else(|| "server".into());
+    let session = Session {
+        uid: s.owner,
+        user,
+        salesperson: None,
+        role: crate::api::Role::Admin,
+    };
+    let mut last = None;
+    while !s.stop.load(Ordering::SeqCst) {
+        let now = chrono::Local::now().naive_local();
+        let minute = now.format("%Y-%m-%d %H:%M").to_string();
+        if last.as_ref() != Some(&minute) {
+            last = Some(minute);
+            let run = std::panic::AssertUnwindSafe(|| {
+                crate::api::local::tick(&s.store, &s.shared, &session, now)
+            });
+            match std::panic::catch_unwind(run) {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => log(&format!("event rules' tick: {e}")),
+                Err(_) => log("event rules' tick: internal error; the next tick tries again"),
+            }
+        }
+        std::thread::sleep(Duration::from_millis(500));
     }
 }
 

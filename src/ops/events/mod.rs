@@ -9,6 +9,7 @@ mod engine;
 mod hold;
 mod people;
 pub mod rules;
+mod shipped;
 pub mod spec;
 mod test;
 pub mod tick;
@@ -19,6 +20,7 @@ pub use act::drain_finished;
 pub use engine::{after_commit, before_save, with_rules, After, MAX_DEPTH};
 pub use hold::answer;
 pub use rules::{load, Rule, RuleSet};
+pub use shipped::{ensure_shipped, shipped, SHIPPED};
 pub use test::{inbox, test_rule};
 pub use tick::tick;
 

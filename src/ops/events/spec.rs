@@ -18,6 +18,9 @@ mod target;
 mod template;
 mod tokens;
 
+#[cfg(test)]
+mod tests;
+
 pub use actions::{check_actions_for, parse_actions, Action, SetValue};
 pub use schedule::Schedule;
 pub use target::{parse_target, Target};
@@ -215,6 +218,12 @@ impl DateSpec {
         }
         // Compact: FIELD, FIELD-3d, FIELD + 2w (spaces around the sign are fine).
         let compact: String = lower.concat();
+        if ws.len() > 1 && !compact.contains(['+', '-']) {
+            return Err(SpecError::at(
+                ws[1].0,
+                format!("unexpected '{}': {DATE_HINT}", ws[1].1),
+            ));
+        }
         let col = ws[0].0;
         let (name, offset) = match compact.find(['+', '-']) {
             Some(i) => {

@@ -314,13 +314,13 @@ fn parse_line(tokens: &[Token], line: usize, def: &'static EntityDef) -> Result<
             Ok(Action::Hold { approvers, reason })
         }
         "set" => {
-            if let Some(t) = parts.words.first().or(parts.strings.first()) {
+            let words = parts.words.iter().map(|w| (w.start(), w.text.clone()));
+            let strings =
+                (parts.strings.iter()).map(|s| (s.start() - 1, format!("\"{}\"", s.text)));
+            if let Some((col, text)) = words.chain(strings).min_by_key(|(c, _)| *c) {
                 return Err(err(
-                    t.start(),
-                    format!(
-                        "unexpected '{}': write FIELD=VALUE, like set stage=WON",
-                        t.text
-                    ),
+                    col,
+                    format!("unexpected '{text}': write FIELD=VALUE, like set stage=WON"),
                 ));
             }
             parse_set(&parts.pairs, line, def)
@@ -329,44 +329,35 @@ fn parse_line(tokens: &[Token], line: usize, def: &'static EntityDef) -> Result<
             no_words("task \"TEXT\" [type=CODE] [owner=TARGET] [due=+3d] [priority=high]")?;
             let text = template(one_text("a text")?)?;
             let opts = options(&parts, &verb, &["type", "owner", "due", "priority"], line)?;
-            let mut action = Action::Task {
+            let (mut task_type, mut owner, mut due, mut priority) = (None, None, None, None);
+            for (key, v) in opts {
+                let place = |e: SpecError| v.place(e, line);
+                match key {
+                    "type" => task_type = Some(v.text.trim().to_uppercase()),
+                    "owner" => owner = Some(parse_target(&v.text, def).map_err(place)?),
+                    "due" => due = Some(parse_offset(&v.text).map_err(place)?),
+                    _ => {
+                        let p = v.text.trim().to_lowercase();
+                        if !PRIORITIES.contains(&p.as_str()) {
+                            return Err(err(
+                                v.start(),
+                                format!(
+                                    "'{}' is not a priority: write low, normal or high",
+                                    v.text
+                                ),
+                            ));
+                        }
+                        priority = Some(p);
+                    }
+                }
+            }
+            Ok(Action::Task {
                 text,
-                task_type: None,
-                owner: None,
-                due: None,
-                priority: None,
-            };
-            if let Action::Task {
                 task_type,
                 owner,
                 due,
                 priority,
-                ..
-            } = &mut action
-            {
-                for (key, v) in opts {
-                    let place = |e: SpecError| v.place(e, line);
-                    match key {
-                        "type" => *task_type = Some(v.text.trim().to_uppercase()),
-                        "owner" => *owner = Some(parse_target(&v.text, def).map_err(place)?),
-                        "due" => *due = Some(parse_offset(&v.text).map_err(place)?),
-                        _ => {
-                            let p = v.text.trim().to_lowercase();
-                            if !PRIORITIES.contains(&p.as_str()) {
-                                return Err(err(
-                                    v.start(),
-                                    format!(
-                                        "'{}' is not a priority: write low, normal or high",
-                                        v.text
-                                    ),
-                                ));
-                            }
-                            *priority = Some(p);
-                        }
-                    }
-                }
-            }
-            Ok(action)
+            })
         }
         "interaction" => {
             no_words("interaction \"TEXT\" [type=CODE] [topic=CODE]")?;

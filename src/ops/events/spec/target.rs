@@ -117,7 +117,7 @@ pub fn parse_target(text: &str, def: &'static EntityDef) -> Result<Target, SpecE
         return Err(err(5, msg));
     }
     if lower.starts_with("user:") {
-        let name = t[5..].trim();
+        let name = t.get(5..).unwrap_or("").trim();
         if name.is_empty() {
             return Err(err(
                 5,

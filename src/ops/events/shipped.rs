@@ -1,0 +1,134 @@
+//! The rules a database starts with, for the cases the CRM follows: a stage
+//! change tells the team leader; a won or lost opportunity tells the team; an
+//! opportunity nobody touched for 30 days, a task past due, a lead's follow-up
+//! day and a quote about to expire tell whoever owns them. They are records like
+//! any other rule: an admin edits, disables or deletes them, and a deleted one
+//! does not come back.
+
+use crate::model::{EventRule, Record};
+use crate::store::{Result, Store};
+
+/// Which shipped rules were ever installed (by key, one per line).
+const INSTALLED: &str = "shipped_rules";
+
+/// key, entity, trigger, when, condition, actions, description.
+pub const SHIPPED: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
+    (
+        "STAGE_CHANGED",
+        "opportunity",
+        "updated",
+        "stage",
+        "",
+        "notify leader \"{description}: stage {was.stage} → {stage} ({amount})\"",
+        "An opportunity's stage changed: tell the team leader",
+    ),
+    (
+        "WON_OR_LOST",
+        "opportunity",
+        "updated",
+        "status",
+        "status.meaning:won OR status.meaning:lost",
+        "notify team \"{description} is {status}: {amount} ({user})\"",
+        "An opportunity was won or lost: tell the team",
+    ),
+    (
+        "OPPORTUNITY_QUIET",
+        "opportunity",
+        "date",
+        "30 days after the last change",
+        "status.meaning:open",
+        "notify salesperson \"{description}: no change for 30 days\"",
+        "An open opportunity unchanged for 30 days: tell its salesperson",
+    ),
+    (
+        "TASK_PAST_DUE",
+        "opportunity_task",
+        "date",
+        "1 day after due_date",
+        "status:open",
+        "notify owner \"task {description} is past due (due {due_date})\"",
+        "An open task past its due date: tell its owner",
+    ),
+    (
+        "LEAD_FOLLOW_UP",
+        "lead",
+        "date",
+        "on follow_up",
+        "",
+        "notify salesperson \"follow up today: {first_name} {last_name}, {company}\"",
+        "A lead's follow-up day: tell its salesperson",
+    ),
+    (
+        "QUOTE_EXPIRES",
+        "quote",
+        "date",
+        "3 days before valid_until",
+        "status:draft OR status:sent",
+        "notify role:admin \"quote {key} for {opportunity} expires on {valid_until}\"",
+        "A draft or sent quote expires in 3 days: tell the admins",
+    ),
+];
+
+/// The shipped rules as records.
+pub fn shipped() -> Vec<EventRule> {
+    SHIPPED
+        .iter()
+        .map(
+            |&(key, entity, trigger, when, condition, actions, description)| EventRule {
+                key: key.into(),
+                description: description.into(),
+                entity: entity.into(),
+                trigger: trigger.into(),
+                when: when.into(),
+                condition: condition.into(),
+                actions: actions.into(),
+                enabled: true,
+            },
+        )
+        .collect()
+}
+
+/// Installs the shipped rules not installed before; how many it added.
+pub fn ensure_shipped(store: &Store) -> Result<usize> {
+    let installed = store.meta_get(INSTALLED)?.unwrap_or_default();
+    let installed = String::from_utf8_lossy(&installed).into_owned();
+    let mut names: Vec<String> = installed.lines().map(str::to_string).collect();
+    let mut added = 0;
+    for rule in shipped() {
+        if names.contains(&rule.key) {
+            continue;
+        }
+        names.push(rule.key.clone());
+        if !store.contains(rule.def(), &rule.key)? {
+            store.insert(Box::new(rule))?;
+            added += 1;
+        }
+    }
+    store.meta_set(INSTALLED, names.join("\n").as_bytes())?;
+    Ok(added)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_rule_parses_and_is_installed_once() {
+        for rule in shipped() {
+            if let Err((field, m)) = super::super::rules::compile(&rule) {
+                panic!("{}: {field}: {m}", rule.key);
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(ensure_shipped(&store).unwrap(), SHIPPED.len());
+        store
+            .delete(<EventRule as crate::model::Entity>::DEF, "QUOTE_EXPIRES")
+            .unwrap();
+        assert_eq!(
+            ensure_shipped(&store).unwrap(),
+            0,
+            "a deleted one stays deleted"
+        );
+    }
+}
