@@ -367,7 +367,7 @@ fn schema_lists_entities_then_fields() {
         .lines()
         .map(|l| l.split_whitespace().next().unwrap_or(""))
         .collect();
-    assert_eq!(first.len(), 32, "{out}");
+    assert_eq!(first.len(), 33, "{out}");
     let names: Vec<&str> = ENTITIES.iter().map(|d| d.name).collect();
     assert_eq!(first, names);
     assert!(first.contains(&"opportunity"));

@@ -606,3 +606,59 @@ fn a_rule_that_cannot_run_is_refused_when_saved_with_the_field_and_why() {
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Denied);
 }
+
+#[test]
+fn a_quote_with_a_25_percent_discount_waits_for_the_team_leader_s_approval() {
+    use termcrm::model::quote::QuoteLine;
+    use termcrm::model::{Item, Quote};
+    let f = fixture();
+    termcrm::ops::events::ensure_shipped(&f.store).unwrap();
+    let sam = as_user(&f.store, "sam", None, Role::Sales);
+    let lea = as_user(&f.store, "lea", Some(&f.leader), Role::Sales);
+    let item = f.store.list(Item::DEF, Some(1)).unwrap()[0]
+        .key()
+        .to_string();
+    let quote = |discount| Quote {
+        opportunity: f.opp.clone(),
+        lines: vec![QuoteLine {
+            item: item.clone(),
+            qty: Some(2),
+            discount: Some(discount),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let quotes = || f.store.count(Quote::DEF);
+    let before = quotes();
+    // 15 % goes through at once.
+    sam.save(Box::new(quote(15)), true).unwrap();
+    assert_eq!(quotes(), before + 1);
+    let e = sam.save(Box::new(quote(25)), true).unwrap_err();
+    let ErrorKind::Held { approval } = e.kind else {
+        panic!("{e:?}")
+    };
+    assert!(
+        e.message.contains("held for approval by lea"),
+        "{}",
+        e.message
+    );
+    assert_eq!(quotes(), before + 1, "held, not saved");
+    let inbox = lea.inbox(true, 10).unwrap();
+    let asked = inbox
+        .iter()
+        .find(|i| i.approval.as_ref().is_some_and(|a| a.id == approval))
+        .expect("the approval in the leader's inbox");
+    assert!(
+        asked.message.text.contains("sam asks for approval"),
+        "{}",
+        asked.message.text
+    );
+    let said = lea.answer(approval, true, "").unwrap();
+    assert!(said.starts_with("approved and saved: quote QUO"), "{said}");
+    assert_eq!(quotes(), before + 2);
+    assert!(lea
+        .inbox(true, 10)
+        .unwrap()
+        .iter()
+        .all(|i| i.message.approval != Some(approval)));
+}

@@ -10,6 +10,7 @@
 //!   never removed;
 //! - `--keep` keep the temporary database (its path is printed);
 //! - `--load-secs N` how long the server load runs (default 30);
+//! - `--events --db PATH` the event rule rows alone (they add rules and messages);
 //! - `--crm ARGS...` run the `crm` command line instead (the bench times `crm find`
 //!   and `crm get` as whole processes this way).
 //!
@@ -44,6 +45,7 @@ macro_rules! say {
     }};
 }
 
+mod events;
 mod exchange;
 mod find;
 mod history;
@@ -94,6 +96,7 @@ fn main() {
         || args.history
         || args.forecasts
         || args.exchange
+        || args.events
     {
         match &args.db {
             Some(path) if args.tui => tui::tui_rows(path, false),
@@ -103,6 +106,7 @@ fn main() {
             Some(path) if args.history => history::history_rows(path),
             Some(path) if args.forecasts => ops::forecast_rows(path),
             Some(path) if args.exchange => exchange::exchange_rows(path),
+            Some(path) if args.events => events::event_rows(path),
             Some(path) => reads(path),
             None => Err("--reads, --tui, --server, --history and --forecasts need --db".into()),
         }
@@ -137,6 +141,8 @@ struct Args {
     forecasts: bool,
     /// The import and export rows alone, on `--db` (they also run in a full run).
     exchange: bool,
+    /// The event rule rows alone, on `--db` (they change it: rules, messages).
+    events: bool,
     /// Seconds of the server load.
     load_secs: u64,
 }
@@ -154,6 +160,7 @@ fn parse_args() -> Result<Args, String> {
         history: false,
         forecasts: false,
         exchange: false,
+        events: false,
         load_secs: server::DEFAULT_LOAD_SECS,
     };
     let mut it = std::env::args().skip(1);
@@ -180,6 +187,7 @@ fn parse_args() -> Result<Args, String> {
             "--history" => args.history = true,
             "--forecasts" => args.forecasts = true,
             "--exchange" => args.exchange = true,
+            "--events" => args.events = true,
             "--load-secs" => {
                 let v = value("--load-secs")?;
                 args.load_secs = v

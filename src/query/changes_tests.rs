@@ -293,3 +293,34 @@ fn the_planner_scans_for_change_conditions() {
     let compiled = query.compile(&store, &env()).unwrap();
     assert!(matches!(compiled.access().unwrap(), super::Access::Keys(_)));
 }
+
+#[test]
+fn a_condition_on_a_line_field_holds_when_some_line_passes() {
+    use crate::model::quote::QuoteLine;
+    use crate::model::{Entity, Quote};
+    let q = Query::parse("lines.discount>20", Quote::DEF).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = crate::store::Store::open(dir.path()).unwrap();
+    let env = Env::now();
+    let c = q.compile(&store, &env).unwrap();
+    let line = |d| QuoteLine {
+        item: "X".into(),
+        discount: Some(d),
+        ..Default::default()
+    };
+    let quote = |lines| Quote {
+        key: "QUO1".into(),
+        lines,
+        ..Default::default()
+    };
+    assert!(c.matches(&quote(vec![line(5), line(25)])).unwrap());
+    assert!(!c.matches(&quote(vec![line(5), line(20)])).unwrap());
+    assert!(!c.matches(&quote(Vec::new())).unwrap());
+    let e = Query::parse("lines.discont>20", Quote::DEF).unwrap_err();
+    assert_eq!(e.column, 7);
+    assert!(
+        e.message.contains("did you mean 'discount'"),
+        "{}",
+        e.message
+    );
+}

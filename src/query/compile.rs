@@ -54,6 +54,8 @@ pub enum Pred {
     Changed(Vec<usize>),
     /// The predicate holds for the old record; false without one. Rule conditions only.
     Was(Box<Pred>),
+    /// Some line of the lines field holds a value (its field `.1`) that passes.
+    Line(usize, usize, Test),
 }
 
 /// Where a predicate is being built: to check a query (no store, no key sets), or
@@ -148,6 +150,14 @@ fn related_keys(
     Ok(keys)
 }
 
+/// The kind of field `sub` of the lines in field `i`.
+fn line_kind(def: &EntityDef, i: usize, sub: usize) -> FieldKind {
+    match def.fields[i].kind {
+        FieldKind::Lines(line) => line.fields[sub].kind,
+        other => other,
+    }
+}
+
 fn condition(
     def: &'static EntityDef,
     subject: Subject,
@@ -159,10 +169,12 @@ fn condition(
     let kind = match subject {
         Subject::Key => FieldKind::Ref(def.name),
         Subject::Field(i) => def.fields[i].kind,
+        Subject::Line(i, sub) => line_kind(def, i, sub),
     };
     let wrap = |test: Test| match subject {
         Subject::Key => Pred::Key(test),
         Subject::Field(i) => Pred::Field(i, test),
+        Subject::Line(i, sub) => Pred::Line(i, sub, test),
     };
     let text = value.text.trim();
     let negate = |p: Pred| {
@@ -368,6 +380,15 @@ impl Pred {
             Pred::Not(p) => !p.matches_with(r, old, store, lookups)?,
             Pred::Key(t) => t.holds(&Value::Text(r.key().to_string()), &FieldKind::Text),
             Pred::Field(i, t) => t.holds(&r.get(*i), &r.def().fields[*i].kind),
+            Pred::Line(i, sub, t) => {
+                let kind = line_kind(r.def(), *i, *sub);
+                match r.get(*i) {
+                    Value::Lines(rows) => rows
+                        .iter()
+                        .any(|row| row.get(*sub).is_some_and(|v| t.holds(v, &kind))),
+                    _ => false,
+                }
+            }
             Pred::AnyText(needle) => any_text(r, needle),
             Pred::KeyIn(keys) => keys.contains(r.key()),
             Pred::Via {
@@ -426,7 +447,8 @@ impl Pred {
             | Pred::AnyText(_)
             | Pred::Via { .. }
             | Pred::Changed(_)
-            | Pred::Was(_) => None,
+            | Pred::Was(_)
+            | Pred::Line(..) => None,
         }
     }
 }

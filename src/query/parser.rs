@@ -38,6 +38,8 @@ impl Op {
 pub enum Subject {
     Key,
     Field(usize),
+    /// A field of a record's lines (`lines.discount>20`): some line's value.
+    Line(usize, usize),
 }
 
 /// A value as typed, with where it starts (1-based column).
@@ -357,11 +359,30 @@ impl Parser {
             Some((inner_column, name)) => {
                 let field =
                     field_or_suggest(def, &first).map_err(|m| QueryError::new(column, m))?;
+                if let FieldKind::Lines(line) = def.fields[field].kind {
+                    let Some(sub) = line.fields.iter().position(|f| f.name == name) else {
+                        let mut m = format!("{first} lines have no field '{name}'");
+                        if let Some(s) =
+                            crate::util::suggest::nearest(&name, line.fields.iter().map(|f| f.name))
+                        {
+                            m.push_str(&format!(" (did you mean '{s}'?)"));
+                        }
+                        return Err(QueryError::new(inner_column, m));
+                    };
+                    let value = self.value(&name, op)?;
+                    return Ok(Expr::Cond {
+                        subject: Subject::Line(field, sub),
+                        name,
+                        op,
+                        value,
+                        column,
+                    });
+                }
                 let FieldKind::Ref(target) = def.fields[field].kind else {
                     return Err(QueryError::new(
                         column,
                         format!(
-                            "'{first}' is not a reference: only a reference can be followed by '.field'"
+                            "'{first}' is not a reference: only a reference (or lines) can be followed by '.field'"
                         ),
                     ));
                 };

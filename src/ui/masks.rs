@@ -220,6 +220,13 @@ const MASKS: &[(&str, &str, Group, &str, Option<&str>)] = &[
     ),
     ("Items", "Artikel", Group::Setup, "item", None),
     ("Queries", "Abfragen", Group::Setup, "saved_query", None),
+    (
+        "Event Rules",
+        "Ereignisregeln",
+        Group::Setup,
+        "event_rule",
+        None,
+    ),
 ];
 
 /// Every mask in tab order.

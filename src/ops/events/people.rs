@@ -40,6 +40,11 @@ fn salespersons_of(record: &dyn Record) -> Vec<String> {
 /// The record's sales team: its own `sales_team` reference, else the team its
 /// (first) salesperson leads or belongs to.
 fn team_of(store: &Store, record: &dyn Record) -> Result<Option<SalesTeam>> {
+    team_within(store, record, 1)
+}
+
+/// `team_of`, following at most `hops` references to find it.
+fn team_within(store: &Store, record: &dyn Record, hops: usize) -> Result<Option<SalesTeam>> {
     if record.def().name == SalesTeam::DEF.name {
         return Ok(record.downcast_ref::<SalesTeam>().cloned());
     }
@@ -51,6 +56,35 @@ fn team_of(store: &Store, record: &dyn Record) -> Result<Option<SalesTeam>> {
         }
     }
     let Some(sp) = salespersons_of(record).into_iter().next() else {
+        // One reference away: a quote's opportunity, a task's opportunity.
+        if hops == 0 {
+            return Ok(None);
+        }
+        for (i, f) in record.def().fields.iter().enumerate() {
+            let (FieldKind::Ref(target), Value::Text(k)) = (&f.kind, record.get(i)) else {
+                continue;
+            };
+            if k.is_empty() || *target == "salesperson" || *target == "sales_team" {
+                continue;
+            }
+            let Some(def) = crate::model::entity(target) else {
+                continue;
+            };
+            let names = def
+                .fields
+                .iter()
+                .any(|g| matches!(g.kind, FieldKind::Ref("sales_team" | "salesperson")));
+            if !names {
+                continue;
+            }
+            if let Some(other) = store.get(def, &k)? {
+                if other.def().name != record.def().name {
+                    if let Some(t) = team_within(store, other.as_ref(), hops - 1)? {
+                        return Ok(Some(t));
+                    }
+                }
+            }
+        }
         return Ok(None);
     };
     let mut member_of = None;

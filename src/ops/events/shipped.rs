@@ -1,7 +1,8 @@
 //! The rules a database starts with, for the cases the CRM follows: a stage
 //! change tells the team leader; a won or lost opportunity tells the team; an
 //! opportunity nobody touched for 30 days, a task past due, a lead's follow-up
-//! day and a quote about to expire tell whoever owns them. They are records like
+//! day and a quote about to expire tell whoever owns them; a quote line
+//! discounted over 20 % waits for the team leader's approval. They are records like
 //! any other rule: an admin edits, disables or deletes them, and a deleted one
 //! does not come back.
 
@@ -64,8 +65,26 @@ pub const SHIPPED: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
         "date",
         "3 days before valid_until",
         "status:draft OR status:sent",
-        "notify role:admin \"quote {key} for {opportunity} expires on {valid_until}\"",
-        "A draft or sent quote expires in 3 days: tell the admins",
+        "notify leader \"quote {key} for {opportunity} expires on {valid_until}\"",
+        "A draft or sent quote expires in 3 days: tell the team leader",
+    ),
+    (
+        "QUOTE_DISCOUNT",
+        "quote",
+        "created",
+        "",
+        "lines.discount>20",
+        "hold leader \"a line's discount is over 20 %\"",
+        "A new quote with a line discount over 20 %: the team leader approves it",
+    ),
+    (
+        "QUOTE_DISCOUNT_CHANGED",
+        "quote",
+        "updated",
+        "lines",
+        "changed:lines AND lines.discount>20",
+        "hold leader \"a line's discount is over 20 %\"",
+        "A quote's lines changed with a discount over 20 %: the team leader approves it",
     ),
 ];
 

@@ -74,13 +74,21 @@ pub fn parse_target(text: &str, def: &'static EntityDef) -> Result<Target, SpecE
     match lower.as_str() {
         "" => return Err(err(0, format!("a target is missing: {}", target_hint(def)))),
         "leader" | "team" => {
-            let has_team = def.fields.iter().any(|f| {
-                matches!(
-                    f.kind,
-                    FieldKind::Ref("sales_team" | "salesperson")
-                        | FieldKind::RefList("salesperson")
-                )
-            });
+            let names_team = |d: &EntityDef| {
+                d.fields.iter().any(|f| {
+                    matches!(
+                        f.kind,
+                        FieldKind::Ref("sales_team" | "salesperson")
+                            | FieldKind::RefList("salesperson")
+                    )
+                })
+            };
+            // Or one reference away: a quote's opportunity has the team.
+            let has_team = names_team(def)
+                || def.fields.iter().any(|f| match f.kind {
+                    FieldKind::Ref(t) => crate::model::entity(t).is_some_and(names_team),
+                    _ => false,
+                });
             if !has_team {
                 return Err(err(
                     0,
