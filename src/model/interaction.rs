@@ -19,7 +19,7 @@ entity! {
             topic: String = reference("interaction_topic", "Topic", "Thema"),
             salesperson: String = reference("salesperson", "Salesperson", "Verkäufer"),
             notes: String = multiline("Notes", "Notizen"),
-            follow_up: Option<NaiveDate> = date("Follow-up", "Wiedervorlage"),
+            follow_up: Option<NaiveDate> = date("Follow-up", "Wiedervorlage").dated(),
         },
         checks: [Check::NotBoth("customer", "prospect")],
     }

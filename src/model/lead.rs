@@ -30,7 +30,7 @@ entity! {
             customer: String = reference("customer", "Customer", "Kunde"),
             prospect: String = reference("prospect", "Prospect", "Interessent"),
             interest: String = text("Interest", "Interesse"),
-            follow_up: Option<NaiveDate> = date("Follow-up", "Wiedervorlage"),
+            follow_up: Option<NaiveDate> = date("Follow-up", "Wiedervorlage").dated(),
             opportunity: String = reference("opportunity", "Opportunity", "Verkaufschance"),
             notes: String = multiline("Notes", "Notizen"),
         },

@@ -33,7 +33,7 @@ entity! {
             stage: String = reference("opportunity_stage", "Stage", "Phase"),
             probability: Option<i64> = percent("Probability %", "Wahrscheinlichkeit %"),
             amount: Option<Money> = money("Projected amount", "Erwarteter Betrag"),
-            expected_close: Option<NaiveDate> = date("Expected close", "Erwarteter Abschluss"),
+            expected_close: Option<NaiveDate> = date("Expected close", "Erwarteter Abschluss").dated(),
             status: String = reference("opportunity_status", "Status", "Status"),
             reason: String = reference("reason_code", "Reason won/lost", "Grund gewonnen/verloren"),
             closed_on: Option<NaiveDate> = date("Closed on", "Abgeschlossen am"),

@@ -14,7 +14,7 @@ entity! {
             description: String = text("Description", "Beschreibung").required().width(30),
             task_type: String = reference("task_type", "Type", "Art"),
             owner: String = reference("salesperson", "Owner", "Verantwortlicher"),
-            due_date: Option<NaiveDate> = date("Due date", "Fälligkeitsdatum"),
+            due_date: Option<NaiveDate> = date("Due date", "Fälligkeitsdatum").dated(),
             priority: String = choice(&["low", "normal", "high"], "Priority", "Priorität"),
             status: String = choice(&["open", "done", "cancelled"], "Status", "Status"),
             completed_on: Option<NaiveDate> = date("Completed on", "Erledigt am"),

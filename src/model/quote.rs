@@ -27,7 +27,7 @@ entity! {
             customer: String = reference("customer", "Customer", "Kunde"),
             prospect: String = reference("prospect", "Prospect", "Interessent"),
             quote_date: Option<NaiveDate> = date("Quote date", "Angebotsdatum"),
-            valid_until: Option<NaiveDate> = date("Valid until", "Gültig bis"),
+            valid_until: Option<NaiveDate> = date("Valid until", "Gültig bis").dated(),
             status: String = choice(&["draft", "sent", "accepted", "rejected", "expired"], "Status", "Status"),
             lines: Vec<QuoteLine> = lines(&QuoteLine::LINE, "Lines", "Positionen"),
             notes: String = multiline("Notes", "Notizen"),

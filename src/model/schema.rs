@@ -70,6 +70,9 @@ pub struct FieldDef {
     /// Part of the record's quick-find text (`crm find`, the find popup): names,
     /// companies, e-mails, phones; only text and e-mail fields.
     pub search: bool,
+    /// In the date index (a date field): the records due on a day are found
+    /// without reading the others (event rules' date triggers, alerts).
+    pub dated: bool,
 }
 
 impl FieldDef {
@@ -88,6 +91,7 @@ impl FieldDef {
             required: false,
             width,
             search: false,
+            dated: false,
         }
     }
     pub const fn text(name: &'static str, en: &'static str, de: &'static str) -> FieldDef {
@@ -160,6 +164,11 @@ impl FieldDef {
     /// Makes the field part of the record's quick-find text.
     pub const fn search(mut self) -> FieldDef {
         self.search = true;
+        self
+    }
+
+    pub const fn dated(mut self) -> FieldDef {
+        self.dated = true;
         self
     }
 

@@ -10,6 +10,10 @@
 //!   ...), for reverse lookups and for refusing to delete a named record. References
 //!   to reference data (code tables, salespersons, items) are not indexed: they are
 //!   many, and deleting a code is rare, so its referrers are found by a scan instead;
+//!   The same tree holds the date index: `@date \0 entity.field=YYYY-MM-DD \0
+//!   entity \0 key \0 field` for every date field declared `dated`, so that the
+//!   records due on a day are one prefix read (event rules, alerts), written and
+//!   checked by the same code as the references;
 //! - `idx:find`: the words quick find looks up, packed many postings to an entry
 //!   (see `find::layout`).
 
@@ -107,6 +111,24 @@ pub fn references(record: &dyn Record) -> Vec<(String, &'static str, String)> {
     out
 }
 
+/// The first part of every date index entry (no entity is named so).
+pub const DATE_INDEX: &str = "@date";
+
+/// The part of a date entry that a day's records share.
+pub fn date_day(entity: &str, field: &str, day: chrono::NaiveDate) -> String {
+    format!("{entity}.{field}={day}")
+}
+
+fn date_entry(entity: &str, field: &str, day: chrono::NaiveDate, key: &str) -> Vec<u8> {
+    join(&[
+        DATE_INDEX,
+        &date_day(entity, field, day),
+        entity,
+        key,
+        field,
+    ])
+}
+
 pub fn entries(record: &dyn Record) -> IndexEntries {
     let entity = record.def().name;
     let key = record.key();
@@ -122,6 +144,13 @@ pub fn entries(record: &dyn Record) -> IndexEntries {
         if is_reverse_indexed(target) {
             e.refs
                 .push(join(&[target, &target_key, entity, key, &field]));
+        }
+    }
+    for (i, f) in record.def().fields.iter().enumerate() {
+        if f.dated {
+            if let Value::Date(d) = record.get(i) {
+                e.refs.push(date_entry(entity, f.name, d, key));
+            }
         }
     }
     for list in [&mut e.territory, &mut e.team, &mut e.refs] {

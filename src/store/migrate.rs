@@ -4,7 +4,7 @@
 use super::{Result, Store, StoreError};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Moves a database from version N to N+1.
 pub type Migration = fn(&Store) -> Result<()>;
@@ -16,6 +16,7 @@ pub static MIGRATIONS: &[Migration] = &[
     v3::salesperson_role,
     revisions_begin,
     v5::contact_fields,
+    date_index,
 ];
 
 /// 4 -> 5: records carry revisions and changes are kept in the history. A record
@@ -109,6 +110,37 @@ mod v5 {
         }
         Ok(())
     }
+}
+
+/// 6 -> 7: the date index (`@date` entries in `idx:ref`) is written for the
+/// records stored before; from then on every write keeps it.
+fn date_index(store: &Store) -> Result<()> {
+    for def in crate::model::ENTITIES {
+        if !def.fields.iter().any(|f| f.dated) {
+            continue;
+        }
+        let (tree, codec) = store.tree(def);
+        let mut batch = sled::Batch::default();
+        let mut n = 0;
+        for kv in tree.iter() {
+            let (_, v) = kv?;
+            let Ok(record) = (codec.decode)(&v) else {
+                continue;
+            };
+            for k in super::index::entries(record.as_ref()).refs {
+                if k.starts_with(super::index::DATE_INDEX.as_bytes()) {
+                    batch.insert(k, &[][..]);
+                    n += 1;
+                }
+            }
+            if n >= 50_000 {
+                store.idx_ref.apply_batch(std::mem::take(&mut batch))?;
+                n = 0;
+            }
+        }
+        store.idx_ref.apply_batch(batch)?;
+    }
+    Ok(())
 }
 
 /// 2 -> 3: quick find's index (`idx:find`) is built from the records once; from
@@ -396,6 +428,50 @@ mod tests {
         assert_eq!(codec::rev_of(&before), 2);
         let was: SalesContact = codec::decode_stored(&before).unwrap();
         assert_eq!(was.city, "Bonn");
+    }
+
+    #[test]
+    fn a_version_6_database_gets_its_date_index() {
+        use crate::model::{Entity, Lead};
+        let dir = tempfile::tempdir().unwrap();
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let field = Lead::DEF.field_index("follow_up").unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            let key = store
+                .insert(Box::new(Lead {
+                    last_name: "Kraft".into(),
+                    follow_up: Some(day),
+                    ..Default::default()
+                }))
+                .unwrap();
+            assert_eq!(
+                store.keys_dated(Lead::DEF, field, day).unwrap(),
+                Some(vec![key])
+            );
+            // As a version 6 build left it: no date entries.
+            for k in store.idx_ref.iter().keys() {
+                let k = k.unwrap();
+                if k.starts_with(b"@date") {
+                    store.idx_ref.remove(k).unwrap();
+                }
+            }
+            assert_eq!(
+                store.keys_dated(Lead::DEF, field, day).unwrap(),
+                Some(vec![])
+            );
+            store.set_schema_version(6).unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(
+            store
+                .keys_dated(Lead::DEF, field, day)
+                .unwrap()
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(store.audit().unwrap().is_clean());
     }
 
     #[test]

@@ -48,8 +48,23 @@ pub fn due_records(
     day: NaiveDate,
     limit: usize,
 ) -> Result<Vec<Box<dyn Record>>> {
-    let _ = rule;
     let mut out = Vec::new();
+    if let DateBase::Field(i) = spec.base {
+        // A dated field: the day's records from the date index, the others unread.
+        if let Some(keys) = store.keys_dated(rule.def, i, spec.base_for(day))? {
+            for k in keys {
+                if let Some(r) = store.get(rule.def, &k)? {
+                    if compiled.matches(r.as_ref())? {
+                        out.push(r);
+                        if out.len() >= limit {
+                            break;
+                        }
+                    }
+                }
+            }
+            return Ok(out);
+        }
+    }
     for r in query::select(compiled, None)? {
         if is_due(store, spec, r.as_ref(), day)? {
             out.push(r);
