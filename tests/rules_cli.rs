@@ -125,7 +125,7 @@ fn a_rule_is_listed_switched_tested_fired_read_and_logged() {
     assert_eq!(field(m, "read"), "no");
     let (table, _) = ok(&db, &["inbox"]);
     assert!(table.contains(&format!("x {new_stage}")), "{table}");
-    assert!(table.ends_with("(1 messages)\n"), "{table}");
+    assert!(table.ends_with("(1 message)\n"), "{table}");
 
     let (_, err) = ok(&db, &["inbox", "--read", "all"]);
     assert!(err.contains("marked 1 message read"), "{err}");
@@ -222,5 +222,55 @@ fn rule_text_reaches_the_terminal_without_control_characters() {
         assert!(!out.contains('\u{1b}'), "{format}: {out:?}");
         assert!(out.contains("red·[31mtext"), "{format}: {out:?}");
     }
+    stop_server(&db);
+}
+
+#[test]
+fn a_held_change_is_rejected_with_a_reason_and_the_inbox_shows_the_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    ok(&db, &["demo", "--records", "300"]);
+    // The approver is another user (a salesperson's OS user), so the change of
+    // the runner is held; the runner owns the database and answers as its admin.
+    let (list, _) = ok(&db, &["list", "salesperson", "--format", "csv"]);
+    let salesperson = list.lines().nth(1).unwrap().split(',').next().unwrap();
+    ok(
+        &db,
+        &["set", "salesperson", salesperson, "os_user=approver-x"],
+    );
+    ok(
+        &db,
+        &[
+            "add",
+            "event_rule",
+            "key=BIG",
+            "description=Big deals",
+            "entity=opportunity",
+            "trigger=updated",
+            "when=amount",
+            "actions=hold user:approver-x \"amount needs a nod\"",
+            "enabled=yes",
+        ],
+    );
+    let (code, _, err) = crm(&db, &["set", "opportunity", "OPP0000004", "amount=888888"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("held for approval"), "{err}");
+    // Its id is in the approver's inbox, not the runner's: the first that answers.
+    let answered = (1..=20).find_map(|id| {
+        let id = id.to_string();
+        let (code, out, _) = crm(&db, &["inbox", "--reject", &id, "--reason", "too much"]);
+        (code == 0).then_some(out)
+    });
+    let out = answered.expect("an approval to answer");
+    assert!(out.starts_with("rejected"), "{out}");
+    let inbox = json(&db, &["inbox"]);
+    assert_eq!(inbox.len(), 1, "{inbox:?}");
+    let m = &inbox[0];
+    assert_eq!(field(m, "rule"), "BIG");
+    assert!(field(m, "text").contains("too much"), "{m}");
+    assert!(field(m, "approval").starts_with("rejected #"), "{m}");
+    assert!(field(m, "approval").ends_with(": too much)"), "{m}");
+    assert!(field(m, "changes").starts_with("amount: "), "{m}");
+    assert!(field(m, "changes").contains(" → 888888"), "{m}");
     stop_server(&db);
 }

@@ -95,6 +95,15 @@ pub fn rules(api: &Client, args: RulesArgs, format: Format) -> CliResult {
     }
 }
 
+/// "1 rule", "2 rules": the noun of a report's count line.
+fn noun(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
 fn yes_no(b: bool) -> String {
     if b { "yes" } else { "no" }.to_string()
 }
@@ -118,7 +127,7 @@ fn list(api: &Client, format: Format) -> CliResult {
     print_report(
         &["key", "entity", "trigger", "when", "enabled", "description"],
         &rows,
-        "rules",
+        noun(rows.len(), "rule", "rules"),
         format,
     )
 }
@@ -198,7 +207,7 @@ fn print_hits(hits: &[RuleHit]) -> CliResult {
         out,
         "({fired} of {} {} would fire)",
         hits.len(),
-        if hits.len() == 1 { "record" } else { "records" }
+        noun(hits.len(), "record", "records")
     )?;
     Ok(())
 }
@@ -234,7 +243,7 @@ pub fn inbox(api: &Client, args: InboxArgs, format: Format) -> CliResult {
             "id", "when", "rule", "record", "text", "read", "approval", "changes",
         ],
         &rows,
-        "messages",
+        noun(rows.len(), "message", "messages"),
         format,
     )
 }
@@ -341,7 +350,7 @@ pub fn events(api: &Client, args: EventsArgs, format: Format) -> CliResult {
             "when", "rule", "record", "trigger", "user", "actions", "result",
         ],
         &rows,
-        "firings",
+        noun(rows.len(), "firing", "firings"),
         format,
     )
 }
