@@ -56,7 +56,7 @@ fn fields_text(entry: &Entry) -> String {
         .join("; ")
 }
 
-fn when(at_ms: i64, format: Format) -> String {
+pub(super) fn when(at_ms: i64, format: Format) -> String {
     match format {
         Format::Table => local_time(at_ms),
         _ => chrono::DateTime::from_timestamp_millis(at_ms)

@@ -7,11 +7,13 @@ mod campaign;
 mod check;
 mod convert;
 mod demo;
+mod events;
 mod export;
 mod find;
 mod forecast;
 mod history;
 mod import;
+mod lang;
 mod output;
 mod query;
 mod records;
@@ -27,6 +29,7 @@ use crate::api::{Client, QuerySpec};
 use crate::model::Lang;
 use crate::ui::config::{config_path, Config};
 use crate::ui::terminal::{self, UiOptions};
+pub use lang::UiLang;
 
 /// termcrm — a keyboard-driven CRM for the terminal.
 #[derive(Debug, Parser)]
@@ -52,36 +55,6 @@ pub struct Cli {
     pub remote: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum UiLang {
-    En,
-    De,
-}
-
-impl UiLang {
-    /// `--lang`, else the config file, else a German LANG/LC_ALL/LC_MESSAGES, else
-    /// English.
-    fn resolve(choice: Option<UiLang>, configured: Option<Lang>) -> Lang {
-        match choice {
-            Some(UiLang::De) => Lang::De,
-            Some(UiLang::En) => Lang::En,
-            None if configured.is_some() => configured.unwrap_or_default(),
-            None => {
-                let german = ["LC_ALL", "LC_MESSAGES", "LANG"]
-                    .iter()
-                    .filter_map(|v| std::env::var(v).ok())
-                    .find(|v| !v.is_empty())
-                    .is_some_and(|v| v.starts_with("de"));
-                if german {
-                    Lang::De
-                } else {
-                    Lang::En
-                }
-            }
-        }
-    }
 }
 
 const EXAMPLES: &str = "Examples:
@@ -282,6 +255,12 @@ pub enum Command {
     },
     /// Reject a quote (it can no longer be accepted).
     Reject { quote: String },
+    /// The event rules: list them, enable or disable one, test what one would do.
+    Rules(events::RulesArgs),
+    /// Your messages from the rules, and the changes held for your approval.
+    Inbox(events::InboxArgs),
+    /// The event log: which rule fired on which record, and what its actions did.
+    Events(events::EventsArgs),
     /// Import a file: contacts from Outlook, Google, Thunderbird or vCard, any
     /// entity from CSV or XLSX; duplicates update their match (see the README's
     /// "Import and export").
@@ -539,6 +518,9 @@ fn dispatch(api: &Client, command: Command, format: Format) -> CliResult {
             all,
         } => alerts::run(api, as_salesperson, all, format),
         Command::Reject { quote } => convert::reject(api, &quote),
+        Command::Rules(args) => events::rules(api, args, format),
+        Command::Inbox(args) => events::inbox(api, args, format),
+        Command::Events(args) => events::events(api, args, format),
         Command::Forecast(args) => forecast::run(api, args, format),
         Command::CampaignReport { campaign } => campaign::run(api, campaign.as_deref(), format),
         Command::Query {

@@ -193,15 +193,39 @@ pub(super) fn fit(text: &str, width: usize) -> String {
     }
 }
 
-/// A derived report (alerts, forecasts, campaign figures): named columns of text.
-/// JSON gives one object per row, CSV a header line, the table aligned columns and
-/// a count line naming `what`.
+/// A cell of a report as written: record text is shown, never interpreted. The
+/// table shows every control character as `·`; CSV and JSON keep line ends and
+/// tabs (quoted or escaped there) and show the others so.
+fn clean_cell(text: &str, format: Format) -> String {
+    match format {
+        Format::Table => crate::util::safe_text(text),
+        Format::Csv | Format::Json => text
+            .chars()
+            .map(|c| {
+                if c.is_control() && c != '\n' && c != '\t' {
+                    '·'
+                } else {
+                    c
+                }
+            })
+            .collect(),
+    }
+}
+
+/// A derived report (alerts, forecasts, campaign figures, rules, the inbox):
+/// named columns of text. JSON gives one object per row, CSV a header line, the
+/// table aligned columns and a count line naming `what`.
 pub fn print_report(
     headers: &[&str],
     rows: &[Vec<String>],
     what: &str,
     format: Format,
 ) -> CliResult {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|c| clean_cell(c, format)).collect())
+        .collect();
+    let rows = &rows;
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => {
@@ -245,4 +269,17 @@ pub fn print_report(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_cells_never_carry_control_characters_raw() {
+        let text = "a\u{1b}[2Jb\r\nc\u{9b}d\te";
+        assert_eq!(clean_cell(text, Format::Table), "a·[2Jb··c·d·e");
+        assert_eq!(clean_cell(text, Format::Csv), "a·[2Jb·\nc·d\te");
+        assert_eq!(clean_cell(text, Format::Json), "a·[2Jb·\nc·d\te");
+    }
 }
