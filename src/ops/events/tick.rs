@@ -65,6 +65,28 @@ pub fn due_records(
             return Ok(out);
         }
     }
+    if spec.base == DateBase::LastChange {
+        // The records last changed on the base day, from that day's history.
+        let base = spec.base_for(day);
+        let local_ms = |d: NaiveDate| {
+            Local
+                .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+                .earliest()
+                .map_or(0, |t| t.timestamp_millis())
+        };
+        let (from, to) = (local_ms(base), local_ms(base + Duration::days(1)));
+        for k in store.last_changed_between(rule.def, from, to)? {
+            if let Some(r) = store.get(rule.def, &k)? {
+                if compiled.matches(r.as_ref())? {
+                    out.push(r);
+                    if out.len() >= limit {
+                        break;
+                    }
+                }
+            }
+        }
+        return Ok(out);
+    }
     for r in query::select(compiled, None)? {
         if is_due(store, spec, r.as_ref(), day)? {
             out.push(r);

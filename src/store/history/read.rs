@@ -54,6 +54,66 @@ impl Store {
         }
     }
 
+    /// The first change at or after `ms` (its id), or None: a binary search over
+    /// the change ids, which rise with time, reading only each head's time.
+    fn first_change_from(&self, ms: i64) -> Result<Option<u64>> {
+        let at = |from: u64| -> Result<Option<(u64, i64)>> {
+            let Some(kv) = self.hist.range(from.to_be_bytes()..).next() else {
+                return Ok(None);
+            };
+            let (k, v) = kv?;
+            let id = id_of_head_key(&k);
+            // A head begins with its id, group and time: read those alone.
+            let (_, _, at_ms): (u64, u64, i64) =
+                codec::decode(&v).map_err(|m| corrupt(&format!("change {id}"), m))?;
+            Ok(Some((id, at_ms)))
+        };
+        let (mut lo, mut hi) = (0u64, self.next_change.load(std::sync::atomic::Ordering::SeqCst));
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match at(mid)? {
+                Some((id, t)) if t < ms => lo = id + 1,
+                _ => hi = mid,
+            }
+        }
+        Ok(at(lo)?.map(|(id, _)| id))
+    }
+
+    /// The keys of `def` records whose last change was made in `[from_ms, to_ms)`
+    /// and which still exist: the heads of that span are read, not the records.
+    pub fn last_changed_between(&self, def: &EntityDef, from_ms: i64, to_ms: i64) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let Some(first) = self.first_change_from(from_ms)? else {
+            return Ok(out);
+        };
+        for kv in self.hist.range(first.to_be_bytes()..) {
+            let (k, v) = kv?;
+            let id = id_of_head_key(&k);
+            let head: Head = codec::decode(&v).map_err(|m| corrupt(&format!("change {id}"), m))?;
+            if head.at_ms >= to_ms {
+                break;
+            }
+            for item in head.items.iter().filter(|i| i.entity == def.name) {
+                if item.kind == Kind::Deleted {
+                    continue;
+                }
+                let later = match self
+                    .hist_rec
+                    .scan_prefix(index::prefix(&[def.name, &item.key]))
+                    .next_back()
+                {
+                    Some(kv) => id_of_rec_key(&kv?.0) > id,
+                    None => false,
+                };
+                if !later && seen.insert(item.key.clone()) {
+                    out.push(item.key.clone());
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Whether any change of this record is recorded.
     pub fn has_history(&self, def: &EntityDef, key: &str) -> Result<bool> {
         Ok(self
