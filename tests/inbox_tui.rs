@@ -47,10 +47,37 @@ fn other(h: &Harness, user: &str) -> Client {
     )))
 }
 
+/// The screen with an inbox line's time of today ("16:34") as "HH:MM".
+fn today_fixed(screen: &str) -> String {
+    screen
+        .lines()
+        .map(|line| {
+            let chars: Vec<char> = line.chars().collect();
+            let time = chars.get(2..7).is_some_and(|t| {
+                t[2] == ':' && [0, 1, 3, 4].iter().all(|&i| t[i].is_ascii_digit())
+            });
+            if time && (line.starts_with("• ") || line.starts_with("  ")) {
+                format!(
+                    "{}HH:MM{}",
+                    &chars[..2].iter().collect::<String>(),
+                    chars[7..].iter().collect::<String>()
+                )
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[test]
 fn a_rule_s_message_shows_in_the_inbox_and_r_marks_it_read() {
     let mut h = harness(2000);
     h.log_in_as("nobody");
+    // The alerts below are those of a fixed day, for the snapshot.
+    h.app
+        .set_today(chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap());
+    h.app.settle(AREA);
     assert_eq!(h.app.unread(), 0);
     assert!(!h.screen().contains("Inbox"), "{}", h.screen());
     h.client
@@ -71,6 +98,7 @@ fn a_rule_s_message_shows_in_the_inbox_and_r_marks_it_read() {
     assert!(screen.contains(&line), "{screen}");
     assert!(screen.contains("✉ 1 unread"), "{screen}");
     assert!(screen.contains("r Mark the message read"), "{screen}");
+    insta::assert_snapshot!("home_inbox", today_fixed(&screen));
     // The selection starts on the message; the status line counts it as a line.
     let n = 1 + h.app.home().rows().len();
     assert!(screen.contains(&format!(" 1/{n} ")), "{screen}");
@@ -149,6 +177,7 @@ fn a_held_change_is_approved_with_y_and_rejected_with_n_and_a_reason() {
         h.screen()
     );
     assert_eq!(description(&h), "Approve me");
+    assert_eq!(h.app.unread(), 0, "an answered question is read");
     let screen = h.screen();
     assert!(screen.contains("[approved] sam asks"), "{screen}");
     // Answered: nothing more to answer there.
