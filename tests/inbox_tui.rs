@@ -108,6 +108,15 @@ fn a_rule_s_message_shows_in_the_inbox_and_r_marks_it_read() {
     assert!(screen.contains("Inbox (0 unread of 1)"), "{screen}");
     assert!(!screen.contains("✉"), "{screen}");
     assert!(h.app.home().inbox()[0].message.read);
+    // Record text is shown, never run: an escape sequence arrives as text.
+    opp.description = "Bad\x1b[2Jtext".into();
+    h.client.save(Box::new(opp.clone()), false).unwrap();
+    h.app.settle(AREA);
+    let screen = h.screen();
+    assert!(screen.contains("changed Bad·[2Jtext"), "{screen}");
+    assert!(!screen.contains('\x1b'));
+    h.keys("r");
+    assert_eq!(h.app.unread(), 0);
     // Enter opens the message's record.
     h.keys("<ret>");
     assert_eq!(h.form_key(), Some(opp.key.clone()));

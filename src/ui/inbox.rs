@@ -81,11 +81,10 @@ pub fn line(item: &InboxItem, selected: bool, lang: Lang) -> Line<'static> {
 pub fn title(items: &[InboxItem], lang: Lang) -> String {
     let unread = items.iter().filter(|i| !i.message.read).count();
     let n = items.len();
+    // The keys are the hint bar's: it names those of the keymap in use.
     match lang {
-        Lang::En => format!("Inbox ({unread} unread of {n}) — r: read, y/n: approve/reject"),
-        Lang::De => format!(
-            "Posteingang ({unread} ungelesen von {n}) — r: gelesen, y/n: genehmigen/ablehnen"
-        ),
+        Lang::En => format!("Inbox ({unread} unread of {n})"),
+        Lang::De => format!("Posteingang ({unread} ungelesen von {n})"),
     }
 }
 
