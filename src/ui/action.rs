@@ -118,6 +118,9 @@ actions! {
     Undo = "undo",
     // home
     ToggleAll = "toggle_all",
+    InboxRead = "inbox_read",
+    Approve = "approve",
+    Reject = "reject",
     // form
     NextField = "next_field",
     PrevField = "prev_field",

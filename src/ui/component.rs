@@ -107,6 +107,15 @@ pub enum Request {
         yes: Box<Request>,
         no: Box<Request>,
     },
+    /// Answer a held change from the inbox (a rejection with its reason).
+    Answer {
+        approval: u64,
+        approve: bool,
+        reason: String,
+    },
+    /// Ask why a held change is rejected: the palette, filled with
+    /// `reject APPROVAL `, for the reason.
+    AskReject(u64),
     /// A step of a workflow (accept or reject a quote, a forecast's opportunities…).
     Flow(Flow),
     Quit,

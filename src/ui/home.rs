@@ -1,4 +1,5 @@
-//! The home pane, the first tab: alerts for "me" (the session's salesperson, whom
+//! The home pane, the first tab: this user's inbox (what the event rules posted,
+//! approvals to answer) above the alerts for "me" (the session's salesperson, whom
 //! the server knows from the connection's peer identity) or for everyone —
 //! past-due opportunities and tasks, quotes that expire within a week, follow-ups
 //! due. Asked for in a background thread, since the server reads every
@@ -16,11 +17,23 @@ use ratatui::Frame;
 
 use super::action::{Action, Context};
 use super::component::{scrolled_to, Component, Ctx, Handled, Request};
+use super::inbox;
+use crate::api::events::InboxItem;
 use crate::api::{Alert, Client, Session, Who, FOLLOW_UP, PAST_DUE, QUOTE_EXPIRES, TASK_PAST_DUE};
 use crate::model::{self, Lang};
+use crate::util::safe_text;
 
-/// Alerts as read, with the session they were read for, or why they were not.
-type Loaded = Result<(Vec<Alert>, Session), String>;
+/// What the pane shows, as read: the alerts, the session they were read for, the
+/// inbox and the unread count (neither when the server could not say).
+struct Read {
+    alerts: Vec<Alert>,
+    session: Session,
+    inbox: Vec<InboxItem>,
+    unread: Option<usize>,
+}
+
+/// What was read, or why the alerts were not.
+type Loaded = Result<Read, String>;
 
 pub struct HomeView {
     /// The session's OS user name.
@@ -32,12 +45,19 @@ pub struct HomeView {
     /// The day the alerts are for; None: the server's today.
     today: Option<NaiveDate>,
     rows: Vec<Alert>,
+    /// The inbox, unread first then newest; the selection runs over these first,
+    /// then over the alerts.
+    inbox: Vec<InboxItem>,
+    /// The unread count last read, until the app takes it for the status line.
+    unread: Option<usize>,
     /// The alerts on their way, with the session they were read for (a reconnect
     /// may bring another one).
     loading: Option<Receiver<Loaded>>,
     error: Option<String>,
     selected: usize,
     offset: std::cell::Cell<usize>,
+    /// The first inbox line shown.
+    inbox_offset: std::cell::Cell<usize>,
     page: std::cell::Cell<usize>,
 }
 
@@ -52,17 +72,21 @@ impl HomeView {
             me,
             today,
             rows: Vec::new(),
+            inbox: Vec::new(),
+            unread: None,
             loading: None,
             error: None,
             selected: 0,
             offset: std::cell::Cell::new(0),
+            inbox_offset: std::cell::Cell::new(0),
             page: std::cell::Cell::new(10),
         };
         home.reload(client);
         home
     }
 
-    /// Recomputes the alerts in the background; the old rows stay until then.
+    /// Reads the alerts and the inbox again in the background; the old rows stay
+    /// until then.
     pub fn reload(&mut self, client: &Client) {
         let (tx, rx) = channel();
         let client = client.clone();
@@ -73,7 +97,13 @@ impl HomeView {
                 Some(day) => client.alerts_on(who, day),
                 None => client.alerts(who),
             };
-            let result = result.map(|(alerts, _)| (alerts, client.session()));
+            let result = result.map(|(alerts, _)| Read {
+                alerts,
+                session: client.session(),
+                // A server without the inbox still has alerts.
+                inbox: client.inbox(false, inbox::LIMIT).unwrap_or_default(),
+                unread: client.unread().ok(),
+            });
             let _ = tx.send(result.map_err(|e| e.to_string()));
         });
         self.loading = Some(rx);
@@ -83,18 +113,64 @@ impl HomeView {
         self.loading.is_some()
     }
 
-    /// The selected alert, counted from 1 (0 when there is none), for the
-    /// status line's "n/m".
+    /// The selected line (inbox messages first, then alerts), counted from 1 (0
+    /// when there is none), for the status line's "n/m".
     pub fn position(&self) -> usize {
-        if self.rows().is_empty() {
+        if self.count() == 0 {
             0
         } else {
-            self.selected.min(self.rows().len() - 1) + 1
+            self.selected.min(self.count() - 1) + 1
         }
+    }
+
+    /// Inbox messages and alerts: the lines the selection runs over.
+    pub fn count(&self) -> usize {
+        self.inbox.len() + self.rows.len()
     }
 
     pub fn rows(&self) -> &[Alert] {
         &self.rows
+    }
+
+    /// The inbox as shown: unread first, then newest.
+    pub fn inbox(&self) -> &[InboxItem] {
+        &self.inbox
+    }
+
+    /// The unread count read with the inbox, once (the app's status line keeps it).
+    pub fn take_unread(&mut self) -> Option<usize> {
+        self.unread.take()
+    }
+
+    /// The selected inbox message, if the selection is in the inbox.
+    fn message(&self) -> Option<&InboxItem> {
+        self.inbox.get(self.selected)
+    }
+
+    /// The selected alert, if the selection is in the alerts.
+    fn alert(&self) -> Option<&Alert> {
+        self.selected
+            .checked_sub(self.inbox.len())
+            .and_then(|i| self.rows.get(i))
+    }
+
+    /// Marks the selected message read (and reads the pane again) if it is not.
+    fn mark_read(&mut self, ctx: &mut Ctx) {
+        let Some(m) = self.message().map(|i| &i.message) else {
+            return;
+        };
+        if m.read {
+            return;
+        }
+        match ctx.api.inbox_read(vec![m.id]) {
+            Ok(_) => {
+                if let Some(item) = self.inbox.get_mut(self.selected) {
+                    item.message.read = true;
+                }
+                self.reload(ctx.api);
+            }
+            Err(e) => ctx.request(Request::Status(e.to_string())),
+        }
     }
 
     fn title(&self, lang: Lang) -> String {
@@ -116,7 +192,7 @@ impl HomeView {
     }
 
     fn move_to(&mut self, to: usize) {
-        self.selected = to.min(self.rows.len().saturating_sub(1));
+        self.selected = to.min(self.count().saturating_sub(1));
     }
 }
 
@@ -162,16 +238,43 @@ impl Component for HomeView {
             Some(Action::Top) => self.move_to(0),
             Some(Action::Bottom) => self.move_to(usize::MAX),
             Some(Action::Open) => {
-                let Some(alert) = self.rows.get(self.selected) else {
+                let (entity, key) = if let Some(item) = self.message() {
+                    (item.message.entity.clone(), item.message.key.clone())
+                } else if let Some(alert) = self.alert() {
+                    (alert.entity.to_string(), alert.key.clone())
+                } else {
                     return Handled::Consumed;
                 };
-                if let Some(entity) = model::entity(alert.entity) {
+                self.mark_read(ctx);
+                if let Some(entity) = model::entity(&entity) {
                     ctx.request(Request::OpenForm {
                         entity,
-                        key: Some(alert.key.clone()),
+                        key: Some(key),
                         template: Vec::new(),
                     });
                 }
+            }
+            Some(Action::InboxRead) => self.mark_read(ctx),
+            Some(action @ (Action::Approve | Action::Reject)) => {
+                let Some(approval) = self.message().and_then(inbox::pending) else {
+                    ctx.request(Request::Status(
+                        match ctx.lang {
+                            Lang::En => "no approval to answer here",
+                            Lang::De => "hier ist keine Genehmigung zu beantworten",
+                        }
+                        .into(),
+                    ));
+                    return Handled::Consumed;
+                };
+                ctx.request(if action == Action::Approve {
+                    Request::Answer {
+                        approval,
+                        approve: true,
+                        reason: String::new(),
+                    }
+                } else {
+                    Request::AskReject(approval)
+                });
             }
             Some(Action::ToggleAll) => {
                 if self.me.is_some() {
@@ -189,8 +292,16 @@ impl Component for HomeView {
         if let Some(result) = self.loading.as_ref().and_then(|rx| rx.try_recv().ok()) {
             self.loading = None;
             match result {
-                Ok((mut rows, session)) => {
+                Ok(Read {
+                    alerts: mut rows,
+                    session,
+                    mut inbox,
+                    unread,
+                }) => {
                     rows.sort_by_key(urgency);
+                    inbox::sort(&mut inbox);
+                    self.inbox = inbox;
+                    self.unread = unread;
                     self.user = session.user;
                     if session.salesperson.is_none() {
                         self.all = true;
@@ -210,6 +321,10 @@ impl Component for HomeView {
 
     fn render(&self, frame: &mut Frame, area: Rect, lang: Lang) {
         if area.width == 0 || area.height == 0 {
+            return;
+        }
+        let area = self.render_inbox(frame, area, lang);
+        if area.height == 0 {
             return;
         }
         let mut title = vec![Span::styled(
@@ -244,7 +359,12 @@ impl Component for HomeView {
             return;
         }
         let page = usize::from(body.height.saturating_sub(1)).max(1);
-        let offset = scrolled_to(self.selected, &self.offset, page);
+        // With the selection in the inbox, the alerts stay where they were.
+        let selected = self.selected.checked_sub(self.inbox.len());
+        let offset = match selected {
+            Some(i) => scrolled_to(i, &self.offset, page),
+            None => self.offset.get(),
+        };
         let header = match lang {
             Lang::En => ["Date", "Alert", "Record", "Key", "What"],
             Lang::De => ["Datum", "Hinweis", "Datensatz", "Schlüssel", "Was"],
@@ -262,9 +382,9 @@ impl Component for HomeView {
                     Cell::from(kind_label(a.kind, lang).to_string()),
                     Cell::from(entity),
                     Cell::from(a.key.as_str()),
-                    Cell::from(a.text.as_str()),
+                    Cell::from(safe_text(&a.text)),
                 ]);
-                if i == self.selected {
+                if Some(i) == selected {
                     row.style(Style::default().add_modifier(Modifier::REVERSED))
                 } else {
                     row
@@ -285,16 +405,59 @@ impl Component for HomeView {
     }
 
     fn commands(&self) -> Vec<Action> {
-        vec![
-            Action::Open,
-            Action::ToggleAll,
-            Action::Help,
-            Action::Palette,
-        ]
+        let mut actions = vec![Action::Open];
+        match self.message() {
+            Some(item) if inbox::pending(item).is_some() => {
+                actions.extend([Action::Approve, Action::Reject, Action::InboxRead])
+            }
+            Some(_) => actions.push(Action::InboxRead),
+            None => {}
+        }
+        actions.extend([Action::ToggleAll, Action::Help, Action::Palette]);
+        actions
     }
 }
 
 impl HomeView {
+    /// Draws the inbox section (when there is anything in it) at the top of
+    /// `area`, at most a third of it; what is left is for the alerts.
+    fn render_inbox(&self, frame: &mut Frame, area: Rect, lang: Lang) -> Rect {
+        if self.inbox.is_empty() {
+            return area;
+        }
+        let lines = self.inbox.len().min(usize::from(area.height / 3).max(1));
+        let height = (1 + lines as u16).min(area.height);
+        let heading = Line::styled(
+            inbox::title(&self.inbox, lang),
+            Style::default().add_modifier(Modifier::BOLD),
+        );
+        frame.render_widget(Paragraph::new(heading), Rect { height: 1, ..area });
+        let selected = (self.selected < self.inbox.len()).then_some(self.selected);
+        let offset = match selected {
+            Some(i) => scrolled_to(i, &self.inbox_offset, lines),
+            None => self.inbox_offset.get(),
+        };
+        let shown: Vec<Line> = self
+            .inbox
+            .iter()
+            .enumerate()
+            .skip(offset)
+            .take(lines)
+            .map(|(i, item)| inbox::line(item, Some(i) == selected, lang))
+            .collect();
+        let list = Rect {
+            y: area.y + 1,
+            height: height.saturating_sub(1),
+            ..area
+        };
+        frame.render_widget(Paragraph::new(shown), list);
+        Rect {
+            y: area.y + height,
+            height: area.height - height,
+            ..area
+        }
+    }
+
     /// The salesperson "me" is, if any.
     pub fn me(&self) -> Option<&str> {
         self.me.as_deref()

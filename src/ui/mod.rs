@@ -11,6 +11,7 @@ pub mod find;
 pub mod form;
 pub mod help;
 pub mod home;
+pub mod inbox;
 pub mod keymap;
 pub mod keys;
 pub mod masks;

@@ -20,6 +20,7 @@ use crate::model::Lang;
 use crate::ui::action::{Action, Context};
 
 mod exchange;
+mod inbox;
 mod live;
 mod palette;
 mod popup;
@@ -86,11 +87,13 @@ impl App {
         let welcome = client.is_empty().unwrap_or(false);
         let home = HomeView::new(&client, None);
         let feed = client.subscribe().ok();
+        // The status line's count before any push: errors leave it at none.
+        let unread = client.unread().unwrap_or(0);
         App {
             feed,
             exchange: Default::default(),
             users: None,
-            unread: 0,
+            unread,
             awaiting: None,
             database: client.database(),
             client,
@@ -385,6 +388,7 @@ impl App {
             | Request::ImportNow
             | Request::Revert(_) => self.exchange_request(request),
             Request::RunSaved(name) => self.run_saved(&name),
+            Request::Answer { .. } | Request::AskReject(_) => self.inbox_request(request),
             Request::Confirm { message, then } => {
                 self.popups
                     .push(Popup::Confirm(ConfirmPopup::new(message, *then)));
@@ -562,6 +566,9 @@ impl App {
                     self.home.reload(&client);
                 }
                 self.home.prepare(main, &mut ctx);
+                if let Some(n) = self.home.take_unread() {
+                    self.unread = n;
+                }
             }
             None => self.tabs[self.current].prepare(main, &mut ctx),
         }

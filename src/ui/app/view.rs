@@ -91,7 +91,7 @@ impl App {
 
     fn status_line(&self) -> Line<'static> {
         let (pos, count) = if self.is_home() {
-            (self.home.position(), self.home.rows().len())
+            (self.home.position(), self.home.count())
         } else {
             self.tabs[self.current].position()
         };

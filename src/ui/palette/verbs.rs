@@ -1,5 +1,5 @@
 //! Palette queries with an argument: `save NAME`, `import FILE`, `export FILE`,
-//! `revert BATCH` — what each asks the app, and the line that says what Enter does.
+//! `revert BATCH`, `approve APPROVAL`, `reject APPROVAL REASON` — what each asks the app, and the line that says what Enter does.
 
 use crate::model::Lang;
 use crate::ui::component::Request;
@@ -16,6 +16,20 @@ pub(super) fn request(query: &str) -> Option<Request> {
         "import" => Some(Request::Import(arg.to_string())),
         "export" => Some(Request::Export(arg.to_string())),
         "revert" if !arg.contains(' ') => Some(Request::Revert(arg.to_string())),
+        "approve" => Some(Request::Answer {
+            approval: arg.parse().ok()?,
+            approve: true,
+            reason: String::new(),
+        }),
+        // A rejection says why.
+        "reject" => {
+            let (id, reason) = arg.split_once(' ')?;
+            Some(Request::Answer {
+                approval: id.parse().ok()?,
+                approve: false,
+                reason: reason.trim().to_string(),
+            })
+        }
         _ => None,
     }
 }
@@ -41,9 +55,33 @@ pub(super) fn hint(query: &str, lang: Lang) -> &'static str {
         }
         (Some(Request::Revert(_)), Lang::En) => " enter: take this import back",
         (Some(Request::Revert(_)), Lang::De) => " Enter: diesen Import zurücknehmen",
+        (Some(Request::Answer { approve: true, .. }), Lang::En) => {
+            " enter: approve the held change"
+        }
+        (Some(Request::Answer { approve: true, .. }), Lang::De) => {
+            " Enter: die zurückgehaltene Änderung genehmigen"
+        }
+        (Some(Request::Answer { .. }), Lang::En) => {
+            " enter: reject the held change for this reason"
+        }
+        (Some(Request::Answer { .. }), Lang::De) => {
+            " Enter: die zurückgehaltene Änderung aus diesem Grund ablehnen"
+        }
+        (None, Lang::En) if is_reject(query) => " type why it is rejected, then enter",
+        (None, Lang::De) if is_reject(query) => " Grund der Ablehnung eingeben, dann Enter",
         (_, Lang::En) => " no matches",
         (_, Lang::De) => " keine Treffer",
     }
+}
+
+/// `reject APPROVAL` still without its reason.
+fn is_reject(query: &str) -> bool {
+    let mut words = query.split_whitespace();
+    words
+        .next()
+        .is_some_and(|w| w.eq_ignore_ascii_case("reject"))
+        && words.next().is_some_and(|id| id.parse::<u64>().is_ok())
+        && words.next().is_none()
 }
 
 #[cfg(test)]
@@ -72,5 +110,24 @@ mod tests {
         assert_eq!(request("export "), None);
         assert!(hint("export x.xlsx", Lang::En).contains("export to this file"));
         assert_eq!(hint("opportunities", Lang::De), " keine Treffer");
+        assert_eq!(
+            request("reject 42  too expensive "),
+            Some(Request::Answer {
+                approval: 42,
+                approve: false,
+                reason: "too expensive".into()
+            })
+        );
+        assert_eq!(request("reject 42 "), None, "a rejection says why");
+        assert!(hint("reject 42 ", Lang::En).contains("type why"));
+        assert_eq!(
+            request("approve 7"),
+            Some(Request::Answer {
+                approval: 7,
+                approve: true,
+                reason: String::new()
+            })
+        );
+        assert_eq!(request("approve x"), None);
     }
 }
