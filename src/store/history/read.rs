@@ -68,7 +68,10 @@ impl Store {
                 codec::decode(&v).map_err(|m| corrupt(&format!("change {id}"), m))?;
             Ok(Some((id, at_ms)))
         };
-        let (mut lo, mut hi) = (0u64, self.next_change.load(std::sync::atomic::Ordering::SeqCst));
+        let (mut lo, mut hi) = (
+            0u64,
+            self.next_change.load(std::sync::atomic::Ordering::SeqCst),
+        );
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             match at(mid)? {
@@ -81,7 +84,12 @@ impl Store {
 
     /// The keys of `def` records whose last change was made in `[from_ms, to_ms)`
     /// and which still exist: the heads of that span are read, not the records.
-    pub fn last_changed_between(&self, def: &EntityDef, from_ms: i64, to_ms: i64) -> Result<Vec<String>> {
+    pub fn last_changed_between(
+        &self,
+        def: &EntityDef,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<String>> {
         let mut out = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let Some(first) = self.first_change_from(from_ms)? else {
