@@ -468,7 +468,7 @@ fn a_follow_up_date_fires_once_across_a_restart_and_rules_test_changes_nothing()
                 "date",
                 "on follow_up",
                 "",
-                "notify salesperson \"follow up {first_name} {last_name}\"",
+                "notify salesperson \"follow up {first_name} {last_name}\"\ntask \"Call {last_name}\" type=CALL due=+0d",
             ),
         );
         // `rules test` names the lead and changes nothing.
@@ -516,6 +516,20 @@ fn a_follow_up_date_fires_once_across_a_restart_and_rules_test_changes_nothing()
     .unwrap();
     let sam = as_user(&store, "sam", None, Role::Sales);
     assert_eq!(sam.inbox(false, 10).unwrap().len(), 1);
+    // One call task on the lead, due that day, made once.
+    let calls: Vec<OpportunityTask> = store
+        .scan(OpportunityTask::DEF)
+        .filter_map(|r| r.ok())
+        .filter_map(|r| r.downcast_ref::<OpportunityTask>().cloned())
+        .filter(|t| t.lead == lead_key)
+        .collect();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    let due = Some(today);
+    assert_eq!(
+        (calls[0].task_type.as_str(), calls[0].due_date),
+        ("CALL", due)
+    );
+    assert!(calls[0].opportunity.is_empty());
 }
 
 #[test]

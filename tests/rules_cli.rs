@@ -56,9 +56,21 @@ fn a_rule_is_listed_switched_tested_fired_read_and_logged() {
     let dir = tempfile::tempdir().unwrap();
     let db = db_with_rule(&dir);
 
+    // The shipped rules, and the one added.
     let rules = json(&db, &["rules"]);
-    assert_eq!(rules.len(), 1, "{rules:?}");
-    let r = &rules[0];
+    assert_eq!(
+        rules.len(),
+        1 + termcrm::ops::events::SHIPPED.len(),
+        "{rules:?}"
+    );
+    let stagewatch = |rules: &[serde_json::Value]| {
+        rules
+            .iter()
+            .find(|r| field(r, "key") == "STAGEWATCH")
+            .cloned()
+            .expect("STAGEWATCH listed")
+    };
+    let r = &stagewatch(&rules);
     assert_eq!(field(r, "key"), "STAGEWATCH");
     assert_eq!(field(r, "entity"), "opportunity");
     assert_eq!(field(r, "trigger"), "updated");
@@ -72,7 +84,7 @@ fn a_rule_is_listed_switched_tested_fired_read_and_logged() {
     assert!(out.contains("STAGEWATCH") && out.contains(" yes "), "{out}");
     let (_, err) = ok(&db, &["rules", "disable", "STAGEWATCH"]);
     assert!(err.contains("rule STAGEWATCH disabled"), "{err}");
-    assert_eq!(field(&json(&db, &["rules"])[0], "enabled"), "no");
+    assert_eq!(field(&stagewatch(&json(&db, &["rules"])), "enabled"), "no");
     let (_, err) = ok(&db, &["rules", "disable", "STAGEWATCH"]);
     assert!(err.contains("already disabled"), "{err}");
     ok(&db, &["rules", "enable", "STAGEWATCH"]);
@@ -133,7 +145,7 @@ fn a_rule_is_listed_switched_tested_fired_read_and_logged() {
     assert_eq!(field(&json(&db, &["inbox"])[0], "read"), "yes");
 
     // The event log has the firing, newest first, by rule and since.
-    let events = json(&db, &["events", "--since", "1h"]);
+    let events = json(&db, &["events", "--since", "1h", "--rule", "stagewatch"]);
     assert_eq!(events.len(), 1, "{events:?}");
     let e = &events[0];
     assert_eq!(field(e, "rule"), "STAGEWATCH");

@@ -252,6 +252,7 @@ pub fn opportunity_task(plan: &Plan, i: u64) -> OpportunityTask {
     OpportunityTask {
         key: key("TSK", i + 1),
         opportunity: key("OPP", o + 1),
+        lead: String::new(),
         seq: Some(((i - spread.first_item(group) + 1) * 10) as i64),
         description: (if head.english() { EN_TASKS } else { DE_TASKS })[t].to_string(),
         task_type: TASK_TYPES[t].0.to_string(),

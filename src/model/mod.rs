@@ -162,7 +162,7 @@ mod tests {
             }
             for c in e.checks {
                 let (a, b) = match c {
-                    Check::DateOrder(a, b) | Check::NotBoth(a, b) => (a, b),
+                    Check::DateOrder(a, b) | Check::NotBoth(a, b) | Check::OneOf(a, b) => (a, b),
                 };
                 assert!(
                     e.field(a).is_some() && e.field(b).is_some(),

@@ -1,15 +1,17 @@
 use chrono::NaiveDate;
 
-use crate::model::KeyKind;
+use crate::model::{Check, KeyKind};
 
 entity! {
-    /// A step to be done on an opportunity (the "opportunity activities").
+    /// A step to be done on an opportunity (the "opportunity activities"), or on a
+    /// lead before it has one (a follow-up call).
     OpportunityTask {
         name: "opportunity_task",
         labels: ("Opportunity task", "Verkaufschancenaufgabe"),
         key: KeyKind::Generated("TSK"),
         fields: {
-            opportunity: String = reference("opportunity", "Opportunity", "Verkaufschance").required(),
+            opportunity: String = reference("opportunity", "Opportunity", "Verkaufschance"),
+            lead: String = reference("lead", "Lead", "Lead"),
             seq: Option<i64> = int("Sequence", "Reihenfolge"),
             description: String = text("Description", "Beschreibung").required().width(30),
             task_type: String = reference("task_type", "Type", "Art"),
@@ -20,6 +22,6 @@ entity! {
             completed_on: Option<NaiveDate> = date("Completed on", "Erledigt am"),
             notes: String = multiline("Notes", "Notizen"),
         },
-        checks: [],
+        checks: [Check::OneOf("opportunity", "lead")],
     }
 }

@@ -203,6 +203,8 @@ pub enum Check {
     DateOrder(&'static str, &'static str),
     /// At most one of the two fields may be set.
     NotBoth(&'static str, &'static str),
+    /// Exactly one of the two fields must be set.
+    OneOf(&'static str, &'static str),
 }
 
 /// The declaration of one entity: its names, key, fields and cross-field rules.

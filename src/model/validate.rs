@@ -81,6 +81,20 @@ pub fn validate(record: &dyn Record) -> Result<(), FieldError> {
                     });
                 }
             }
+            Check::OneOf(a, b) => {
+                let (sa, sb) = (!record.value(a).is_empty(), !record.value(b).is_empty());
+                if sa == sb {
+                    return Err(FieldError {
+                        field: if sa { b } else { a },
+                        value: record.value(b).as_str().unwrap_or("").to_string(),
+                        message: if sa {
+                            format!("a {} names a {a} or a {b}, not both", def.name)
+                        } else {
+                            format!("a {} needs a {a} or a {b}", def.name)
+                        },
+                    });
+                }
+            }
             Check::NotBoth(a, b) => {
                 if !record.value(a).is_empty() && !record.value(b).is_empty() {
                     return Err(FieldError {

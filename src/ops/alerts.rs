@@ -86,7 +86,15 @@ pub fn alerts(store: &Store, salesperson: Option<&str>, today: NaiveDate) -> Res
                     kind: TASK_PAST_DUE,
                     entity: OpportunityTask::DEF.name,
                     key: t.key.clone(),
-                    text: format!("{} ({})", t.description, t.opportunity),
+                    text: format!(
+                        "{} ({})",
+                        t.description,
+                        if t.opportunity.is_empty() {
+                            &t.lead
+                        } else {
+                            &t.opportunity
+                        }
+                    ),
                 });
             }
         }

@@ -7,7 +7,8 @@
 //! customer or prospect and named by the opportunity.
 
 use crate::model::{
-    ContactXref, Entity, Lead, Opportunity, OpportunitySource, Prospect, SalesContact,
+    ContactXref, Entity, Lead, Opportunity, OpportunitySource, OpportunityTask, Prospect,
+    SalesContact,
 };
 use crate::ops::rules::{first_stage, open_status};
 use crate::store::{Change, Result, Store, StoreError};
@@ -173,6 +174,16 @@ pub fn convert_lead(store: &Store, key: &str, new_prospect: bool) -> Result<From
     lead.opportunity = opportunity.key.clone();
     let opportunity_key = opportunity.key.clone();
     changes.push(Change::Insert(Box::new(opportunity)));
+    // The lead's open work (a follow-up call) moves to its opportunity.
+    for k in store.keys_naming(Lead::DEF, &lead.key, OpportunityTask::DEF)? {
+        if let Some(mut task) = store.get_as::<OpportunityTask>(&k)? {
+            if task.lead == lead.key {
+                task.lead.clear();
+                task.opportunity = opportunity_key.clone();
+                changes.push(Change::Update(Box::new(task)));
+            }
+        }
+    }
     changes.push(Change::Update(Box::new(lead)));
     store.apply(changes)?;
     Ok(FromLead {

@@ -16,7 +16,7 @@ pub static MIGRATIONS: &[Migration] = &[
     v3::salesperson_role,
     revisions_begin,
     v5::contact_fields,
-    date_index,
+    v6::task_lead_and_date_index,
 ];
 
 /// 4 -> 5: records carry revisions and changes are kept in the history. A record
@@ -27,118 +27,34 @@ fn revisions_begin(_store: &Store) -> Result<()> {
     Ok(())
 }
 
-/// Version 5 → 6: a sales contact has the fields an address book carries (home
-/// phone, fax, second and third e-mail, web page, region, birthday), so that an
-/// import keeps them. Stored contacts and their states in the history are
-/// rewritten with the new fields empty, each at its own revision.
-mod v5 {
-    use serde::Deserialize;
+mod v5;
+mod v6;
 
-    use super::{Result, Store};
-    use crate::model::{Entity, SalesContact};
-    use crate::store::history::States;
-    use crate::store::{codec, StoreError};
-
-    /// A sales contact as version 5 stored it.
-    #[derive(Deserialize, serde::Serialize, Default)]
-    pub(super) struct Old {
-        pub key: String,
-        pub last_name: String,
-        pub first_name: String,
-        pub title: String,
-        pub company: String,
-        pub phone: String,
-        pub mobile: String,
-        pub email: String,
-        pub street: String,
-        pub postal_code: String,
-        pub city: String,
-        pub country: String,
-        pub no_promotions: bool,
-        pub no_calls: bool,
-        pub no_email: bool,
-        pub notes: String,
+/// Rewrites every stored record of `def` and every state of it in the history
+/// through `upgrade` (stored bytes in, stored bytes out, revision kept).
+fn rewrite(
+    store: &Store,
+    def: &crate::model::EntityDef,
+    upgrade: fn(&[u8], &[u8]) -> Result<Vec<u8>>,
+) -> Result<()> {
+    use super::{codec, history::States};
+    let (tree, _) = store.tree(def);
+    for kv in tree.iter() {
+        let (k, v) = kv?;
+        tree.insert(&k, upgrade(&k, &v)?)?;
     }
-
-    fn upgrade(key: &[u8], bytes: &[u8]) -> Result<Vec<u8>> {
-        let old: Old = codec::decode_stored(bytes).map_err(|message| StoreError::Corrupt {
-            entity: SalesContact::DEF.name.to_string(),
-            key: String::from_utf8_lossy(key).into_owned(),
+    let prefix = format!("{}\0", def.name);
+    for kv in store.hist_rec.scan_prefix(prefix.as_bytes()) {
+        let (k, v) = kv?;
+        let mut states: States = codec::decode(&v).map_err(|message| StoreError::Corrupt {
+            entity: "history".to_string(),
+            key: String::from_utf8_lossy(&k).into_owned(),
             message,
         })?;
-        let new = SalesContact {
-            key: old.key,
-            last_name: old.last_name,
-            first_name: old.first_name,
-            title: old.title,
-            company: old.company,
-            phone: old.phone,
-            mobile: old.mobile,
-            email: old.email,
-            street: old.street,
-            postal_code: old.postal_code,
-            city: old.city,
-            country: old.country,
-            no_promotions: old.no_promotions,
-            no_calls: old.no_calls,
-            no_email: old.no_email,
-            notes: old.notes,
-            ..SalesContact::default()
-        };
-        let encode_at = codec::codec_for(SalesContact::DEF).encode_at;
-        Ok(encode_at(&new, codec::rev_of(bytes).max(1)))
-    }
-
-    pub fn contact_fields(store: &Store) -> Result<()> {
-        let (tree, _) = store.tree(SalesContact::DEF);
-        for kv in tree.iter() {
-            let (k, v) = kv?;
-            tree.insert(&k, upgrade(&k, &v)?)?;
+        if let Some(before) = states.before.take() {
+            states.before = Some(codec::Bytes(upgrade(&k, &before)?));
+            store.hist_rec.insert(&k, codec::encode(&states))?;
         }
-        let prefix = format!("{}\0", SalesContact::DEF.name);
-        for kv in store.hist_rec.scan_prefix(prefix.as_bytes()) {
-            let (k, v) = kv?;
-            let mut states: States = codec::decode(&v).map_err(|message| StoreError::Corrupt {
-                entity: "history".to_string(),
-                key: String::from_utf8_lossy(&k).into_owned(),
-                message,
-            })?;
-            if let Some(before) = states.before.take() {
-                states.before = Some(codec::Bytes(upgrade(&k, &before)?));
-                store.hist_rec.insert(&k, codec::encode(&states))?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// 6 -> 7: the date index (`@date` entries in `idx:ref`) is written for the
-/// records stored before; from then on every write keeps it.
-fn date_index(store: &Store) -> Result<()> {
-    for def in crate::model::ENTITIES {
-        if !def.fields.iter().any(|f| f.dated) {
-            continue;
-        }
-        let (tree, codec) = store.tree(def);
-        let mut batch = sled::Batch::default();
-        let mut n = 0;
-        for kv in tree.iter() {
-            let (_, v) = kv?;
-            let Ok(record) = (codec.decode)(&v) else {
-                continue;
-            };
-            for k in super::index::entries(record.as_ref()).refs {
-                if k.starts_with(super::index::DATE_INDEX.as_bytes()) {
-                    batch.insert(k, &[][..]);
-                    n += 1;
-                }
-            }
-            if n >= 50_000 {
-                store.idx_ref.apply_batch(std::mem::take(&mut batch))?;
-                n = 0;
-            }
-        }
-        store.idx_ref.apply_batch(batch)?;
     }
     Ok(())
 }
@@ -428,50 +344,6 @@ mod tests {
         assert_eq!(codec::rev_of(&before), 2);
         let was: SalesContact = codec::decode_stored(&before).unwrap();
         assert_eq!(was.city, "Bonn");
-    }
-
-    #[test]
-    fn a_version_6_database_gets_its_date_index() {
-        use crate::model::{Entity, Lead};
-        let dir = tempfile::tempdir().unwrap();
-        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-        let field = Lead::DEF.field_index("follow_up").unwrap();
-        {
-            let store = Store::open(dir.path()).unwrap();
-            let key = store
-                .insert(Box::new(Lead {
-                    last_name: "Kraft".into(),
-                    follow_up: Some(day),
-                    ..Default::default()
-                }))
-                .unwrap();
-            assert_eq!(
-                store.keys_dated(Lead::DEF, field, day).unwrap(),
-                Some(vec![key])
-            );
-            // As a version 6 build left it: no date entries.
-            for k in store.idx_ref.iter().keys() {
-                let k = k.unwrap();
-                if k.starts_with(b"@date") {
-                    store.idx_ref.remove(k).unwrap();
-                }
-            }
-            assert_eq!(
-                store.keys_dated(Lead::DEF, field, day).unwrap(),
-                Some(vec![])
-            );
-            store.set_schema_version(6).unwrap();
-        }
-        let store = Store::open(dir.path()).unwrap();
-        assert_eq!(
-            store
-                .keys_dated(Lead::DEF, field, day)
-                .unwrap()
-                .unwrap()
-                .len(),
-            1
-        );
-        assert!(store.audit().unwrap().is_clean());
     }
 
     #[test]

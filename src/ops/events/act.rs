@@ -12,7 +12,7 @@ use chrono::Timelike;
 use super::people;
 use super::rules::Rule;
 use super::spec::{Action, RenderCtx, Target, Template};
-use crate::model::{self, FieldKind, Interaction, OpportunityTask, Record, Value};
+use crate::model::{Entity, FieldKind, Interaction, OpportunityTask, Record, TaskType, Value};
 use crate::store::events::{Fired, Message};
 use crate::store::Store;
 
@@ -168,7 +168,7 @@ fn task(
     let mut t = OpportunityTask {
         description: text.to_string(),
         task_type: task_type.clone().unwrap_or_default(),
-        due_date: due.map(|d| model::value::today() + chrono::Duration::days(d)),
+        due_date: due.map(|d| super::engine::today() + chrono::Duration::days(d)),
         priority: priority.clone().unwrap_or_else(|| "normal".into()),
         status: "open".into(),
         ..Default::default()
@@ -177,6 +177,21 @@ fn task(
         t.owner = owner_of(store, o, record, user).unwrap_or_default();
     }
     link(&mut t, record);
+    // A lead's task that has an opportunity already belongs to the opportunity.
+    if !t.opportunity.is_empty() {
+        t.lead.clear();
+    }
+    // A task type this database lacks is left out (noted), not a failed task.
+    let mut note = String::new();
+    if !t.task_type.is_empty() {
+        let known = store
+            .contains(TaskType::DEF, &t.task_type)
+            .map_err(|e| e.to_string())?;
+        if !known {
+            note = format!(" (no task type {}: left empty)", t.task_type);
+            t.task_type.clear();
+        }
+    }
     if t.owner.is_empty() {
         if let Some(sp) = record.def().fields.iter().enumerate().find_map(|(i, f)| {
             match (&f.kind, record.get(i)) {
@@ -187,15 +202,15 @@ fn task(
             t.owner = sp;
         }
     }
-    if t.opportunity.is_empty() {
+    if t.opportunity.is_empty() && t.lead.is_empty() {
         return Err(format!(
-            "a task belongs to an opportunity, and {} {} names none",
+            "a task belongs to an opportunity or a lead, and {} {} names neither",
             record.def().name,
             record.key()
         ));
     }
     let key = crate::ops::save::save(store, None, Box::new(t)).map_err(|e| e.to_string())?;
-    Ok(format!("task {key} created"))
+    Ok(format!("task {key} created{note}"))
 }
 
 fn interaction(

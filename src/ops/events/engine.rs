@@ -34,6 +34,8 @@ struct Ctx {
     approved: bool,
     /// Users whose inbox changed.
     posted: Vec<String>,
+    /// The day offsets count from: the tick's own (a fixed clock in tests).
+    today: Option<NaiveDate>,
 }
 
 thread_local! {
@@ -55,6 +57,7 @@ pub fn with_rules<R>(
             me,
             approved: false,
             posted: Vec::new(),
+            today: None,
         })
     });
     struct Restore(Option<Option<Ctx>>);
@@ -86,6 +89,21 @@ pub(super) fn approving<R>(f: impl FnOnce() -> R) -> R {
         }
     });
     result
+}
+
+/// The day the rules' offsets (`due=+3d`, `set follow_up=+1d`) count from.
+pub(super) fn today() -> NaiveDate {
+    CTX.with(|c| c.borrow().as_ref().and_then(|c| c.today))
+        .unwrap_or_else(model::value::today)
+}
+
+/// Makes `day` the rules' today on this thread (inside `with_rules`).
+pub(super) fn set_today(day: NaiveDate) {
+    CTX.with(|c| {
+        if let Some(c) = c.borrow_mut().as_mut() {
+            c.today = Some(day);
+        }
+    });
 }
 
 /// Notes that `user`'s inbox changed (their sessions hear the unread count).
@@ -162,7 +180,7 @@ pub fn before_save(store: &Store, old: Option<&dyn Record>, record: &mut dyn Rec
     } else {
         Kind::Created
     };
-    let today = model::value::today();
+    let today = today();
     for rule in rules.on_record(def.name) {
         if !rule.before_save() || !triggered(rule, kind, old, Some(&*record)) {
             continue;

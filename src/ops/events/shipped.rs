@@ -56,8 +56,8 @@ pub const SHIPPED: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
         "date",
         "on follow_up",
         "",
-        "notify salesperson \"follow up today: {first_name} {last_name}, {company}\"",
-        "A lead's follow-up day: tell its salesperson",
+        "notify salesperson \"follow up today: {first_name} {last_name}, {company}\"\ntask \"Call {first_name} {last_name} ({company})\" type=CALL due=+0d",
+        "A lead's follow-up day: tell its salesperson and make a call task",
     ),
     (
         "QUOTE_EXPIRES",

@@ -108,6 +108,7 @@ pub fn tick(store: &Store, rules: &Arc<RuleSet>, user: &str, now: NaiveDateTime)
     let mut after = After::default();
     let mut wrote = Vec::new();
     let ((), posted) = with_rules(Arc::clone(rules), user, None, || {
+        super::engine::set_today(now.date());
         for rule in &rules.rules {
             if let Err(e) = tick_rule(store, rule, user, now, &mut after, &mut wrote) {
                 let _ = store.log_fired(crate::store::events::Fired {

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::{assert_err, fi, opp};
-use crate::model::{Entity, Interaction, Quote, Value};
+use crate::model::{Entity, Interaction, Item, Value};
 use crate::ops::events::spec::*;
 
 fn one(text: &str) -> Action {
@@ -118,10 +118,10 @@ fn notify_errors() {
         "a quote inside 'lea'",
     );
     assert_err(
-        parse_actions(r#"notify leader "x""#, Quote::DEF),
+        parse_actions(r#"notify leader "x""#, Item::DEF),
         1,
         8,
-        "quote has no salesperson or sales team to find a leader in",
+        "item has no salesperson or sales team to find a leader in",
     );
 }
 

@@ -1,7 +1,7 @@
 //! Targets, and which triggers the actions before a save go with.
 
 use super::{assert_err, fi, opp};
-use crate::model::{Entity, Lead, OpportunityTask, Quote, SalesTeam};
+use crate::model::{Entity, Item, Lead, OpportunityTask, SalesTeam};
 use crate::ops::events::spec::*;
 
 #[test]
@@ -68,10 +68,10 @@ fn target_errors() {
     assert_err(parse_target("", def), 0, 1, "a target is missing");
     for t in ["leader", "team"] {
         assert_err(
-            parse_target(t, Quote::DEF),
+            parse_target(t, Item::DEF),
             0,
             1,
-            "quote has no salesperson or sales team to find a leader in",
+            "item has no salesperson or sales team to find a leader in",
         );
     }
 }
