@@ -37,6 +37,11 @@ fn as_user(store: &Arc<Store>, user: &str, salesperson: Option<&str>, role: Role
 /// Demo data; the first opportunity with a team gets salesperson "sam" (OS user)
 /// and its team's leader "lea".
 fn fixture() -> Fixture {
+    fixture_led_by("lea")
+}
+
+/// The same, with the team's leader the OS user `leader`.
+fn fixture_led_by(leader: &str) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open(dir.path().join("db")).unwrap());
     store
@@ -51,7 +56,7 @@ fn fixture() -> Fixture {
         .expect("a demo opportunity with a team");
     let team = store.get_as::<SalesTeam>(&opp.sales_team).unwrap().unwrap();
     let mut lead_sp = store.get_as::<Salesperson>(&team.leader).unwrap().unwrap();
-    lead_sp.os_user = "lea".into();
+    lead_sp.os_user = leader.into();
     admin.save(Box::new(lead_sp), false).unwrap();
     if opp.salesperson != team.leader {
         let mut sp = store
@@ -675,4 +680,102 @@ fn a_quote_with_a_25_percent_discount_waits_for_the_team_leader_s_approval() {
         .unwrap()
         .iter()
         .all(|i| i.message.approval != Some(approval)));
+}
+
+/// Whether the system has the user `nobody` (65534) in the group `nogroup`, and
+/// the tests do not run as that user.
+fn nobody_in_nogroup() -> bool {
+    let getent = |db: &str, key: &str| {
+        let out = std::process::Command::new("getent")
+            .args([db, key])
+            .output()
+            .ok();
+        let out = out.filter(|o| o.status.success()).map(|o| o.stdout);
+        String::from_utf8(out.unwrap_or_default()).unwrap_or_default()
+    };
+    let (user, group) = (getent("passwd", "65534"), getent("group", "nogroup"));
+    let gid = group.split(':').nth(2);
+    let ok = user.starts_with("nobody:") && gid.is_some() && user.split(':').nth(3) == gid;
+    if !ok || termcrm::server::peer::current_uid() == 65534 {
+        eprintln!("note: skipped: needs user nobody (65534) in group nogroup, run as another user");
+        return false;
+    }
+    true
+}
+
+#[test]
+fn over_the_socket_a_stage_change_reaches_the_leader_s_other_session_at_once() {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use termcrm::api::remote::{Remote, Target};
+    use termcrm::server::{Config, PeerMap, Server};
+    if !nobody_in_nogroup() {
+        return;
+    }
+    let f = fixture_led_by("nobody");
+    termcrm::ops::events::ensure_shipped(&f.store).unwrap();
+    let path = f._dir.path().join("db");
+    // Connections are taken for `who` while it is set, for themselves otherwise.
+    let who = Arc::new(AtomicU32::new(u32::MAX));
+    let w = Arc::clone(&who);
+    let map: PeerMap = Arc::new(move |real| match w.load(Ordering::SeqCst) {
+        u32::MAX => real,
+        uid => uid,
+    });
+    struct Running(Option<Server>);
+    impl Drop for Running {
+        fn drop(&mut self) {
+            if let Some(s) = self.0.take() {
+                s.stop();
+            }
+        }
+    }
+    let _server = Running(Some(
+        Server::start_on(
+            Arc::clone(&f.store),
+            Config {
+                peer_map: Some(map),
+                group: Some("nogroup".into()),
+                ..Config::quiet(&path)
+            },
+        )
+        .unwrap(),
+    ));
+    who.store(65534, Ordering::SeqCst);
+    let leader = Remote::client(Target::Local(path.clone())).unwrap();
+    assert_eq!(
+        leader.session().salesperson.as_deref(),
+        Some(f.leader.as_str())
+    );
+    let feed = leader.subscribe().unwrap();
+    who.store(u32::MAX, Ordering::SeqCst);
+    let owner = Remote::client(Target::Local(path.clone())).unwrap();
+    let mut o = get_opp(&owner, &f.opp);
+    let was = o.stage.clone();
+    o.stage = other_stage(&f.store, &was);
+    let saved = Instant::now();
+    owner.save(Box::new(o), false).unwrap();
+    let heard = loop {
+        match feed.next(Duration::from_millis(100)) {
+            Some(termcrm::api::Push::Inbox { unread }) => break (unread, saved.elapsed()),
+            _ if saved.elapsed() > Duration::from_secs(5) => panic!("no inbox push"),
+            _ => continue,
+        }
+    };
+    eprintln!(
+        "the leader heard of the stage change {:?} after the save began",
+        heard.1
+    );
+    assert_eq!(heard.0, 1);
+    // Not instantly in a debug build on a busy machine; the bench holds the budget.
+    assert!(heard.1 < Duration::from_secs(1), "{:?}", heard.1);
+    let inbox = leader.inbox(true, 10).unwrap();
+    assert_eq!(inbox.len(), 1);
+    assert!(
+        inbox[0].message.text.contains(&format!("stage {was} →")),
+        "{}",
+        inbox[0].message.text
+    );
+    assert_eq!(inbox[0].message.rule, "STAGE_CHANGED");
+    // The owner's own sessions hear nothing of the leader's inbox.
+    assert_eq!(owner.unread().unwrap(), 0);
 }

@@ -88,9 +88,11 @@ pub fn validate(record: &dyn Record) -> Result<(), FieldError> {
                         field: if sa { b } else { a },
                         value: record.value(b).as_str().unwrap_or("").to_string(),
                         message: if sa {
-                            format!("a {} names a {a} or a {b}, not both", def.name)
+                            format!(
+                                "{a} and {b} are both set: it belongs to one of them; clear one"
+                            )
                         } else {
-                            format!("a {} needs a {a} or a {b}", def.name)
+                            format!("it belongs to {a} or a {b}: set one of them", a = an(a))
                         },
                     });
                 }
@@ -107,6 +109,12 @@ pub fn validate(record: &dyn Record) -> Result<(), FieldError> {
         }
     }
     Ok(())
+}
+
+/// "an opportunity", "a lead".
+fn an(word: &str) -> String {
+    let vowel = word.starts_with(|c: char| "aeiou".contains(c));
+    format!("{} {word}", if vowel { "an" } else { "a" })
 }
 
 /// A plausible e-mail address: one @, a non-empty local part, a dotted domain.

@@ -149,7 +149,7 @@ pub fn full_record(store: &Store, def: &'static EntityDef, n: usize) -> Option<B
             .unwrap_or_else(|e| panic!("{}.{}: {e}", def.name, f.name));
     }
     for check in def.checks {
-        if let Check::NotBoth(a, b) = *check {
+        if let Check::NotBoth(a, b) | Check::OneOf(a, b) = *check {
             if !r.value(a).is_empty() {
                 let i = def.field_index(b).expect("checked field exists");
                 r.set(i, Value::Empty).expect("empty fits every field");

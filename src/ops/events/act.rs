@@ -12,7 +12,10 @@ use chrono::Timelike;
 use super::people;
 use super::rules::Rule;
 use super::spec::{Action, RenderCtx, Target, Template};
-use crate::model::{Entity, FieldKind, Interaction, OpportunityTask, Record, TaskType, Value};
+use crate::model::{
+    Entity, FieldKind, Interaction, InteractionTopic, InteractionType, OpportunityTask, Record,
+    TaskType, Value,
+};
 use crate::store::events::{Fired, Message};
 use crate::store::Store;
 
@@ -232,8 +235,19 @@ fn interaction(
     if !i.customer.is_empty() && !i.prospect.is_empty() {
         i.prospect.clear();
     }
+    // Codes this database lacks are left out (noted), not a failed interaction.
+    let mut note = String::new();
+    for (code, def) in [
+        (&mut i.interaction_type, InteractionType::DEF),
+        (&mut i.topic, InteractionTopic::DEF),
+    ] {
+        if !code.is_empty() && !store.contains(def, code).map_err(|e| e.to_string())? {
+            note.push_str(&format!(" (no {} {code}: left empty)", def.name));
+            code.clear();
+        }
+    }
     let key = crate::ops::save::save(store, None, Box::new(i)).map_err(|e| e.to_string())?;
-    Ok(format!("interaction {key} logged"))
+    Ok(format!("interaction {key} logged{note}"))
 }
 
 /// Starts `command` with the record as JSON on its stdin, in a thread of its own:
