@@ -4,6 +4,8 @@
 //! failing command, the idempotent date tick across a reopen, `rules test`
 //! changing nothing, and the rules refused when saved.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -682,33 +684,12 @@ fn a_quote_with_a_25_percent_discount_waits_for_the_team_leader_s_approval() {
         .all(|i| i.message.approval != Some(approval)));
 }
 
-/// Whether the system has the user `nobody` (65534) in the group `nogroup`, and
-/// the tests do not run as that user.
-fn nobody_in_nogroup() -> bool {
-    let getent = |db: &str, key: &str| {
-        let out = std::process::Command::new("getent")
-            .args([db, key])
-            .output()
-            .ok();
-        let out = out.filter(|o| o.status.success()).map(|o| o.stdout);
-        String::from_utf8(out.unwrap_or_default()).unwrap_or_default()
-    };
-    let (user, group) = (getent("passwd", "65534"), getent("group", "nogroup"));
-    let gid = group.split(':').nth(2);
-    let ok = user.starts_with("nobody:") && gid.is_some() && user.split(':').nth(3) == gid;
-    if !ok || termcrm::server::peer::current_uid() == 65534 {
-        eprintln!("note: skipped: needs user nobody (65534) in group nogroup, run as another user");
-        return false;
-    }
-    true
-}
-
 #[test]
 fn over_the_socket_a_stage_change_reaches_the_leader_s_other_session_at_once() {
     use std::sync::atomic::{AtomicU32, Ordering};
     use termcrm::api::remote::{Remote, Target};
     use termcrm::server::{Config, PeerMap, Server};
-    if !nobody_in_nogroup() {
+    if !common::nobody_in_nogroup() {
         return;
     }
     let f = fixture_led_by("nobody");

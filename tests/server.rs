@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
-use common::{assert_clean, record};
+use common::{assert_clean, nobody_in_nogroup, record};
 use tempfile::TempDir;
 use termcrm::api::local::Local;
 use termcrm::api::remote::{Remote, Target};
@@ -138,24 +138,6 @@ fn bumped(o: &Opportunity) -> Box<dyn Record> {
 
 fn debug(r: &[Box<dyn Record>]) -> Vec<String> {
     r.iter().map(|r| format!("{r:?}")).collect()
-}
-
-/// Whether the system has the user `nobody` (65534) in the group `nogroup`, and the
-/// tests do not run as that user; prints why a test is skipped otherwise.
-fn nobody_in_nogroup() -> bool {
-    let getent = |db: &str, key: &str| {
-        let out = Command::new("getent").args([db, key]).output().ok();
-        let out = out.filter(|o| o.status.success()).map(|o| o.stdout);
-        String::from_utf8(out.unwrap_or_default()).unwrap_or_default()
-    };
-    let (user, group) = (getent("passwd", "65534"), getent("group", "nogroup"));
-    let gid = group.split(':').nth(2);
-    let ok = user.starts_with("nobody:") && gid.is_some() && user.split(':').nth(3) == gid;
-    if !ok || termcrm::server::peer::current_uid() == 65534 {
-        eprintln!("note: skipped: needs user nobody (65534) in group nogroup, run as another user");
-        return false;
-    }
-    true
 }
 
 /// Connections are taken for `uid` while it is set, for themselves otherwise.

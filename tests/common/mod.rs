@@ -195,3 +195,24 @@ pub fn fill_every_entity(store: &Store, per_entity: usize) -> Vec<Box<dyn Record
 
 pub mod cli;
 pub mod harness;
+
+/// Whether the system has the user `nobody` (65534) in the group `nogroup`, and the
+/// tests do not run as that user; prints why a test is skipped otherwise.
+pub fn nobody_in_nogroup() -> bool {
+    let getent = |db: &str, key: &str| {
+        let out = std::process::Command::new("getent")
+            .args([db, key])
+            .output()
+            .ok();
+        let out = out.filter(|o| o.status.success()).map(|o| o.stdout);
+        String::from_utf8(out.unwrap_or_default()).unwrap_or_default()
+    };
+    let (user, group) = (getent("passwd", "65534"), getent("group", "nogroup"));
+    let gid = group.split(':').nth(2);
+    let ok = user.starts_with("nobody:") && gid.is_some() && user.split(':').nth(3) == gid;
+    if !ok || termcrm::server::peer::current_uid() == 65534 {
+        eprintln!("note: skipped: needs user nobody (65534) in group nogroup, run as another user");
+        return false;
+    }
+    true
+}

@@ -328,6 +328,9 @@ fn fire_on(
             .compile(store, &env(me.clone(), user))
             .map_err(|e| e.to_string())
             .and_then(|q| q.matches_change(subject, was).map_err(|e| e.to_string()));
+        if matched == Ok(false) {
+            continue;
+        }
         let trigger = describe_trigger(c, old.as_deref(), new.as_deref());
         let mut fired = Fired {
             id: 0,
@@ -341,14 +344,10 @@ fn fire_on(
             error: None,
             cut: false,
         };
-        match matched {
-            Ok(false) => continue,
-            Ok(true) => {}
-            Err(e) => {
-                fired.error = Some(format!("condition: {e}"));
-                let _ = store.log_fired(fired);
-                continue;
-            }
+        if let Err(e) = matched {
+            fired.error = Some(format!("condition: {e}"));
+            let _ = store.log_fired(fired);
+            continue;
         }
         let link = (rule.key.clone(), c.entity.clone(), c.key.clone());
         if depth == MAX_DEPTH || chain.contains(&link) {

@@ -115,6 +115,15 @@ pub fn hold(
     }))
 }
 
+/// Records the answer `state`, tells the requester `text`, and closes the
+/// approvers' messages about it.
+fn settle(store: &Store, a: &mut Approval, state: ApprovalState, text: String) -> Result<()> {
+    a.state = state;
+    store.put_approval(a.clone())?;
+    tell(store, a, text)?;
+    close(store, a)
+}
+
 fn tell(store: &Store, a: &Approval, text: String) -> Result<()> {
     store.post_message(Message {
         id: 0,
@@ -184,18 +193,13 @@ pub fn answer(
                 a.requester
             )));
         }
-        a.state = ApprovalState::Rejected {
+        let state = ApprovalState::Rejected {
             by: user.to_string(),
             at_ms,
             reason: reason.to_string(),
         };
-        store.put_approval(a.clone())?;
-        tell(
-            store,
-            &a,
-            format!("{user} rejected your change of {what}: {reason}; it was not saved"),
-        )?;
-        close(store, &a)?;
+        let text = format!("{user} rejected your change of {what}: {reason}; it was not saved");
+        settle(store, &mut a, state, text)?;
         return Ok(format!("rejected: {what}; {} is told", a.requester));
     }
     let def = model::entity(&a.entity).ok_or_else(|| {
@@ -220,20 +224,15 @@ pub fn answer(
         let now = current
             .as_ref()
             .map_or("deleted".to_string(), |(r, _)| format!("at revision {r}"));
-        a.state = ApprovalState::Stale {
+        let state = ApprovalState::Stale {
             by: user.to_string(),
             at_ms,
         };
-        store.put_approval(a.clone())?;
-        tell(
-            store,
-            &a,
-            format!(
-                "{user} approved your change of {what}, but the record changed since you made it (revision {}, now {now}); it was not saved — make it again",
-                a.base_rev
-            ),
-        )?;
-        close(store, &a)?;
+        let text = format!(
+            "{user} approved your change of {what}, but the record changed since you made it (revision {}, now {now}); it was not saved — make it again",
+            a.base_rev
+        );
+        settle(store, &mut a, state, text)?;
         return Ok(format!(
             "not applied: {what} changed since the request (now {now}); {} is told",
             a.requester
@@ -242,20 +241,15 @@ pub fn answer(
     let old = current.map(|(_, r)| r);
     let key = approving(|| crate::ops::save::save(store, old.as_deref(), record))?;
     a.key = key.clone();
-    a.state = ApprovalState::Approved {
+    let state = ApprovalState::Approved {
         by: user.to_string(),
         at_ms,
     };
-    store.put_approval(a.clone())?;
-    tell(
-        store,
-        &a,
-        format!(
-            "{user} approved your change of {} {key}; it is saved",
-            a.entity
-        ),
-    )?;
-    close(store, &a)?;
+    let text = format!(
+        "{user} approved your change of {} {key}; it is saved",
+        a.entity
+    );
+    settle(store, &mut a, state, text)?;
     Ok(format!(
         "approved and saved: {} {key}; {} is told",
         a.entity, a.requester

@@ -39,6 +39,28 @@ pub fn is_due(store: &Store, spec: &DateSpec, r: &dyn Record, day: NaiveDate) ->
     Ok(base_date(store, spec, r)? == Some(spec.base_for(day)))
 }
 
+/// The records of `keys` that pass the condition, at most `limit`.
+fn matching(
+    store: &Store,
+    rule: &Rule,
+    compiled: &Compiled,
+    keys: Vec<String>,
+    limit: usize,
+) -> Result<Vec<Box<dyn Record>>> {
+    let mut out = Vec::new();
+    for k in keys {
+        if let Some(r) = store.get(rule.def, &k)? {
+            if compiled.matches(r.as_ref())? {
+                out.push(r);
+                if out.len() >= limit {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The records of `rule` (whose condition is `compiled`) due on `day`.
 pub fn due_records(
     store: &Store,
@@ -52,17 +74,7 @@ pub fn due_records(
     if let DateBase::Field(i) = spec.base {
         // A dated field: the day's records from the date index, the others unread.
         if let Some(keys) = store.keys_dated(rule.def, i, spec.base_for(day))? {
-            for k in keys {
-                if let Some(r) = store.get(rule.def, &k)? {
-                    if compiled.matches(r.as_ref())? {
-                        out.push(r);
-                        if out.len() >= limit {
-                            break;
-                        }
-                    }
-                }
-            }
-            return Ok(out);
+            return matching(store, rule, compiled, keys, limit);
         }
     }
     if spec.base == DateBase::LastChange {
@@ -75,17 +87,8 @@ pub fn due_records(
                 .map_or(0, |t| t.timestamp_millis())
         };
         let (from, to) = (local_ms(base), local_ms(base + Duration::days(1)));
-        for k in store.last_changed_between(rule.def, from, to)? {
-            if let Some(r) = store.get(rule.def, &k)? {
-                if compiled.matches(r.as_ref())? {
-                    out.push(r);
-                    if out.len() >= limit {
-                        break;
-                    }
-                }
-            }
-        }
-        return Ok(out);
+        let keys = store.last_changed_between(rule.def, from, to)?;
+        return matching(store, rule, compiled, keys, limit);
     }
     for r in query::select(compiled, None)? {
         if is_due(store, spec, r.as_ref(), day)? {
@@ -96,6 +99,22 @@ pub fn due_records(
         }
     }
     Ok(out)
+}
+
+/// How many records the date rules find due on `day`, acting on none (what the
+/// first tick of a day reads before it acts).
+pub fn count_due(store: &Store, rules: &RuleSet, day: NaiveDate) -> Result<usize> {
+    let mut n = 0;
+    for rule in &rules.rules {
+        if let Trigger::Date(spec) = &rule.trigger {
+            let compiled = rule
+                .condition
+                .compile(store, &env(None, ""))
+                .map_err(|e| query_error(rule, e))?;
+            n += due_records(store, rule, spec, &compiled, day, usize::MAX)?.len();
+        }
+    }
+    Ok(n)
 }
 
 fn stamp(t: NaiveDateTime) -> String {
