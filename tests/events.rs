@@ -756,7 +756,7 @@ fn over_the_socket_a_stage_change_reaches_the_leader_s_other_session_at_once() {
         "{}",
         inbox[0].message.text
     );
-    assert_eq!(inbox[0].message.rule, "STAGE_CHANGED");
+    assert_eq!(inbox[0].message.rule, "STAGE_MOVED");
     // The owner's own sessions hear nothing of the leader's inbox.
     assert_eq!(owner.unread().unwrap(), 0);
 }

@@ -6,7 +6,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use crate::api::events::{ApprovalState, InboxItem};
-use crate::model::{self, Lang};
+use crate::model::Lang;
 use crate::util::safe_text;
 
 /// At most this many messages are read for the section.
@@ -45,22 +45,21 @@ fn marker(item: &InboxItem, lang: Lang) -> Option<&'static str> {
     })
 }
 
-/// "when · rule · entity key · text", every part of it record text made safe
-/// for the terminal.
+/// "when key text · rule": what it says first (a line is cut at the pane's
+/// edge), its key's prefix telling the entity; every part made safe for the
+/// terminal.
 pub fn text(item: &InboxItem, lang: Lang) -> String {
     let m = &item.message;
-    let rule = if m.rule.is_empty() { "–" } else { &m.rule };
-    let entity = model::entity(&m.entity).map_or(m.entity.as_str(), |d| d.label(lang));
-    let mut line = format!(
-        "{} · {rule} · {entity} {} · ",
-        crate::api::local_time(m.at_ms),
-        m.key
-    );
+    let key = if m.key.is_empty() { "(new)" } else { &m.key };
+    let mut line = format!("{} {key} ", crate::api::local_time(m.at_ms));
     if let Some(mark) = marker(item, lang) {
         line.push_str(mark);
         line.push(' ');
     }
     line.push_str(&m.text);
+    if !m.rule.is_empty() {
+        line.push_str(&format!(" · {}", m.rule));
+    }
     safe_text(&line)
 }
 
@@ -121,10 +120,7 @@ mod tests {
         let ids: Vec<u64> = items.iter().map(|i| i.message.id).collect();
         assert_eq!(ids, [3, 1, 2]);
         let t = text(&items[0], Lang::En);
-        assert!(
-            t.contains(" · R · Opportunity OPP1 · new unread·[2J"),
-            "{t}"
-        );
+        assert!(t.contains(" OPP1 new unread·[2J · R"), "{t}");
         assert!(!t.chars().any(char::is_control));
     }
 

@@ -92,12 +92,7 @@ pub fn hold(
             rule: rule.key.clone(),
             entity: def.name.to_string(),
             key: key.clone(),
-            text: format!(
-                "{user} asks for approval: {} {}: {} ({reason})",
-                def.name,
-                shown_key(&key),
-                list(&changes)
-            ),
+            text: format!("{user} asks for approval: {} ({reason})", list(&changes)),
             read: false,
             approval: Some(approval.id),
         })?;
@@ -106,10 +101,11 @@ pub fn hold(
     Ok(Some(StoreError::Held {
         approval: approval.id,
         message: format!(
-            "{} {}: held for approval by {} (rule {}: {reason}); nothing is saved until it is approved — the answer comes to your inbox",
+            "{} {}: held for approval by {} (approval {}, rule {}: {reason}); nothing is saved until it is approved — the answer comes to your inbox",
             def.name,
             shown_key(&key),
             users.join(", "),
+            approval.id,
             rule.key
         ),
     }))

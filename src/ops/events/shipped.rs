@@ -15,7 +15,7 @@ const INSTALLED: &str = "shipped_rules";
 /// key, entity, trigger, when, condition, actions, description.
 pub const SHIPPED: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
     (
-        "STAGE_CHANGED",
+        "STAGE_MOVED",
         "opportunity",
         "updated",
         "stage",
@@ -24,7 +24,7 @@ pub const SHIPPED: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
         "An opportunity's stage changed: tell the team leader",
     ),
     (
-        "WON_OR_LOST",
+        "WON_LOST",
         "opportunity",
         "updated",
         "status",
@@ -33,7 +33,7 @@ pub const SHIPPED: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
         "An opportunity was won or lost: tell the team",
     ),
     (
-        "OPPORTUNITY_QUIET",
+        "OPP_QUIET",
         "opportunity",
         "date",
         "30 days after the last change",
@@ -42,7 +42,7 @@ pub const SHIPPED: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
         "An open opportunity unchanged for 30 days: tell its salesperson",
     ),
     (
-        "TASK_PAST_DUE",
+        "TASK_OVERDUE",
         "opportunity_task",
         "date",
         "1 day after due_date",
@@ -51,7 +51,7 @@ pub const SHIPPED: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
         "An open task past its due date: tell its owner",
     ),
     (
-        "LEAD_FOLLOW_UP",
+        "FOLLOW_UP",
         "lead",
         "date",
         "on follow_up",
@@ -60,7 +60,7 @@ pub const SHIPPED: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
         "A lead's follow-up day: tell its salesperson and make a call task",
     ),
     (
-        "QUOTE_EXPIRES",
+        "QUOTE_EXPIRY",
         "quote",
         "date",
         "3 days before valid_until",
@@ -69,7 +69,7 @@ pub const SHIPPED: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
         "A draft or sent quote expires in 3 days: tell the team leader",
     ),
     (
-        "QUOTE_DISCOUNT",
+        "DISCOUNT_NEW",
         "quote",
         "created",
         "",
@@ -78,7 +78,7 @@ pub const SHIPPED: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
         "A new quote with a line discount over 20 %: the team leader approves it",
     ),
     (
-        "QUOTE_DISCOUNT_CHANGED",
+        "DISCOUNT_CHG",
         "quote",
         "updated",
         "lines",
@@ -142,7 +142,7 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         assert_eq!(ensure_shipped(&store).unwrap(), SHIPPED.len());
         store
-            .delete(<EventRule as crate::model::Entity>::DEF, "QUOTE_EXPIRES")
+            .delete(<EventRule as crate::model::Entity>::DEF, "QUOTE_EXPIRY")
             .unwrap();
         assert_eq!(
             ensure_shipped(&store).unwrap(),
