@@ -209,3 +209,19 @@ fn a_server_of_another_version_is_named_when_it_holds_the_database() {
     );
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+#[test]
+fn a_server_stopped_while_another_starts_on_the_path_leaves_the_new_socket_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let store = std::sync::Arc::new(termcrm::store::Store::open(&db).unwrap());
+    let config = termcrm::server::Config::quiet(&db);
+    let first = termcrm::server::Server::start_on(std::sync::Arc::clone(&store), config).unwrap();
+    let paths = termcrm::server::Paths::of(&db);
+    // A successor binds the same path (the first one's socket file replaced).
+    std::fs::remove_file(&paths.socket).unwrap();
+    let listener = std::os::unix::net::UnixListener::bind(&paths.socket).unwrap();
+    first.stop();
+    assert!(paths.socket.exists(), "the successor's socket stays");
+    drop(listener);
+}

@@ -64,7 +64,13 @@ pub fn run(api: &Client, action: ServerAction, format: Format) -> CliResult {
             print_report(&["what", "value"], &rows, "server", format)
         }
         ServerAction::Stop => {
+            let pid = api.server_status()?.pid;
             api.server_stop()?;
+            // "Stopped" means gone: a server started next finds the path free.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            while crate::util::peer::alive(pid) && std::time::Instant::now() < deadline {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
             eprintln!("server of {} stopped", api.database());
             Ok(())
         }

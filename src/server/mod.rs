@@ -107,6 +107,9 @@ struct Shared {
     paths: Paths,
     /// The listening socket, shut down to wake the accept loop on stop.
     listen_fd: i32,
+    /// The socket file as bound (device, inode): on stop it is removed only if
+    /// it is still this server's, not a successor's on the same path.
+    socket_id: Option<(u64, u64)>,
 }
 
 /// A server running in this process's threads.
@@ -167,6 +170,7 @@ impl Server {
         }
         std::fs::write(&paths.pid, std::process::id().to_string())?;
         std::fs::set_permissions(&paths.pid, std::fs::Permissions::from_mode(0o600))?;
+        let socket_id = file_id(&paths.socket);
         let shared = Arc::new(Shared {
             store,
             shared: Default::default(),
@@ -184,6 +188,7 @@ impl Server {
             stop: AtomicBool::new(false),
             paths,
             listen_fd: listener.as_raw_fd(),
+            socket_id,
         });
         log(&format!(
             "serving {} on {} (pid {})",
@@ -239,8 +244,17 @@ impl Server {
             std::thread::sleep(Duration::from_millis(5));
         }
         let _ = self.shared.store.flush();
-        let _ = std::fs::remove_file(&self.shared.paths.socket);
-        let _ = std::fs::remove_file(&self.shared.paths.pid);
+        // A server started on the same path meanwhile keeps its socket and pid file.
+        if self.shared.socket_id.is_some()
+            && file_id(&self.shared.paths.socket) == self.shared.socket_id
+        {
+            let _ = std::fs::remove_file(&self.shared.paths.socket);
+        }
+        let ours = std::fs::read_to_string(&self.shared.paths.pid)
+            .is_ok_and(|p| p.trim() == std::process::id().to_string());
+        if ours {
+            let _ = std::fs::remove_file(&self.shared.paths.pid);
+        }
         log("stopped");
     }
 }
@@ -280,6 +294,12 @@ fn log(line: &str) {
 
 /// Binds the socket; a socket file nobody answers on is a crashed server's and is
 /// replaced, one that answers belongs to a running server.
+/// A file's device and inode.
+fn file_id(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
 fn bind(socket: &Path) -> anyhow::Result<UnixListener> {
     if socket.exists() {
         if UnixStream::connect(socket).is_ok() {

@@ -118,3 +118,13 @@ mod tests {
         assert_eq!(group_id("no-such-group-here"), None);
     }
 }
+
+/// Whether process `pid` still runs (it may belong to another user).
+pub fn alive(pid: u32) -> bool {
+    let Ok(pid) = i32::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 checks for the process and sends nothing.
+    let rc = unsafe { libc::kill(pid, 0) };
+    rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
