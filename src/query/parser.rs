@@ -361,7 +361,7 @@ impl Parser {
                     field_or_suggest(def, &first).map_err(|m| QueryError::new(column, m))?;
                 if let FieldKind::Lines(line) = def.fields[field].kind {
                     let Some(sub) = line.fields.iter().position(|f| f.name == name) else {
-                        let mut m = format!("{first} lines have no field '{name}'");
+                        let mut m = format!("{} has no field '{name}'", line.name);
                         if let Some(s) =
                             crate::util::suggest::nearest(&name, line.fields.iter().map(|f| f.name))
                         {

@@ -98,6 +98,22 @@ pub fn hold(
         })?;
         posted(u);
     }
+    let _ = store.log_fired(crate::store::events::Fired {
+        id: 0,
+        at_ms: 0,
+        rule: rule.key.clone(),
+        entity: def.name.to_string(),
+        key: shown_key(&key).to_string(),
+        trigger: if old.is_some() { "updated" } else { "created" }.into(),
+        user: user.to_string(),
+        actions: vec![format!(
+            "held for approval by {} (approval {})",
+            users.join(", "),
+            approval.id
+        )],
+        error: None,
+        cut: false,
+    });
     Ok(Some(StoreError::Held {
         approval: approval.id,
         message: format!(
