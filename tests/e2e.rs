@@ -428,3 +428,56 @@ fn mark_rows_export_them_and_import_a_file_after_its_preview() {
     assert_restored(&s.wait_for("icanon"));
     assert!(crm(&db, &["find", "Förde Fräsen"]).contains("Förde Fräsen GmbH"));
 }
+
+#[test]
+fn a_stage_change_from_the_command_line_reaches_the_team_leader_s_open_tui() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("rules");
+    crm(&db, &["demo", "--records", "500"]);
+    let json = |args: &[&str]| -> serde_json::Value {
+        let mut all = args.to_vec();
+        all.extend(["--format", "json"]);
+        serde_json::from_str(&crm(&db, &all)).unwrap()
+    };
+    let opps = json(&["list", "opportunity"]);
+    let opp = opps
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["sales_team"].as_str().is_some_and(|t| !t.is_empty()))
+        .expect("an opportunity with a team");
+    let (key, team) = (
+        opp["key"].as_str().unwrap(),
+        opp["sales_team"].as_str().unwrap(),
+    );
+    let team = json(&["get", "sales_team", team]);
+    let leader = team["leader"].as_str().unwrap().to_string();
+    let me = String::from_utf8(Command::new("id").arg("-un").output().unwrap().stdout).unwrap();
+    crm(
+        &db,
+        &[
+            "set",
+            "salesperson",
+            &leader,
+            &format!("os_user={}", me.trim()),
+        ],
+    );
+    let stage = opp["stage"].as_str().unwrap_or("");
+    let other = if stage == "QUALIFY" {
+        "PROPOSAL"
+    } else {
+        "QUALIFY"
+    };
+
+    let s = Session::start(&db, "");
+    s.wait_for("Alerts");
+    crm(&db, &["set", "opportunity", key, &format!("stage={other}")]);
+    // The leader's open session hears it: the count, and the message on the home pane.
+    s.wait_for("✉ 1 unread");
+    let screen = s.wait_for("Inbox (1 unread of 1)");
+    assert!(screen.contains(&format!("{key} ")), "{screen}");
+    s.send(&["r"]);
+    s.wait_for("Inbox (0 unread of 1)");
+    s.send(&["q"]);
+    assert_restored(&s.wait_for("icanon"));
+}
