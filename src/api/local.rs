@@ -69,6 +69,7 @@ pub fn handle(
         let me = session.salesperson.clone();
         let run = || {
             ops::events::with_rules(Arc::clone(&rules), &session.user, me.clone(), || {
+                ops::events::set_admin(session.role == super::Role::Admin);
                 serve(store, session, shared, request, progress)
             })
         };

@@ -8,9 +8,11 @@ use crate::ops;
 use crate::store::Store;
 
 /// Setup data: only admins change it (code tables, salespersons, teams,
-/// territories, periods, items). Competitors and saved queries are everyday data.
+/// territories, periods, items). Competitors, saved queries and event rules are
+/// everyday data (a rule that runs a command is an admin's: see `ops::events`).
 pub fn is_setup(def: &EntityDef) -> bool {
-    matches!(def.key, KeyKind::Code) && !matches!(def.name, "competitor" | "saved_query")
+    matches!(def.key, KeyKind::Code)
+        && !matches!(def.name, "competitor" | "saved_query" | "event_rule")
 }
 
 /// Refuses what the session's role does not allow, before anything is read.

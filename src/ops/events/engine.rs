@@ -36,6 +36,8 @@ struct Ctx {
     posted: Vec<String>,
     /// The day offsets count from: the tick's own (a fixed clock in tests).
     today: Option<NaiveDate>,
+    /// The user is an admin (only admins save rules that run commands).
+    admin: bool,
 }
 
 thread_local! {
@@ -58,6 +60,7 @@ pub fn with_rules<R>(
             approved: false,
             posted: Vec::new(),
             today: None,
+            admin: false,
         })
     });
     struct Restore(Option<Option<Ctx>>);
@@ -95,6 +98,21 @@ pub(super) fn approving<R>(f: impl FnOnce() -> R) -> R {
 pub(super) fn today() -> NaiveDate {
     CTX.with(|c| c.borrow().as_ref().and_then(|c| c.today))
         .unwrap_or_else(model::value::today)
+}
+
+/// Says whether the user of the request in progress is an admin.
+pub fn set_admin(admin: bool) {
+    CTX.with(|c| {
+        if let Some(c) = c.borrow_mut().as_mut() {
+            c.admin = admin;
+        }
+    });
+}
+
+/// Whether the writer is an admin: outside a request (the store's own upkeep,
+/// shipped rules) it is trusted.
+pub(super) fn is_admin() -> bool {
+    CTX.with(|c| c.borrow().as_ref().is_none_or(|c| c.admin))
 }
 
 /// Makes `day` the rules' today on this thread (inside `with_rules`).

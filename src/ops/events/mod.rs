@@ -17,7 +17,7 @@ pub mod tick;
 use serde::{Deserialize, Serialize};
 
 pub use act::drain_finished;
-pub use engine::{after_commit, before_save, with_rules, After, MAX_DEPTH};
+pub use engine::{after_commit, before_save, set_admin, with_rules, After, MAX_DEPTH};
 pub use hold::answer;
 pub use rules::{load, Rule, RuleSet};
 pub use shipped::{ensure_shipped, shipped, SHIPPED};

@@ -124,6 +124,19 @@ pub fn check(store: &Store, rule: &EventRule) -> Result<()> {
             return Err(invalid(field, &shown, message));
         }
     };
+    // A command runs on the server as its user: only admins write one.
+    if !super::engine::is_admin()
+        && compiled
+            .actions
+            .iter()
+            .any(|a| matches!(a, Action::Run { .. }))
+    {
+        return Err(invalid(
+            "actions",
+            "run",
+            "only admins may save a rule that runs a command (run); ask an admin, or use notify, task or interaction".into(),
+        ));
+    }
     // Named users must be someone: a salesperson's code or OS user.
     for action in &compiled.actions {
         let targets: Vec<&Target> = match action {
