@@ -766,3 +766,80 @@ fn over_the_socket_a_stage_change_reaches_the_leader_s_other_session_at_once() {
     // The owner's own sessions hear nothing of the leader's inbox.
     assert_eq!(owner.unread().unwrap(), 0);
 }
+
+#[test]
+fn a_schedule_fires_once_per_due_time_and_a_deletion_fires_its_rule() {
+    let f = fixture();
+    let admin = as_user(&f.store, "root", None, Role::Admin);
+    add_rule(
+        &f.store,
+        rule(
+            "DAILY",
+            "opportunity",
+            "schedule",
+            "daily at 07:00",
+            &format!("key:{}", f.opp),
+            "notify leader \"daily: {description}\"",
+        ),
+    );
+    let shared = termcrm::api::state::Shared::default();
+    let server = Session {
+        uid: 0,
+        user: "server".into(),
+        salesperson: None,
+        role: Role::Admin,
+    };
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let tick = |h: u32, m: u32, d: i64| {
+        let at = (day + chrono::Duration::days(d))
+            .and_hms_opt(h, m, 0)
+            .unwrap();
+        termcrm::api::local::tick(&f.store, &shared, &server, at).unwrap();
+    };
+    let lea = as_user(&f.store, "lea", Some(&f.leader), Role::Sales);
+    let daily = || {
+        lea.inbox(false, 50)
+            .unwrap()
+            .iter()
+            .filter(|i| i.message.rule == "DAILY")
+            .count()
+    };
+    // A new schedule starts from its first tick: nothing before it is due.
+    tick(6, 59, 0);
+    assert_eq!(daily(), 0);
+    tick(7, 1, 0);
+    assert_eq!(daily(), 1);
+    tick(7, 2, 0);
+    assert_eq!(daily(), 1, "not twice for one due time");
+    // Down for three days: one firing for the newest due time, not three.
+    tick(8, 0, 4);
+    assert_eq!(daily(), 2);
+
+    add_rule(
+        &f.store,
+        rule(
+            "GONE",
+            "opportunity_task",
+            "deleted",
+            "",
+            "",
+            "notify actor \"deleted {key}: {description}\"",
+        ),
+    );
+    let t = OpportunityTask {
+        opportunity: f.opp.clone(),
+        description: "short-lived".into(),
+        status: "open".into(),
+        ..Default::default()
+    };
+    let key = admin.save(Box::new(t), true).unwrap();
+    admin.delete(OpportunityTask::DEF, &key).unwrap();
+    let inbox = admin.inbox(false, 10).unwrap();
+    assert!(
+        inbox
+            .iter()
+            .any(|i| i.message.rule == "GONE"
+                && i.message.text == format!("deleted {key}: short-lived")),
+        "{inbox:?}"
+    );
+}
