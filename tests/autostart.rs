@@ -99,6 +99,13 @@ fn me_comes_from_the_os_user_even_without_user_set() {
     let db = dir.path().join("db");
     let me = os_user();
     let run = |args: &[&str]| crm_with(&db, &[("USER", None)], args);
+    // A lookup makes no database: the first write does.
+    let (code, _, err) = run(&["alerts"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no database at"), "{err}");
+    assert!(!db.exists());
+    let (code, _, err) = run(&["add", "territory", "key=HOME", "description=Heim"]);
+    assert_eq!(code, 0, "{err}");
     let (code, _, err) = run(&["alerts"]);
     assert_eq!(code, 1);
     assert!(err.contains(&format!("'{me}'")), "names the OS user: {err}");

@@ -430,6 +430,23 @@ fn execute(cli: Cli) -> CliResult {
     }
     // `crm server status` and `stop` ask a running server; they start none.
     let start = !matches!(command, Command::Server { .. });
+    // Only what writes records may make a database; a lookup on a mistyped
+    // `--db` says so and creates nothing.
+    let creates = matches!(
+        command,
+        Command::Add { .. } | Command::Demo { .. } | Command::Import(_)
+    );
+    if start && !creates && cli.remote.is_none() {
+        let path = cli.db.clone().unwrap_or_else(default_db_path);
+        if !crate::store::is_database(&path) {
+            return Err(anyhow::anyhow!(
+                "no database at {}: nothing was created — `crm demo` loads demo data there, `crm --db {}` opens it in the full-screen CRM",
+                path.display(),
+                path.display()
+            )
+            .into());
+        }
+    }
     let api = client_of(cli.db, cli.remote, start)?;
     let result = match command {
         Command::Import(args) => import::run(&api, args, FormatArg::file(cli.format)),

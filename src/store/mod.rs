@@ -33,7 +33,7 @@ pub use import::{Batch, BatchState, Reverted};
 pub use index::ListRow;
 pub use many::Change;
 pub use migrate::{Migration, SCHEMA_VERSION};
-pub use open::{default_db_path, OpenOptions};
+pub use open::{default_db_path, is_database, OpenOptions};
 
 use crate::model::{self, Entity, EntityDef, FieldKind, Record};
 use crate::util::suggest::nearest;

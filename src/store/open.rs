@@ -75,6 +75,38 @@ fn io_error(path: &Path, e: impl std::fmt::Display) -> StoreError {
     }
 }
 
+/// Whether `name`, inside a database directory, is sled's or crm's own.
+fn ours(name: &str) -> bool {
+    matches!(name, "conf" | "db" | "blobs" | PID_FILE) || name.starts_with("snap.")
+}
+
+/// Whether `path` holds a database (sled's `conf` and `db`).
+pub fn is_database(path: &Path) -> bool {
+    path.join("conf").is_file() && path.join("db").is_file()
+}
+
+/// Refuses a path that is not a directory, or a directory holding files that are
+/// no database's: nothing in it is touched.
+fn check_directory(path: &Path) -> Result<()> {
+    if !path.is_dir() {
+        return Err(StoreError::Refused(format!(
+            "{} is not a directory: a database is a directory of its own; pass --db with a new or empty one",
+            path.display()
+        )));
+    }
+    let entries = fs::read_dir(path).map_err(|e| io_error(path, e))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !ours(&name) {
+            return Err(StoreError::Refused(format!(
+                "{} holds other files ({name}, …) and no termcrm database; nothing in it was touched — pass --db with a new or empty directory",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 impl Store {
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         Self::open_with(path, &OpenOptions::default())
@@ -82,7 +114,9 @@ impl Store {
 
     pub fn open_with(path: impl AsRef<Path>, options: &OpenOptions) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
-        if !path.exists() {
+        if path.exists() {
+            check_directory(&path)?;
+        } else {
             fs::DirBuilder::new()
                 .recursive(true)
                 .mode(0o700)
