@@ -443,8 +443,7 @@ fn execute(cli: Cli) -> CliResult {
                 "no database at {}: nothing was created — `crm demo` loads demo data there, `crm --db {}` opens it in the full-screen CRM",
                 path.display(),
                 path.display()
-            )
-            .into());
+            ));
         }
     }
     let api = client_of(cli.db, cli.remote, start)?;
