@@ -106,3 +106,60 @@ fn what_crm_creates_is_its_user_s_alone_whatever_the_umask() {
     );
     stop_server(&db);
 }
+
+/// A bulk load (`crm demo`) killed at any moment leaves the database as it was
+/// before — empty, its settings kept — and `crm check` clean without a repair.
+#[test]
+fn a_demo_load_killed_at_random_moments_lands_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut seed = 0x9e37_79b9_u64;
+    let mut outcomes = (0, 0);
+    for round in 0..10 {
+        let db = dir.path().join(format!("db{round}"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_crm"))
+            .env("CRM_NO_SERVER", "1")
+            .arg("--db")
+            .arg(&db)
+            .args(["demo", "--records", "20000"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        if round < 8 {
+            std::thread::sleep(std::time::Duration::from_millis(50 + seed % 900));
+            let _ = child.kill();
+        }
+        let _ = child.wait();
+        let check = Command::new(env!("CARGO_BIN_EXE_crm"))
+            .env("CRM_NO_SERVER", "1")
+            .arg("--db")
+            .arg(&db)
+            .arg("check")
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&check.stdout).into_owned()
+            + &String::from_utf8_lossy(&check.stderr);
+        if !db.join("db").exists() {
+            continue; // killed before the database was made
+        }
+        assert!(check.status.success(), "round {round}: {out}");
+        let count = Command::new(env!("CARGO_BIN_EXE_crm"))
+            .env("CRM_NO_SERVER", "1")
+            .arg("--db")
+            .arg(&db)
+            .args(["list", "territory", "--format", "csv"])
+            .output()
+            .unwrap();
+        let rows = String::from_utf8_lossy(&count.stdout).lines().count();
+        if rows <= 1 {
+            outcomes.0 += 1;
+        } else {
+            outcomes.1 += 1;
+        }
+    }
+    eprintln!("taken back: {}, landed whole: {}", outcomes.0, outcomes.1);
+    assert!(outcomes.1 >= 2, "the loads left alone landed whole");
+}

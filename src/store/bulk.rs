@@ -1,9 +1,12 @@
-//! Bulk loading (demo data, imports): records are checked one by one like single
-//! inserts, but written in bounded chunks of per-tree batches and flushed once.
-//! Index entries of a chunk are written before its records, so a crash mid-load may
-//! leave index entries without records (which `crm check --repair` removes) but never
-//! a record without its index entries. The history of a chunk (one commit naming
-//! its records) is written with its indexes.
+//! Bulk loading (demo data into an empty database): records are checked one by
+//! one like single inserts, but written in bounded chunks of per-tree batches and
+//! flushed once. The load lands whole or not at all: a marker is made durable
+//! before the first chunk and removed after the last flush; a database opened with
+//! the marker still set was cut off mid-load (kill -9, a crash) and is taken back
+//! to what it was — empty of records, its settings (saved queries, event rules)
+//! kept, every index rebuilt — so `crm check` finds it clean without a repair.
+//! The history of a chunk (one commit naming its records) is written with its
+//! indexes.
 
 use std::collections::HashMap;
 
@@ -20,6 +23,9 @@ pub struct BulkReport {
     pub inserted: usize,
 }
 
+/// Set in `meta` while a bulk load runs.
+const BULK_OPEN: &str = "bulk load open";
+
 /// Records per chunk: large enough to amortise, small enough that sled's batches
 /// stay small in memory.
 pub const CHUNK: usize = 5_000;
@@ -33,6 +39,16 @@ impl Store {
         mut progress: impl FnMut(usize),
     ) -> Result<BulkReport> {
         let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        // Taking a cut-off load back empties the records: only an empty database
+        // takes one.
+        let existing = self.total_records();
+        if existing > 0 {
+            return Err(StoreError::Refused(format!(
+                "database {} already holds {existing} records; a bulk load goes into an empty database",
+                self.path().display()
+            )));
+        }
+        self.meta_set(BULK_OPEN, b"1")?;
         let mut report = BulkReport::default();
         let mut counters: HashMap<&'static str, Option<u64>> = HashMap::new();
         let mut chunk: Vec<Box<dyn Record>> = Vec::with_capacity(CHUNK);
@@ -50,7 +66,36 @@ impl Store {
             progress(report.inserted);
         }
         self.flush()?;
+        self.meta.remove(BULK_OPEN.as_bytes())?;
+        self.flush()?;
         Ok(report)
+    }
+
+    /// Takes a bulk load that was cut off back (see the module's comment).
+    pub(super) fn recover_bulk(&self) -> Result<()> {
+        if self.meta.get(BULK_OPEN.as_bytes())?.is_none() {
+            return Ok(());
+        }
+        for def in crate::model::ENTITIES {
+            if crate::model::is_setting(def.name) {
+                continue;
+            }
+            self.tree(def).0.clear()?;
+            self.seq.remove(def.name.as_bytes())?;
+        }
+        // The load's commits name records that are gone.
+        for kv in self.hist.iter() {
+            let (k, v) = kv?;
+            let bulk = crate::store::codec::decode::<super::history::Head>(&v)
+                .map(|h| h.bulk)
+                .unwrap_or(true);
+            if bulk {
+                self.hist.remove(k)?;
+            }
+        }
+        self.rebuild_indexes(false)?;
+        self.meta.remove(BULK_OPEN.as_bytes())?;
+        self.flush()
     }
 
     fn write_chunk(

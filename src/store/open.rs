@@ -178,6 +178,7 @@ impl Store {
         }
         migrate::run(&store, migrate::MIGRATIONS)?;
         store.recover_imports()?;
+        store.recover_bulk()?;
         Ok(store)
     }
 }
