@@ -85,6 +85,13 @@ fn case_and_accents_do_not_matter_and_nonsense_finds_nothing() {
     assert!(store.find("zzqxv", 20).unwrap().is_empty());
     assert!(store.find("   ", 20).unwrap().is_empty());
     assert!(store.find("grosse hamburg", 20).unwrap().is_empty());
+    // A text longer than 200 characters is refused at once, saying so.
+    let start = std::time::Instant::now();
+    let e = store.find(&"müller ".repeat(15_000), 20).unwrap_err();
+    assert!(e.to_string().contains("too long"), "{e}");
+    assert!(e.to_string().contains("at most 200"), "{e}");
+    assert!(start.elapsed() < std::time::Duration::from_secs(1));
+    assert!(store.find(&"g".repeat(200), 20).is_ok());
 }
 
 #[test]

@@ -204,6 +204,53 @@ fn parser_table() {
     }
 }
 
+#[test]
+fn deep_nesting_and_long_queries_are_refused_with_their_column() {
+    let opp = def("opportunity");
+    let start = std::time::Instant::now();
+    // 10,000 parentheses or NOTs: an error, not a stack overflow.
+    for n in [10_000, 1_990] {
+        let parens = format!("{}stage:WON{}", "(".repeat(n), ")".repeat(n));
+        assert!(Query::parse(&parens, opp).is_err());
+    }
+    let parens = format!("{}stage:WON{}", "(".repeat(1_990), ")".repeat(1_990));
+    let e = Query::parse(&parens, opp).unwrap_err();
+    assert!(e.message.contains("nests too deep"), "{e}");
+    assert_eq!(e.column, 65, "{e}");
+    assert!(Query::parse(&"NOT ".repeat(10_000), opp).is_err());
+    let nots = format!("{}stage:WON", "NOT ".repeat(990));
+    let e = Query::parse(&nots, opp).unwrap_err();
+    assert!(e.message.contains("nests too deep"), "{e}");
+    assert_eq!(e.column, 64 * 4 + 1, "{e}");
+    let dashes = format!("{}stage:WON", "-(".repeat(1_900));
+    assert!(Query::parse(&dashes, opp)
+        .unwrap_err()
+        .message
+        .contains("nests too deep"));
+    let has = format!(
+        "{}stage:WON{}",
+        "has:opportunity_task(".repeat(150),
+        ")".repeat(150)
+    );
+    assert!(Query::parse(&has, def("opportunity")).is_err());
+    // 64 levels still parse.
+    let ok = format!("{}stage:WON{}", "(".repeat(64), ")".repeat(64));
+    Query::parse(&ok, opp).unwrap();
+    let ok = format!("{}stage:WON", "NOT ".repeat(64));
+    Query::parse(&ok, opp).unwrap();
+    // At most 4,000 characters.
+    let long = format!("description:{}", "x".repeat(4_000));
+    let e = Query::parse(&long, opp).unwrap_err();
+    assert!(
+        e.message
+            .contains("too long: 4012 characters, at most 4000"),
+        "{e}"
+    );
+    assert_eq!(e.column, 4001);
+    Query::parse(&format!("description:{}", "x".repeat(3_988)), opp).unwrap();
+    assert!(start.elapsed() < std::time::Duration::from_secs(1));
+}
+
 fn demo(records: usize) -> (tempfile::TempDir, Store) {
     let (dir, store) = fast_store();
     store

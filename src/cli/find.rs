@@ -8,6 +8,7 @@ use anyhow::bail;
 use super::output::fit;
 use super::{CliResult, Format};
 use crate::api::{Client, FindHit};
+use crate::util::{excerpt, safe_text};
 
 pub fn run(api: &Client, words: &[String], limit: usize, format: Format) -> CliResult {
     let query = words.join(" ");
@@ -44,13 +45,24 @@ pub fn run(api: &Client, words: &[String], limit: usize, format: Format) -> CliR
             }
             w.flush()?;
         }
-        Format::Table if hits.is_empty() => writeln!(out, "no match for '{}'", query.trim())?,
+        Format::Table if hits.is_empty() => {
+            writeln!(out, "no match for '{}'", excerpt(query.trim()))?
+        }
         Format::Table => print_table(&mut out, &hits)?,
     }
     Ok(())
 }
 
 fn print_table(out: &mut impl Write, hits: &[FindHit]) -> CliResult {
+    let hits: Vec<FindHit> = hits
+        .iter()
+        .map(|h| FindHit {
+            key: safe_text(&h.key),
+            text: safe_text(&h.text),
+            ..h.clone()
+        })
+        .collect();
+    let hits = &hits;
     let entity_width = width(hits.iter().map(|h| h.entity.label_en), "Entity");
     let key_width = width(hits.iter().map(|h| h.key.as_str()), "Key");
     let max_width: usize = std::env::var("COLUMNS")

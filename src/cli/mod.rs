@@ -350,9 +350,13 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return code;
+            if !e.use_stderr() {
+                let _ = e.print();
+                return 0;
+            }
+            // Clap quotes what was typed: shown, never interpreted.
+            eprint!("{}", crate::util::safe_lines(&e.render().to_string()));
+            return 2;
         }
     };
     match run_to_exit(cli) {
@@ -367,6 +371,7 @@ pub fn main() -> i32 {
         Err(e) => {
             // One line, whatever the values in the message hold.
             let message = format!("{e:#}").replace('\r', "").replace('\n', "\\n");
+            let message = crate::util::safe_text(&message);
             eprintln!("crm: {message}");
             1
         }

@@ -4,7 +4,8 @@ use std::io::Write;
 
 use super::{CliResult, Format};
 use crate::io::json_out::record_json;
-use crate::model::{format_value, EntityDef, Record};
+use crate::model::{format_value, EntityDef, FieldKind, Record};
+use crate::util::{safe_lines, safe_text};
 
 /// Every field of an entity, in declaration order.
 fn all_fields(def: &EntityDef) -> Vec<usize> {
@@ -65,9 +66,14 @@ pub fn print_record(record: &dyn Record, rev: Option<u64>, format: Format) -> Cl
                 .max()
                 .unwrap_or(3)
                 .max(3);
-            writeln!(out, "{:<width$}  {}", "Key", record.key())?;
+            writeln!(out, "{:<width$}  {}", "Key", safe_text(record.key()))?;
             for (i, f) in def.fields.iter().enumerate() {
+                // A multiline value goes on on indented lines, each of them safe.
                 let text = format_value(&f.kind, &record.get(i));
+                let text = match f.kind {
+                    FieldKind::Multiline => safe_lines(&text),
+                    _ => safe_text(&text),
+                };
                 let text = text.replace('\n', &format!("\n{:width$}  ", ""));
                 writeln!(out, "{:<width$}  {}", f.label_en, text)?;
             }
@@ -138,7 +144,7 @@ fn print_table(
         .unwrap_or(160);
     let key_width = records
         .iter()
-        .map(|r| r.key().len())
+        .map(|r| safe_text(r.key()).chars().count())
         .max()
         .unwrap_or(3)
         .max(3);
@@ -160,10 +166,10 @@ fn print_table(
     }
     writeln!(out, "{}", line.trim_end())?;
     for r in records {
-        let mut line = format!("{:<key_width$}", r.key());
+        let mut line = format!("{:<key_width$}", safe_text(r.key()));
         for (i, w) in &columns {
             line.push_str("  ");
-            let text = format_value(&def.fields[*i].kind, &r.get(*i)).replace('\n', " ");
+            let text = safe_text(&format_value(&def.fields[*i].kind, &r.get(*i)));
             line.push_str(&fit(&text, *w));
         }
         writeln!(out, "{}", line.trim_end())?;
@@ -194,21 +200,12 @@ pub(super) fn fit(text: &str, width: usize) -> String {
 }
 
 /// A cell of a report as written: record text is shown, never interpreted. The
-/// table shows every control character as `·`; CSV and JSON keep line ends and
-/// tabs (quoted or escaped there) and show the others so.
+/// table shows every unsafe character (`util::safe_text`) as `·`; CSV and JSON
+/// keep the data exact (quoted or escaped there).
 fn clean_cell(text: &str, format: Format) -> String {
     match format {
-        Format::Table => crate::util::safe_text(text),
-        Format::Csv | Format::Json => text
-            .chars()
-            .map(|c| {
-                if c.is_control() && c != '\n' && c != '\t' {
-                    '·'
-                } else {
-                    c
-                }
-            })
-            .collect(),
+        Format::Table => safe_text(text),
+        Format::Csv | Format::Json => text.to_string(),
     }
 }
 
@@ -277,9 +274,9 @@ mod tests {
 
     #[test]
     fn report_cells_never_carry_control_characters_raw() {
-        let text = "a\u{1b}[2Jb\r\nc\u{9b}d\te";
-        assert_eq!(clean_cell(text, Format::Table), "a·[2Jb··c·d·e");
-        assert_eq!(clean_cell(text, Format::Csv), "a·[2Jb·\nc·d\te");
-        assert_eq!(clean_cell(text, Format::Json), "a·[2Jb·\nc·d\te");
+        let text = "a\u{1b}[2Jb\r\nc\u{9b}d\te\u{202e}f";
+        assert_eq!(clean_cell(text, Format::Table), "a·[2Jb··c·d·e·f");
+        assert_eq!(clean_cell(text, Format::Csv), text);
+        assert_eq!(clean_cell(text, Format::Json), text);
     }
 }

@@ -41,7 +41,7 @@ fn assign(
             "{} {key}: {} = '{}': {}",
             def.name,
             e.field,
-            e.value,
+            crate::util::excerpt(&e.value),
             e.message
         )
     })

@@ -13,9 +13,47 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// The longest value of a single-line field (text, e-mail, a key it names, a
+/// line's text), in characters.
+pub const MAX_TEXT_CHARS: usize = 10_000;
+/// The longest value of a multiline text field (notes), in characters.
+pub const MAX_MULTILINE_CHARS: usize = 100_000;
+
+/// "is too long" when some text of `value` is longer than `kind` allows.
+fn too_long(kind: &FieldKind, value: &Value) -> Option<String> {
+    let max = match kind {
+        FieldKind::Multiline => MAX_MULTILINE_CHARS,
+        _ => MAX_TEXT_CHARS,
+    };
+    let longest = match value {
+        Value::Text(s) => s.chars().count(),
+        Value::List(keys) => keys.iter().map(|k| k.chars().count()).max().unwrap_or(0),
+        Value::Lines(lines) => lines
+            .iter()
+            .flatten()
+            .map(|v| v.as_str().map_or(0, |s| s.chars().count()))
+            .max()
+            .unwrap_or(0),
+        _ => 0,
+    };
+    (longest > max).then(|| format!("is too long: {longest} characters, at most {max}"))
+}
+
 /// Checks one record against its declaration; the first problem found is returned.
 pub fn validate(record: &dyn Record) -> Result<(), FieldError> {
     let def = record.def();
+    let key = record.key();
+    let key_chars = key.chars().count();
+    if key_chars > crate::store::MAX_KEY_CHARS {
+        return Err(FieldError {
+            field: "key",
+            value: key.to_string(),
+            message: format!(
+                "the key is too long: {key_chars} characters, at most {}",
+                crate::store::MAX_KEY_CHARS
+            ),
+        });
+    }
     for (i, f) in def.fields.iter().enumerate() {
         let value = record.get(i);
         let err = |message: String| FieldError {
@@ -23,6 +61,9 @@ pub fn validate(record: &dyn Record) -> Result<(), FieldError> {
             value: format_value(&f.kind, &value),
             message,
         };
+        if let Some(why) = too_long(&f.kind, &value) {
+            return Err(err(format!("{} {why}", f.label_en)));
+        }
         if f.required && value.is_empty() {
             return Err(err(format!("{} is required", f.label_en)));
         }
@@ -32,7 +73,8 @@ pub fn validate(record: &dyn Record) -> Result<(), FieldError> {
             }
             (FieldKind::Email, Value::Text(s)) if !is_email(s) => {
                 return Err(err(format!(
-                    "'{s}' is not an e-mail address (name@example.com)"
+                    "'{}' is not an e-mail address (name@example.com)",
+                    crate::util::excerpt(s)
                 )));
             }
             (FieldKind::Choice(options), Value::Text(s)) if !options.contains(&s.as_str()) => {
@@ -158,6 +200,31 @@ mod tests {
         o.prospect = "PRO0000001".into();
         assert_eq!(validate(&o).unwrap_err().field, "prospect");
         assert_eq!(o.def().name, "opportunity");
+    }
+
+    #[test]
+    fn overlong_text_keys_and_notes_are_refused_naming_the_field() {
+        let mut o = opportunity();
+        o.description = "x".repeat(MAX_TEXT_CHARS);
+        o.notes = "y\n".repeat(MAX_MULTILINE_CHARS / 2);
+        assert!(validate(&o).is_ok());
+        o.description.push('x');
+        let e = validate(&o).unwrap_err();
+        assert_eq!(e.field, "description");
+        assert!(
+            e.message
+                .contains("too long: 10001 characters, at most 10000"),
+            "{}",
+            e.message
+        );
+        let mut o = opportunity();
+        o.notes = "y".repeat(MAX_MULTILINE_CHARS + 1);
+        assert_eq!(validate(&o).unwrap_err().field, "notes");
+        let mut o = opportunity();
+        o.key = "K".repeat(65);
+        let e = validate(&o).unwrap_err();
+        assert_eq!(e.field, "key");
+        assert!(e.message.contains("at most 64"), "{}", e.message);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use chrono::{Datelike, Duration, Local, Months, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use super::schema::{FieldDef, FieldKind, LineDef, LineRecord};
+use crate::util::excerpt;
 
 /// An ISO 4217 currency code, three upper-case letters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -77,7 +78,12 @@ impl Money {
             }
         }
         let s = s.trim_end_matches('€').trim();
-        let bad = || format!("'{text}' is not an amount (try 1234.56 or 1.234,56 EUR)");
+        let bad = || {
+            format!(
+                "'{}' is not an amount (try 1234.56 or 1.234,56 EUR)",
+                excerpt(text)
+            )
+        };
         let (neg, digits) = match s.strip_prefix('-') {
             Some(rest) => (true, rest.trim()),
             None => (false, s),
@@ -112,7 +118,7 @@ impl Money {
         let cents = units
             .checked_mul(100)
             .and_then(|c| c.checked_add(frac))
-            .ok_or_else(|| format!("'{text}' is too large an amount"))?;
+            .ok_or_else(|| format!("'{}' is too large an amount", excerpt(text)))?;
         Ok(Money::new(if neg { -cents } else { cents }, currency))
     }
 }
@@ -221,7 +227,13 @@ pub fn parse_value_at(kind: &FieldKind, text: &str, today: NaiveDate) -> Result<
             let lower = t.to_lowercase();
             match options.iter().find(|o| **o == lower) {
                 Some(o) => Value::Text(o.to_string()),
-                None => return Err(format!("'{t}' is not one of {}", options.join(", "))),
+                None => {
+                    return Err(format!(
+                        "'{}' is not one of {}",
+                        excerpt(t),
+                        options.join(", ")
+                    ))
+                }
             }
         }
         FieldKind::Ref(_) => Value::Text(t.to_uppercase()),
@@ -278,14 +290,14 @@ fn parse_int(t: &str) -> Result<i64, String> {
     let digits: String = t.chars().filter(|c| *c != '_' && *c != '\'').collect();
     digits
         .parse()
-        .map_err(|_| format!("'{t}' is not a whole number"))
+        .map_err(|_| format!("'{}' is not a whole number", excerpt(t)))
 }
 
 fn parse_bool(t: &str) -> Result<bool, String> {
     match t.to_lowercase().as_str() {
         "yes" | "y" | "true" | "1" | "x" | "ja" | "j" | "on" => Ok(true),
         "no" | "n" | "false" | "0" | "nein" | "off" | "-" => Ok(false),
-        _ => Err(format!("'{t}' is not yes or no")),
+        _ => Err(format!("'{}' is not yes or no", excerpt(t))),
     }
 }
 
@@ -308,7 +320,7 @@ pub fn parse_date(t: &str, today: NaiveDate) -> Result<NaiveDate, String> {
         };
         let n: i64 = num
             .parse()
-            .map_err(|_| format!("'{t}' is not a date offset (try +7d, -2w, +1m)"))?;
+            .map_err(|_| format!("'{}' is not a date offset (try +7d, -2w, +1m)", excerpt(t)))?;
         let n = if sign == '-' { -n } else { n };
         let shifted = match unit {
             'd' | 't' => today.checked_add_signed(Duration::days(n)),
@@ -321,9 +333,14 @@ pub fn parse_date(t: &str, today: NaiveDate) -> Result<NaiveDate, String> {
                     today.checked_sub_months(Months::new((-months) as u32))
                 }
             }
-            _ => return Err(format!("'{t}': unknown unit '{unit}' (use d, w, m or y)")),
+            _ => {
+                return Err(format!(
+                    "'{}': unknown unit '{unit}' (use d, w, m or y)",
+                    excerpt(t)
+                ))
+            }
         };
-        return shifted.ok_or_else(|| format!("'{t}' lies outside the calendar"));
+        return shifted.ok_or_else(|| format!("'{}' lies outside the calendar", excerpt(t)));
     }
     // ISO, German (31.01.1980), compact (19800131) and English (1/31/1980).
     for fmt in [DATE_FORMAT, "%d.%m.%Y", "%Y%m%d", "%m/%d/%Y"] {
@@ -334,7 +351,8 @@ pub fn parse_date(t: &str, today: NaiveDate) -> Result<NaiveDate, String> {
         }
     }
     Err(format!(
-        "'{t}' is not a date (use 2026-12-01, 01.12.2026, today or +7d)"
+        "'{}' is not a date (use 2026-12-01, 01.12.2026, today or +7d)",
+        excerpt(t)
     ))
 }
 
@@ -356,7 +374,8 @@ pub fn parse_datetime(t: &str, today: NaiveDate) -> Result<NaiveDateTime, String
     match parse_date(t, today) {
         Ok(d) => Ok(d.and_hms_opt(0, 0, 0).expect("midnight exists")),
         Err(_) => Err(format!(
-            "'{t}' is not a date-time (use 2026-12-01 14:30 or now)"
+            "'{}' is not a date-time (use 2026-12-01 14:30 or now)",
+            excerpt(t)
         )),
     }
 }
@@ -414,7 +433,7 @@ pub trait FieldValue: Sized {
 }
 
 fn wrong(expected: &str, got: &Value) -> String {
-    format!("expected {expected}, got {got:?}")
+    format!("expected {expected}, got {}", excerpt(&format!("{got:?}")))
 }
 
 impl FieldValue for String {

@@ -32,6 +32,24 @@ pub use plan::{access, select, Access};
 use crate::model::{field_or_suggest, EntityDef, Record, Value};
 use crate::store::{Store, StoreError};
 
+/// The longest query (in characters).
+pub const MAX_QUERY_CHARS: usize = 4000;
+/// How deep parentheses, `NOT`s and `-`s may nest (what a person writes is far
+/// shallower; a deeper one would take the parser's stack).
+pub const MAX_DEPTH: usize = 64;
+
+/// Refuses a query longer than `MAX_QUERY_CHARS`, at the first column too many.
+fn check_length(text: &str) -> Result<(), QueryError> {
+    let n = text.chars().count();
+    if n > MAX_QUERY_CHARS {
+        return Err(QueryError::new(
+            MAX_QUERY_CHARS + 1,
+            format!("the query is too long: {n} characters, at most {MAX_QUERY_CHARS}"),
+        ));
+    }
+    Ok(())
+}
+
 /// A query that does not parse or does not fit the schema: where and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryError {

@@ -3,7 +3,7 @@
 //! Fields are resolved against the entity's declaration here; values are typed later
 //! (`compile`), when today's date and "me" are known.
 
-use super::QueryError;
+use super::{QueryError, MAX_DEPTH};
 use crate::model::{self, entity_or_suggest, field_or_suggest, EntityDef, FieldKind};
 
 /// A condition's operator.
@@ -106,10 +106,12 @@ pub fn parse_rule(text: &str, def: &'static EntityDef) -> Result<Expr, QueryErro
 }
 
 fn parse_in(text: &str, def: &'static EntityDef, rule: bool) -> Result<Expr, QueryError> {
+    super::check_length(text)?;
     let mut p = Parser {
         chars: text.chars().collect(),
         pos: 0,
         rule,
+        depth: 0,
     };
     let expr = p.or(def)?;
     p.skip_ws();
@@ -126,6 +128,8 @@ struct Parser {
     /// Whether `changed:` and `was.` are allowed (a rule's condition, over the
     /// record being saved).
     rule: bool,
+    /// Parentheses, `NOT`s and `-`s open around the current position.
+    depth: usize,
 }
 
 fn is_ident(c: char) -> bool {
@@ -148,6 +152,22 @@ impl Parser {
     }
     fn error_here(&self, message: impl Into<String>) -> QueryError {
         QueryError::new(self.column(), message)
+    }
+    /// `f`, one level deeper (opened at `column`); refused past `MAX_DEPTH`.
+    fn nested<T>(
+        &mut self,
+        column: usize,
+        f: impl FnOnce(&mut Self) -> Result<T, QueryError>,
+    ) -> Result<T, QueryError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(QueryError::new(column, format!(
+                "the query nests too deep: at most {MAX_DEPTH} parentheses, NOTs and '-'s inside each other"
+            )));
+        }
+        self.depth += 1;
+        let result = f(self);
+        self.depth -= 1;
+        result
     }
     fn skip_ws(&mut self) {
         while self.peek().is_some_and(char::is_whitespace) {
@@ -225,17 +245,20 @@ impl Parser {
 
     fn unary(&mut self, def: &'static EntityDef) -> Result<Expr, QueryError> {
         self.skip_ws();
+        let column = self.column();
         if self.at_keyword("NOT") {
             self.pos += 3;
             self.skip_ws();
             if self.peek().is_none_or(|c| c == ')') {
                 return Err(self.error_here("expected a condition after 'NOT'"));
             }
-            return Ok(Expr::Not(Box::new(self.unary(def)?)));
+            return Ok(Expr::Not(Box::new(self.nested(column, |p| p.unary(def))?)));
         }
         if self.peek() == Some('-') && self.peek_at(1).is_some_and(|c| !c.is_whitespace()) {
             self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.primary(def)?)));
+            return Ok(Expr::Not(Box::new(
+                self.nested(column, |p| p.primary(def))?,
+            )));
         }
         self.primary(def)
     }
@@ -244,8 +267,10 @@ impl Parser {
         match self.peek() {
             Some('(') => {
                 let open = self.column();
-                self.pos += 1;
-                let inner = self.or(def)?;
+                let inner = self.nested(open, |p| {
+                    p.pos += 1;
+                    p.or(def)
+                })?;
                 self.close(open, &inner)?;
                 Ok(inner)
             }
@@ -553,7 +578,7 @@ impl Parser {
             self.pos += 1;
             // The filter is over other records, which have no "before".
             let rule = std::mem::replace(&mut self.rule, false);
-            let inner = self.or(source);
+            let inner = self.nested(open, |p| p.or(source));
             self.rule = rule;
             let inner = inner?;
             self.close(open, &inner)?;

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::util::excerpt;
+
 /// A record that names another one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Referrer {
@@ -20,7 +22,7 @@ impl fmt::Display for Referrer {
 pub enum StoreError {
     #[error("database {path} is in use by another crm process{pid}; close that one, or pass --db for another database")]
     Locked { path: String, pid: String },
-    #[error("{entity} {key}: {field} = '{value}': {message}")]
+    #[error("{entity} {}: {field} = '{}': {message}", excerpt(.key), excerpt(.value))]
     Invalid {
         entity: &'static str,
         key: String,
@@ -28,7 +30,7 @@ pub enum StoreError {
         value: String,
         message: String,
     },
-    #[error("{entity} {key}: {field} = '{value}' names no existing {target}{suggestion}")]
+    #[error("{entity} {}: {field} = '{}' names no existing {target}{suggestion}", excerpt(.key), excerpt(.value))]
     DanglingRef {
         entity: &'static str,
         key: String,
@@ -37,13 +39,13 @@ pub enum StoreError {
         target: &'static str,
         suggestion: String,
     },
-    #[error("{entity} {key} does not exist{suggestion}")]
+    #[error("{entity} {} does not exist{suggestion}", excerpt(.key))]
     NotFound {
         entity: &'static str,
         key: String,
         suggestion: String,
     },
-    #[error("{entity} {key} exists already; use `crm set` to change it")]
+    #[error("{entity} {} exists already; use `crm set` to change it", excerpt(.key))]
     Duplicate { entity: &'static str, key: String },
     #[error("cannot delete {entity} {key}: {total} record(s) name it: {}{}; change or delete those first", list_referrers(.referrers), if *.total > .referrers.len() { ", ..." } else { "" })]
     Referenced {
@@ -107,6 +109,23 @@ fn list_referrers(referrers: &[Referrer]) -> String {
         .map(Referrer::to_string)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The longest key a record may have (in characters): a longer one names no
+/// record and is refused before any search for a similar key.
+pub const MAX_KEY_CHARS: usize = 64;
+
+/// Refuses a key longer than `MAX_KEY_CHARS`.
+pub(crate) fn check_key(def: &crate::model::EntityDef, key: &str) -> Result<()> {
+    let n = key.chars().count();
+    if n > MAX_KEY_CHARS {
+        return Err(StoreError::Refused(format!(
+            "{} key '{}' is too long: a key has at most {MAX_KEY_CHARS} characters",
+            def.name,
+            excerpt(key)
+        )));
+    }
+    Ok(())
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

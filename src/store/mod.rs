@@ -26,7 +26,8 @@ use std::sync::Mutex;
 
 pub use audit::AuditReport;
 pub use bulk::BulkReport;
-pub use error::{Referrer, Result, StoreError};
+use error::check_key;
+pub use error::{Referrer, Result, StoreError, MAX_KEY_CHARS};
 pub use find::FindHit;
 pub use history::{Actor, Changed, Entry, FieldChange, Head, Kind, LogFilter};
 pub use import::{Batch, BatchState, Reverted};
@@ -144,6 +145,7 @@ impl Store {
     /// One record by key, or an error that names the nearest existing key.
     pub fn fetch(&self, def: &'static EntityDef, key: &str) -> Result<Box<dyn Record>> {
         let key = key.trim().to_uppercase();
+        check_key(def, &key)?;
         match self.get(def, &key)? {
             Some(r) => Ok(r),
             None => Err(StoreError::NotFound {
@@ -547,6 +549,9 @@ impl Store {
     /// A " (did you mean X?)" for a key that does not exist; looks at no more than a
     /// few thousand keys so that a typo never costs a full scan.
     pub fn suggest_key(&self, def: &EntityDef, key: &str) -> String {
+        if key.chars().count() > MAX_KEY_CHARS {
+            return String::new();
+        }
         let keys: Vec<String> = self
             .tree(def)
             .0

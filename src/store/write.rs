@@ -207,6 +207,7 @@ impl Store {
         key: &str,
     ) -> Result<(Vec<u8>, Box<dyn Record>)> {
         let key = key.trim().to_uppercase();
+        super::check_key(def, &key)?;
         match self.tree(def).0.get(key.as_bytes())? {
             Some(bytes) => {
                 let record = self.decode(def, key.as_bytes(), &bytes)?;

@@ -172,7 +172,12 @@ impl Component for FindPopup {
             .map(|h| h.entity.label(lang).width())
             .max()
             .unwrap_or(0);
-        let key_width = self.hits.iter().map(|h| h.key.width()).max().unwrap_or(0);
+        let key_width = self
+            .hits
+            .iter()
+            .map(|h| crate::util::safe_text(&h.key).width())
+            .max()
+            .unwrap_or(0);
         let text_width = usize::from(list.width).saturating_sub(label_width + key_width + 5);
         // The selection stays in view when the popup is shorter than the hits.
         let rows = usize::from(list.height).max(1);
@@ -185,14 +190,19 @@ impl Component for FindPopup {
             .take(rows)
             .map(|(i, h)| {
                 let label = h.entity.label(lang);
-                let (text, used) = fit(&h.text, text_width);
+                let safe = crate::util::safe_text(&h.text);
+                let key = crate::util::safe_text(&h.key);
+                let (text, used) = fit(&safe, text_width);
                 let line = Line::from(vec![
                     Span::styled(
                         format!(" {label}{} ", " ".repeat(label_width - label.width())),
                         dim,
                     ),
                     Span::styled(
-                        format!(" {}{} ", h.key, " ".repeat(key_width - h.key.width())),
+                        format!(
+                            " {key}{} ",
+                            " ".repeat(key_width.saturating_sub(key.width()))
+                        ),
                         Style::new().add_modifier(Modifier::BOLD),
                     ),
                     Span::raw(format!(" {text}{}", " ".repeat(text_width - used))),

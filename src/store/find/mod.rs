@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 
-use super::{Result, Store};
+use super::{Result, Store, StoreError};
 use crate::model::{self, EntityDef, KeyKind, Record, Value};
 use crate::util::fold::{fold, words};
 
@@ -177,10 +177,20 @@ fn begins_generated(upper: &str, prefix: &str) -> bool {
     }
 }
 
+/// The longest text quick find looks for (in characters): names, e-mails and
+/// phones are far shorter, and a longer one would take seconds to score.
+pub const MAX_FIND_CHARS: usize = 200;
+
 impl Store {
     /// The `limit` records that match every word of `query` best, by fuzzy score over
     /// their key and searchable fields (names, companies, e-mails, phones).
     pub fn find(&self, query: &str, limit: usize) -> Result<Vec<FindHit>> {
+        let n = query.trim().chars().count();
+        if n > MAX_FIND_CHARS {
+            return Err(StoreError::Refused(format!(
+                "the text to find is too long: {n} characters, at most {MAX_FIND_CHARS}"
+            )));
+        }
         let terms: Vec<String> = query.split_whitespace().map(fold).collect();
         if terms.is_empty() || limit == 0 {
             return Ok(Vec::new());

@@ -205,14 +205,14 @@ pub fn form(view: &FormView, frame: &mut Frame, area: Rect, lang: Lang) {
                             t => t,
                         };
                         let dim = Style::default().add_modifier(Modifier::DIM);
-                        frame.render_widget(Paragraph::new(text).style(dim), rect);
+                        frame.render_widget(Paragraph::new(shown(&text)).style(dim), rect);
                     }
                 }
                 if let Some(error) = &input.error {
                     let error_y = screen_y + input_rows;
                     if input_rows < visible && input_width > 0 {
                         let rect = Rect::new(input_x, error_y, input_width, 1);
-                        let text = Span::styled(error.as_str(), Style::default().fg(Color::Red));
+                        let text = Span::styled(shown(error), Style::default().fg(Color::Red));
                         frame.render_widget(Paragraph::new(Line::from(text)), rect);
                     }
                 }
@@ -273,12 +273,7 @@ fn bottom_line(frame: &mut Frame, body: &mut Rect, text: String, color: Color) {
     frame.render_widget(Paragraph::new(Line::from(text)), line);
 }
 
-/// Record text is shown, never interpreted: control characters become visible.
-fn shown(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { '·' } else { c })
-        .collect()
-}
+use crate::util::safe_text as shown;
 
 /// A History row: "10:42 bob Save" and what changed.
 fn history_row(e: &crate::api::Entry) -> (String, String) {

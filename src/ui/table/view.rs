@@ -65,7 +65,7 @@ pub(super) fn render(tv: &TableView, frame: &mut Frame, area: Rect, lang: Lang) 
                     None if c == 0 => key,
                     None => "",
                 };
-                Cell::from(text)
+                Cell::from(crate::util::safe_text(text))
             }))
             .style(row_style),
         )
@@ -132,6 +132,7 @@ pub(super) fn render(tv: &TableView, frame: &mut Frame, area: Rect, lang: Lang) 
     if let Some(e) = &q.error {
         filter.push_str(&format!("  ✗ {e}"));
     }
+    let filter = crate::util::safe_text(&filter);
     let gap = usize::from(area.width)
         .saturating_sub(filter.width())
         .saturating_sub(count.width());

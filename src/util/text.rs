@@ -1,0 +1,87 @@
+//! Record text on a terminal: the one rule for what may reach it raw, and how
+//! much of a user's input an error message quotes.
+
+/// What a character that must not reach the terminal raw is shown as.
+pub const PLACEHOLDER: char = '·';
+
+/// At most this many characters of a value are quoted in a message.
+pub const EXCERPT_CHARS: usize = 60;
+
+/// Whether `c` would act on a terminal instead of being shown: the C0 controls
+/// (tab and line ends too), DEL, the C1 controls (U+0080–U+009F) and the
+/// bidirectional marks, embeddings, overrides and isolates (U+200E, U+200F,
+/// U+061C, U+202A–U+202E, U+2066–U+2069), which reorder what follows them.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Text for one line of a terminal: every character `is_unsafe` names (escape
+/// sequences, line ends, tabs, bidirectional overrides) shown as `·`, never
+/// passed on raw. Everything printed in a table, a message or a screen goes
+/// through here.
+pub fn safe_text(text: &str) -> String {
+    if !text.chars().any(is_unsafe) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| if is_unsafe(c) { PLACEHOLDER } else { c })
+        .collect()
+}
+
+/// `safe_text` that keeps line ends (for text that is shown over several
+/// lines, each of them then safe).
+pub fn safe_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|l| safe_text(l.strip_suffix('\r').unwrap_or(l)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A short, safe excerpt of a value a message quotes: at most `EXCERPT_CHARS`
+/// characters, then `…` (with how long the whole is), every unsafe character
+/// shown as `·`.
+pub fn excerpt(text: &str) -> String {
+    let n = text.chars().count();
+    if n <= EXCERPT_CHARS {
+        return safe_text(text);
+    }
+    let head: String = text.chars().take(EXCERPT_CHARS).collect();
+    format!("{}… ({n} characters)", safe_text(&head))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_control_escape_and_bidi_override_becomes_visible() {
+        let mut nasty: String = (0u8..0x20).map(char::from).collect();
+        nasty.push_str("\u{7f}\u{80}\u{9b}\u{9f}\u{200e}\u{200f}\u{061c}");
+        nasty.extend('\u{202a}'..='\u{202e}');
+        nasty.extend('\u{2066}'..='\u{2069}');
+        let shown = safe_text(&nasty);
+        assert_eq!(shown.chars().count(), nasty.chars().count());
+        assert!(shown.chars().all(|c| c == PLACEHOLDER), "{shown:?}");
+        assert_eq!(safe_text("a\u{1b}]0;title\u{7}b"), "a·]0;title·b");
+        assert_eq!(safe_text("Müller · GmbH ✓ 東京"), "Müller · GmbH ✓ 東京");
+        assert_eq!(safe_lines("a\r\nb\u{1b}[2J\nc"), "a\nb·[2J\nc");
+    }
+
+    #[test]
+    fn an_excerpt_is_short_and_safe() {
+        assert_eq!(excerpt("ACME"), "ACME");
+        assert_eq!(excerpt("a\u{202e}b"), "a·b");
+        let long = "x\u{1b}".repeat(50_000);
+        let e = excerpt(&long);
+        assert!(e.starts_with(&"x·".repeat(30)), "{e}");
+        assert!(e.ends_with("… (100000 characters)"), "{e}");
+        assert!(!e.contains('\u{1b}'));
+        assert!(e.chars().count() < EXCERPT_CHARS + 25);
+        let exact = "y".repeat(EXCERPT_CHARS);
+        assert_eq!(excerpt(&exact), exact);
+    }
+}
