@@ -219,6 +219,35 @@ mod tests {
     }
 
     #[test]
+    fn a_total_past_the_largest_amount_or_of_mixed_currencies_is_an_error() {
+        let line = |price: Money| QuoteLine {
+            item: "A".into(),
+            qty: Some(1),
+            unit_price: Some(price),
+            discount: None,
+        };
+        let q = Quote {
+            lines: vec![line(Money::eur(i64::MAX)), line(Money::eur(i64::MAX))],
+            ..Default::default()
+        };
+        let e = q.total().unwrap_err();
+        assert!(e.contains("exceeds the largest amount"), "{e}");
+        let q = Quote {
+            lines: vec![line(Money::eur(i64::MAX)); 1],
+            ..Default::default()
+        };
+        assert_eq!(q.total(), Ok(Money::eur(i64::MAX)));
+        let q = Quote {
+            lines: vec![line(Money::eur(1)), line(Money::new(1, Currency::USD))],
+            ..Default::default()
+        };
+        assert_eq!(
+            q.total(),
+            Err("the lines mix currencies (EUR and USD)".to_string())
+        );
+    }
+
+    #[test]
     fn accepting_creates_the_order_and_can_win_the_opportunity() {
         let (_dir, store) = crate::ops::demo_store(3000);
         let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
