@@ -33,8 +33,8 @@ pub(super) fn parse(text: &str) -> Result<Money, String> {
     let decimals = usize::from(currency.decimals());
     if frac_part.len() > decimals && frac_part[decimals..].bytes().any(|c| c != b'0') {
         let what = match decimals {
-            0 => format!("{currency} has no decimals: write a whole amount"),
-            d => format!("{currency} has {d} decimals"),
+            0 => format!("{currency} has no decimals: write a whole amount (1234 {currency})"),
+            d => format!("{currency} has {d} decimals: write at most {d} after the decimal mark"),
         };
         return Err(format!("'{t}': {what}"));
     }

@@ -95,8 +95,8 @@ fn money_without_digits_is_refused() {
 
 #[test]
 fn more_decimals_than_the_currency_has_are_refused() {
-    assert_eq!(money_err("0.001"), "'0.001': EUR has 2 decimals");
-    assert_eq!(money_err("0,001"), "'0,001': EUR has 2 decimals");
+    assert!(money_err("0.001").starts_with("'0.001': EUR has 2 decimals: write at most 2"));
+    assert!(money_err("0,001").starts_with("'0,001': EUR has 2 decimals"));
     assert!(money_err("1234.567").contains("EUR has 2 decimals"));
     assert!(money_err("1.234,567").contains("EUR has 2 decimals"));
     assert!(money_err("5.5 JPY").contains("JPY has no decimals"));

@@ -122,6 +122,38 @@ mod tests {
     }
 
     #[test]
+    fn won_revenue_past_the_largest_amount_is_an_error() {
+        let (_dir, store) = crate::ops::demo_store(3000);
+        let e = report(&store)
+            .unwrap()
+            .into_iter()
+            .find(|e| e.won >= 2)
+            .expect("a campaign with two won opportunities");
+        let won: Vec<Opportunity> = store
+            .scan(Opportunity::DEF)
+            .map(|r| r.unwrap().downcast_ref::<Opportunity>().unwrap().clone())
+            .filter(|o| o.campaign == e.campaign && o.status == "WON")
+            .take(2)
+            .collect();
+        for old in won {
+            let o = Opportunity {
+                amount: Some(Money::eur(i64::MAX)),
+                ..old.clone()
+            };
+            crate::ops::save::save(&store, Some(&old as &dyn crate::model::Record), Box::new(o))
+                .unwrap();
+        }
+        let err = efficiency(&store, &e.campaign).unwrap_err().to_string();
+        assert!(err.contains("exceeds the largest amount"), "{err}");
+        let c = store.fetch_as::<Campaign>(&e.campaign).unwrap();
+        let shown = crate::ops::figures::of(&store, &c);
+        assert!(
+            shown[0].value.contains("exceeds the largest amount"),
+            "{shown:?}"
+        );
+    }
+
+    #[test]
     fn cost_per_lead_and_roi() {
         let e = Efficiency {
             campaign: "CMP1".into(),
