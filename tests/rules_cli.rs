@@ -234,7 +234,10 @@ fn rule_text_reaches_the_terminal_without_control_characters() {
     assert!(!table.contains('\u{1b}'), "{table:?}");
     assert!(table.contains("red·[31mtext"), "{table:?}");
     let (json, _) = ok(&db, &["rules", "--format", "json"]);
-    assert!(!json.contains('\u{1b}') && json.contains("red\\u001b[31mtext"), "{json:?}");
+    assert!(
+        !json.contains('\u{1b}') && json.contains("red\\u001b[31mtext"),
+        "{json:?}"
+    );
     let (csv, _) = ok(&db, &["rules", "--format", "csv"]);
     assert!(csv.contains("red\u{1b}[31mtext"), "{csv:?}");
     stop_server(&db);

@@ -240,7 +240,12 @@ fn campaign_to_won_quote_in_the_forecast() {
     h.keys(&format!("{item}|2|5000|10<c-s>"));
     let quote = form_key(&h);
     assert_eq!(
-        h.store.get_as::<Quote>(&quote).unwrap().unwrap().total(),
+        h.store
+            .get_as::<Quote>(&quote)
+            .unwrap()
+            .unwrap()
+            .total()
+            .ok(),
         eur(9_000)
     );
     h.keys("<esc><esc>");

@@ -5,6 +5,8 @@
 #[macro_use]
 mod macros;
 pub mod assign;
+pub mod currency;
+mod money_parse;
 pub mod schema;
 pub mod validate;
 pub mod value;

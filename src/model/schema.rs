@@ -73,6 +73,10 @@ pub struct FieldDef {
     /// In the date index (a date field): the records due on a day are found
     /// without reading the others (event rules' date triggers, alerts).
     pub dated: bool,
+    /// An integer or money field that may hold a negative value. Counts,
+    /// quantities, prices, budgets and amounts may not: a field is unsigned unless
+    /// declared `.signed()`.
+    pub signed: bool,
 }
 
 impl FieldDef {
@@ -92,6 +96,7 @@ impl FieldDef {
             width,
             search: false,
             dated: false,
+            signed: false,
         }
     }
     pub const fn text(name: &'static str, en: &'static str, de: &'static str) -> FieldDef {
@@ -170,6 +175,31 @@ impl FieldDef {
     pub const fn dated(mut self) -> FieldDef {
         self.dated = true;
         self
+    }
+
+    /// Lets an integer or money field hold negative values (a balance, a
+    /// correction); without it a negative value is refused.
+    pub const fn signed(mut self) -> FieldDef {
+        self.signed = true;
+        self
+    }
+
+    /// Why `value` does not fit the field's sign, when it does not.
+    pub fn sign_error(&self, value: &Value) -> Option<String> {
+        if self.signed {
+            return None;
+        }
+        match (&self.kind, value) {
+            (FieldKind::Int, Value::Int(n)) if *n < 0 => Some(format!(
+                "{} cannot be negative ({n}); write 0 or more",
+                self.name
+            )),
+            (FieldKind::Money, Value::Money(m)) if m.cents < 0 => Some(format!(
+                "{} cannot be negative ({m}); credit notes are not supported",
+                self.name
+            )),
+            _ => None,
+        }
     }
 
     pub fn label(&self, lang: Lang) -> &'static str {

@@ -67,6 +67,9 @@ pub fn validate(record: &dyn Record) -> Result<(), FieldError> {
         if f.required && value.is_empty() {
             return Err(err(format!("{} is required", f.label_en)));
         }
+        if let Some(message) = f.sign_error(&value) {
+            return Err(err(message));
+        }
         match (&f.kind, &value) {
             (FieldKind::Percent, Value::Int(p)) if !(0..=100).contains(p) => {
                 return Err(err(format!("{} must lie between 0 and 100", f.label_en)));
@@ -89,6 +92,9 @@ pub fn validate(record: &dyn Record) -> Result<(), FieldError> {
                                 n + 1,
                                 lf.label_en
                             )));
+                        }
+                        if let Some(message) = lf.sign_error(lv) {
+                            return Err(err(format!("line {}: {message}", n + 1)));
                         }
                         if let (FieldKind::Percent, Value::Int(p)) = (&lf.kind, lv) {
                             if !(0..=100).contains(p) {

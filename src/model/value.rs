@@ -9,44 +9,10 @@ use serde::{Deserialize, Serialize};
 use super::schema::{FieldDef, FieldKind, LineDef, LineRecord};
 use crate::util::excerpt;
 
-/// An ISO 4217 currency code, three upper-case letters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Currency(pub [u8; 3]);
+pub use super::currency::Currency;
 
-impl Currency {
-    pub const EUR: Currency = Currency(*b"EUR");
-    pub const USD: Currency = Currency(*b"USD");
-
-    pub fn parse(s: &str) -> Option<Currency> {
-        let b = s.as_bytes();
-        if b.len() == 3 && b.iter().all(|c| c.is_ascii_alphabetic()) {
-            Some(Currency([
-                b[0].to_ascii_uppercase(),
-                b[1].to_ascii_uppercase(),
-                b[2].to_ascii_uppercase(),
-            ]))
-        } else {
-            None
-        }
-    }
-    pub fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.0).unwrap_or("???")
-    }
-}
-
-impl Default for Currency {
-    fn default() -> Self {
-        Currency::EUR
-    }
-}
-
-impl fmt::Display for Currency {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Money: integer minor units (cents) with a currency. Never a float.
+/// Money: integer hundredths of the major unit (cents) with a currency, whatever
+/// the currency's decimals. Never a float.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Money {
     pub cents: i64,
@@ -61,65 +27,31 @@ impl Money {
         Money::new(cents, Currency::EUR)
     }
 
-    /// Parses `1234.56`, `1.234,56`, `1,234.56`, `-12`, optionally with a currency
-    /// code before or after (`EUR 10`, `10 USD`). Without a code the default is EUR.
+    /// The sum of two amounts of one currency; an error when the currencies differ
+    /// or the sum exceeds the largest amount.
+    pub fn checked_add(self, other: Money) -> Result<Money, String> {
+        if self.currency != other.currency {
+            return Err(format!(
+                "{self} and {other} are in different currencies and do not add up"
+            ));
+        }
+        self.cents
+            .checked_add(other.cents)
+            .map(|cents| Money::new(cents, self.currency))
+            .ok_or_else(|| format!("{self} + {other} exceeds the largest amount"))
+    }
+
+    /// Parses `1234.56`, `1.234,56`, `1,234.56`, `1.234.567`, `-12`, optionally with
+    /// a currency code before or after (`EUR 10`, `10 USD`) or a trailing `€`.
+    /// Without a code the default is EUR.
+    ///
+    /// With both `.` and `,` the last one is the decimal mark. With one of them
+    /// once, followed by exactly three digits after a group of one to three
+    /// (`1.234`, `12,500`), it separates thousands; otherwise it is the decimal
+    /// mark (`0.001`, `1234.567` are decimals, and refused: EUR has two). More
+    /// decimals than the currency has are refused unless they are zeros.
     pub fn parse(text: &str) -> Result<Money, String> {
-        let mut s = text.trim();
-        let mut currency = Currency::EUR;
-        if s.len() > 3 {
-            if let Some(c) =
-                Currency::parse(&s[s.len() - 3..]).filter(|_| s.is_char_boundary(s.len() - 3))
-            {
-                currency = c;
-                s = s[..s.len() - 3].trim_end();
-            } else if let Some(c) = Currency::parse(s.get(..3).unwrap_or("")) {
-                currency = c;
-                s = s[3..].trim_start();
-            }
-        }
-        let s = s.trim_end_matches('€').trim();
-        let bad = || {
-            format!(
-                "'{}' is not an amount (try 1234.56 or 1.234,56 EUR)",
-                excerpt(text)
-            )
-        };
-        let (neg, digits) = match s.strip_prefix('-') {
-            Some(rest) => (true, rest.trim()),
-            None => (false, s),
-        };
-        if digits.is_empty()
-            || !digits
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
-        {
-            return Err(bad());
-        }
-        // The last separator followed by one or two digits is the decimal mark.
-        let last_sep = digits.rfind(['.', ',']);
-        let (int_part, frac_part) = match last_sep {
-            Some(i) if digits.len() - i - 1 <= 2 => (&digits[..i], &digits[i + 1..]),
-            _ => (digits, ""),
-        };
-        let int_digits: String = int_part.chars().filter(|c| c.is_ascii_digit()).collect();
-        if frac_part.contains(['.', ',']) {
-            return Err(bad());
-        }
-        let units: i64 = if int_digits.is_empty() {
-            0
-        } else {
-            int_digits.parse().map_err(|_| bad())?
-        };
-        let frac: i64 = match frac_part.len() {
-            0 => 0,
-            1 => frac_part.parse::<i64>().map_err(|_| bad())? * 10,
-            _ => frac_part.parse().map_err(|_| bad())?,
-        };
-        let cents = units
-            .checked_mul(100)
-            .and_then(|c| c.checked_add(frac))
-            .ok_or_else(|| format!("'{}' is too large an amount", excerpt(text)))?;
-        Ok(Money::new(if neg { -cents } else { cents }, currency))
+        super::money_parse::parse(text)
     }
 }
 
@@ -218,7 +150,11 @@ pub fn parse_value_at(kind: &FieldKind, text: &str, today: NaiveDate) -> Result<
         FieldKind::Text | FieldKind::Email => Value::Text(t.to_string()),
         FieldKind::Multiline => Value::Text(text.replace("\\n", "\n")),
         FieldKind::Int => Value::Int(parse_int(t)?),
-        FieldKind::Percent => Value::Int(parse_int(t.trim_end_matches('%').trim())?),
+        FieldKind::Percent => Value::Int(
+            parse_int(t.strip_suffix('%').unwrap_or(t).trim()).map_err(|_| {
+                format!("'{}' is not a whole number (write a percentage from 0 to 100, as in 75 or 75%)", excerpt(t))
+            })?,
+        ),
         FieldKind::Money => Value::Money(Money::parse(t)?),
         FieldKind::Date => Value::Date(parse_date(t, today)?),
         FieldKind::DateTime => Value::DateTime(parse_datetime(t, today)?),
@@ -288,9 +224,20 @@ fn field_names(fields: &[FieldDef]) -> String {
 
 fn parse_int(t: &str) -> Result<i64, String> {
     let digits: String = t.chars().filter(|c| *c != '_' && *c != '\'').collect();
-    digits
-        .parse()
-        .map_err(|_| format!("'{}' is not a whole number", excerpt(t)))
+    let body = digits.strip_prefix(['-', '+']).unwrap_or(&digits);
+    if body.is_empty() || !body.bytes().all(|c| c.is_ascii_digit()) {
+        return Err(format!(
+            "'{}' is not a whole number (write digits 0-9, as in 42 or 1_000)",
+            excerpt(t)
+        ));
+    }
+    digits.parse().map_err(|_| {
+        format!(
+            "'{}' is too large a number (the largest is {})",
+            excerpt(t),
+            i64::MAX
+        )
+    })
 }
 
 fn parse_bool(t: &str) -> Result<bool, String> {
@@ -301,7 +248,65 @@ fn parse_bool(t: &str) -> Result<bool, String> {
     }
 }
 
-/// ISO dates, `today`, and offsets from today: `+7d`, `-2w`, `+1m`, `+1y`.
+/// The farthest a date offset reaches: about a hundred years, in each unit.
+pub const MAX_OFFSET_DAYS: i64 = 36_500;
+const MAX_OFFSET_WEEKS: i64 = MAX_OFFSET_DAYS / 7;
+const MAX_OFFSET_MONTHS: i64 = 1_200;
+const MAX_OFFSET_YEARS: i64 = 100;
+
+/// `+7d`, `-2w`, `+1m`, `+1y`, `+3` (days) from `today`; `t` is the text as typed.
+fn parse_offset(t: &str, offset: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+    let how = "write a sign, a number and a unit, as in +7d, -2w, +1m or +1y";
+    let (sign, body) = offset.split_at(1);
+    let (num, unit) = match body.char_indices().next_back() {
+        None => return Err(format!("'{}' is not a date offset: {how}", excerpt(t))),
+        Some((_, c)) if c.is_ascii_digit() => (body, 'd'),
+        Some((i, c)) => (&body[..i], c),
+    };
+    let limit = match unit {
+        'd' | 't' => MAX_OFFSET_DAYS,
+        'w' => MAX_OFFSET_WEEKS,
+        'm' => MAX_OFFSET_MONTHS,
+        'y' | 'j' => MAX_OFFSET_YEARS,
+        _ => {
+            return Err(format!(
+                "'{}': unknown unit '{unit}' (use d, w, m or y)",
+                excerpt(t)
+            ))
+        }
+    };
+    if num.is_empty() || !num.bytes().all(|c| c.is_ascii_digit()) {
+        return Err(format!("'{}' is not a date offset: {how}", excerpt(t)));
+    }
+    let too_far = || {
+        format!(
+            "'{}' reaches too far: an offset spans at most about 100 years \
+             ({MAX_OFFSET_DAYS}d, {MAX_OFFSET_WEEKS}w, {MAX_OFFSET_MONTHS}m or {MAX_OFFSET_YEARS}y)", excerpt(t)
+        )
+    };
+    let n: i64 = num.parse().map_err(|_| too_far())?;
+    if n > limit {
+        return Err(too_far());
+    }
+    let n = if sign == "-" { -n } else { n };
+    let shifted = match unit {
+        'd' | 't' => today.checked_add_signed(Duration::days(n)),
+        'w' => today.checked_add_signed(Duration::weeks(n)),
+        _ => {
+            let months = if unit == 'm' { n } else { n * 12 };
+            let m = Months::new(u32::try_from(months.unsigned_abs()).map_err(|_| too_far())?);
+            if months >= 0 {
+                today.checked_add_months(m)
+            } else {
+                today.checked_sub_months(m)
+            }
+        }
+    };
+    shifted.ok_or_else(|| format!("'{}' lies outside the calendar", excerpt(t)))
+}
+
+/// ISO dates, `today`, and offsets from today: `+7d`, `-2w`, `+1m`, `+1y`, also
+/// written `today+7d`.
 pub fn parse_date(t: &str, today: NaiveDate) -> Result<NaiveDate, String> {
     let lower = t.to_lowercase();
     match lower.as_str() {
@@ -310,37 +315,13 @@ pub fn parse_date(t: &str, today: NaiveDate) -> Result<NaiveDate, String> {
         "yesterday" | "gestern" => return Ok(today - Duration::days(1)),
         _ => {}
     }
-    if let Some(sign) = lower.chars().next().filter(|c| *c == '+' || *c == '-') {
-        let body = &lower[1..];
-        let unit = body.chars().last().unwrap_or('d');
-        let (num, unit) = if unit.is_ascii_digit() {
-            (body, 'd')
-        } else {
-            (&body[..body.len() - unit.len_utf8()], unit)
-        };
-        let n: i64 = num
-            .parse()
-            .map_err(|_| format!("'{}' is not a date offset (try +7d, -2w, +1m)", excerpt(t)))?;
-        let n = if sign == '-' { -n } else { n };
-        let shifted = match unit {
-            'd' | 't' => today.checked_add_signed(Duration::days(n)),
-            'w' => today.checked_add_signed(Duration::weeks(n)),
-            'm' | 'y' | 'j' => {
-                let months = if unit == 'm' { n } else { n * 12 };
-                if months >= 0 {
-                    today.checked_add_months(Months::new(months as u32))
-                } else {
-                    today.checked_sub_months(Months::new((-months) as u32))
-                }
-            }
-            _ => {
-                return Err(format!(
-                    "'{}': unknown unit '{unit}' (use d, w, m or y)",
-                    excerpt(t)
-                ))
-            }
-        };
-        return shifted.ok_or_else(|| format!("'{}' lies outside the calendar", excerpt(t)));
+    let offset = lower
+        .strip_prefix("today")
+        .or_else(|| lower.strip_prefix("heute"))
+        .filter(|rest| rest.starts_with(['+', '-']))
+        .unwrap_or(&lower);
+    if offset.starts_with(['+', '-']) {
+        return parse_offset(t, offset, today);
     }
     // ISO, German (31.01.1980), compact (19800131) and English (1/31/1980).
     for fmt in [DATE_FORMAT, "%d.%m.%Y", "%Y%m%d", "%m/%d/%Y"] {
@@ -373,6 +354,7 @@ pub fn parse_datetime(t: &str, today: NaiveDate) -> Result<NaiveDateTime, String
     }
     match parse_date(t, today) {
         Ok(d) => Ok(d.and_hms_opt(0, 0, 0).expect("midnight exists")),
+        Err(e) if e.contains("offset") || e.contains("reaches too far") => Err(e),
         Err(_) => Err(format!(
             "'{}' is not a date-time (use 2026-12-01 14:30 or now)",
             excerpt(t)
@@ -517,67 +499,5 @@ impl<L: LineRecord> FieldValue for Vec<L> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, DATE_FORMAT).unwrap()
-    }
-
-    #[test]
-    fn money_accepts_both_decimal_conventions() {
-        assert_eq!(Money::parse("1.234,56").unwrap().cents, 123_456);
-        assert_eq!(Money::parse("1,234.56").unwrap().cents, 123_456);
-        assert_eq!(Money::parse("1234.5").unwrap().cents, 123_450);
-        assert_eq!(Money::parse("1.234.567").unwrap().cents, 123_456_700);
-        assert_eq!(Money::parse("-12").unwrap().cents, -1200);
-        let usd = Money::parse("10.00 USD").unwrap();
-        assert_eq!((usd.cents, usd.currency), (1000, Currency::USD));
-        assert_eq!(Money::parse("EUR 5").unwrap().cents, 500);
-        assert!(Money::parse("abc").is_err());
-        assert!(Money::parse("1,2,3.4.5").is_ok());
-        assert!(Money::parse("").is_err());
-        assert_eq!(Money::eur(-5).to_string(), "-0.05 EUR");
-        assert_eq!(
-            Money::parse(&Money::eur(123_456).to_string()).unwrap(),
-            Money::eur(123_456)
-        );
-    }
-
-    #[test]
-    fn relative_dates_count_from_today() {
-        let t = d("2026-01-31");
-        assert_eq!(parse_date("today", t).unwrap(), t);
-        assert_eq!(parse_date("+7d", t).unwrap(), d("2026-02-07"));
-        assert_eq!(parse_date("-2w", t).unwrap(), d("2026-01-17"));
-        assert_eq!(parse_date("+1m", t).unwrap(), d("2026-02-28"));
-        assert_eq!(parse_date("+3", t).unwrap(), d("2026-02-03"));
-        assert_eq!(parse_date("01.12.2026", t).unwrap(), d("2026-12-01"));
-        assert!(parse_date("+3q", t).is_err());
-        assert!(parse_date("2026-13-01", t).is_err());
-    }
-
-    #[test]
-    fn text_forms_round_trip() {
-        let kinds_and_texts = [
-            (FieldKind::Int, "42"),
-            (FieldKind::Percent, "75"),
-            (FieldKind::Money, "12.50 EUR"),
-            (FieldKind::Date, "2026-12-01"),
-            (FieldKind::DateTime, "2026-12-01 14:30"),
-            (FieldKind::Bool, "yes"),
-            (FieldKind::Ref("territory"), "NORTH"),
-            (FieldKind::RefList("salesperson"), "AB,CD"),
-        ];
-        for (kind, text) in kinds_and_texts {
-            let v = parse_value(&kind, text).unwrap();
-            assert_eq!(format_value(&kind, &v), text, "{kind:?}");
-        }
-        assert_eq!(
-            parse_value(&FieldKind::Ref("territory"), "north").unwrap(),
-            Value::Text("NORTH".into())
-        );
-        assert!(parse_value(&FieldKind::Choice(&["draft", "final"]), "Draft").is_ok());
-        assert!(parse_value(&FieldKind::Choice(&["draft", "final"]), "open").is_err());
-    }
-}
+#[path = "value_tests.rs"]
+mod tests;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::model::{Campaign, Entity, Lead, Money, Opportunity, Prospect};
 use crate::ops::forecast::{meanings, Sums};
-use crate::store::{Result, Store};
+use crate::store::{Result, Store, StoreError};
 
 /// One campaign's figures.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -26,8 +26,9 @@ impl Efficiency {
     pub fn cost_per_lead(&self) -> Option<Money> {
         let cost = self.cost?;
         let leads = i64::try_from(self.leads).ok().filter(|n| *n > 0)?;
+        let per_lead = (i128::from(cost.cents) + i128::from(leads / 2)).div_euclid(leads.into());
         Some(Money::new(
-            (cost.cents + leads / 2).div_euclid(leads),
+            i64::try_from(per_lead).expect("a share of an amount is an amount"),
             cost.currency,
         ))
     }
@@ -63,7 +64,9 @@ fn of(store: &Store, c: &Campaign, meanings: &HashMap<String, String>) -> Result
         if meanings.get(&o.status).is_some_and(|m| m == "won") {
             won += 1;
             if let Some(a) = o.amount {
-                won_revenue.add(a);
+                won_revenue.add(a).map_err(|e| {
+                    StoreError::invalid(Campaign::DEF.name, &c.key, "won revenue", "", e)
+                })?;
             }
         }
     }
@@ -119,6 +122,38 @@ mod tests {
     }
 
     #[test]
+    fn won_revenue_past_the_largest_amount_is_an_error() {
+        let (_dir, store) = crate::ops::demo_store(3000);
+        let e = report(&store)
+            .unwrap()
+            .into_iter()
+            .find(|e| e.won >= 2)
+            .expect("a campaign with two won opportunities");
+        let won: Vec<Opportunity> = store
+            .scan(Opportunity::DEF)
+            .map(|r| r.unwrap().downcast_ref::<Opportunity>().unwrap().clone())
+            .filter(|o| o.campaign == e.campaign && o.status == "WON")
+            .take(2)
+            .collect();
+        for old in won {
+            let o = Opportunity {
+                amount: Some(Money::eur(i64::MAX)),
+                ..old.clone()
+            };
+            crate::ops::save::save(&store, Some(&old as &dyn crate::model::Record), Box::new(o))
+                .unwrap();
+        }
+        let err = efficiency(&store, &e.campaign).unwrap_err().to_string();
+        assert!(err.contains("exceeds the largest amount"), "{err}");
+        let c = store.fetch_as::<Campaign>(&e.campaign).unwrap();
+        let shown = crate::ops::figures::of(&store, &c);
+        assert!(
+            shown[0].value.contains("exceeds the largest amount"),
+            "{shown:?}"
+        );
+    }
+
+    #[test]
     fn cost_per_lead_and_roi() {
         let e = Efficiency {
             campaign: "CMP1".into(),
@@ -129,7 +164,7 @@ mod tests {
             won: 1,
             won_revenue: {
                 let mut s = Sums::default();
-                s.add(Money::eur(500_000));
+                s.add(Money::eur(500_000)).unwrap();
                 s
             },
             cost: Some(Money::eur(100_000)),

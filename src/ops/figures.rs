@@ -47,8 +47,12 @@ fn pct(p: Option<f64>) -> String {
 pub fn of(store: &Store, record: &dyn Record) -> Vec<Figure> {
     let any = record.as_any();
     if any.downcast_ref::<Campaign>().is_some() {
-        let Ok(e) = campaign::efficiency(store, record.key()) else {
-            return Vec::new();
+        let e = match campaign::efficiency(store, record.key()) {
+            Ok(e) => e,
+            Err(crate::store::StoreError::Invalid { message, .. }) => {
+                return vec![fig("Won revenue", "Gewonnener Umsatz", message)];
+            }
+            Err(_) => return Vec::new(),
         };
         return vec![
             fig("Leads", "Leads", e.leads),
@@ -68,16 +72,17 @@ pub fn of(store: &Store, record: &dyn Record) -> Vec<Figure> {
         )];
     }
     if let Some(q) = any.downcast_ref::<Quote>() {
-        let total = q
-            .total()
-            .map_or_else(|| "mixed currencies".to_string(), |m| m.to_string());
+        let total = q.total().map_or_else(|e| e, |m| m.to_string());
         return vec![fig("Total", "Summe", total)];
     }
     if let Some(f) = any.downcast_ref::<SalesForecast>() {
         let Ok(meanings) = forecast::meanings(store) else {
             return Vec::new();
         };
-        let x = forecast::Figures::of(f, &meanings);
+        let x = match forecast::Figures::of(f, &meanings) {
+            Ok(x) => x,
+            Err(e) => return vec![fig("Potential (100 %)", "Potenzial (100 %)", e)],
+        };
         return vec![
             fig("Potential (100 %)", "Potenzial (100 %)", &x.potential),
             fig("Weighted", "Gewichtet", &x.weighted),

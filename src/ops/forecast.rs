@@ -210,7 +210,7 @@ pub fn submit(store: &Store, key: &str) -> Result<SalesForecast> {
         ));
     }
     refresh_lines(store, &mut f)?;
-    let figures = Figures::of(&f, &meanings(store)?);
+    let figures = Figures::of(&f, &meanings(store)?).map_err(|e| refuse(&f.key, "lines", "", e))?;
     if f.forecast_amount.is_none() {
         f.forecast_amount = figures.weighted.first();
     }
@@ -225,17 +225,23 @@ pub fn submit(store: &Store, key: &str) -> Result<SalesForecast> {
 pub struct Sums(Vec<(Currency, i64)>);
 
 impl Sums {
-    pub fn add(&mut self, m: Money) {
+    /// Adds an amount; an error (and nothing added) when the sum in its currency
+    /// would exceed the largest amount.
+    pub fn add(&mut self, m: Money) -> std::result::Result<(), String> {
         match self.0.iter_mut().find(|(c, _)| *c == m.currency) {
-            Some((_, v)) => *v += m.cents,
+            Some((c, v)) => {
+                *v = Money::new(*v, *c).checked_add(m)?.cents;
+            }
             None => self.0.push((m.currency, m.cents)),
         }
+        Ok(())
     }
 
-    pub fn merge(&mut self, other: &Sums) {
+    pub fn merge(&mut self, other: &Sums) -> std::result::Result<(), String> {
         for (c, v) in &other.0 {
-            self.add(Money::new(*v, *c));
+            self.add(Money::new(*v, *c))?;
         }
+        Ok(())
     }
 
     /// The amount in `currency` (0 when none).
@@ -285,46 +291,51 @@ pub struct Figures {
     pub quota: Sums,
 }
 
+/// The figures' sums: an error when one exceeds the largest amount.
+type Summed = std::result::Result<(), String>;
+
 impl Figures {
-    pub fn of(f: &SalesForecast, meanings: &HashMap<String, String>) -> Figures {
+    /// The forecast's figures; an error when a sum exceeds the largest amount.
+    pub fn of(
+        f: &SalesForecast,
+        meanings: &HashMap<String, String>,
+    ) -> std::result::Result<Figures, String> {
         let mut out = Figures::default();
-        out.add_forecast(f);
+        out.add_forecast(f)?;
         for l in &f.lines {
-            out.add_line(l, meanings);
+            out.add(&LineFigures::of(l, meanings))?;
         }
-        out
+        Ok(out)
     }
 
-    fn add_forecast(&mut self, f: &SalesForecast) {
+    fn add_forecast(&mut self, f: &SalesForecast) -> Summed {
         self.forecasts += 1;
         if let Some(q) = f.quota {
-            self.quota.add(q);
+            self.quota.add(q)?;
         }
+        Ok(())
     }
 
-    fn add_line(&mut self, l: &ForecastLine, meanings: &HashMap<String, String>) {
-        self.add(&LineFigures::of(l, meanings));
-    }
-
-    fn add(&mut self, l: &LineFigures) {
+    fn add(&mut self, l: &LineFigures) -> Summed {
         self.lines += 1;
         let Some((amount, weighted)) = l.amounts else {
-            return;
+            return Ok(());
         };
-        self.potential.add(amount);
-        self.weighted.add(weighted);
+        self.potential.add(amount)?;
+        self.weighted.add(weighted)?;
         if l.won {
-            self.won.add(amount);
+            self.won.add(amount)?;
         }
+        Ok(())
     }
 
-    fn merge(&mut self, o: &Figures) {
+    fn merge(&mut self, o: &Figures) -> Summed {
         self.forecasts += o.forecasts;
         self.lines += o.lines;
-        self.potential.merge(&o.potential);
-        self.weighted.merge(&o.weighted);
-        self.won.merge(&o.won);
-        self.quota.merge(&o.quota);
+        self.potential.merge(&o.potential)?;
+        self.weighted.merge(&o.weighted)?;
+        self.won.merge(&o.won)?;
+        self.quota.merge(&o.quota)
     }
 
     /// Closed-won as a percentage of the quota (in the quota's currency), one decimal.
@@ -355,7 +366,7 @@ impl LineFigures {
 }
 
 /// Adds a line's figures to its group, creating the group on first sight.
-fn add_to(map: &mut BTreeMap<String, Figures>, group: &str, l: &LineFigures) {
+fn add_to(map: &mut BTreeMap<String, Figures>, group: &str, l: &LineFigures) -> Summed {
     match map.get_mut(group) {
         Some(f) => f.add(l),
         None => map.entry(group.to_string()).or_default().add(l),
@@ -413,8 +424,9 @@ pub fn rollup(store: &Store, period: &str, filter: &Filter) -> Result<Rollup> {
         if f.period != period || sp.as_ref().is_some_and(|s| *s != f.salesperson) {
             continue;
         }
+        let too_large = |e: String| refuse(&f.key, "lines", "", e);
         let mut own = Figures::default();
-        own.add_forecast(f);
+        own.add_forecast(f).map_err(too_large)?;
         for l in &f.lines {
             let team_ok = team.as_ref().is_none_or(|t| *t == l.sales_team);
             let territory_ok = territory.as_ref().is_none_or(|t| *t == l.territory);
@@ -422,16 +434,18 @@ pub fn rollup(store: &Store, period: &str, filter: &Filter) -> Result<Rollup> {
                 continue;
             }
             let figures = LineFigures::of(l, &meanings);
-            own.add(&figures);
-            add_to(&mut by_team, &l.sales_team, &figures);
-            add_to(&mut by_territory, &l.territory, &figures);
+            own.add(&figures)
+                .and_then(|()| add_to(&mut by_team, &l.sales_team, &figures))
+                .and_then(|()| add_to(&mut by_territory, &l.territory, &figures))
+                .map_err(too_large)?;
         }
         quotas
             .entry(f.salesperson.clone())
             .or_default()
-            .merge(&own.quota);
-        total.merge(&own);
-        by_sp.entry(f.salesperson.clone()).or_default().merge(&own);
+            .merge(&own.quota)
+            .and_then(|()| total.merge(&own))
+            .and_then(|()| by_sp.entry(f.salesperson.clone()).or_default().merge(&own))
+            .map_err(too_large)?;
     }
     for (code, figures) in by_team.iter_mut() {
         if let Some(t) = store.get_as::<SalesTeam>(code)? {
@@ -441,7 +455,9 @@ pub fn rollup(store: &Store, period: &str, filter: &Filter) -> Result<Rollup> {
             members.dedup();
             for m in members {
                 if let Some(q) = quotas.get(&m) {
-                    figures.quota.merge(q);
+                    figures.quota.merge(q).map_err(|e| {
+                        StoreError::invalid(SalesTeam::DEF.name, code, "quota", "", e)
+                    })?;
                 }
             }
         }

@@ -181,3 +181,38 @@ fn rollup_gives_potential_weighted_won_and_attainment() {
         .to_string();
     assert!(e.contains("T2031"), "{e}");
 }
+
+#[test]
+fn sums_past_the_largest_amount_are_an_error_not_a_wrap() {
+    let mut s = Sums::default();
+    s.add(Money::eur(i64::MAX)).unwrap();
+    let e = s.add(Money::eur(1)).unwrap_err();
+    assert!(e.contains("exceeds the largest amount"), "{e}");
+    assert_eq!(s.first(), Some(Money::eur(i64::MAX)), "nothing added");
+    // Another currency is a sum of its own.
+    s.add(Money::new(i64::MAX, Currency::USD)).unwrap();
+    assert!(s.clone().merge(&s).is_err());
+}
+
+#[test]
+fn two_opportunities_of_the_largest_amount_do_not_wrap_the_rollup() {
+    let (_d, store, key, opps) = setup();
+    add(&store, &key, &opps).unwrap();
+    for k in &opps[..2] {
+        let old = store.get_as::<Opportunity>(k).unwrap().unwrap();
+        let o = Opportunity {
+            amount: Some(Money::eur(i64::MAX)),
+            ..old.clone()
+        };
+        save(&store, Some(&old as &dyn Record), Box::new(o)).unwrap();
+    }
+    let f = get(&store, &key);
+    assert_eq!(f.lines[0].amount, Some(Money::eur(i64::MAX)));
+    let e = Figures::of(&f, &meanings(&store).unwrap()).unwrap_err();
+    assert!(e.contains("exceeds the largest amount"), "{e}");
+    let e = rollup(&store, "T2030", &Filter::default()).unwrap_err();
+    assert!(e.to_string().contains("exceeds the largest amount"), "{e}");
+    let e = submit(&store, &key).unwrap_err();
+    assert!(e.to_string().contains("exceeds the largest amount"), "{e}");
+    assert!(is_draft(&get(&store, &key)), "nothing submitted");
+}

@@ -11,25 +11,37 @@ use crate::store::{Change, Result, Store, StoreError};
 
 impl Quote {
     /// The sum of qty × unit price less discount over the lines, in cents (each line
-    /// rounded half up); None when a line's currency differs from the first's.
-    pub fn total(&self) -> Option<Money> {
+    /// rounded half up); an error when a line's currency differs from the first's
+    /// or the total exceeds the largest amount.
+    pub fn total(&self) -> std::result::Result<Money, String> {
         let mut currency: Option<Currency> = None;
         let mut cents: i128 = 0;
         for line in &self.lines {
             let Some(price) = line.unit_price else {
                 continue;
             };
-            if *currency.get_or_insert(price.currency) != price.currency {
-                return None;
+            let first = *currency.get_or_insert(price.currency);
+            if first != price.currency {
+                return Err(format!(
+                    "the lines mix currencies ({first} and {})",
+                    price.currency
+                ));
             }
             let gross = i128::from(price.cents) * i128::from(line.qty.unwrap_or(1));
             let keep = 100 - i128::from(line.discount.unwrap_or(0).clamp(0, 100));
-            cents += (gross * keep + 50).div_euclid(100);
+            // Each line is at most i64::MAX², so the sum of a few lines cannot
+            // overflow i128; a total past i64 is refused below.
+            cents = cents.saturating_add((gross * keep + 50).div_euclid(100));
         }
-        Some(Money::new(
-            i64::try_from(cents).ok()?,
-            currency.unwrap_or_default(),
-        ))
+        let currency = currency.unwrap_or_default();
+        i64::try_from(cents)
+            .map(|cents| Money::new(cents, currency))
+            .map_err(|_| {
+                format!(
+                    "the total exceeds the largest amount ({})",
+                    Money::new(i64::MAX, currency)
+                )
+            })
     }
 }
 
@@ -89,9 +101,7 @@ pub fn accept_on(
         };
         return Err(refuse(&key, "customer", &quote.prospect, why));
     }
-    let total = quote
-        .total()
-        .ok_or_else(|| refuse(&key, "lines", "", "the lines mix currencies"))?;
+    let total = quote.total().map_err(|e| refuse(&key, "lines", "", e))?;
     let order = Order {
         key: store.reserve_key(Order::DEF)?,
         quote: key.clone(),
@@ -205,7 +215,36 @@ mod tests {
             ],
             ..Default::default()
         };
-        assert_eq!(q.total(), Some(Money::eur(2_700 + 999)));
+        assert_eq!(q.total(), Ok(Money::eur(2_700 + 999)));
+    }
+
+    #[test]
+    fn a_total_past_the_largest_amount_or_of_mixed_currencies_is_an_error() {
+        let line = |price: Money| QuoteLine {
+            item: "A".into(),
+            qty: Some(1),
+            unit_price: Some(price),
+            discount: None,
+        };
+        let q = Quote {
+            lines: vec![line(Money::eur(i64::MAX)), line(Money::eur(i64::MAX))],
+            ..Default::default()
+        };
+        let e = q.total().unwrap_err();
+        assert!(e.contains("exceeds the largest amount"), "{e}");
+        let q = Quote {
+            lines: vec![line(Money::eur(i64::MAX)); 1],
+            ..Default::default()
+        };
+        assert_eq!(q.total(), Ok(Money::eur(i64::MAX)));
+        let q = Quote {
+            lines: vec![line(Money::eur(1)), line(Money::new(1, Currency::USD))],
+            ..Default::default()
+        };
+        assert_eq!(
+            q.total(),
+            Err("the lines mix currencies (EUR and USD)".to_string())
+        );
     }
 
     #[test]
@@ -233,7 +272,7 @@ mod tests {
         let order = store.get_as::<Order>(&done.order).unwrap().unwrap();
         assert_eq!(
             (order.total, order.customer.as_str()),
-            (quote.total(), quote.customer.as_str())
+            (quote.total().ok(), quote.customer.as_str())
         );
         let opp = store
             .get_as::<Opportunity>(&quote.opportunity)
@@ -241,7 +280,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             (opp.amount, opp.probability, opp.reason.as_str()),
-            (quote.total(), Some(100), won_reason.key.as_str())
+            (quote.total().ok(), Some(100), won_reason.key.as_str())
         );
         assert_eq!(
             store.get_as::<Quote>(&quote.key).unwrap().unwrap().status,

@@ -293,9 +293,10 @@ impl Opportunity {
     /// Amount × probability, in the amount's currency (cents rounded half up).
     pub fn weighted_amount(&self) -> Option<Money> {
         let amount = self.amount?;
-        let p = self.probability.unwrap_or(0);
+        let p = self.probability.unwrap_or(0).clamp(0, 100);
         let cents = (i128::from(amount.cents) * i128::from(p) + 50) / 100;
-        Some(Money::new(cents as i64, amount.currency))
+        let cents = i64::try_from(cents).expect("at most 100 % of an amount is an amount");
+        Some(Money::new(cents, amount.currency))
     }
 }
 

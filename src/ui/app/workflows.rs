@@ -205,8 +205,7 @@ impl App {
             (Action::AcceptQuote, "quote") => {
                 let total = self
                     .quote(&key)
-                    .and_then(|q| q.total())
-                    .map(|m| m.to_string())
+                    .map(|q| q.total().map_or_else(|e| e, |m| m.to_string()))
                     .unwrap_or_default();
                 requests.push(ask(
                     format!("Accept quote {key} ({total})? An order is created."),
