@@ -135,6 +135,17 @@ impl FieldInput {
         }
     }
 
+    /// Inserts pasted text at the cursor as one edit; a single-line input takes
+    /// its line breaks as spaces.
+    pub fn paste(&mut self, text: &str) {
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        if self.is_multiline() {
+            self.area.insert_str(text);
+        } else {
+            self.area.insert_str(text.replace('\n', " "));
+        }
+    }
+
     /// The cursor is on the first (or last) line: Up (Down) leaves the input.
     pub fn at_top(&self) -> bool {
         self.area.cursor().0 == 0

@@ -366,6 +366,17 @@ impl FormView {
             .collect()
     }
 
+    /// Pasted text goes into the focused input whole; elsewhere it is dropped.
+    pub fn paste(&mut self, text: &str) {
+        if self.child_focus.is_some() {
+            return;
+        }
+        if let Some(input) = self.inputs.get_mut(self.focus).filter(|i| i.editable) {
+            input.paste(text);
+            input.error = None;
+        }
+    }
+
     /// A key no action took: edits the focused input, with Tab, Enter (single-line)
     /// and the arrows moving between fields where no keymap binds them.
     fn edit(&mut self, key: KeyEvent) -> Handled {
