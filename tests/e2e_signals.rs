@@ -114,7 +114,10 @@ fn suspended_then_continued(s: &Session, pid: u32) {
     kill("CONT", pid);
     let screen = s.wait_for("Alerts");
     // The first line and the last (the keys line) are both there again.
-    assert!(screen.contains("Keys of this view"), "not redrawn whole:\n{screen}");
+    assert!(
+        screen.contains("Keys of this view"),
+        "not redrawn whole:\n{screen}"
+    );
     assert!(pane_modes(s).0, "back on the alternate screen");
     s.send(&["1"]);
     s.wait_for("CMP0000001");
@@ -230,7 +233,7 @@ fn a_burst_of_typed_keys_is_handled_whole_before_the_next_key() {
     s.wait_for("END-OF-PASTE");
     let took = started.elapsed();
     eprintln!("5,000 typed keys on screen after {took:?}");
-    assert!(took < Duration::from_secs(2), "the keys took {took:?}");
+    assert!(took < Duration::from_secs(1), "the keys took {took:?}");
     s.send(&["C-s"]);
     s.wait_for("saved");
     assert!(stored_name(&db).contains(&text), "not every key arrived");

@@ -10,7 +10,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::cursor::Show;
-use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyEventKind};
+use crossterm::event::{
+    self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyCode, KeyEvent, KeyEventKind,
+    KeyModifiers,
+};
 use crossterm::execute;
 use crossterm::terminal::EnterAlternateScreen;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
@@ -124,16 +127,28 @@ fn event_loop(
             continue;
         }
         // Everything that has arrived (a burst of keys, a paste) is handled before
-        // the next frame, which is drawn once for all of it.
+        // the next frame, which is drawn once for all of it. Characters typed into
+        // a form input go in together, as one edit.
+        let mut typed = String::new();
         loop {
             match event::read()? {
                 Event::Key(key) if key.kind == KeyEventKind::Release => {}
                 Event::Key(key) if app.suspends_on(&key) => {
                     signals.suspend.store(true, Ordering::Relaxed)
                 }
-                Event::Key(key) => app.handle_key(key),
-                Event::Paste(text) => app.paste(&text),
-                _ => {}
+                Event::Key(key) if typing(&key).is_some() && app.takes_typing() => {
+                    typed.extend(typing(&key));
+                }
+                event => {
+                    if !typed.is_empty() {
+                        app.type_text(&std::mem::take(&mut typed));
+                    }
+                    match event {
+                        Event::Key(key) => app.handle_key(key),
+                        Event::Paste(text) => app.paste(&text),
+                        _ => {}
+                    }
+                }
             }
             if app.should_quit()
                 || signals.suspend.load(Ordering::Relaxed)
@@ -142,8 +157,25 @@ fn event_loop(
                 break;
             }
         }
+        if !typed.is_empty() {
+            app.type_text(&typed);
+        }
     }
     Ok(())
+}
+
+/// The character a key types, if it is a plain one (no ctrl, no alt).
+fn typing(key: &KeyEvent) -> Option<char> {
+    match key.code {
+        KeyCode::Char(c)
+            if !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            Some(c)
+        }
+        _ => None,
+    }
 }
 
 /// A closed terminal (an SSH connection that dropped) makes crossterm's reader spin

@@ -1,5 +1,7 @@
-//! The app and what is not a single key: a paste (bracketed, so it arrives whole)
-//! and ctrl-z, which suspends crm where the keymap gives it nothing to do.
+//! The app and what is not a single key: a paste (bracketed, so it arrives whole),
+//! a burst of typed characters (inserted at once: each edit of the text input costs
+//! time in proportion to its text), and ctrl-z, which suspends crm where the keymap
+//! gives it nothing to do.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -19,6 +21,21 @@ impl App {
             for c in text.chars().filter(|c| !c.is_control()) {
                 self.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
             }
+        }
+    }
+
+    /// Whether typed characters go straight into a form input now; the event loop
+    /// then inserts a burst of them with `type_text`, as one edit.
+    pub fn takes_typing(&self) -> bool {
+        !self.welcome
+            && self.popups.is_empty()
+            && self.forms.last().is_some_and(|f| f.takes_typing())
+    }
+
+    /// Characters typed into the focused form input (see `takes_typing`).
+    pub fn type_text(&mut self, text: &str) {
+        if let Some(form) = self.forms.last_mut() {
+            form.paste(text);
         }
     }
 
