@@ -16,7 +16,7 @@ use crossterm::event::{
 };
 use crossterm::execute;
 use crossterm::terminal::EnterAlternateScreen;
-use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
+use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
 
 use super::app::App;
 use super::keymap::{user_keymap_path, Keymap};
@@ -51,6 +51,10 @@ pub fn run(client: Client, options: &UiOptions) -> anyhow::Result<Option<i32>> {
     }
     let suspend = Arc::new(AtomicBool::new(false));
     signal_hook::flag::register(SIGTSTP, Arc::clone(&suspend))?;
+    // A stop crm could not catch (SIGSTOP) leaves the screen to whoever drew on it
+    // meanwhile: every continuation draws it whole again.
+    let continued = Arc::new(AtomicBool::new(false));
+    signal_hook::flag::register(SIGCONT, Arc::clone(&continued))?;
     let mut app = App::new(client, keymap, options.lang);
     watch_for_hangup(Arc::clone(&ending));
     // ratatui::init enters raw mode and the alternate screen and installs a panic
@@ -66,6 +70,7 @@ pub fn run(client: Client, options: &UiOptions) -> anyhow::Result<Option<i32>> {
     let signals = Signals {
         ending: &ending,
         suspend: &suspend,
+        continued: &continued,
     };
     let result = event_loop(&mut terminal, &mut app, &signals);
     restore();
@@ -107,6 +112,7 @@ fn suspend(terminal: &mut ratatui::DefaultTerminal) -> anyhow::Result<()> {
 struct Signals<'a> {
     ending: &'a AtomicUsize,
     suspend: &'a AtomicBool,
+    continued: &'a AtomicBool,
 }
 
 fn event_loop(
@@ -119,6 +125,9 @@ fn event_loop(
     while !app.should_quit() && signals.ending.load(Ordering::Relaxed) == 0 {
         if signals.suspend.swap(false, Ordering::Relaxed) {
             suspend(terminal)?;
+        }
+        if signals.continued.swap(false, Ordering::Relaxed) {
+            terminal.clear()?;
         }
         let size = terminal.size()?;
         app.prepare(ratatui::layout::Rect::new(0, 0, size.width, size.height));
