@@ -588,11 +588,13 @@ fn run_tui(db: Option<PathBuf>, remote: Option<String>, keymap: &str, lang: Lang
         std::process::exit(2);
     }
     let client = client(db, remote)?;
-    terminal::run(
-        client,
-        &UiOptions {
-            keymap: keymap.to_string(),
-            lang,
-        },
-    )
+    let options = UiOptions {
+        keymap: keymap.to_string(),
+        lang,
+    };
+    if let Some(code) = terminal::run(client, &options)? {
+        // Ended by a signal: the terminal is restored; the exit code names it.
+        std::process::exit(code);
+    }
+    Ok(())
 }

@@ -195,6 +195,7 @@ pub fn fill_every_entity(store: &Store, per_entity: usize) -> Vec<Box<dyn Record
 
 pub mod cli;
 pub mod harness;
+pub mod tmux;
 
 /// Whether the system has the user `nobody` (65534) in the group `nogroup`, and the
 /// tests do not run as that user; prints why a test is skipped otherwise.

@@ -23,6 +23,7 @@ mod exchange;
 mod inbox;
 mod live;
 mod palette;
+mod paste;
 mod popup;
 mod queries;
 mod view;

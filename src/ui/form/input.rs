@@ -1,8 +1,13 @@
 //! One row of a form: a field's label and its text input, with what was loaded into
 //! it (for dirty tracking) and the error a save found there.
 
+use std::cell::Cell;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use tui_textarea::{CursorMove, TextArea};
+use unicode_width::UnicodeWidthChar;
 
 use crate::model::{FieldDef, FieldKind, Lang};
 
@@ -25,6 +30,9 @@ pub struct FieldInput {
     pub original: String,
     pub error: Option<String>,
     focused: bool,
+    /// The first line and the first char (of every line) drawn, kept from frame
+    /// to frame so the view only moves when the cursor would leave it.
+    scroll: Cell<(usize, usize)>,
 }
 
 impl FieldInput {
@@ -43,6 +51,7 @@ impl FieldInput {
             area,
             error: None,
             focused: false,
+            scroll: Cell::new((0, 0)),
         };
         input.original = input.text();
         input.set_focused(false);
@@ -135,6 +144,17 @@ impl FieldInput {
         }
     }
 
+    /// Inserts pasted text at the cursor as one edit; a single-line input takes
+    /// its line breaks as spaces.
+    pub fn paste(&mut self, text: &str) {
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        if self.is_multiline() {
+            self.area.insert_str(text);
+        } else {
+            self.area.insert_str(text.replace('\n', " "));
+        }
+    }
+
     /// The cursor is on the first (or last) line: Up (Down) leaves the input.
     pub fn at_top(&self) -> bool {
         self.area.cursor().0 == 0
@@ -147,5 +167,142 @@ impl FieldInput {
     }
     pub fn cursor_down(&mut self) {
         self.area.move_cursor(CursorMove::Down);
+    }
+
+    /// Draws the text into `rect`: only the lines and columns that show, scrolled so
+    /// the cursor stays in view, so a frame costs the same however long the text is
+    /// (the text area's own drawing measures every char of a line, each frame).
+    pub fn draw(&self, rect: Rect, buf: &mut Buffer) {
+        let (width, height) = (usize::from(rect.width), usize::from(rect.height));
+        if width == 0 || height == 0 {
+            return;
+        }
+        let lines = self.area.lines();
+        let cursor = self.area.cursor();
+        let (row, col) = (cursor.0, cursor.1);
+        let (mut top, mut left) = self.scroll.get();
+        top = top.min(row).max((row + 1).saturating_sub(height));
+        if col < left {
+            left = col;
+        } else {
+            // Walk back from the cursor over at most a screen's width of chars:
+            // the cursor's cell and the chars before it that fit.
+            let line = &lines[row];
+            let mut used = 1;
+            let mut first = col;
+            for c in line[..byte_at(line, col)].chars().rev() {
+                let w = c.width().unwrap_or(0);
+                if first == left || used + w > width {
+                    break;
+                }
+                used += w;
+                first -= 1;
+            }
+            left = left.max(first);
+        }
+        self.scroll.set((top, left));
+        let cursor_style = if self.focused {
+            Style::default().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::default()
+        };
+        for (y, (n, line)) in lines.iter().enumerate().skip(top).take(height).enumerate() {
+            let y = rect.y + y as u16;
+            let shown = &line[byte_at(line, left)..];
+            buf.set_stringn(rect.x, y, shown, width, Style::default());
+            if n == row && self.focused {
+                let at = &line[byte_at(line, col)..];
+                let c = at.chars().next().unwrap_or(' ');
+                let mut cells = 0u16;
+                for c in line[byte_at(line, left)..byte_at(line, col)]
+                    .chars()
+                    .take(width)
+                {
+                    cells += c.width().unwrap_or(0) as u16;
+                }
+                if cells < rect.width {
+                    let symbol = c.to_string();
+                    buf.set_stringn(rect.x + cells, y, &symbol, 1, cursor_style);
+                }
+            }
+        }
+    }
+}
+
+/// The byte offset of char number `n` of `line` (its end if shorter).
+fn byte_at(line: &str, n: usize) -> usize {
+    if line.is_ascii() {
+        return n.min(line.len());
+    }
+    line.char_indices().nth(n).map_or(line.len(), |(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn focused_input(text: &str) -> FieldInput {
+        let def = crate::model::entity("territory").unwrap();
+        let field = def.fields.iter().find(|f| f.name == "description").unwrap();
+        let mut input = FieldInput::new(Slot::Field(field), true, text);
+        input.set_focused(true);
+        input
+    }
+
+    fn drawn(input: &FieldInput, width: u16) -> String {
+        let rect = Rect::new(0, 0, width, 1);
+        let mut buf = Buffer::empty(rect);
+        input.draw(rect, &mut buf);
+        (0..width).map(|x| buf[(x, 0)].symbol()).collect()
+    }
+
+    #[test]
+    fn a_long_line_shows_its_end_with_the_cursor_after_it() {
+        let mut text = "ab".repeat(10_000);
+        text.push_str("END");
+        let input = focused_input(&text);
+        let shown = drawn(&input, 10);
+        assert_eq!(shown, format!("{} ", &text[text.len() - 9..]));
+        let rect = Rect::new(0, 0, 10, 1);
+        let mut buf = Buffer::empty(rect);
+        input.draw(rect, &mut buf);
+        assert!(buf[(9, 0)].modifier.contains(Modifier::REVERSED));
+    }
+
+    #[test]
+    fn the_view_moves_only_when_the_cursor_would_leave_it() {
+        let mut input = focused_input("");
+        for c in "hello world".chars() {
+            input.input(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+            drawn(&input, 8);
+        }
+        assert_eq!(drawn(&input, 8), "o world ");
+        for _ in 0..4 {
+            input.input(KeyEvent::new(KeyCode::Left, KeyModifiers::NONE));
+        }
+        assert_eq!(drawn(&input, 8), "o world ", "still in view: no scroll");
+        input.input(KeyEvent::new(KeyCode::Home, KeyModifiers::NONE));
+        assert_eq!(drawn(&input, 8), "hello wo");
+        assert_eq!(drawn(&focused_input(&"ü".repeat(3)), 8), "üüü     ");
+    }
+
+    /// A frame of a 20,000-char input draws the 60 cells that show; only finding
+    /// the cursor's byte scans the line (a fast check that it is ASCII).
+    #[test]
+    fn drawing_a_long_text_draws_only_what_shows() {
+        let time = |len: usize| {
+            let input = focused_input(&"x".repeat(len));
+            let rect = Rect::new(0, 0, 60, 1);
+            let mut buf = Buffer::empty(rect);
+            let started = std::time::Instant::now();
+            for _ in 0..200 {
+                input.draw(rect, &mut buf);
+            }
+            started.elapsed() / 200
+        };
+        let (short, long) = (time(200), time(20_000));
+        eprintln!("a frame at 200 chars: {short:?}, at 20,000: {long:?}");
+        assert!(long < std::time::Duration::from_millis(1), "{long:?}");
     }
 }

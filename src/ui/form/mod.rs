@@ -366,6 +366,27 @@ impl FormView {
             .collect()
     }
 
+    /// Whether a typed character would go into the focused input (no conflict, no
+    /// History entry open, an editable input focused), so a run of them can be
+    /// inserted at once.
+    pub fn takes_typing(&self) -> bool {
+        self.conflict.is_none()
+            && self.detail.is_none()
+            && self.child_focus.is_none()
+            && self.inputs.get(self.focus).is_some_and(|i| i.editable)
+    }
+
+    /// Pasted text goes into the focused input whole; elsewhere it is dropped.
+    pub fn paste(&mut self, text: &str) {
+        if self.child_focus.is_some() {
+            return;
+        }
+        if let Some(input) = self.inputs.get_mut(self.focus).filter(|i| i.editable) {
+            input.paste(text);
+            input.error = None;
+        }
+    }
+
     /// A key no action took: edits the focused input, with Tab, Enter (single-line)
     /// and the arrows moving between fields where no keymap binds them.
     fn edit(&mut self, key: KeyEvent) -> Handled {

@@ -198,7 +198,7 @@ pub fn form(view: &FormView, frame: &mut Frame, area: Rect, lang: Lang) {
                             Paragraph::new(Line::from(Span::styled(blank, underline)))
                         };
                         frame.render_widget(fill, rect);
-                        frame.render_widget(&input.area, rect);
+                        input.draw(rect, frame.buffer_mut());
                     } else {
                         let text = match input.text() {
                             t if t.is_empty() => "(new)".to_string(),
