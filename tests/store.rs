@@ -793,7 +793,19 @@ fn bulk_insert_writes_records_and_their_index_entries() {
     );
     assert_eq!(add(&store, "prospect", &[("name", "y")]), "PRO0000008");
 
-    // An invalid record stops the load with its error.
+    // A bulk load goes into an empty database only.
+    let more = vec![record(
+        "territory",
+        &[("key", "OST"), ("description", "Ost")],
+    )];
+    assert!(matches!(
+        store.bulk_insert(more, |_| {}).unwrap_err(),
+        StoreError::Refused(_)
+    ));
+    assert_clean(&store);
+    // An invalid record stops the load with its error, and the load is taken
+    // back whole.
+    let (_fresh_dir, fresh) = fast_store();
     let bad = vec![
         record("territory", &[("key", "SUED"), ("description", "Süd")]),
         record(
@@ -801,24 +813,25 @@ fn bulk_insert_writes_records_and_their_index_entries() {
             &[("description", "x"), ("territory", "WEST")],
         ),
     ];
-    let err = store.bulk_insert(bad, |_| {}).unwrap_err();
+    let err = fresh.bulk_insert(bad, |_| {}).unwrap_err();
     assert!(
         matches!(&err, StoreError::DanglingRef { value, .. } if value == "WEST"),
         "{err:?}"
     );
     assert!(
-        !store.contains(Territory::DEF, "SUED").unwrap(),
-        "a refused chunk is not written"
+        !fresh.contains(Territory::DEF, "SUED").unwrap(),
+        "a refused load is not written"
     );
-    let dup = vec![record(
-        "territory",
-        &[("key", "NORD"), ("description", "again")],
-    )];
+    let dup = vec![
+        record("territory", &[("key", "NORD"), ("description", "Nord")]),
+        record("territory", &[("key", "NORD"), ("description", "again")]),
+    ];
     assert!(matches!(
-        store.bulk_insert(dup, |_| {}).unwrap_err(),
+        fresh.bulk_insert(dup, |_| {}).unwrap_err(),
         StoreError::Duplicate { .. }
     ));
-    assert_clean(&store);
+    assert_eq!(fresh.total_records(), 0);
+    assert_clean(&fresh);
 
     let report = store.repair().unwrap();
     assert!(report.is_clean());

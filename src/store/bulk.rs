@@ -31,8 +31,8 @@ const BULK_OPEN: &str = "bulk load open";
 pub const CHUNK: usize = 5_000;
 
 impl Store {
-    /// Inserts every record, stopping at the first invalid one with its error
-    /// (earlier chunks stay written).
+    /// Inserts every record, or none: the first invalid one stops the load with
+    /// its error and what was written is taken back.
     pub fn bulk_insert(
         &self,
         records: impl IntoIterator<Item = Box<dyn Record>>,
@@ -49,6 +49,22 @@ impl Store {
             )));
         }
         self.meta_set(BULK_OPEN, b"1")?;
+        match self.load(records, &mut progress) {
+            Ok(report) => Ok(report),
+            Err(e) => {
+                // A refused load is taken back whole, as a cut-off one would be.
+                drop(_guard);
+                self.recover_bulk()?;
+                Err(e)
+            }
+        }
+    }
+
+    fn load(
+        &self,
+        records: impl IntoIterator<Item = Box<dyn Record>>,
+        progress: &mut impl FnMut(usize),
+    ) -> Result<BulkReport> {
         let mut report = BulkReport::default();
         let mut counters: HashMap<&'static str, Option<u64>> = HashMap::new();
         let mut chunk: Vec<Box<dyn Record>> = Vec::with_capacity(CHUNK);
