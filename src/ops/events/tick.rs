@@ -107,10 +107,7 @@ pub fn count_due(store: &Store, rules: &RuleSet, day: NaiveDate) -> Result<usize
     let mut n = 0;
     for rule in &rules.rules {
         if let Trigger::Date(spec) = &rule.trigger {
-            let compiled = rule
-                .condition
-                .compile(store, &env(None, ""))
-                .map_err(|e| query_error(rule, e))?;
+            let compiled = compile(store, rule, "")?;
             n += due_records(store, rule, spec, &compiled, day, usize::MAX)?.len();
         }
     }
@@ -157,6 +154,13 @@ pub fn tick(store: &Store, rules: &Arc<RuleSet>, user: &str, now: NaiveDateTime)
     after
 }
 
+/// When a rule's tick last ran, as the store keeps it.
+fn last_tick(store: &Store, rule: &Rule) -> Result<Option<NaiveDateTime>> {
+    Ok(store
+        .last_tick(&rule.key)?
+        .and_then(|t| NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M").ok()))
+}
+
 fn tick_rule(
     store: &Store,
     rule: &Arc<Rule>,
@@ -165,81 +169,56 @@ fn tick_rule(
     after: &mut After,
     wrote: &mut Vec<(Changed, Option<Vec<u8>>)>,
 ) -> Result<()> {
-    let (days, label): (Vec<NaiveDate>, _) = match &rule.trigger {
-        Trigger::Date(_) => {
+    // What is due: (the firing's due text, the records), for each due time.
+    let due: Vec<(String, Vec<Box<dyn Record>>)> = match &rule.trigger {
+        Trigger::Date(spec) => {
             let today = now.date();
-            let last = store
-                .last_tick(&rule.key)?
-                .and_then(|t| NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M").ok())
-                .map(|t| t.date());
-            let from = match last {
+            let from = match last_tick(store, rule)?.map(|t| t.date()) {
                 Some(d) if d >= today => return Ok(()),
                 Some(d) => (d + Duration::days(1)).max(today - Duration::days(CATCH_UP_DAYS)),
                 None => today,
             };
-            let days = from.iter_days().take_while(|d| *d <= today).collect();
-            (days, "date")
+            let compiled = compile(store, rule, user)?;
+            let mut due = Vec::new();
+            for day in from.iter_days().take_while(|d| *d <= today) {
+                let records = due_records(store, rule, spec, &compiled, day, usize::MAX)?;
+                due.push((format!("date {day}"), records));
+            }
+            due
         }
         Trigger::Schedule(s) => {
-            let last = store
-                .last_tick(&rule.key)?
-                .and_then(|t| NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M").ok());
-            let Some(last) = last else {
+            let Some(last) = last_tick(store, rule)? else {
                 // A new schedule starts from now: nothing in the past is due.
                 store.set_last_tick(&rule.key, &stamp(now))?;
                 return Ok(());
             };
-            let Some(due) = s.latest_due(last, now) else {
+            let Some(at) = s.latest_due(last, now) else {
                 return Ok(());
             };
-            let e = env(None, user);
-            let compiled = rule
-                .condition
-                .compile(store, &e)
-                .map_err(|e| query_error(rule, e))?;
-            let due_text = stamp(due);
-            for r in query::select(&compiled, None)? {
-                if store.mark_firing(&rule.key, rule.def.name, r.key(), &due_text)? {
-                    let w = after_each(
-                        store,
-                        rule,
-                        r.as_ref(),
-                        user,
-                        format!("schedule {due_text}"),
-                        after,
-                    );
-                    wrote.extend(w);
-                }
-            }
-            store.set_last_tick(&rule.key, &stamp(now))?;
-            return Ok(());
+            let compiled = compile(store, rule, user)?;
+            vec![(
+                format!("schedule {}", stamp(at)),
+                query::select(&compiled, None)?,
+            )]
         }
         _ => return Ok(()),
     };
-    let Trigger::Date(spec) = &rule.trigger else {
-        return Ok(());
-    };
-    let e = env(None, user);
-    let compiled = rule
-        .condition
-        .compile(store, &e)
-        .map_err(|e| query_error(rule, e))?;
-    for day in days {
-        let due_text = day.to_string();
-        for r in due_records(store, rule, spec, &compiled, day, usize::MAX)? {
-            if store.mark_firing(&rule.key, rule.def.name, r.key(), &due_text)? {
-                let w = after_each(
-                    store,
-                    rule,
-                    r.as_ref(),
-                    user,
-                    format!("{label} {due_text}"),
-                    after,
-                );
+    for (trigger, records) in due {
+        let key = trigger.split_once(' ').map_or(trigger.as_str(), |(_, k)| k);
+        for r in records {
+            if store.mark_firing(&rule.key, rule.def.name, r.key(), key)? {
+                let w = after_each(store, rule, r.as_ref(), user, trigger.clone(), after);
                 wrote.extend(w);
             }
         }
     }
     store.set_last_tick(&rule.key, &stamp(now))?;
     Ok(())
+}
+
+/// The rule's condition, for the server's tick.
+fn compile<'s>(store: &'s Store, rule: &Rule, user: &str) -> Result<Compiled<'s>> {
+    rule.condition
+        .compile(store, &env(None, user))
+        .map_err(|e| query_error(rule, e))
 }
