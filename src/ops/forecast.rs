@@ -410,6 +410,17 @@ pub fn rollup(store: &Store, period: &str, filter: &Filter) -> Result<Rollup> {
         up(&filter.team),
         up(&filter.territory),
     );
+    // A filter naming nothing is a mistake to say, with a did-you-mean, not an
+    // empty roll-up.
+    if let Some(s) = &sp {
+        store.fetch_as::<crate::model::Salesperson>(s)?;
+    }
+    if let Some(t) = &team {
+        store.fetch_as::<crate::model::SalesTeam>(t)?;
+    }
+    if let Some(t) = &territory {
+        store.fetch_as::<crate::model::Territory>(t)?;
+    }
     let meanings = meanings(store)?;
     let mut by_sp: BTreeMap<String, Figures> = BTreeMap::new();
     let mut by_team: BTreeMap<String, Figures> = BTreeMap::new();

@@ -120,7 +120,38 @@ fn draft_lines_follow_their_opportunity_and_submit_freezes_them() {
     assert!(e.contains("submitted already"), "{e}");
     let e = add(&store, &key, &opps[..1]).unwrap_err().to_string();
     assert!(e.contains("frozen"), "{e}");
+    // Nor does `set status=draft` reopen it.
+    let submitted = get(&store, &key);
+    let reopened = SalesForecast {
+        status: "draft".into(),
+        ..submitted.clone()
+    };
+    let e = save(&store, Some(&submitted as &dyn Record), Box::new(reopened))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("does not go back to draft"), "{e}");
+    assert_eq!(get(&store, &key).status, "submitted");
     assert!(store.audit().unwrap().is_clean());
+}
+
+#[test]
+fn a_rollup_filter_naming_nothing_is_an_error_with_a_suggestion() {
+    let (_d, store, key, _opps) = setup();
+    let period = get(&store, &key).period;
+    let filter = |team: &str| Filter {
+        team: Some(team.into()),
+        ..Filter::default()
+    };
+    let e = rollup(&store, &period, &filter("NOSUCH"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("NOSUCH does not exist"), "{e}");
+    let territory = Filter {
+        territory: Some("NORDD".into()),
+        ..Filter::default()
+    };
+    let e = rollup(&store, &period, &territory).unwrap_err().to_string();
+    assert!(e.contains("NORDD does not exist"), "{e}");
 }
 
 #[test]
@@ -170,12 +201,12 @@ fn rollup_gives_potential_weighted_won_and_attainment() {
         .map(|g| g.figures.lines)
         .sum();
     assert_eq!(lines_by_territory, 3);
-    // A filter on a territory no line has leaves the forecast without lines.
+    // A filter on a territory that does not exist is an error, not an empty roll-up.
     let none = Filter {
         territory: Some("NOWHERE".into()),
         ..Default::default()
     };
-    assert_eq!(rollup(&store, "T2030", &none).unwrap().total.lines, 0);
+    assert!(rollup(&store, "T2030", &none).is_err());
     let e = rollup(&store, "T2031", &Filter::default())
         .unwrap_err()
         .to_string();

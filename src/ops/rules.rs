@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use crate::model::{
     value::today, ContactXref, Customer, Entity, EventRule, Interaction, Money, Opportunity,
     OpportunityStage, OpportunityStatus, OpportunityTask, Prospect, Quote, ReasonCode, Record,
-    SalesContact, SavedQuery,
+    SalesContact, SalesForecast, SavedQuery,
 };
 use crate::store::{Result, Store, StoreError};
 
@@ -27,6 +27,24 @@ pub fn before_save_on(
     if let Some(rule) = record.as_any().downcast_ref::<EventRule>() {
         // A rule must run: its trigger, condition, actions and targets are checked.
         return crate::ops::events::rules::check(store, rule);
+    }
+    if let Some(f) = record.as_any().downcast_ref::<SalesForecast>() {
+        // A submitted forecast is frozen: it does not go back to draft.
+        let was = old.and_then(|o| o.as_any().downcast_ref::<SalesForecast>());
+        if let Some(was) = was {
+            if was.status != "draft" && f.status == "draft" {
+                return Err(StoreError::invalid(
+                    SalesForecast::DEF.name,
+                    &f.key,
+                    "status",
+                    &f.status,
+                    format!(
+                        "a {} forecast does not go back to draft (its lines are frozen); make a new forecast for the period",
+                        was.status
+                    ),
+                ));
+            }
+        }
     }
     if let Some(saved) = record.as_any().downcast_ref::<SavedQuery>() {
         // A saved query must run: its query parses for its entity, its columns exist.
