@@ -108,6 +108,28 @@ fn crm_query_prints_like_list_and_reports_errors_in_one_line() {
         ],
     );
     assert_eq!(code, 0, "{err}");
+    // Saving onto a name in use asks for --replace, and changes nothing without it.
+    let again = [
+        "query",
+        "stage:PROPOSAL",
+        "-e",
+        "opportunity",
+        "--save",
+        "mine",
+    ];
+    let (code, _, err) = crm(&db, &again);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("MINE exists already") && err.contains("--replace"),
+        "{err}"
+    );
+    let (code, out, _) = crm(&db, &["query", "--saved", "mine", "--format", "csv"]);
+    assert_eq!((code, out.lines().next()), (0, Some("key,stage")));
+    let (code, _, err) = crm(
+        &db,
+        &[&again[..], &["--columns", "stage", "--replace"]].concat(),
+    );
+    assert_eq!(code, 0, "{err}");
     let (code, out, _) = crm(&db, &["queries", "--rename", "mine", "closing"]);
     assert_eq!((code, out.trim()), (0, "CLOSING"));
     let (code, out, _) = crm(&db, &["query", "--saved", "closing", "--format", "csv"]);

@@ -465,7 +465,15 @@ fn run_query(store: &Store, session: &Session, spec: QuerySpec) -> Result<Respon
         ));
     }
     let saved_as = match &spec.save {
-        Some(name) => Some(saved::save(store, name, &base.query, &columns, sort, "")?),
+        Some(name) => {
+            let key = name.trim().to_uppercase();
+            if !spec.replace && store.contains(model::SavedQuery::DEF, &key)? {
+                return Err(usage(format!(
+                    "a saved query {key} exists already; nothing was saved — `--replace` replaces it, `crm queries` lists them"
+                )));
+            }
+            Some(saved::save(store, name, &base.query, &columns, sort, "")?)
+        }
         None => None,
     };
     let options = RunOptions {

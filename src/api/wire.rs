@@ -79,6 +79,8 @@ pub struct QuerySpec {
     pub limit: Option<usize>,
     /// Also save it under this name.
     pub save: Option<String>,
+    /// Saving may replace a saved query of that name (else it is refused).
+    pub replace: bool,
     /// Only the keys, in key order (a table's query line): no records are sent.
     pub keys_only: bool,
 }

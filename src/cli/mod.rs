@@ -11,6 +11,7 @@ mod events;
 mod export;
 mod find;
 mod forecast;
+mod format;
 mod history;
 mod import;
 mod lang;
@@ -22,13 +23,14 @@ mod server;
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 use crate::api::default_db_path;
 use crate::api::{Client, QuerySpec};
 use crate::model::Lang;
 use crate::ui::config::{config_path, Config};
 use crate::ui::terminal::{self, UiOptions};
+pub use format::{Format, FormatArg};
 pub use lang::UiLang;
 
 /// termcrm — a keyboard-driven CRM for the terminal.
@@ -65,57 +67,6 @@ const EXAMPLES: &str = "Examples:
   crm find müller gmbh
   crm set opportunity OPP0000001 stage=PROPOSAL probability=50
   crm schema opportunity";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Csv,
-    Json,
-}
-
-/// `--format` as typed: an output format, or a file format of import and export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    Table,
-    Csv,
-    Json,
-    Auto,
-    OutlookCsv,
-    GoogleCsv,
-    ThunderbirdCsv,
-    Vcard,
-    Xlsx,
-}
-
-impl FormatArg {
-    /// The output format of a reading command.
-    fn output(arg: Option<FormatArg>) -> anyhow::Result<Format> {
-        match arg {
-            None | Some(FormatArg::Table) => Ok(Format::Table),
-            Some(FormatArg::Csv) => Ok(Format::Csv),
-            Some(FormatArg::Json) => Ok(Format::Json),
-            Some(other) => Err(anyhow::anyhow!(
-                "--format {} is a file format of `crm import` and `crm export`; this command writes table, csv or json",
-                other.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default()
-            )),
-        }
-    }
-
-    /// The file format of import and export (none: detect it / from the file name).
-    fn file(arg: Option<FormatArg>) -> Option<crate::io::Format> {
-        use crate::io::Format as F;
-        match arg? {
-            FormatArg::Table | FormatArg::Auto => None,
-            FormatArg::Csv => Some(F::Csv),
-            FormatArg::Json => Some(F::Json),
-            FormatArg::OutlookCsv => Some(F::OutlookCsv),
-            FormatArg::GoogleCsv => Some(F::GoogleCsv),
-            FormatArg::ThunderbirdCsv => Some(F::ThunderbirdCsv),
-            FormatArg::Vcard => Some(F::Vcard),
-            FormatArg::Xlsx => Some(F::Xlsx),
-        }
-    }
-}
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -305,6 +256,9 @@ pub enum Command {
         /// Also save the query (with --columns and --sort) under this name.
         #[arg(long, value_name = "NAME")]
         save: Option<String>,
+        /// Let --save replace a saved query of that name.
+        #[arg(long, requires = "save")]
+        replace: bool,
     },
     /// List the saved queries; rename or delete one.
     Queries {
@@ -552,6 +506,7 @@ fn dispatch(api: &Client, command: Command, format: Format) -> CliResult {
             sort,
             limit,
             save,
+            replace,
         } => query::query(
             api,
             QuerySpec {
@@ -562,6 +517,7 @@ fn dispatch(api: &Client, command: Command, format: Format) -> CliResult {
                 sort,
                 limit,
                 save,
+                replace,
                 keys_only: false,
             },
             format,

@@ -36,6 +36,8 @@ impl App {
             columns,
             sort: tab.sort_text(),
             save: Some(name.to_string()),
+            // The palette's `save NAME` updates a query of that name on purpose.
+            replace: true,
             limit: Some(0),
             ..Default::default()
         };
