@@ -157,6 +157,19 @@ fn generated_keys_count_up_and_move_past_explicit_ones() {
         .insert(opportunity(&[("description", "neu")]))
         .unwrap();
     assert_eq!(again, "OPP0000053");
+    // A key far ahead, typed by hand, leaves the counter where it is: the keys
+    // generated after keep seven digits and their order.
+    let far = store
+        .insert(opportunity(&[
+            ("key", "OPP9999999"),
+            ("description", "weit"),
+        ]))
+        .unwrap();
+    assert_eq!(far, "OPP9999999");
+    let near = store
+        .insert(opportunity(&[("description", "nah")]))
+        .unwrap();
+    assert_eq!(near, "OPP0000054");
     // Each entity counts on its own.
     let p = add(&store, "prospect", &[("name", "Bäckerei Groß")]);
     assert_eq!(p, "PRO0000001");

@@ -63,6 +63,9 @@ pub(super) fn generated_key(prefix: &str, n: u64) -> String {
     format!("{prefix}{n:07}")
 }
 
+/// How far ahead of the counter an explicit key in the generated form may move it.
+const COUNTER_JUMP: u64 = 1_000_000;
+
 impl Store {
     pub(super) fn next_seq(&self, entity: &str) -> Result<u64> {
         Ok(self
@@ -115,7 +118,10 @@ impl Store {
                     Some(n) => *n,
                     None => self.next_seq(def.name)?,
                 };
-                if number > current {
+                // A key far ahead (OPP9999999 typed by hand) does not move it: the
+                // keys generated after would outgrow seven digits and sort before
+                // it; generation skips a taken key anyway.
+                if number > current && number - current <= COUNTER_JUMP {
                     *counter = Some(number);
                     Ok(Some(number))
                 } else {
