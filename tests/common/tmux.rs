@@ -29,13 +29,27 @@ impl Session {
             "{BIN} --db {} {extra}; echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo; sleep 60",
             db.display()
         );
-        let status = Command::new("tmux")
-            .args(["new-session", "-d", "-s", &name, "-x", "80", "-y", "24"])
-            .arg("env")
-            .args(["LANG=C.UTF-8", "TERM=xterm-256color", "sh", "-c", &script])
-            .status()
-            .expect("tmux runs");
-        assert!(status.success(), "tmux new-session failed");
+        // Tests start and end sessions at once: a new session can meet the tmux
+        // server that the last session's end is taking down; it tries again.
+        let mut tries = 0;
+        loop {
+            let out = Command::new("tmux")
+                .args(["new-session", "-d", "-s", &name, "-x", "80", "-y", "24"])
+                .arg("env")
+                .args(["LANG=C.UTF-8", "TERM=xterm-256color", "sh", "-c", &script])
+                .output()
+                .expect("tmux runs");
+            if out.status.success() {
+                break;
+            }
+            tries += 1;
+            assert!(
+                tries < 30,
+                "tmux new-session failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
         Session {
             name,
             db: db.to_path_buf(),
