@@ -551,7 +551,16 @@ fn saved_queries_round_trip_and_are_installed_once() {
     let q = Query::parse("territory:NORD stage:CLOSE", opp).unwrap();
     let columns = termcrm::query::parse_columns(opp, "description, amount").unwrap();
     let sort = termcrm::query::Sort::parse(opp, "-amount").ok();
-    let key = saved::save(&store, "nord-close", &q, &columns, sort, "Nord closing").unwrap();
+    let key = saved::save(
+        &store,
+        "nord-close",
+        &q,
+        &columns,
+        sort,
+        "Nord closing",
+        false,
+    )
+    .unwrap();
     assert_eq!(key, "NORD-CLOSE");
     assert!(saved::list(&store)
         .unwrap()

@@ -17,7 +17,10 @@ impl Client {
 
     /// How many of this user's messages are unread.
     pub fn unread(&self) -> Result<usize> {
-        Ok(self.inbox(true, usize::MAX)?.len())
+        match self.call(Request::Unread)? {
+            Response::Count(n) => Ok(n),
+            other => Err(unexpected("Unread", other)),
+        }
     }
 
     /// Marks messages read (none named: all); how many were unread.

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 mod access;
 mod events;
+mod queries;
 mod save;
 
 pub use access::{authorize, is_setup, session_for};
@@ -16,12 +17,12 @@ pub use events::tick;
 use save::{fetch_rev, save_at, FORM_HISTORY};
 
 use super::state::Shared;
-use super::wire::{FormData, QuerySpec, Rec, Request, Response, SavedInfo, Who};
+use super::wire::{FormData, Rec, Request, Response, Who};
 use super::{ApiError, ErrorKind, Result, Role, Session, Transport};
 use crate::model::{self, entity_or_suggest, Entity, EntityDef, Record};
 use crate::model::{OpportunityTask, Salesperson};
 use crate::ops;
-use crate::query::{self, saved, Env, Query, RunOptions, Sort};
+use crate::query::{saved, Env};
 use crate::store::history::{self, Actor};
 use crate::store::{IndexKind, Store};
 
@@ -106,6 +107,7 @@ fn serve(
     Ok(match request {
         Request::Whoami => Response::Session(session.clone()),
         Request::Inbox { .. }
+        | Request::Unread
         | Request::InboxRead { .. }
         | Request::Answer { .. }
         | Request::RuleTest { .. }
@@ -228,8 +230,8 @@ fn serve(
             Some(k) => vec![ops::campaign::efficiency(store, &k)?],
             None => ops::campaign::report(store)?,
         }),
-        Request::Query(spec) => run_query(store, session, spec)?,
-        Request::SavedList => Response::Saved(saved_list(store)?),
+        Request::Query(spec) => queries::run_query(store, session, spec)?,
+        Request::SavedList => Response::Saved(queries::saved_list(store)?),
         Request::SavedRename { old, new } => Response::Key(saved::rename(store, &old, &new)?),
         Request::SavedDelete { name } => {
             saved::delete(store, &name)?;
@@ -428,87 +430,6 @@ fn task_done(store: &Store, key: &str) -> Result<String> {
     let message = format!("task {}: {}", task.key, task.status);
     ops::save::save(store, Some(old.as_ref()), Box::new(task))?;
     Ok(message)
-}
-
-fn run_query(store: &Store, session: &Session, spec: QuerySpec) -> Result<Response> {
-    let base = match &spec.saved {
-        Some(name) => saved::load(store, name)?,
-        None => {
-            let def = entity(spec.entity.as_deref().unwrap_or_default())?;
-            let text = spec.text.clone().unwrap_or_default();
-            saved::Saved {
-                name: String::new(),
-                query: Query::parse(&text, def).map_err(query::Error::from)?,
-                columns: Vec::new(),
-                sort: None,
-                description: String::new(),
-            }
-        }
-    };
-    let def = base.query.entity;
-    let columns = match &spec.columns {
-        Some(text) => {
-            query::parse_columns(def, text).map_err(|e| usage(format!("--columns: {e}")))?
-        }
-        None => base.columns.clone(),
-    };
-    let sort = match &spec.sort {
-        Some(text) => Some(Sort::parse(def, text).map_err(|e| usage(format!("--sort: {e}")))?),
-        None => base.sort,
-    };
-    let env = env(session);
-    if spec.keys_only {
-        let compiled = base.query.compile(store, &env)?;
-        let records = query::select(&compiled, None)?;
-        return Ok(Response::Keys(
-            records.iter().map(|r| r.key().to_string()).collect(),
-        ));
-    }
-    let saved_as = match &spec.save {
-        Some(name) => {
-            let key = name.trim().to_uppercase();
-            if !spec.replace && store.contains(model::SavedQuery::DEF, &key)? {
-                return Err(usage(format!(
-                    "a saved query {key} exists already; nothing was saved — `--replace` replaces it, `crm queries` lists them"
-                )));
-            }
-            Some(saved::save(store, name, &base.query, &columns, sort, "")?)
-        }
-        None => None,
-    };
-    let options = RunOptions {
-        sort,
-        limit: spec.limit,
-    };
-    let records = query::run(store, &base.query, &env, &options)?;
-    Ok(Response::QueryResult {
-        entity: def.name.to_string(),
-        columns,
-        records: records.into_iter().map(Rec).collect(),
-        saved_as,
-    })
-}
-
-fn saved_list(store: &Store) -> Result<Vec<SavedInfo>> {
-    Ok(saved::list(store)?
-        .into_iter()
-        .map(|q| {
-            let checked = saved::check(&q).ok();
-            SavedInfo {
-                columns: checked
-                    .as_ref()
-                    .map(|s| s.columns.clone())
-                    .unwrap_or_default(),
-                sort: checked
-                    .as_ref()
-                    .and_then(|s| s.sort.map(|o| o.to_text(s.query.entity))),
-                name: q.key,
-                entity: q.entity,
-                query: q.query,
-                description: q.description,
-            }
-        })
-        .collect())
 }
 
 fn demo(

@@ -29,7 +29,7 @@ pub use crate::ops::timeline::Event as TimelineEvent;
 pub use crate::ops::undo::{local_time, Undone};
 pub use crate::store::history::{Changed, Entry, FieldChange, Head, Kind as ChangeKind, LogFilter};
 pub use crate::store::{
-    default_db_path, AuditReport, Batch, BatchState, BulkReport, FindHit, Reverted,
+    default_db_path, is_database, AuditReport, Batch, BatchState, BulkReport, FindHit, Reverted,
 };
 pub use error::{ApiError, ConflictField, ErrorKind, Result};
 pub use state::Feed;

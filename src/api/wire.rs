@@ -359,6 +359,8 @@ pub enum Request {
         unread: bool,
         limit: usize,
     },
+    /// How many of this user's messages are unread.
+    Unread,
     /// Marks this user's messages read (none named: all of them).
     InboxRead {
         ids: Vec<u64>,

@@ -397,7 +397,7 @@ fn execute(cli: Cli) -> CliResult {
     );
     if start && !creates && cli.remote.is_none() {
         let path = cli.db.clone().unwrap_or_else(default_db_path);
-        if !crate::store::is_database(&path) {
+        if !crate::api::is_database(&path) {
             return Err(anyhow::anyhow!(
                 "no database at {}: nothing was created — `crm demo` loads demo data there, `crm --db {}` opens it in the full-screen CRM",
                 path.display(),

@@ -68,7 +68,8 @@ pub fn invalid_error(record: &SavedQuery, e: Invalid) -> StoreError {
     )
 }
 
-/// Creates or replaces the saved query `name` (checked first); returns its key.
+/// Creates the saved query `name` (checked first), or replaces one of that name
+/// when `replace` says so; returns its key.
 /// This is "save the current filter": pass the table's query, columns and sort.
 pub fn save(
     store: &Store,
@@ -77,8 +78,15 @@ pub fn save(
     columns: &[usize],
     sort: Option<Sort>,
     description: &str,
+    replace: bool,
 ) -> Result<String, StoreError> {
     let def = query.entity;
+    let key = name.trim().to_uppercase();
+    if !replace && store.contains(SavedQuery::DEF, &key)? {
+        return Err(StoreError::Refused(format!(
+            "a saved query {key} exists already; nothing was saved — `--replace` replaces it, `crm queries` lists them"
+        )));
+    }
     let record = SavedQuery {
         key: name.trim().to_uppercase(),
         entity: def.name.to_string(),

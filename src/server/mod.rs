@@ -7,9 +7,11 @@
 pub use crate::util::peer;
 pub mod spawn;
 
+mod background;
 mod feed;
 mod limits;
 
+use background::{idle_watch, tick_loop};
 use feed::{publish_users, subscribe};
 use limits::{InFlight, TABLE_LOADING};
 
@@ -324,56 +326,6 @@ fn request_stop(s: &Shared) {
         // Wakes the accept loop, even when the socket file is gone.
         // SAFETY: the listener lives until the accept loop ends, which this wakes.
         unsafe { libc::shutdown(s.listen_fd, libc::SHUT_RDWR) };
-    }
-}
-
-fn idle_watch(s: Arc<Shared>, idle: Duration) {
-    while !s.stop.load(Ordering::SeqCst) {
-        std::thread::sleep(Duration::from_millis(200).min(idle));
-        if !s.store.path().exists() {
-            log("the database directory is gone; leaving");
-            request_stop(&s);
-            break;
-        }
-        let empty = s.sessions.lock().map(|m| m.is_empty()).unwrap_or(false);
-        let quiet = s
-            .last_active
-            .lock()
-            .map(|t| t.elapsed() >= idle)
-            .unwrap_or(false);
-        if empty && quiet {
-            log(&format!("no clients for {} s; leaving", idle.as_secs()));
-            request_stop(&s);
-        }
-    }
-}
-
-/// Runs the date and schedule rules once a minute (and once at start, which
-/// catches up on what was due while the server was down).
-fn tick_loop(s: Arc<Shared>) {
-    let user = peer::user_name(s.owner).unwrap_or_else(|| "server".into());
-    let session = Session {
-        uid: s.owner,
-        user,
-        salesperson: None,
-        role: crate::api::Role::Admin,
-    };
-    let mut last = None;
-    while !s.stop.load(Ordering::SeqCst) {
-        let now = chrono::Local::now().naive_local();
-        let minute = now.format("%Y-%m-%d %H:%M").to_string();
-        if last.as_ref() != Some(&minute) {
-            last = Some(minute);
-            let run = std::panic::AssertUnwindSafe(|| {
-                crate::api::local::tick(&s.store, &s.shared, &session, now)
-            });
-            match std::panic::catch_unwind(run) {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => log(&format!("event rules' tick: {e}")),
-                Err(_) => log("event rules' tick: internal error; the next tick tries again"),
-            }
-        }
-        std::thread::sleep(Duration::from_millis(500));
     }
 }
 

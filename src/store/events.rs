@@ -7,6 +7,8 @@
 //!   revision it was made on, who asked, who may answer, and the answer;
 //! - `log \0 id`: the event log — which rule fired on which record, why, what its
 //!   actions did;
+//! - `unread \0 user`: how many of the user's messages are unread, kept with
+//!   each message write;
 //! - `fired \0 rule \0 entity \0 key \0 due`: a date or schedule firing that was
 //!   done, so that a restart neither repeats nor misses one; `tick \0 rule`: when
 //!   a rule's schedule last ran.
@@ -128,6 +130,14 @@ fn with_id(prefix: &[&str], id: u64) -> Vec<u8> {
     k
 }
 
+fn unread_key(user: &str) -> Vec<u8> {
+    index::join(&["unread", user])
+}
+
+fn read_count(v: &[u8]) -> u64 {
+    v.try_into().map(u64::from_be_bytes).unwrap_or(0)
+}
+
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
@@ -144,9 +154,30 @@ impl Store {
         if m.at_ms == 0 {
             m.at_ms = now_ms();
         }
-        self.events
-            .insert(with_id(&["inbox", &m.to], m.id), codec::encode(&m))?;
+        self.write_message(&m, 1)?;
         Ok(m)
+    }
+
+    /// Writes a message and moves its user's unread count by `delta`, in one
+    /// transaction: the count a session hears is read, not counted.
+    fn write_message(&self, m: &Message, delta: i64) -> Result<()> {
+        self.unread(&m.to)?;
+        let (key, count) = (with_id(&["inbox", &m.to], m.id), unread_key(&m.to));
+        let bytes = codec::encode(m);
+        self.events
+            .transaction(|t| {
+                let n = t.get(&count)?.map_or(0, |v| read_count(&v));
+                t.insert(key.as_slice(), bytes.as_slice())?;
+                let n = (n as i64 + delta).max(0) as u64;
+                t.insert(count.as_slice(), &n.to_be_bytes())?;
+                Ok(())
+            })
+            .map_err(|e: sled::transaction::TransactionError<()>| match e {
+                sled::transaction::TransactionError::Storage(e) => StoreError::from(e),
+                sled::transaction::TransactionError::Abort(()) => {
+                    StoreError::Refused("the inbox write was given up".into())
+                }
+            })
     }
 
     /// `user`'s messages, newest first; `unread` only: those not read yet.
@@ -172,7 +203,14 @@ impl Store {
 
     /// How many of `user`'s messages are unread.
     pub fn unread(&self, user: &str) -> Result<usize> {
-        Ok(self.inbox(user, true, usize::MAX)?.len())
+        if let Some(v) = self.events.get(unread_key(user))? {
+            return Ok(read_count(&v) as usize);
+        }
+        // An inbox from before the count: counted once.
+        let n = self.inbox(user, true, usize::MAX)?.len();
+        self.events
+            .insert(unread_key(user), &(n as u64).to_be_bytes())?;
+        Ok(n)
     }
 
     /// One of `user`'s messages.
@@ -211,8 +249,7 @@ impl Store {
             if !m.read {
                 m.read = true;
                 n += 1;
-                self.events
-                    .insert(with_id(&["inbox", user], m.id), codec::encode(&m))?;
+                self.write_message(&m, -1)?;
             }
         }
         Ok(n)

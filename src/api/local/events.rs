@@ -30,6 +30,7 @@ pub(super) fn serve(
         Request::Inbox { unread, limit } => {
             Response::Inbox(ops::events::inbox(store, &session.user, unread, limit)?)
         }
+        Request::Unread => Response::Count(store.unread(&session.user)?),
         Request::InboxRead { ids } => {
             let n = store.mark_read(&session.user, &ids)?;
             tell_inbox(store, shared, &session.user);

@@ -39,20 +39,16 @@ impl Rule {
 pub struct RuleSet {
     pub rules: Vec<Arc<Rule>>,
     by_entity: HashMap<&'static str, Vec<Arc<Rule>>>,
-    /// Rules stored but not runnable (their text no longer fits the schema).
-    pub broken: Vec<(String, String)>,
 }
 
 impl RuleSet {
-    pub fn for_entity(&self, entity: &str) -> &[Arc<Rule>] {
-        self.by_entity.get(entity).map_or(&[], Vec::as_slice)
-    }
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }
     /// The enabled rules of `entity` of a record trigger.
     pub fn on_record(&self, entity: &str) -> impl Iterator<Item = &Arc<Rule>> {
-        self.for_entity(entity).iter().filter(|r| {
+        let rules = self.by_entity.get(entity).map_or(&[][..], Vec::as_slice);
+        rules.iter().filter(|r| {
             matches!(
                 r.trigger,
                 Trigger::Created | Trigger::Updated { .. } | Trigger::Deleted
@@ -72,18 +68,15 @@ pub fn load(store: &Store) -> Result<RuleSet> {
         if !rule.enabled {
             continue;
         }
-        match compile(rule) {
-            Ok(rule) => {
-                let rule = Arc::new(rule);
-                set.by_entity
-                    .entry(rule.def.name)
-                    .or_default()
-                    .push(Arc::clone(&rule));
-                set.rules.push(rule);
-            }
-            Err((field, message)) => set
-                .broken
-                .push((rule.key.clone(), format!("{field}: {message}"))),
+        // A rule checked when saved that no longer fits the schema does not run;
+        // saving it again names what is wrong.
+        if let Ok(rule) = compile(rule) {
+            let rule = Arc::new(rule);
+            set.by_entity
+                .entry(rule.def.name)
+                .or_default()
+                .push(Arc::clone(&rule));
+            set.rules.push(rule);
         }
     }
     Ok(set)
