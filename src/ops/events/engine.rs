@@ -269,14 +269,17 @@ pub fn after_commit(
         return after;
     }
     let ((), posted) = with_rules(Arc::clone(rules), user, me.clone(), || {
-        let mut wave: Vec<(Changed, Option<Vec<u8>>)> = befores.to_vec();
+        // The request's own changes are read where they are; only what the rules
+        // write is kept for the next wave.
+        let mut owned: Vec<(Changed, Option<Vec<u8>>)> = Vec::new();
         let mut chain: HashSet<(String, String, String)> = HashSet::new();
         for depth in 0..=MAX_DEPTH {
+            let wave = if depth == 0 { befores } else { &owned[..] };
             if wave.is_empty() {
                 break;
             }
             let mut next = Vec::new();
-            for (c, before) in &wave {
+            for (c, before) in wave {
                 fire_on(
                     store,
                     rules,
@@ -290,7 +293,7 @@ pub fn after_commit(
                     &mut after,
                 );
             }
-            wave = next;
+            owned = next;
         }
     });
     for u in posted {
