@@ -10,6 +10,7 @@ use std::sync::Arc;
 mod access;
 mod events;
 mod queries;
+mod reports;
 mod save;
 
 pub use access::{authorize, is_setup, session_for};
@@ -112,6 +113,9 @@ fn serve(
         | Request::Answer { .. }
         | Request::RuleTest { .. }
         | Request::Events(_) => events::serve(store, session, shared, request)?,
+        Request::Report { .. } | Request::Board(_) | Request::Group { .. } => {
+            reports::serve(store, session, request)?
+        }
         Request::Info { count } => Response::Info {
             path: store.path().display().to_string(),
             empty: store.is_empty(),

@@ -7,6 +7,7 @@ mod error;
 pub mod events;
 pub mod local;
 pub mod remote;
+pub mod report;
 pub mod state;
 pub mod wire;
 

@@ -380,6 +380,26 @@ pub enum Request {
     },
     /// The event log, newest first.
     Events(EventFilter),
+    /// One report, computed in the server.
+    Report {
+        kind: crate::report::ReportKind,
+        params: crate::report::Params,
+    },
+    /// The pipeline board (its filters are the params' salesperson, team,
+    /// territory and query).
+    Board(crate::report::Params),
+    /// The records a query selects, grouped by one or two fields with counts and
+    /// sums (`crm query --group-by`); `saved` names a saved query instead of
+    /// `entity` and `text`.
+    Group {
+        entity: Option<String>,
+        text: Option<String>,
+        saved: Option<String>,
+        by: Vec<String>,
+        sum: Vec<String>,
+        sort: crate::report::GroupSort,
+        descending: bool,
+    },
     /// From now on, push every commit's changes to this session.
     Subscribe,
     ServerStatus,
@@ -544,4 +564,7 @@ pub enum Response {
     Inbox(Vec<InboxItem>),
     RuleHits(Vec<RuleHit>),
     Events(Vec<Fired>),
+    Report(Box<crate::report::Report>),
+    Board(Box<crate::report::Board>),
+    Section(Box<crate::report::Section>),
 }

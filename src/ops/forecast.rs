@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use crate::model::sales_forecast::ForecastLine;
 use crate::model::{
-    Currency, Entity, Money, Opportunity, OpportunityStatus, SalesForecast, SalesPeriod, SalesTeam,
+    Entity, Money, Opportunity, OpportunityStatus, SalesForecast, SalesPeriod, SalesTeam,
     Salesperson,
 };
 use crate::store::{Change, Result, Store, StoreError};
@@ -219,63 +219,7 @@ pub fn submit(store: &Store, key: &str) -> Result<SalesForecast> {
     Ok(f)
 }
 
-/// Amounts by currency (forecasts rarely mix them, but a sum never hides one), in
-/// the order the currencies first appeared.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Sums(Vec<(Currency, i64)>);
-
-impl Sums {
-    /// Adds an amount; an error (and nothing added) when the sum in its currency
-    /// would exceed the largest amount.
-    pub fn add(&mut self, m: Money) -> std::result::Result<(), String> {
-        match self.0.iter_mut().find(|(c, _)| *c == m.currency) {
-            Some((c, v)) => {
-                *v = Money::new(*v, *c).checked_add(m)?.cents;
-            }
-            None => self.0.push((m.currency, m.cents)),
-        }
-        Ok(())
-    }
-
-    pub fn merge(&mut self, other: &Sums) -> std::result::Result<(), String> {
-        for (c, v) in &other.0 {
-            self.add(Money::new(*v, *c))?;
-        }
-        Ok(())
-    }
-
-    /// The amount in `currency` (0 when none).
-    pub fn cents(&self, currency: Currency) -> i64 {
-        self.0
-            .iter()
-            .find(|(c, _)| *c == currency)
-            .map_or(0, |(_, v)| *v)
-    }
-
-    /// The first currency's amount: the only one, usually.
-    pub fn first(&self) -> Option<Money> {
-        self.0.first().map(|(c, v)| Money::new(*v, *c))
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl std::fmt::Display for Sums {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.0.is_empty() {
-            return write!(f, "0.00");
-        }
-        let mut sorted = self.0.clone();
-        sorted.sort_by_key(|a| a.0);
-        let parts: Vec<String> = sorted
-            .iter()
-            .map(|(c, v)| Money::new(*v, *c).to_string())
-            .collect();
-        write!(f, "{}", parts.join(" + "))
-    }
-}
+pub use crate::report::Sums;
 
 /// A forecast's (or a group's) derived figures.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

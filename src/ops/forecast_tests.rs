@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{ReasonCode, Record};
+use crate::model::{Currency, ReasonCode, Record};
 use crate::ops::save::save;
 
 fn eur(units: i64) -> Option<Money> {

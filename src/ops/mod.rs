@@ -14,6 +14,7 @@ pub mod forecast;
 pub mod import;
 pub mod lead;
 pub mod quote;
+pub mod report;
 pub mod rules;
 pub mod save;
 pub mod timeline;
