@@ -18,6 +18,7 @@ pub mod csv_out;
 pub mod detect;
 pub mod json_out;
 pub mod map;
+pub mod report_out;
 pub mod text;
 pub mod vcard;
 pub mod xlsx_in;
