@@ -15,10 +15,11 @@ pub enum Context {
     Confirm,
     Help,
     Home,
+    Board,
 }
 
 impl Context {
-    pub const ALL: [Context; 8] = [
+    pub const ALL: [Context; 9] = [
         Context::Global,
         Context::Table,
         Context::Form,
@@ -27,6 +28,7 @@ impl Context {
         Context::Confirm,
         Context::Help,
         Context::Home,
+        Context::Board,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -38,6 +40,7 @@ impl Context {
             Context::Confirm => "confirm",
             Context::Help => "help",
             Context::Home => "home",
+            Context::Board => "board",
         }
     }
 }
@@ -126,6 +129,10 @@ actions! {
     PrevField = "prev_field",
     Save = "save",
     PickReference = "pick_reference",
+    // the pipeline board (`board` opens it from the Opportunities table)
+    Board = "board",
+    StageNext = "stage_next",
+    StagePrev = "stage_prev",
     // picker, palette, confirm
     Select = "select",
     Cancel = "cancel",

@@ -116,6 +116,8 @@ pub enum Request {
     /// Ask why a held change is rejected: the palette, filled with
     /// `reject APPROVAL `, for the reason.
     AskReject(u64),
+    /// Show the pipeline board (over the Opportunities mask).
+    OpenBoard,
     /// A step of a workflow (accept or reject a quote, a forecast's opportunities…).
     Flow(Flow),
     Quit,

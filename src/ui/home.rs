@@ -109,6 +109,11 @@ impl HomeView {
         self.loading = Some(rx);
     }
 
+    /// The day the alerts are for, when one was fixed (tests, scripted runs).
+    pub fn today(&self) -> Option<NaiveDate> {
+        self.today
+    }
+
     pub fn is_loading(&self) -> bool {
         self.loading.is_some()
     }

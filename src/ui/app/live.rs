@@ -48,6 +48,7 @@ impl App {
                     for tab in &mut self.tabs {
                         tab.reload();
                     }
+                    self.board_heard([], true);
                 }
             }
             Err(e) => self.status = e.to_string(),
@@ -83,6 +84,7 @@ impl App {
         self.awaiting = None;
         self.home_stale = true;
         if resync {
+            self.board_heard([], true);
             for tab in &mut self.tabs {
                 tab.reload();
             }
@@ -113,6 +115,12 @@ impl App {
             }
             whole.extend(note.more.iter().filter_map(|e| crate::model::entity(e)));
         }
+        let heard: Vec<&'static crate::model::EntityDef> = changed
+            .iter()
+            .map(|(d, _)| *d)
+            .chain(whole.iter().copied())
+            .collect();
+        self.board_heard(heard, false);
         for (tab, mask) in self.tabs.iter_mut().zip(&self.masks) {
             if whole.iter().any(|d| d.name == mask.entity.name) {
                 tab.reload();

@@ -5,6 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
 
+use super::board::BoardView;
 use super::component::{Component, Ctx, Flow, Handled, Request};
 use super::confirm::ConfirmPopup;
 use super::find::FindPopup;
@@ -19,6 +20,7 @@ use crate::api::Client;
 use crate::model::Lang;
 use crate::ui::action::{Action, Context};
 
+mod board;
 mod exchange;
 mod inbox;
 mod live;
@@ -27,6 +29,7 @@ mod paste;
 mod popup;
 mod queries;
 mod view;
+mod welcome;
 mod workflows;
 
 use popup::Popup;
@@ -78,6 +81,8 @@ pub struct App {
     awaiting: Option<std::time::Instant>,
     /// An import or export in the background, or an import's preview.
     exchange: exchange::Exchange,
+    /// The pipeline board, shown over the Opportunities mask while open.
+    board: Option<BoardView>,
 }
 
 impl App {
@@ -93,6 +98,7 @@ impl App {
         App {
             feed,
             exchange: Default::default(),
+            board: None,
             users: None,
             unread,
             awaiting: None,
@@ -162,6 +168,9 @@ impl App {
         if let Some(p) = self.popups.last_mut() {
             return p.component();
         }
+        if let Some(b) = self.board.as_mut().filter(|_| self.forms.is_empty()) {
+            return b;
+        }
         match self.forms.last_mut() {
             Some(f) => f,
             None if self.on_home => &mut self.home,
@@ -172,6 +181,9 @@ impl App {
     fn active_view(&self) -> &dyn Component {
         if let Some(p) = self.popups.last() {
             return p.view();
+        }
+        if let Some(b) = self.shown_board() {
+            return b;
         }
         match self.forms.last() {
             Some(f) => f,
@@ -192,7 +204,10 @@ impl App {
         let typing = self.popups.is_empty()
             && self.forms.is_empty()
             && !self.on_home
-            && self.tabs[self.current].is_editing();
+            && match &self.board {
+                Some(b) => b.is_editing(),
+                None => self.tabs[self.current].is_editing(),
+            };
         let action = if typing {
             self.keymap.resolve_typing(context, &key)
         } else {
@@ -279,6 +294,7 @@ impl App {
             Action::ConvertRecord if !self.is_home() => self.ask_convert(requests),
             Action::Home => requests.push(Request::GoHome),
             Action::Undo => self.undo(),
+            Action::Board => self.status = super::board::text::not_here(self.lang).into(),
             Action::LogInteraction
             | Action::MarkDone
             | Action::AcceptQuote
@@ -353,6 +369,8 @@ impl App {
                             self.forms.pop();
                         }
                     }
+                } else {
+                    self.board = None;
                 }
             }
             Request::CloseForm => {
@@ -365,6 +383,7 @@ impl App {
                     return;
                 }
                 self.forms.clear();
+                self.board = None;
                 self.on_home = false;
                 self.current = i.min(self.masks.len() - 1);
             }
@@ -374,6 +393,7 @@ impl App {
                     return;
                 }
                 self.forms.clear();
+                self.board = None;
                 self.on_home = true;
             }
             Request::Choose { message, yes, no } => {
@@ -381,6 +401,7 @@ impl App {
                 self.popups.push(Popup::Confirm(popup));
             }
             Request::Flow(flow) => self.run_flow(flow, queue),
+            Request::OpenBoard | Request::Run(Action::Board) => self.open_board(queue),
             Request::SaveQuery(name) => self.save_query(&name, queue),
             Request::AskDelete { entity, key } => self.ask_delete(entity, key, queue),
             Request::AskExport(_)
@@ -428,6 +449,7 @@ impl App {
                 for form in &mut self.forms {
                     form.refresh_children(&self.client, entity);
                 }
+                self.board_heard([entity], false);
             }
             Request::Status(s) => self.status = s,
             Request::Run(action) => {
@@ -463,39 +485,6 @@ impl App {
         }
     }
 
-    fn handle_welcome_key(&mut self, key: KeyEvent) {
-        match key.code {
-            // Loading takes a second or two: a thread does it, the screen stays live.
-            KeyCode::Char('d') if self.demo_loading.is_none() => {
-                let (tx, rx) = std::sync::mpsc::channel();
-                let client = self.client.clone();
-                let lang = self.lang;
-                let progress = std::sync::Arc::clone(&self.demo_progress);
-                progress.store(0, std::sync::atomic::Ordering::Relaxed);
-                std::thread::spawn(move || {
-                    let result = client.demo(10_000, 1, true, &|n| {
-                        progress.store(n, std::sync::atomic::Ordering::Relaxed)
-                    });
-                    let _ = tx.send(match (result, lang) {
-                        (Ok(r), Lang::En) => format!("loaded {} demo records", r.inserted),
-                        (Ok(r), Lang::De) => format!("{} Demodatensätze geladen", r.inserted),
-                        (Err(e), _) => e.to_string(),
-                    });
-                });
-                self.demo_loading = Some(rx);
-                self.status = match self.lang {
-                    Lang::En => "loading demo data…".into(),
-                    Lang::De => "Demodaten werden geladen…".into(),
-                };
-            }
-            _ if self.demo_loading.is_some() => {}
-            KeyCode::Char('e') | KeyCode::Enter => self.welcome = false,
-            KeyCode::Char('q') | KeyCode::Esc => self.quit = true,
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => self.quit = true,
-            _ => {}
-        }
-    }
-
     /// Prepares frames until the current table has finished loading (tests and
     /// scripted runs; the event loop never waits).
     pub fn settle(&mut self, area: Rect) {
@@ -505,6 +494,7 @@ impl App {
             let demo = self.demo_loading.is_some() || self.exchanging();
             let home = self.is_home() && self.home.is_loading();
             let query = !self.is_home() && self.tabs[self.current].query_running();
+            let board = self.board.as_ref().is_some_and(BoardView::is_loading);
             let awaiting = self
                 .awaiting
                 .is_some_and(|t| t.elapsed() < std::time::Duration::from_secs(2));
@@ -512,6 +502,7 @@ impl App {
                 && !awaiting
                 && !home
                 && !query
+                && !board
                 && (self.welcome || self.tabs[self.current].loading().is_none())
             {
                 break;
@@ -562,6 +553,10 @@ impl App {
         };
         match self.forms.last_mut() {
             Some(f) => f.prepare(main, &mut ctx),
+            None if self.board.is_some() => self
+                .board
+                .iter_mut()
+                .for_each(|b| b.prepare(main, &mut ctx)),
             None if self.on_home => {
                 if std::mem::take(&mut self.home_stale) {
                     self.home.reload(&client);

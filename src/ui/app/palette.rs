@@ -26,6 +26,7 @@ impl App {
             .forms
             .last()
             .map(|f| f.context())
+            .or_else(|| self.board.as_ref().map(|b| b.context()))
             .unwrap_or(Context::Table);
         let mut entries = Vec::new();
         for (i, m) in self.masks.iter().enumerate() {
@@ -39,6 +40,7 @@ impl App {
                 request: Request::SwitchTab(i),
             });
         }
+        entries.push(crate::ui::board::palette_entry(self.lang));
         for ctx in [context, Context::Global] {
             for b in self.keymap.bindings(ctx) {
                 let listed = entries.iter().any(|e| e.request == Request::Run(b.action));

@@ -31,6 +31,10 @@ impl App {
             frame.render_widget(Paragraph::new(self.tab_line()), tabs);
             match self.forms.last() {
                 Some(f) => f.render(frame, main, self.lang),
+                None if self.board.is_some() => self
+                    .board
+                    .iter()
+                    .for_each(|b| b.render(frame, main, self.lang)),
                 None if self.on_home => self.home.render(frame, main, self.lang),
                 None => self.tabs[self.current].render(frame, main, self.lang),
             }
@@ -92,6 +96,8 @@ impl App {
     fn status_line(&self) -> Line<'static> {
         let (pos, count) = if self.is_home() {
             (self.home.position(), self.home.count())
+        } else if let Some(b) = self.shown_board() {
+            b.position()
         } else {
             self.tabs[self.current].position()
         };

@@ -436,6 +436,7 @@ impl Component for TableView {
                 }
             }
             Action::Export => ctx.request(Request::AskExport(entity)),
+            Action::Board if super::board::shows(entity) => ctx.request(Request::OpenBoard),
             Action::DeleteRecord => match self.selected_key() {
                 Some(key) => ctx.request(Request::AskDelete { entity, key }),
                 None => return Handled::Ignored,
@@ -471,7 +472,7 @@ impl Component for TableView {
         if self.editing {
             vec![Action::Back]
         } else {
-            vec![
+            let mut offered = vec![
                 Action::Open,
                 Action::Filter,
                 Action::QueryFilter,
@@ -480,7 +481,11 @@ impl Component for TableView {
                 Action::SortNext,
                 Action::ToggleMark,
                 Action::Export,
-            ]
+            ];
+            if super::board::shows(self.mask.entity) {
+                offered.push(Action::Board);
+            }
+            offered
         }
     }
 }
