@@ -213,6 +213,8 @@ fn rows(path: &Path, remote: bool) -> Res<()> {
         &format!("first keystroke {}", dur(palette_key)),
     );
 
+    board(&mut app, &mut terminal, p)?;
+
     let mut pages = Vec::new();
     for _ in 0..20 {
         pages.push(press(&mut app, &mut terminal, "<pgdn>")?);
@@ -287,5 +289,63 @@ fn rows(path: &Path, remote: bool) -> Res<()> {
         &super::at_most(hwm, 300.0 * MIB, mib),
         &format!("{} KiB of rows", data.rows().heap_bytes() / 1024),
     );
+    Ok(())
+}
+
+/// The pipeline board from the Opportunities mask: `b`, then frames until its
+/// lanes are in (the board is computed in the server, asked for in the
+/// background); then a card moved with `L` until the board shows it moved.
+fn board(app: &mut App, terminal: &mut Terminal<TestBackend>, p: &str) -> Res<()> {
+    let t = Instant::now();
+    press(app, terminal, "b")?;
+    let asked = t.elapsed();
+    while app.board().is_some_and(|b| b.board().is_none()) && t.elapsed() < Duration::from_secs(30)
+    {
+        std::thread::sleep(Duration::from_millis(1));
+        app.prepare(AREA);
+    }
+    terminal.draw(|f| app.render(f))?;
+    let first = t.elapsed();
+    let (lanes, open) = app.board().and_then(|b| b.board()).map_or((0, 0), |b| {
+        (b.lanes.len(), b.lanes.iter().map(|l| l.count).sum::<u64>())
+    });
+    row(
+        &format!("{p}: board, first frame with its lanes"),
+        &dur(first),
+        "<= 250 ms",
+        &at_most_dur(first, ms(250)),
+        &format!(
+            "{lanes} stages, {open} open opportunities; key to frame {}",
+            dur(asked)
+        ),
+    );
+    press(app, terminal, "ll")?;
+    let t = Instant::now();
+    press(app, terminal, "L")?;
+    let moved = t.elapsed();
+    // The change comes back through the feed; the board is read again.
+    let mut asked = false;
+    while t.elapsed() < Duration::from_secs(30) {
+        app.prepare(AREA);
+        let loading = app.board().is_some_and(|b| b.is_loading());
+        if asked && !loading {
+            break;
+        }
+        asked |= loading;
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    terminal.draw(|f| app.render(f))?;
+    row(
+        &format!("{p}: board, a card moved with L"),
+        &dur(moved),
+        "",
+        "",
+        &format!(
+            "saved and on screen; the board read again after {}; {}",
+            dur(t.elapsed()),
+            app.status()
+        ),
+    );
+    press(app, terminal, "H<esc>")?;
     Ok(())
 }

@@ -411,10 +411,11 @@ mod tests {
             "{first}"
         );
         assert!(first.contains("│  up, k       Previous row"), "{first}");
-        assert!(first.contains("1-16/48"), "{first}");
+        assert!(first.contains("1-16/49"), "{first}");
 
         // Scroll down to the global section.
         driver.press(&mut popup, KeyCode::PageDown);
+        driver.press(&mut popup, KeyCode::Down);
         let scrolled = screen(&popup, Lang::En, 80, 24);
         assert!(scrolled.contains("ctrl-c, q"), "{scrolled}");
         assert!(scrolled.contains("Global"), "{scrolled}");

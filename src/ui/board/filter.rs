@@ -22,10 +22,18 @@ impl BoardView {
         &self.filter
     }
 
+    /// Filters anew; when the selected lane has no card left, the first lane
+    /// that has one is selected.
     pub(super) fn set_filter(&mut self, text: String) {
         self.filter = text;
         let keep = self.selected_key();
         self.refilter(keep.as_deref());
+        if self.shown.get(self.lane).is_some_and(Vec::is_empty) {
+            if let Some(l) = self.shown.iter().position(|s| !s.is_empty()) {
+                self.lane = l;
+                self.clamp();
+            }
+        }
     }
 
     /// A key while `/` is open: characters narrow, Enter keeps the filter, Esc

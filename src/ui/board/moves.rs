@@ -33,12 +33,12 @@ impl BoardView {
             return;
         }
         match save_stage(ctx, &card.key, &stage) {
+            // The app reloads the board on the change (through the feed, when
+            // there is one), so the sums come from the server.
             Ok(()) => {
                 ctx.request(Request::Status(text::moved(lang, &card.key, &stage)));
                 ctx.request(Request::Changed { entity: ENTITY });
                 self.relocate(&card, from, to);
-                self.keep = Some(card.key);
-                self.needs_load = true;
             }
             Err(e) => ctx.request(Request::Status(e)),
         }

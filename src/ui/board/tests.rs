@@ -225,7 +225,7 @@ fn slash_narrows_every_lane_and_keeps_the_card_where_it_can() {
     assert!(v.shown[1].is_empty() && v.shown[3].is_empty());
     v.set_filter("ZETA".into());
     assert_eq!(v.shown[3], vec![0]);
-    v.step_lane(3);
+    // Nothing left in the selected lane: the first lane with a card.
     assert_eq!(v.selected_key().as_deref(), Some("OPP0000012"));
     v.set_filter("anna".into());
     assert_eq!(

@@ -45,7 +45,7 @@ pub fn no_stages(lang: Lang) -> &'static str {
 pub fn more(lang: Lang, n: usize) -> String {
     match lang {
         Lang::En => format!("+{n} more — filter with f"),
-        Lang::De => format!("+{n} weitere — mit f filtern"),
+        Lang::De => format!("+{n} weitere — f: filtern"),
     }
 }
 
