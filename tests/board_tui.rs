@@ -128,6 +128,15 @@ fn enter_opens_the_cards_form_and_esc_comes_back_to_the_board() {
     h.keys("<esc>");
     assert!(h.app.form().is_none());
     assert_eq!(selected(&h).0, key, "{}", h.screen());
+    // A stage saved in the form moves the card when the board shows again.
+    h.keys("<ret>");
+    h.focus("stage");
+    let old = h.field("stage");
+    let erase = "<bs>".repeat(old.chars().count());
+    h.keys(&format!("{erase}CLOSE<c-s><esc>"));
+    assert!(h.app.status().contains("saved"), "{}", h.screen());
+    assert_eq!(stage_of(&h, &key), "CLOSE");
+    assert_eq!(selected(&h), (key, "CLOSE".into()), "{}", h.screen());
 }
 
 #[test]

@@ -494,7 +494,7 @@ impl App {
             let demo = self.demo_loading.is_some() || self.exchanging();
             let home = self.is_home() && self.home.is_loading();
             let query = !self.is_home() && self.tabs[self.current].query_running();
-            let board = self.board.as_ref().is_some_and(BoardView::is_loading);
+            let board = self.shown_board().is_some_and(BoardView::is_loading);
             let awaiting = self
                 .awaiting
                 .is_some_and(|t| t.elapsed() < std::time::Duration::from_secs(2));

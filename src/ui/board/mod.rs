@@ -16,6 +16,8 @@ mod render;
 mod tests;
 pub mod text;
 
+use std::time::{Duration, Instant};
+
 use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -73,6 +75,12 @@ pub struct BoardView {
     job: Option<Job<Loaded>>,
     /// A load is wanted (first frame, a change heard, a move).
     needs_load: bool,
+    /// When the running load started; when the last one ended and how long it
+    /// took. Changes heard start the next load no sooner than that long after
+    /// the last: a board that costs the server a second, on a database where
+    /// someone saves every moment, is read at most every other second.
+    started: Instant,
+    last_load: Option<(Instant, Duration)>,
     /// The query the board shows ("" for none).
     query: String,
     query_line: QueryLine,
@@ -104,6 +112,8 @@ impl BoardView {
             shown: Vec::new(),
             job: None,
             needs_load: true,
+            started: Instant::now(),
+            last_load: None,
             query: String::new(),
             query_line: QueryLine::default(),
             filter: String::new(),
@@ -192,6 +202,7 @@ impl BoardView {
 
     fn start_load(&mut self, client: &Client, query: String) {
         self.needs_load = false;
+        self.started = Instant::now();
         let client = client.clone();
         self.job = Some(Job::spawn(move || {
             let params = Params {
@@ -216,6 +227,7 @@ impl BoardView {
             ),
         };
         self.job = None;
+        self.last_load = Some((Instant::now(), self.started.elapsed()));
         match result {
             Ok(board) => {
                 if query != self.query {
@@ -375,7 +387,10 @@ impl Component for BoardView {
             self.across = g.across;
             self.down = g.down.max(1);
         }
-        if self.needs_load && self.job.is_none() {
+        let rested = self
+            .last_load
+            .is_none_or(|(ended, took)| ended.elapsed() >= took);
+        if self.needs_load && self.job.is_none() && rested {
             let query = self.query.clone();
             self.start_load(ctx.api, query);
         }

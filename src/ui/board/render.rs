@@ -220,7 +220,10 @@ fn draw_bars(view: &BoardView, lanes: &[Lane], frame: &mut Frame, area: Rect, la
             Bar::default()
                 .value(units)
                 .text_value(format!("{value}{more}"))
-                .label(Line::from(fit(&lane.stage, usize::from(width))))
+                .label(Line::from(fit(
+                    &crate::util::safe_text(&lane.stage),
+                    usize::from(width),
+                )))
                 .style(Style::new().fg(color))
                 .value_style(Style::new().fg(Color::Black).bg(color))
         })
