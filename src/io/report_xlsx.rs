@@ -235,7 +235,12 @@ fn measure(widths: &mut [usize], cells: &[Cell]) {
             Cell::Text(t) => t.chars().count(),
             Cell::Count(n) => n.checked_ilog10().map_or(1, |d| d as usize + 1) * 4 / 3,
             Cell::Percent(_) => 6,
-            Cell::Money(_) | Cell::Series(_) => cell.text().chars().count(),
+            // Excel adds thousands separators to a single currency's amount.
+            Cell::Money(_) => {
+                let n = cell.text().chars().count();
+                n + n / 4
+            }
+            Cell::Series(_) => cell.text().chars().count(),
         };
         *w = (*w).max(n);
     }
