@@ -56,7 +56,7 @@ pub struct ReportArgs {
     #[arg(long, value_name = "CODE")]
     pub territory: Option<String>,
     /// Only the records of this query (pipeline and win-loss).
-    #[arg(long, value_name = "QUERY")]
+    #[arg(long, value_name = "QUERY", allow_hyphen_values = true)]
     pub query: Option<String>,
     /// Write the report to this file; its ending (.csv .json .xlsx) gives the
     /// format unless --format says it.

@@ -48,7 +48,7 @@ pub fn write(
             v
         }
         ReportFormat::Xlsx => {
-            super::report_xlsx::report_bytes(report, lang).map_err(|e| at(path, e))?
+            super::report_xlsx::report_bytes(report, lang, dir_of(path)).map_err(|e| at(path, e))?
         }
     };
     write_whole(path, &bytes)
@@ -70,11 +70,18 @@ pub fn write_section(
             v.push(b'\n');
             v
         }
-        ReportFormat::Xlsx => {
-            super::report_xlsx::section_bytes(section, lang).map_err(|e| at(path, e))?
-        }
+        ReportFormat::Xlsx => super::report_xlsx::section_bytes(section, lang, dir_of(path))
+            .map_err(|e| at(path, e))?,
     };
     write_whole(path, &bytes)
+}
+
+/// The directory a file is written in.
+fn dir_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
 }
 
 /// An error of the report writer, named by the file it was writing.

@@ -8,6 +8,7 @@
 //! different currencies are never added, not even by a chart.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use chrono::{Duration, NaiveDate};
 use rust_xlsxwriter::{Chart, ChartType, Format, Workbook, Worksheet, XlsxError};
@@ -24,16 +25,23 @@ const HEADER: u32 = 2;
 const CHART_ROWS: usize = 100;
 /// Column widths are measured over this many rows (a group-by may have many).
 const MEASURED_ROWS: usize = 1_000;
+/// A section of more rows is written in constant-memory mode (each row goes to
+/// a temporary file as soon as the next one starts) and without a chart: a
+/// chart's figures are read from rows kept in memory, and a chart of so many
+/// groups shows nothing anyway.
+const LARGE: usize = 20_000;
 
-/// The report as an XLSX workbook: a sheet per section.
-pub fn report_bytes(report: &Report, lang: Lang) -> Result<Vec<u8>, IoError> {
+/// The report as an XLSX workbook: a sheet per section. A large section's rows
+/// are kept in a temporary file in `tempdir` (beside the report, rather than in
+/// a possibly RAM-backed /tmp) while the workbook is made.
+pub fn report_bytes(report: &Report, lang: Lang, tempdir: &Path) -> Result<Vec<u8>, IoError> {
     let scope = format!("{} · {}", report.kind.title(lang), report.scope);
-    book(&report.sections, Some(&scope), report.from, lang)
+    book(&report.sections, Some(&scope), report.from, lang, tempdir)
 }
 
 /// One section (a query's group-by) as an XLSX workbook.
-pub fn section_bytes(section: &Section, lang: Lang) -> Result<Vec<u8>, IoError> {
-    book(std::slice::from_ref(section), None, None, lang)
+pub fn section_bytes(section: &Section, lang: Lang, tempdir: &Path) -> Result<Vec<u8>, IoError> {
+    book(std::slice::from_ref(section), None, None, lang, tempdir)
 }
 
 fn fail(e: XlsxError) -> IoError {
@@ -45,8 +53,12 @@ fn book(
     scope: Option<&str>,
     first_week: Option<NaiveDate>,
     lang: Lang,
+    tempdir: &Path,
 ) -> Result<Vec<u8>, IoError> {
     let mut workbook = Workbook::new();
+    if sections.iter().any(|s| s.rows.len() > LARGE) {
+        workbook.set_tempdir(tempdir).map_err(fail)?;
+    }
     let mut formats = Formats::new();
     let mut names: Vec<String> = Vec::with_capacity(sections.len());
     for s in sections {
@@ -61,12 +73,34 @@ fn book(
             ));
         }
         let name = sheet_name(&s.name, &names);
-        let sheet = workbook.add_worksheet();
+        let large = s.rows.len() > LARGE;
+        let sheet = if large {
+            workbook
+                .add_worksheet_with_constant_memory()
+                .map_err(fail)?
+        } else {
+            workbook.add_worksheet()
+        };
         sheet.set_name(&name).map_err(fail)?;
-        write_section(sheet, &mut formats, s, scope, lang)?;
-        if let Some(chart) = chart_of(sheet, &formats, &name, s, first_week, lang)? {
-            let col = chart_column(s);
-            sheet.insert_chart(HEADER, col, &chart).map_err(fail)?;
+        let note = (large && s.chart != report::Chart::None).then(|| match lang {
+            Lang::En => format!(
+                "No chart: charts are drawn for at most {LARGE} rows; this sheet has {}.",
+                s.rows.len()
+            ),
+            Lang::De => format!(
+                "Kein Diagramm: Diagramme gibt es bis {LARGE} Zeilen; dieses Blatt hat {}.",
+                s.rows.len()
+            ),
+        });
+        write_section(sheet, &mut formats, s, scope, note.as_deref(), lang)?;
+        let chart = match large {
+            true => None,
+            false => chart_of(sheet, &formats, &name, s, first_week, lang)?,
+        };
+        if let Some(chart) = chart {
+            sheet
+                .insert_chart(HEADER, chart_column(s), &chart)
+                .map_err(fail)?;
         }
         names.push(name);
     }
@@ -136,11 +170,19 @@ fn write_section(
     formats: &mut Formats,
     s: &Section,
     scope: Option<&str>,
+    note: Option<&str>,
     lang: Lang,
 ) -> Result<(), IoError> {
     sheet
         .write_string_with_format(0, 0, s.title(lang), &formats.title)
         .map_err(fail)?;
+    if let Some(note) = note {
+        // Beside the title, where a chart would be: constant-memory mode
+        // writes rows in order.
+        sheet
+            .write_string(0, column_number(s.columns.len() + 1)?, note)
+            .map_err(fail)?;
+    }
     if let Some(scope) = scope {
         sheet
             .write_string_with_format(1, 0, scope, &formats.scope)

@@ -284,3 +284,51 @@ fn sheet_names_are_what_excel_allows() {
         31
     );
 }
+
+#[test]
+fn a_large_section_is_written_row_by_row_with_its_numbers_and_a_note_for_its_chart() {
+    let n = LARGE + 5;
+    let mut s = pipeline_section(Chart::Bars {
+        label: 0,
+        values: vec![1],
+    });
+    s.rows = (0..n)
+        .map(|i| {
+            vec![
+                Cell::Text(format!("G{i:06}")),
+                Cell::Count(i as u64),
+                Cell::Money(sums(&[(i as i64, Currency::EUR)])),
+                Cell::Percent(Some(50.0)),
+            ]
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("large.xlsx");
+    write_section(&s, &path, ReportFormat::Xlsx, Lang::En).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(!has_entry(&bytes, "xl/charts/chart1.xml"));
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    let range = book.worksheet_range("by_stage").unwrap();
+    match range.get_value((0, 5)) {
+        Some(Data::String(note)) => assert!(
+            note.starts_with("No chart") && note.contains("20005"),
+            "{note}"
+        ),
+        other => panic!("no note: {other:?}"),
+    }
+    let last = HEADER + n as u32;
+    assert_eq!(
+        range.get_value((last, 0)),
+        Some(&Data::String(format!("G{:06}", n - 1)))
+    );
+    assert_eq!(
+        range.get_value((last, 2)),
+        Some(&Data::Float((n - 1) as f64 / 100.0))
+    );
+    assert_eq!(
+        range.get_value((last + 1, 0)),
+        Some(&Data::String("Total".into()))
+    );
+    // Only the written file is left: the rows' temporary file is gone.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
