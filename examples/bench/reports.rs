@@ -65,6 +65,7 @@ fn measure(path: &Path, store: &Arc<Store>) -> Res<()> {
     let budget = Duration::from_millis(250);
     // The server builds its report projections at start; the first board waits
     // for them (a user opens the board seconds after `crm` starts the server).
+    let rss_before = super::proc_status_kb("VmRSS").unwrap_or(0) as f64 * 1024.0;
     let t = Instant::now();
     client.board(Params::default())?;
     row(
@@ -122,6 +123,17 @@ fn measure(path: &Path, store: &Arc<Store>) -> Res<()> {
             &format!("{rows} rows"),
         );
     }
+    let rss = super::proc_status_kb("VmRSS").unwrap_or(0) as f64 * 1024.0;
+    row(
+        "server + client RSS after the charts",
+        &super::mib(rss),
+        "≤ 500 MiB (server)",
+        &super::at_most(rss / super::MIB, 500.0, |v| format!("{v:.0} MiB")),
+        &format!(
+            "one process; {} before the first report",
+            super::mib(rss_before)
+        ),
+    );
     let t = timed(|| {
         client
             .group(
