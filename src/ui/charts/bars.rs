@@ -208,3 +208,53 @@ impl<'a> Bars<'a> {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::report::{Chart, Column, ColumnKind, Sums};
+    use crate::model::{Currency, Money};
+
+    fn line(buf: &Buffer, y: u16) -> String {
+        (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect()
+    }
+
+    #[test]
+    fn a_bar_of_mixed_currencies_is_its_first_and_its_figure_shows_all() {
+        let mut mixed = Sums::default();
+        mixed.add(Money::eur(120_000_000)).unwrap();
+        mixed
+            .add(Money::new(4_000_000, Currency::parse("USD").unwrap()))
+            .unwrap();
+        let mut half = Sums::default();
+        half.add(Money::eur(60_000_000)).unwrap();
+        let section = Section {
+            name: "by_stage".into(),
+            en: "Open pipeline by stage".into(),
+            de: "Offene Pipeline nach Phase".into(),
+            columns: vec![
+                Column::new("stage", "Stage", "Phase", ColumnKind::Text),
+                Column::new("amount", "Σ amount", "Σ Betrag", ColumnKind::Money),
+            ],
+            rows: vec![
+                vec![Cell::Text("PROPOSAL".into()), Cell::Money(mixed)],
+                vec![Cell::Text("CLOSE".into()), Cell::Money(half)],
+            ],
+            total: None,
+            chart: Chart::Bars {
+                label: 0,
+                values: vec![1],
+            },
+        };
+        let bars = Bars::new(&section, 60, Lang::En);
+        let mut buf = Buffer::empty(Rect::new(0, 0, 60, 2));
+        let area = buf.area;
+        bars.rows(&mut buf, area, 0..2, Lang::En);
+        let (first, second) = (line(&buf, 0), line(&buf, 1));
+        assert!(first.contains("1.2M € + 40k $"), "{first}");
+        let length = |l: &str| l.matches('█').count();
+        // 600k € is half of 1.2M €: the dollars are not added in.
+        assert_eq!(length(&first), 2 * length(&second), "{first}\n{second}");
+        assert!(second.starts_with("CLOSE"), "{second}");
+    }
+}

@@ -105,3 +105,50 @@ impl<'a> Gauges<'a> {
             .render(area, buf);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::report::{Chart, Column, ColumnKind};
+
+    #[test]
+    fn a_gauge_over_quota_is_full_and_one_without_quota_is_empty() {
+        let section = Section {
+            name: "by_salesperson".into(),
+            en: "Forecast".into(),
+            de: "Prognose".into(),
+            columns: vec![
+                Column::new("salesperson", "Salesperson", "Verkäufer", ColumnKind::Text),
+                Column::new(
+                    "attainment",
+                    "Attainment %",
+                    "Zielerreichung %",
+                    ColumnKind::Percent,
+                ),
+            ],
+            rows: vec![
+                vec![Cell::Text("SMITH".into()), Cell::Percent(Some(132.5))],
+                vec![Cell::Text("JONES".into()), Cell::Percent(None)],
+                vec![Cell::Text("NAN".into()), Cell::Percent(Some(f64::NAN))],
+            ],
+            total: None,
+            chart: Chart::Gauges { label: 0, value: 1 },
+        };
+        let gauges = Gauges::new(&section, 50, Lang::En);
+        let mut buf = Buffer::empty(Rect::new(0, 0, 50, 3));
+        let area = buf.area;
+        gauges.rows(&mut buf, area, 0..3, Lang::En);
+        let line = |y: u16| -> String { (0..50).map(|x| buf[(x, y)].symbol()).collect() };
+        assert!(
+            line(0).contains("132.5%") && !line(0).contains('░'),
+            "{}",
+            line(0)
+        );
+        assert!(
+            line(1).contains('–') && !line(1).contains('█'),
+            "{}",
+            line(1)
+        );
+        assert!(!line(2).contains('█'), "{}", line(2));
+    }
+}

@@ -139,11 +139,10 @@ pub(super) fn percent(p: f64, lang: Lang) -> String {
     }
 }
 
-/// `text` in `width` columns: as it is when it fits, else with its leading words
-/// cut to their initial (`C. won`), else cut with `.` (or `…` when very short).
-pub(super) fn fit(text: &str, width: u16) -> String {
-    let width = usize::from(width);
-    if text.width() <= width {
+/// A heading in `width` columns: as it is when it fits, else with its leading
+/// words cut to their initial (`C. won`), else cut as `fit` does.
+pub(super) fn abbreviate(text: &str, width: u16) -> String {
+    if text.width() <= usize::from(width) {
         return text.to_string();
     }
     let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
@@ -153,10 +152,19 @@ pub(super) fn fit(text: &str, width: u16) -> String {
             let mut short: Vec<String> = initials.map(|c| format!("{c}.")).collect();
             short.extend(words[k..].iter().map(|w| w.to_string()));
             let short = short.join(" ");
-            if short.width() <= width {
+            if short.width() <= usize::from(width) {
                 return short;
             }
         }
+    }
+    fit(text, width)
+}
+
+/// `text` in `width` columns, cut with `.` (or `…` when very short).
+pub(super) fn fit(text: &str, width: u16) -> String {
+    let width = usize::from(width);
+    if text.width() <= width {
+        return text.to_string();
     }
     let mark = if width >= 4 { "." } else { "…" };
     let mut out = String::new();
@@ -360,10 +368,11 @@ pub(super) fn draw_left(
                 .collect(),
         ),
     };
-    put(buf, line, 0, plan.label, &fit(&label, plan.label), style);
+    let cut = if row.is_some() { fit } else { abbreviate };
+    put(buf, line, 0, plan.label, &cut(&label, plan.label), style);
     let mut x = plan.label + 1;
     for ((_, w), text) in plan.extras.iter().zip(figures) {
-        let text = fit(&text, *w);
+        let text = cut(&text, *w);
         let pad = w.saturating_sub(width_of(&text));
         put(buf, line, x + pad, *w - pad, &text, style);
         x += w + 1;
@@ -420,9 +429,10 @@ mod tests {
     #[test]
     fn figures_are_short_and_labels_cut_with_a_mark() {
         assert_eq!(fit("Opportunities", 9), "Opportun.");
-        assert_eq!(fit("Closed won", 8), "C. won");
-        assert_eq!(fit("Interactions per week", 12), "I. per week");
-        assert_eq!(fit("Gewinnquote %", 8), "Gewinnq.");
+        assert_eq!(abbreviate("Closed won", 8), "C. won");
+        assert_eq!(abbreviate("Interactions per week", 12), "I. per week");
+        assert_eq!(abbreviate("Gewinnquote %", 8), "Gewinnq.");
+        assert_eq!(fit("CMP0000001 Telefonaktion", 16), "CMP0000001 Tele.");
         assert_eq!(fit("Stage", 9), "Stage");
         assert_eq!(fit("abc", 2), "a…");
         assert_eq!(fit("abc", 0), "");

@@ -20,6 +20,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 use self::layout::Item;
 pub use self::prompt::{Prompt, PromptKind};
@@ -280,15 +281,21 @@ impl ChartView {
         Handled::Consumed
     }
 
-    fn params_line(&self, lang: Lang) -> Line<'static> {
+    fn params_line(&self, width: u16, lang: Lang) -> Line<'static> {
         if let Some(p) = &self.prompt {
             let hint = match lang {
                 Lang::En => "  enter: apply · esc: cancel",
                 Lang::De => "  Enter: übernehmen · Esc: abbrechen",
             };
+            // What is typed stays in view; the label gives way.
+            let input = safe_text(&p.input);
+            let room = width.saturating_sub(input.width() as u16 + 3);
             return Line::from(vec![
-                Span::styled(format!("{}: ", p.label(lang)), Style::new().fg(Color::Cyan)),
-                Span::raw(safe_text(&p.input)),
+                Span::styled(
+                    format!("{}: ", layout::fit(p.label(lang), room)),
+                    Style::new().fg(Color::Cyan),
+                ),
+                Span::raw(input),
                 Span::styled("█", Style::new().fg(Color::Cyan)),
                 Span::styled(hint, layout::dim()),
             ]);
@@ -490,7 +497,7 @@ impl Component for ChartView {
             return;
         }
         let top = Rect { height: 1, ..area };
-        frame.render_widget(Paragraph::new(self.params_line(lang)), top);
+        frame.render_widget(Paragraph::new(self.params_line(area.width, lang)), top);
         let body = Rect {
             y: area.y + 1,
             height: area.height - 1,

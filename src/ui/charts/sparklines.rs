@@ -10,7 +10,7 @@ use ratatui::style::Style;
 use ratatui::symbols;
 use ratatui::widgets::{Sparkline, Widget};
 
-use super::layout::{self, draw_left, fit, put, Plan, SERIES};
+use super::layout::{self, abbreviate, draw_left, put, Plan, SERIES};
 use crate::api::report::{Cell, Section};
 use crate::model::Lang;
 
@@ -85,7 +85,7 @@ impl<'a> Sparks<'a> {
         let style = layout::heading_style();
         draw_left(buf, line, &self.plan, self.section, None, lang, style);
         for (j, s) in self.series.iter().enumerate() {
-            let name = fit(self.section.columns[*s].label(lang), self.spark_width());
+            let name = abbreviate(self.section.columns[*s].label(lang), self.spark_width());
             put(buf, line, self.spark_x(j), self.spark_width(), &name, style);
         }
     }
