@@ -184,6 +184,28 @@ fn a_filter_changes_the_scope_and_a_refusal_changes_nothing() {
     assert!(h.app.chart().unwrap().prompt().is_some());
     h.keys("<esc>");
 
+    // A change made while the one before is still being read builds on it.
+    h.keys("s<bs><bs><bs><bs>SUED<ret>");
+    assert!(
+        report(&h).scope.contains("territory SUED"),
+        "{}",
+        report(&h).scope
+    );
+    let type_now = |h: &mut Harness, text: &str| {
+        for key in termcrm::ui::keys::parse(text).unwrap() {
+            h.app.handle_key(key);
+        }
+    };
+    type_now(&mut h, "s<c-u>territory:NORD<ret>");
+    h.app.prepare(AREA);
+    type_now(&mut h, "b<c-u>stage<ret>");
+    h.app.settle(AREA);
+    let p = h.app.chart().unwrap().params().clone();
+    assert_eq!(
+        (p.territory.as_deref(), p.by.as_deref()),
+        (Some("NORD"), Some("stage"))
+    );
+
     // A pasted range goes into the prompt, not to the keys.
     h.keys("d");
     h.app.paste("2026-01-01..2026-06-30");
@@ -345,6 +367,20 @@ fn a_terminal_too_small_for_a_chart_says_so_and_none_panics() {
         }
         h.keys("g");
     }
+    // Too small for a chart: it says so; the plain table is drawn in any size.
+    let narrow = Rect::new(0, 0, 36, 12);
+    open(&mut h, 1);
+    h.app.settle(narrow);
+    let screen = h.screen_at(narrow);
+    assert!(screen.contains("The chart needs 40×6"), "{screen}");
+    insta::assert_snapshot!("chart_too_small", screen);
+    h.keys("t");
+    h.app.settle(narrow);
+    assert!(
+        h.screen_at(narrow).contains("PROSPECT"),
+        "{}",
+        h.screen_at(narrow)
+    );
     let small = Rect::new(0, 0, 19, 4);
     h.app.settle(small);
     assert!(

@@ -7,6 +7,7 @@
 //! status line.
 
 mod bars;
+mod body;
 mod gauges;
 mod layout;
 mod prompt;
@@ -14,7 +15,6 @@ mod sparklines;
 mod table;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
@@ -27,12 +27,16 @@ pub use self::prompt::{Prompt, PromptKind};
 use super::action::{Action, Context};
 use super::component::{Component, Ctx, Handled, Request};
 use super::job::Job;
-use crate::api::report::{Chart, Params, Report, ReportKind, Section};
+use crate::api::report::{Params, Report, ReportKind};
 use crate::model::Lang;
 use crate::util::safe_text;
 
 /// Columns the plain table scrolls per key.
 const HSCROLL: usize = 8;
+/// The smallest area a chart is drawn in; below it a message says so (the plain
+/// table is drawn in any).
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 6;
 
 /// What a report request brings back: the params it was asked with and the
 /// report or why there is none.
@@ -48,6 +52,8 @@ pub struct ChartView {
     job: Job<Loaded>,
     /// The params to ask with next: a change, a reload, or the first read.
     wanted: Option<Params>,
+    /// The params of the request under way.
+    asked: Option<Params>,
     /// Records changed since the report was read.
     changed: bool,
     /// The plain table instead of the chart.
@@ -100,49 +106,6 @@ fn key_word(action: Action, lang: Lang) -> &'static str {
     }
 }
 
-/// The drawing of one section at one width.
-enum Drawer<'a> {
-    Bars(bars::Bars<'a>),
-    Gauges(gauges::Gauges<'a>),
-    Sparks(sparklines::Sparks<'a>),
-}
-
-impl<'a> Drawer<'a> {
-    fn new(section: &'a Section, width: u16, lang: Lang) -> Drawer<'a> {
-        match section.chart {
-            Chart::Gauges { .. } => Drawer::Gauges(gauges::Gauges::new(section, width, lang)),
-            Chart::Sparklines { .. } => {
-                Drawer::Sparks(sparklines::Sparks::new(section, width, lang))
-            }
-            Chart::Bars { .. } | Chart::None => Drawer::Bars(bars::Bars::new(section, width, lang)),
-        }
-    }
-
-    fn heading(&self, buf: &mut Buffer, line: Rect, lang: Lang) {
-        match self {
-            Drawer::Bars(d) => d.heading(buf, line, lang),
-            Drawer::Gauges(d) => d.heading(buf, line, lang),
-            Drawer::Sparks(d) => d.heading(buf, line, lang),
-        }
-    }
-
-    fn rows(&self, buf: &mut Buffer, area: Rect, rows: std::ops::Range<usize>, lang: Lang) {
-        match self {
-            Drawer::Bars(d) => d.rows(buf, area, rows, lang),
-            Drawer::Gauges(d) => d.rows(buf, area, rows, lang),
-            Drawer::Sparks(d) => d.rows(buf, area, rows, lang),
-        }
-    }
-
-    fn total(&self, buf: &mut Buffer, line: Rect, lang: Lang) {
-        match self {
-            Drawer::Bars(d) => d.total(buf, line, lang),
-            Drawer::Gauges(d) => d.total(buf, line, lang),
-            Drawer::Sparks(d) => d.total(buf, line, lang),
-        }
-    }
-}
-
 impl ChartView {
     pub fn new(kind: ReportKind) -> ChartView {
         ChartView {
@@ -152,6 +115,7 @@ impl ChartView {
             error: None,
             job: Job::default(),
             wanted: Some(Params::default()),
+            asked: None,
             changed: false,
             table: false,
             scroll: 0,
@@ -174,6 +138,14 @@ impl ChartView {
     pub fn params(&self) -> &Params {
         &self.params
     }
+    /// What the next change starts from: the params last asked for.
+    fn latest(&self) -> &Params {
+        self.wanted
+            .as_ref()
+            .or(self.asked.as_ref())
+            .unwrap_or(&self.params)
+    }
+
     /// Whether a report is being read or waits to be.
     pub fn is_loading(&self) -> bool {
         self.job.is_running() || self.wanted.is_some()
@@ -249,8 +221,22 @@ impl ChartView {
         };
     }
 
-    /// Keys while the prompt line is open: text, Enter applies, Esc closes.
+    /// Keys while the prompt line is open: text, Enter applies, Esc closes; they
+    /// are the line's own, as in the table's filter line.
     fn prompt_key(&mut self, key: KeyEvent, action: Option<Action>, ctx: &mut Ctx) -> Handled {
+        if key.code == KeyCode::Enter {
+            let today = crate::model::value::today();
+            let applied = self.prompt.as_ref().map(|p| p.apply(self.latest(), today));
+            match applied {
+                Some(Ok(params)) => {
+                    self.prompt = None;
+                    self.wanted = Some(params);
+                }
+                Some(Err(e)) => ctx.request(Request::Status(e)),
+                None => return Handled::Ignored,
+            }
+            return Handled::Consumed;
+        }
         let Some(prompt) = &mut self.prompt else {
             return Handled::Ignored;
         };
@@ -259,17 +245,8 @@ impl ChartView {
             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
         match key.code {
             KeyCode::Esc => self.prompt = None,
-            KeyCode::Enter => {
-                let today = crate::model::value::today();
-                let base = self.wanted.as_ref().unwrap_or(&self.params);
-                match prompt.apply(base, today) {
-                    Ok(params) => {
-                        self.prompt = None;
-                        self.wanted = Some(params);
-                    }
-                    Err(e) => ctx.request(Request::Status(e)),
-                }
-            }
+            // Ctrl-U empties the line, as in a shell.
+            KeyCode::Char('u') if key.modifiers == KeyModifiers::CONTROL => prompt.input.clear(),
             KeyCode::Backspace => {
                 prompt.input.pop();
             }
@@ -284,8 +261,8 @@ impl ChartView {
     fn params_line(&self, width: u16, lang: Lang) -> Line<'static> {
         if let Some(p) = &self.prompt {
             let hint = match lang {
-                Lang::En => "  enter: apply · esc: cancel",
-                Lang::De => "  Enter: übernehmen · Esc: abbrechen",
+                Lang::En => "  enter: apply · ctrl-u: clear · esc: cancel",
+                Lang::De => "  Enter: übernehmen · Strg-U: leeren · Esc: abbrechen",
             };
             // What is typed stays in view; the label gives way.
             let input = safe_text(&p.input);
@@ -335,77 +312,6 @@ impl ChartView {
         ));
         Line::from(spans)
     }
-
-    fn render_chart(&self, buf: &mut Buffer, area: Rect, report: &Report, lang: Lang) {
-        let items = layout::items(report);
-        let drawers: Vec<Drawer> = report
-            .sections
-            .iter()
-            .map(|s| Drawer::new(s, area.width, lang))
-            .collect();
-        let start = self.scroll.min(items.len().saturating_sub(1));
-        let mut y = area.y;
-        let line = |y: u16| Rect {
-            y,
-            height: 1,
-            ..area
-        };
-        let heading = |buf: &mut Buffer, s: usize, y: &mut u16| {
-            let title = layout::title(&report.sections[s], lang);
-            layout::put(
-                buf,
-                line(*y),
-                0,
-                area.width,
-                &title,
-                layout::heading_style(),
-            );
-            *y += 1;
-            if !report.sections[s].rows.is_empty() && *y < area.bottom() {
-                drawers[s].heading(buf, line(*y), lang);
-                *y += 1;
-            }
-        };
-        if let Some(s) = items.get(start).and_then(|i| layout::sticky(*i)) {
-            heading(buf, s, &mut y);
-        }
-        let mut i = start;
-        while i < items.len() && y < area.bottom() {
-            match items[i] {
-                Item::Heading(s) => heading(buf, s, &mut y),
-                Item::Row(s, first) => {
-                    let mut end = i;
-                    while matches!(items.get(end), Some(Item::Row(t, _)) if *t == s) {
-                        end += 1;
-                    }
-                    let lines: u16 = items[i..end]
-                        .iter()
-                        .map(|it| layout::height(report, *it))
-                        .sum();
-                    let rows = Rect {
-                        y,
-                        height: lines.min(area.bottom() - y),
-                        ..area
-                    };
-                    drawers[s].rows(buf, rows, first..first + (end - i), lang);
-                    y = y.saturating_add(lines);
-                    i = end;
-                    continue;
-                }
-                Item::Total(s) => {
-                    drawers[s].total(buf, line(y), lang);
-                    y += 1;
-                }
-                Item::Empty(_) => {
-                    let text = nothing(report.kind, lang);
-                    layout::put(buf, line(y), 2, area.width, text, layout::dim());
-                    y += 1;
-                }
-                Item::Blank => y += 1,
-            }
-            i += 1;
-        }
-    }
 }
 
 impl Component for ChartView {
@@ -420,13 +326,13 @@ impl Component for ChartView {
         let Some(action) = action else {
             return Handled::Ignored;
         };
-        let base = self.wanted.as_ref().unwrap_or(&self.params);
+        let base = self.latest();
         match action {
             Action::ReportPeriod => self.prompt = Some(Prompt::open(PromptKind::Period, base)),
             Action::ReportRange => self.prompt = Some(Prompt::open(PromptKind::Range, base)),
             Action::ReportFilter => self.prompt = Some(Prompt::open(PromptKind::Filter, base)),
             Action::ReportBy => self.prompt = Some(Prompt::open(PromptKind::By, base)),
-            Action::Reload => self.wanted = Some(self.params.clone()),
+            Action::Reload => self.wanted = Some(self.latest().clone()),
             Action::ToggleTable => {
                 self.table = !self.table;
                 self.scroll = 0;
@@ -449,6 +355,7 @@ impl Component for ChartView {
 
     fn prepare(&mut self, area: Rect, ctx: &mut Ctx) {
         if let Some((params, result)) = self.job.poll() {
+            self.asked = None;
             match result {
                 Ok(report) => {
                     self.report = Some(report);
@@ -466,6 +373,7 @@ impl Component for ChartView {
         }
         if !self.job.is_running() {
             if let Some(params) = self.wanted.take() {
+                self.asked = Some(params.clone());
                 let client = ctx.api.clone();
                 let kind = self.kind;
                 self.job.start(move || {
@@ -520,7 +428,20 @@ impl Component for ChartView {
             frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), body);
             return;
         };
-        if self.table {
+        if !self.table && (area.width < MIN_WIDTH || area.height < MIN_HEIGHT) {
+            let word = key_word(Action::ToggleTable, lang);
+            let key = self.keys.iter().find(|(_, w)| *w == word);
+            let key = key.map_or("", |(k, _)| k.as_str());
+            let text = match lang {
+                Lang::En => format!(
+                    "The chart needs {MIN_WIDTH}×{MIN_HEIGHT}: enlarge the window, or {key} shows the table."
+                ),
+                Lang::De => format!(
+                    "Das Diagramm braucht {MIN_WIDTH}×{MIN_HEIGHT}: Fenster vergrößern, oder {key} zeigt die Tabelle."
+                ),
+            };
+            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), body);
+        } else if self.table {
             let lines = table::lines(report, lang);
             let scroll = (
                 u16::try_from(self.scroll).unwrap_or(u16::MAX),
@@ -528,7 +449,7 @@ impl Component for ChartView {
             );
             frame.render_widget(Paragraph::new(lines).scroll(scroll), body);
         } else {
-            self.render_chart(frame.buffer_mut(), body, report, lang);
+            body::draw(frame.buffer_mut(), body, report, self.scroll, lang);
         }
     }
 
