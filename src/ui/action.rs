@@ -15,10 +15,11 @@ pub enum Context {
     Confirm,
     Help,
     Home,
+    Chart,
 }
 
 impl Context {
-    pub const ALL: [Context; 8] = [
+    pub const ALL: [Context; 9] = [
         Context::Global,
         Context::Table,
         Context::Form,
@@ -27,6 +28,7 @@ impl Context {
         Context::Confirm,
         Context::Help,
         Context::Home,
+        Context::Chart,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -38,6 +40,7 @@ impl Context {
             Context::Confirm => "confirm",
             Context::Help => "help",
             Context::Home => "home",
+            Context::Chart => "chart",
         }
     }
 }
@@ -121,6 +124,13 @@ actions! {
     InboxRead = "inbox_read",
     Approve = "approve",
     Reject = "reject",
+    // chart (the Reports masks)
+    ReportPeriod = "report_period",
+    ReportRange = "report_range",
+    ReportFilter = "report_filter",
+    ReportBy = "report_by",
+    Reload = "reload",
+    ToggleTable = "toggle_table",
     // form
     NextField = "next_field",
     PrevField = "prev_field",

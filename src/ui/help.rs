@@ -63,6 +63,8 @@ fn context_title(context: Context, lang: Lang) -> &'static str {
         (Lang::De, Context::Palette) => "Befehlspalette",
         (Lang::De, Context::Confirm) => "Rückfrage",
         (Lang::De, Context::Help) => "Hilfe",
+        (Lang::En, Context::Chart) => "Chart",
+        (Lang::De, Context::Chart) => "Diagramm",
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod app;
+pub mod charts;
 pub mod component;
 pub mod config;
 pub mod confirm;
@@ -12,6 +13,7 @@ pub mod form;
 pub mod help;
 pub mod home;
 pub mod inbox;
+pub mod job;
 pub mod keymap;
 pub mod keys;
 pub mod masks;

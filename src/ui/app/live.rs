@@ -82,6 +82,7 @@ impl App {
         }
         self.awaiting = None;
         self.home_stale = true;
+        self.charts_changed();
         if resync {
             for tab in &mut self.tabs {
                 tab.reload();

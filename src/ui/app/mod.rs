@@ -5,6 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
 
+use super::charts::ChartView;
 use super::component::{Component, Ctx, Flow, Handled, Request};
 use super::confirm::ConfirmPopup;
 use super::find::FindPopup;
@@ -19,6 +20,7 @@ use crate::api::Client;
 use crate::model::Lang;
 use crate::ui::action::{Action, Context};
 
+mod charts;
 mod exchange;
 mod inbox;
 mod live;
@@ -46,6 +48,8 @@ pub struct App {
     lang: Lang,
     masks: Vec<Mask>,
     tabs: Vec<TableView>,
+    /// The report masks' charts, by mask index (None for a table mask).
+    charts: Vec<Option<ChartView>>,
     current: usize,
     /// Open forms, the current one last: a child opened from a form comes back to it.
     forms: Vec<FormView>,
@@ -100,6 +104,7 @@ impl App {
             client,
             keymap,
             lang,
+            charts: masks.iter().map(|m| m.report.map(ChartView::new)).collect(),
             masks,
             tabs,
             current: 0,
@@ -165,7 +170,7 @@ impl App {
         match self.forms.last_mut() {
             Some(f) => f,
             None if self.on_home => &mut self.home,
-            None => &mut self.tabs[self.current],
+            None => charts::main_view_mut(&mut self.tabs, &mut self.charts, self.current),
         }
     }
 
@@ -176,7 +181,7 @@ impl App {
         match self.forms.last() {
             Some(f) => f,
             None if self.on_home => &self.home,
-            None => &self.tabs[self.current],
+            None => self.main_view(),
         }
     }
 
@@ -384,6 +389,7 @@ impl App {
             Request::SaveQuery(name) => self.save_query(&name, queue),
             Request::AskDelete { entity, key } => self.ask_delete(entity, key, queue),
             Request::AskExport(_)
+            | Request::AskReportExport(_)
             | Request::Export(_)
             | Request::Import(_)
             | Request::ImportNow
@@ -420,6 +426,7 @@ impl App {
                     self.awaiting.get_or_insert_with(std::time::Instant::now);
                     return;
                 }
+                self.charts_changed();
                 for (tab, mask) in self.tabs.iter_mut().zip(&self.masks) {
                     if mask.entity == entity {
                         tab.reload();
@@ -512,6 +519,7 @@ impl App {
                 && !awaiting
                 && !home
                 && !query
+                && !self.chart_loading()
                 && (self.welcome || self.tabs[self.current].loading().is_none())
             {
                 break;
@@ -571,7 +579,7 @@ impl App {
                     self.unread = n;
                 }
             }
-            None => self.tabs[self.current].prepare(main, &mut ctx),
+            None => self.main_view_mut().prepare(main, &mut ctx),
         }
         if let Some(p) = self.popups.last_mut() {
             p.component().prepare(main, &mut ctx);

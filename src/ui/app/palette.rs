@@ -26,7 +26,7 @@ impl App {
             .forms
             .last()
             .map(|f| f.context())
-            .unwrap_or(Context::Table);
+            .unwrap_or_else(|| self.main_context());
         let mut entries = Vec::new();
         for (i, m) in self.masks.iter().enumerate() {
             let other = match self.lang {

@@ -32,7 +32,7 @@ impl App {
             match self.forms.last() {
                 Some(f) => f.render(frame, main, self.lang),
                 None if self.on_home => self.home.render(frame, main, self.lang),
-                None => self.tabs[self.current].render(frame, main, self.lang),
+                None => self.main_view().render(frame, main, self.lang),
             }
             let view = self.active_view();
             let hint = hint_line(&self.keymap, view.context(), &view.commands(), self.lang);
@@ -93,7 +93,7 @@ impl App {
         let (pos, count) = if self.is_home() {
             (self.home.position(), self.home.count())
         } else {
-            self.tabs[self.current].position()
+            self.main_position()
         };
         let path = &self.database;
         // Who else is on the database, once anyone is.
