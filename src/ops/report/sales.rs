@@ -161,7 +161,7 @@ fn section(name: &str, en: &str, de: &str, grouper: Grouper) -> Section {
     };
     Section {
         name: format!("by_{name}"),
-        en: format!("Won and lost by {}", en.to_lowercase()),
+        en: format!("Won and lost by {}", name.replace('_', " ")),
         de: format!("Gewonnen und verloren nach {de}"),
         columns: outcome_columns(name, en, de),
         rows: groups.iter().map(|g| outcome_row(&g.label, g)).collect(),
