@@ -77,21 +77,34 @@ fn period(store: &Store, code: &str) -> Result<(String, NaiveDate, NaiveDate)> {
     }
 }
 
-/// The period containing `day`, if any (the latest starting one when several do).
+/// The period containing `day`, if any. When several do (a month inside a
+/// quarter), the one with the most forecasts, then the latest starting.
 fn period_of(store: &Store, day: NaiveDate) -> Result<Option<(String, NaiveDate, NaiveDate)>> {
-    let mut best: Option<(String, NaiveDate, NaiveDate)> = None;
+    let mut candidates: Vec<(String, NaiveDate, NaiveDate)> = Vec::new();
     for r in store.scan(SalesPeriod::DEF) {
         let r = r?;
         let Some(p) = r.downcast_ref::<SalesPeriod>() else {
             continue;
         };
         if let (Some(s), Some(e)) = (p.start_date, p.end_date) {
-            if s <= day && day <= e && best.as_ref().is_none_or(|b| s > b.1) {
-                best = Some((p.key.clone(), s, e));
+            if s <= day && day <= e {
+                candidates.push((p.key.clone(), s, e));
             }
         }
     }
-    Ok(best)
+    if candidates.len() > 1 {
+        let mut forecasts: HashMap<String, usize> = HashMap::new();
+        for r in store.scan(crate::model::SalesForecast::DEF) {
+            if let Some(f) = r?.downcast_ref::<crate::model::SalesForecast>() {
+                if candidates.iter().any(|c| c.0 == f.period) {
+                    *forecasts.entry(f.period.clone()).or_default() += 1;
+                }
+            }
+        }
+        let n = |c: &(String, NaiveDate, NaiveDate)| forecasts.get(&c.0).copied().unwrap_or(0);
+        candidates.sort_by(|a, b| (n(a), a.1).cmp(&(n(b), b.1)));
+    }
+    Ok(candidates.pop())
 }
 
 /// The date range a report covers: `--period`, else `--from`/`--to` (either end
