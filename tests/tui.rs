@@ -248,8 +248,9 @@ fn a_child_opened_from_a_form_comes_back_to_it() {
 fn snapshots_of_every_mask() {
     const LARGE: Rect = Rect::new(0, 0, 120, 40);
     let mut h = harness(2000);
+    // The Reports masks come last; tests/charts_tui.rs snapshots them with fixed params.
     let masks = termcrm::ui::masks::all();
-    for (i, mask) in masks.iter().enumerate() {
+    for (i, mask) in masks.iter().filter(|m| m.report.is_none()).enumerate() {
         assert_eq!(h.app.current_mask().name_en, mask.name_en);
         let slug = mask.name_en.to_lowercase().replace([' ', '/'], "_");
         insta::assert_snapshot!(format!("{i:02}_{slug}_table"), h.screen());

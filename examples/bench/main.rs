@@ -11,6 +11,7 @@
 //! - `--keep` keep the temporary database (its path is printed);
 //! - `--load-secs N` how long the server load runs (default 30);
 //! - `--events --db PATH` the event rule rows alone (they add rules and messages);
+//! - `--reports --db PATH` the report rows alone (board, charts, group-by, XLSX);
 //! - `--crm ARGS...` run the `crm` command line instead (the bench times `crm find`
 //!   and `crm get` as whole processes this way).
 //!
@@ -53,6 +54,7 @@ mod index;
 mod ops;
 mod queries;
 mod report;
+mod reports;
 mod server;
 mod tui;
 mod whole;
@@ -97,6 +99,7 @@ fn main() {
         || args.forecasts
         || args.exchange
         || args.events
+        || args.reports
     {
         match &args.db {
             Some(path) if args.tui => tui::tui_rows(path, false),
@@ -107,6 +110,7 @@ fn main() {
             Some(path) if args.forecasts => ops::forecast_rows(path),
             Some(path) if args.exchange => exchange::exchange_rows(path),
             Some(path) if args.events => events::event_rows(path),
+            Some(path) if args.reports => reports::report_rows(path),
             Some(path) => reads(path),
             None => Err("--reads, --tui, --server, --history and --forecasts need --db".into()),
         }
@@ -143,6 +147,8 @@ struct Args {
     exchange: bool,
     /// The event rule rows alone, on `--db` (they change it: rules, messages).
     events: bool,
+    /// The report rows alone, on `--db` (read only).
+    reports: bool,
     /// Seconds of the server load.
     load_secs: u64,
 }
@@ -161,6 +167,7 @@ fn parse_args() -> Result<Args, String> {
         forecasts: false,
         exchange: false,
         events: false,
+        reports: false,
         load_secs: server::DEFAULT_LOAD_SECS,
     };
     let mut it = std::env::args().skip(1);
@@ -188,6 +195,7 @@ fn parse_args() -> Result<Args, String> {
             "--forecasts" => args.forecasts = true,
             "--exchange" => args.exchange = true,
             "--events" => args.events = true,
+            "--reports" => args.reports = true,
             "--load-secs" => {
                 let v = value("--load-secs")?;
                 args.load_secs = v

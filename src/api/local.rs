@@ -15,6 +15,7 @@ mod save;
 
 pub use access::{authorize, is_setup, session_for};
 pub use events::tick;
+pub use reports::warm as warm_reports;
 use save::{fetch_rev, save_at, FORM_HISTORY};
 
 use super::state::Shared;

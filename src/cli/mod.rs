@@ -17,9 +17,12 @@ mod import;
 mod lang;
 mod output;
 mod query;
+mod query_group;
 mod records;
+mod report;
 mod schema;
 mod server;
+mod usage;
 
 use std::path::PathBuf;
 
@@ -223,12 +226,17 @@ pub enum Command {
     /// Campaign efficiency: leads, prospects, opportunities, won revenue, cost per
     /// lead and ROI, for one campaign or all.
     CampaignReport { campaign: Option<String> },
+    /// A report computed in the server (pipeline, forecast, win-loss, activity,
+    /// campaigns), as a table, CSV, JSON or an XLSX file with charts.
+    Report(report::ReportArgs),
     /// Records that match a query (see the README's "Queries"), or a saved query.
     #[command(after_help = "Examples:
   crm query 'stage:PROPOSAL amount>=10000 expected_close<today+30d' --entity opportunity
   crm query 'territory:NORD (city:München OR city:\"Bad Tölz\")' --entity prospect
   crm query 'no:interaction -status:converted' --entity prospect --columns name,city
-  crm query --saved PIPELINE-BY-STAGE --format csv")]
+  crm query --saved PIPELINE-BY-STAGE --format csv
+  crm query '' -e opportunity --group-by salesperson,stage --sum amount
+  crm query 'territory:NORD' -e opportunity --group-by stage --out stages.xlsx")]
     Query {
         /// The query; empty matches every record.
         #[arg(required_unless_present = "saved", conflicts_with = "saved")]
@@ -259,6 +267,8 @@ pub enum Command {
         /// Let --save replace a saved query of that name.
         #[arg(long, requires = "save")]
         replace: bool,
+        #[command(flatten)]
+        group: query_group::GroupArgs,
     },
     /// List the saved queries; rename or delete one.
     Queries {
@@ -327,7 +337,7 @@ pub fn main() -> i32 {
             let message = format!("{e:#}").replace('\r', "").replace('\n', "\\n");
             let message = crate::util::safe_text(&message);
             eprintln!("crm: {message}");
-            1
+            usage::exit_code(&e)
         }
     }
 }
@@ -387,6 +397,25 @@ fn execute(cli: Cli) -> CliResult {
         }
         _ => {}
     }
+    let lang = match cli.lang {
+        Some(UiLang::De) => Lang::De,
+        _ => Lang::En,
+    };
+    // Reports and group-bys check their arguments before a database is opened.
+    let prepared = match &command {
+        Command::Report(args) => Some(report::Prepared::Report(report::Plan::of(
+            args, cli.format,
+        )?)),
+        Command::Query {
+            entity,
+            query,
+            saved,
+            group,
+            ..
+        } => query_group::Plan::of(entity, query, saved, group, cli.format)?
+            .map(report::Prepared::Group),
+        _ => None,
+    };
     // `crm server status` and `stop` ask a running server; they start none.
     let start = !matches!(command, Command::Server { .. });
     // Only what writes records may make a database; a lookup on a mistyped
@@ -406,16 +435,11 @@ fn execute(cli: Cli) -> CliResult {
         }
     }
     let api = client_of(cli.db, cli.remote, start)?;
-    let result = match command {
-        Command::Import(args) => import::run(&api, args, FormatArg::file(cli.format)),
-        Command::Export(args) => {
-            let lang = match cli.lang {
-                Some(UiLang::De) => Lang::De,
-                _ => Lang::En,
-            };
-            export::run(&api, args, FormatArg::file(cli.format), lang)
-        }
-        command => dispatch(&api, command, FormatArg::output(cli.format)?),
+    let result = match (prepared, command) {
+        (Some(prepared), _) => prepared.run(&api, lang),
+        (None, Command::Import(args)) => import::run(&api, args, FormatArg::file(cli.format)),
+        (None, Command::Export(args)) => export::run(&api, args, FormatArg::file(cli.format), lang),
+        (None, command) => dispatch(&api, command, FormatArg::output(cli.format)?),
     };
     use std::io::Write;
     let _ = std::io::stdout().flush();
@@ -428,7 +452,8 @@ fn dispatch(api: &Client, command: Command, format: Format) -> CliResult {
         | Command::Serve { .. }
         | Command::Proxy
         | Command::Import(_)
-        | Command::Export(_) => {
+        | Command::Export(_)
+        | Command::Report(_) => {
             unreachable!("handled before dispatch")
         }
         Command::Add { entity, fields } => records::add(api, &entity, &fields),
@@ -507,6 +532,7 @@ fn dispatch(api: &Client, command: Command, format: Format) -> CliResult {
             limit,
             save,
             replace,
+            group: _,
         } => query::query(
             api,
             QuerySpec {

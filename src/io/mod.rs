@@ -19,6 +19,7 @@ pub mod detect;
 pub mod json_out;
 pub mod map;
 pub mod report_out;
+pub mod report_xlsx;
 pub mod text;
 pub mod vcard;
 pub mod xlsx_in;

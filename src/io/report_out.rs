@@ -1,6 +1,7 @@
 //! Reports out: a `report::Report` (or a group-by's section) as CSV, JSON or
 //! XLSX. CSV holds one block per section (its title, header, rows and total,
-//! a blank line between); JSON an object per section with typed cells.
+//! a blank line between); JSON an object per section with typed cells; XLSX a
+//! sheet per section with its chart (`report_xlsx`).
 
 use std::path::Path;
 
@@ -47,13 +48,48 @@ pub fn write(
             v
         }
         ReportFormat::Xlsx => {
-            return Err(IoError::new(
-                path.display().to_string(),
-                "XLSX reports are written by the report writer's xlsx module",
-            ))
+            super::report_xlsx::report_bytes(report, lang, dir_of(path)).map_err(|e| at(path, e))?
         }
     };
     write_whole(path, &bytes)
+}
+
+/// Writes one section (a query's group-by) to `path` in `format`; the file is
+/// whole or not there.
+pub fn write_section(
+    section: &Section,
+    path: &Path,
+    format: ReportFormat,
+    lang: Lang,
+) -> Result<(), IoError> {
+    let bytes = match format {
+        ReportFormat::Csv => csv_bytes(std::slice::from_ref(section), lang)?,
+        ReportFormat::Json => {
+            let mut v = serde_json::to_vec_pretty(&section_json(section))
+                .map_err(|e| IoError::new(path.display().to_string(), e.to_string()))?;
+            v.push(b'\n');
+            v
+        }
+        ReportFormat::Xlsx => super::report_xlsx::section_bytes(section, lang, dir_of(path))
+            .map_err(|e| at(path, e))?,
+    };
+    write_whole(path, &bytes)
+}
+
+/// The directory a file is written in.
+fn dir_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
+/// An error of the report writer, named by the file it was writing.
+fn at(path: &Path, e: IoError) -> IoError {
+    IoError {
+        file: path.display().to_string(),
+        ..e
+    }
 }
 
 /// Writes bytes to a hidden file beside `path` and renames it into place, so a

@@ -310,12 +310,16 @@ fn opportunity_rules(
 impl Opportunity {
     /// Amount × probability, in the amount's currency (cents rounded half up).
     pub fn weighted_amount(&self) -> Option<Money> {
-        let amount = self.amount?;
-        let p = self.probability.unwrap_or(0).clamp(0, 100);
-        let cents = (i128::from(amount.cents) * i128::from(p) + 50) / 100;
-        let cents = i64::try_from(cents).expect("at most 100 % of an amount is an amount");
-        Some(Money::new(cents, amount.currency))
+        weighted(self.amount?, self.probability)
     }
+}
+
+/// `amount` × `probability` % (none: 0, clamped to 0–100), cents rounded half up.
+pub fn weighted(amount: Money, probability: Option<i64>) -> Option<Money> {
+    let p = probability.unwrap_or(0).clamp(0, 100);
+    let cents = (i128::from(amount.cents) * i128::from(p) + 50) / 100;
+    let cents = i64::try_from(cents).ok()?;
+    Some(Money::new(cents, amount.currency))
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ use chrono::NaiveDate;
 pub use compile::{Lookups, Pred, Test};
 pub use fold::fold;
 pub use parser::{Expr, Op, RawValue, Subject};
-pub use plan::{access, select, Access};
+pub use plan::{access, for_each, select, Access};
 
 use crate::model::{field_or_suggest, EntityDef, Record, Value};
 use crate::store::{Store, StoreError};

@@ -25,14 +25,27 @@ pub fn select(
     compiled: &Compiled,
     limit: Option<usize>,
 ) -> Result<Vec<Box<dyn crate::model::Record>>> {
-    let store = compiled.store;
-    let def = compiled.def;
-    let pred = &compiled.pred;
     let limit = limit.unwrap_or(usize::MAX);
     let mut out = Vec::new();
     if limit == 0 {
         return Ok(out);
     }
+    for_each(compiled, |r| {
+        out.push(r);
+        Ok(out.len() < limit)
+    })?;
+    Ok(out)
+}
+
+/// Hands each matching record to `f` in key order, holding one at a time (a
+/// report over every record never holds them all); `f` returns false to stop.
+pub fn for_each(
+    compiled: &Compiled,
+    mut f: impl FnMut(Box<dyn crate::model::Record>) -> Result<bool>,
+) -> Result<()> {
+    let store = compiled.store;
+    let def = compiled.def;
+    let pred = &compiled.pred;
     match access(store, def, pred)? {
         Access::Keys(keys) => {
             for key in keys {
@@ -43,27 +56,21 @@ pub fn select(
                 let Some(r) = store.get(def, &key)? else {
                     continue;
                 };
-                if compiled.matches(r.as_ref())? {
-                    out.push(r);
-                    if out.len() >= limit {
-                        break;
-                    }
+                if compiled.matches(r.as_ref())? && !f(r)? {
+                    break;
                 }
             }
         }
         Access::Scan => {
             for r in store.scan_where(def, |key| pred.on_key(key) != Some(false)) {
                 let r = r?;
-                if compiled.matches(r.as_ref())? {
-                    out.push(r);
-                    if out.len() >= limit {
-                        break;
-                    }
+                if compiled.matches(r.as_ref())? && !f(r)? {
+                    break;
                 }
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The access path for `pred` over `def`'s records.

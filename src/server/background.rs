@@ -57,3 +57,14 @@ pub(super) fn tick_loop(s: Arc<Shared>) {
         std::thread::sleep(Duration::from_millis(500));
     }
 }
+
+/// Builds the report projections, so that the first board or chart a user opens
+/// does not wait for them.
+pub(super) fn warm_reports(s: Arc<Shared>) {
+    let run = std::panic::AssertUnwindSafe(|| crate::api::local::warm_reports(&s.store));
+    match std::panic::catch_unwind(run) {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => log(&format!("report projections: {e}")),
+        Err(_) => log("report projections: internal error; the first report builds them"),
+    }
+}

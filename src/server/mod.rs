@@ -11,7 +11,7 @@ mod background;
 mod feed;
 mod limits;
 
-use background::{idle_watch, tick_loop};
+use background::{idle_watch, tick_loop, warm_reports};
 use feed::{publish_users, subscribe};
 use limits::{InFlight, TABLE_LOADING};
 
@@ -206,6 +206,8 @@ impl Server {
         }
         let s = Arc::clone(&shared);
         std::thread::spawn(move || tick_loop(s));
+        let s = Arc::clone(&shared);
+        std::thread::spawn(move || warm_reports(s));
         Ok(Server {
             shared,
             accept: Some(accept),

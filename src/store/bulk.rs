@@ -183,7 +183,7 @@ impl Store {
         for (name, batch) in record_batches {
             self.trees[name].0.apply_batch(batch)?;
         }
-        history.committed();
+        history.committed(self);
         Ok(())
     }
 }

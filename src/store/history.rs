@@ -284,8 +284,10 @@ pub(super) struct Plan {
 }
 
 impl Plan {
-    /// Tells the scope what the commit changed, once it has committed.
-    pub fn committed(self) {
+    /// Tells the scope and the store's watches what the commit changed, once it
+    /// has committed.
+    pub fn committed(self, store: &Store) {
+        store.watches.committed(&self.changed);
         note(&self.changed, self.befores);
     }
 }

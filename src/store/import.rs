@@ -162,7 +162,7 @@ impl Store {
             // repeats).
             let seq = if i == 0 { &set.seq[..] } else { &[] };
             self.write_plans(plans, seq, &history)?;
-            history.committed();
+            history.committed(self);
             done += plans.len();
             progress(done);
         }

@@ -75,7 +75,7 @@ impl Store {
         let set = self.plan_changes(changes)?;
         let history = self.plan_history(set.items);
         self.commit_plans(&set.plans, &set.seq, &history)?;
-        history.committed();
+        history.committed(self);
         if self.flush_each_write {
             self.flush()?;
         }

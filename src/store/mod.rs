@@ -17,6 +17,7 @@ pub mod index;
 mod many;
 mod migrate;
 mod open;
+pub mod watch;
 mod write;
 
 use std::collections::HashMap;
@@ -68,6 +69,9 @@ pub struct Store {
     keep_history: bool,
     /// Records decoded since open: lets tests prove that a read used an index.
     decoded: AtomicU64,
+    /// Caches in this process that follow the writes (see `watch`).
+    watches: watch::Watches,
+    slots: watch::Slots,
 }
 
 /// Which secondary index a listing reads.

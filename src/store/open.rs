@@ -171,6 +171,8 @@ impl Store {
             flush_each_write: options.flush_each_write,
             keep_history: options.keep_history,
             decoded: Default::default(),
+            watches: Default::default(),
+            slots: Default::default(),
         };
         // From here on the Store's Drop takes the path off the list again.
         if let Ok(mut open) = OPEN_HERE.lock() {

@@ -201,7 +201,7 @@ impl Store {
             before: None,
         }]);
         self.commit(def, &key, None, Some((&bytes, &entries)), seq, true, &plan)?;
-        plan.committed();
+        plan.committed(self);
         self.after_write()?;
         Ok(key)
     }
@@ -256,7 +256,7 @@ impl Store {
             false,
             &plan,
         )?;
-        plan.committed();
+        plan.committed(self);
         self.after_write()
     }
 
@@ -283,7 +283,7 @@ impl Store {
             before: Some(old_bytes),
         }]);
         self.commit(def, &key, Some(&old_entries), None, None, false, &plan)?;
-        plan.committed();
+        plan.committed(self);
         self.after_write()
     }
 

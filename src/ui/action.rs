@@ -16,10 +16,11 @@ pub enum Context {
     Help,
     Home,
     Board,
+    Chart,
 }
 
 impl Context {
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::Global,
         Context::Table,
         Context::Form,
@@ -29,6 +30,7 @@ impl Context {
         Context::Help,
         Context::Home,
         Context::Board,
+        Context::Chart,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -41,6 +43,7 @@ impl Context {
             Context::Help => "help",
             Context::Home => "home",
             Context::Board => "board",
+            Context::Chart => "chart",
         }
     }
 }
@@ -124,6 +127,13 @@ actions! {
     InboxRead = "inbox_read",
     Approve = "approve",
     Reject = "reject",
+    // chart (the Reports masks)
+    ReportPeriod = "report_period",
+    ReportRange = "report_range",
+    ReportFilter = "report_filter",
+    ReportBy = "report_by",
+    Reload = "reload",
+    ToggleTable = "toggle_table",
     // form
     NextField = "next_field",
     PrevField = "prev_field",

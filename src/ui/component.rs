@@ -85,7 +85,11 @@ pub enum Request {
     /// Ask where to export the entity's marked (or shown) rows: the palette,
     /// filled with `export FILE`.
     AskExport(&'static EntityDef),
-    /// `:export FILE`: the current table's marked rows, or all it shows.
+    /// Ask where to write the current chart's report: the palette, filled with
+    /// `export FILE`.
+    AskReportExport(crate::report::ReportKind),
+    /// `:export FILE`: the current table's marked rows, or all it shows (on a
+    /// chart: its report).
     Export(String),
     /// `:import FILE`: read, map and preview the file.
     Import(String),

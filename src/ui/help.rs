@@ -65,6 +65,8 @@ fn context_title(context: Context, lang: Lang) -> &'static str {
         (Lang::De, Context::Help) => "Hilfe",
         (Lang::En, Context::Board) => "Pipeline board",
         (Lang::De, Context::Board) => "Pipeline-Tafel",
+        (Lang::En, Context::Chart) => "Chart",
+        (Lang::De, Context::Chart) => "Diagramm",
     }
 }
 

@@ -1,13 +1,16 @@
 //! The masks (tabs) of the TUI, in their groups. A mask is a view of one entity,
-//! optionally narrowed to records whose field is set (the three interaction masks).
+//! optionally narrowed to records whose field is set (the three interaction masks),
+//! or one of the Reports group's charts.
 
 use crate::model::{self, EntityDef, Lang};
+use crate::report::ReportKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Group {
     Marketing,
     Sales,
     Setup,
+    Reports,
 }
 
 impl Group {
@@ -18,6 +21,8 @@ impl Group {
             (Group::Sales, Lang::De) => "Vertrieb",
             (Group::Setup, Lang::En) => "Setup",
             (Group::Setup, Lang::De) => "Einrichtung",
+            (Group::Reports, Lang::En) => "Reports",
+            (Group::Reports, Lang::De) => "Berichte",
         }
     }
 }
@@ -30,6 +35,9 @@ pub struct Mask {
     pub entity: &'static EntityDef,
     /// Only records whose field of this name is set.
     pub only_with: Option<&'static str>,
+    /// A report mask shows this report's chart instead of a table of `entity`
+    /// (the records the report is mostly about).
+    pub report: Option<ReportKind>,
 }
 
 impl Mask {
@@ -229,18 +237,46 @@ const MASKS: &[(&str, &str, Group, &str, Option<&str>)] = &[
     ),
 ];
 
-/// Every mask in tab order.
+/// The Reports group: a chart per report. They come after every table mask, so
+/// that the first mask of an entity is always its table.
+const REPORTS: &[(&str, &str, ReportKind, &str)] = &[
+    ("Pipeline", "Pipeline", ReportKind::Pipeline, "opportunity"),
+    (
+        "Forecast",
+        "Prognose",
+        ReportKind::Forecast,
+        "sales_forecast",
+    ),
+    (
+        "Won and lost",
+        "Gewonnen und verloren",
+        ReportKind::WinLoss,
+        "opportunity",
+    ),
+    ("Activity", "Aktivität", ReportKind::Activity, "interaction"),
+    ("Campaigns", "Kampagnen", ReportKind::Campaigns, "campaign"),
+];
+
+/// Every mask in tab order: the tables, then the reports.
 pub fn all() -> Vec<Mask> {
-    MASKS
-        .iter()
-        .map(|&(en, de, group, entity, only_with)| Mask {
-            name_en: en,
-            name_de: de,
-            group,
-            entity: model::entity(entity).expect("masks name registered entities"),
-            only_with,
-        })
-        .collect()
+    let entity = |name| model::entity(name).expect("masks name registered entities");
+    let tables = MASKS.iter().map(|&(en, de, group, name, only_with)| Mask {
+        name_en: en,
+        name_de: de,
+        group,
+        entity: entity(name),
+        only_with,
+        report: None,
+    });
+    let reports = REPORTS.iter().map(|&(en, de, kind, name)| Mask {
+        name_en: en,
+        name_de: de,
+        group: Group::Reports,
+        entity: entity(name),
+        only_with: None,
+        report: Some(kind),
+    });
+    tables.chain(reports).collect()
 }
 
 #[cfg(test)]
@@ -262,5 +298,21 @@ mod tests {
                 assert!(m.entity.field(f).is_some(), "{}", m.name_en);
             }
         }
+    }
+
+    #[test]
+    fn every_report_has_a_mask_after_the_tables() {
+        let masks = all();
+        for kind in ReportKind::ALL {
+            let i = masks.iter().position(|m| m.report == Some(kind)).unwrap();
+            assert_eq!(masks[i].group, Group::Reports);
+            assert_eq!(masks[i].name_en, kind.title(Lang::En));
+            assert_eq!(masks[i].name_de, kind.title(Lang::De));
+            // The first mask of its entity is a table, where records are opened.
+            let first = masks.iter().position(|m| m.entity == masks[i].entity);
+            assert!(first.is_some_and(|f| masks[f].report.is_none()));
+        }
+        let reports = masks.iter().skip_while(|m| m.report.is_none());
+        assert!(reports.clone().all(|m| m.report.is_some()));
     }
 }

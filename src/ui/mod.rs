@@ -4,6 +4,7 @@
 pub mod action;
 pub mod app;
 pub mod board;
+pub mod charts;
 pub mod component;
 pub mod config;
 pub mod confirm;

@@ -2,15 +2,15 @@
 //! week) and the campaigns report (leads, opportunities, won revenue and ROI per
 //! campaign).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use super::{scope, usage, Range};
-use crate::model::{Entity, Interaction, OpportunityTask, SalesTeam};
+use super::{scope, too_large, usage, Range};
+use crate::model::{Campaign, Entity, SalesTeam};
 use crate::ops::campaign;
 use crate::query::Env;
-use crate::report::{Cell, Chart, Column, ColumnKind, Params, Report, ReportKind, Section};
+use crate::report::{Cell, Chart, Column, ColumnKind, Params, Report, ReportKind, Section, Sums};
 use crate::store::{Result, Store};
 
 /// Weeks the activity report covers without a range.
@@ -91,35 +91,28 @@ pub(super) fn activity(store: &Store, env: &Env, p: &Params) -> Result<Report> {
     let wanted = |s: &str| people.as_ref().is_none_or(|p| p.iter().any(|x| x == s));
     let n = weeks as usize;
     let mut by: BTreeMap<String, Counts> = BTreeMap::new();
-    for r in store.scan(Interaction::DEF) {
-        let r = r?;
-        let Some(i) = r.downcast_ref::<Interaction>() else {
-            continue;
-        };
-        let Some(w) = i.occurred_at.and_then(|t| week_of(t.date())) else {
-            continue;
-        };
-        if !wanted(&i.salesperson) {
-            continue;
+    super::cache::with(store, super::cache::Need::Activity, |proj| {
+        let codes = &proj.codes;
+        for i in proj.interactions.rows.values() {
+            let Some(w) = i.day.and_then(week_of) else {
+                continue;
+            };
+            let who = codes.name(i.salesperson);
+            if wanted(who) {
+                counts(&mut by, who, n).interactions[w] += 1;
+            }
         }
-        counts(&mut by, &i.salesperson, n).interactions[w] += 1;
-    }
-    for r in store.scan(OpportunityTask::DEF) {
-        let r = r?;
-        let Some(t) = r.downcast_ref::<OpportunityTask>() else {
-            continue;
-        };
-        if t.status != "done" {
-            continue;
+        for t in proj.tasks.rows.values() {
+            let Some(w) = t.done_on.and_then(week_of) else {
+                continue;
+            };
+            let who = codes.name(t.owner);
+            if wanted(who) {
+                counts(&mut by, who, n).tasks[w] += 1;
+            }
         }
-        let Some(w) = t.completed_on.and_then(week_of) else {
-            continue;
-        };
-        if !wanted(&t.owner) {
-            continue;
-        }
-        counts(&mut by, &t.owner, n).tasks[w] += 1;
-    }
+        Ok(())
+    })?;
     let mut total = Counts {
         interactions: vec![0; n],
         tasks: vec![0; n],
@@ -201,6 +194,20 @@ fn counts<'a>(by: &'a mut BTreeMap<String, Counts>, s: &str, n: usize) -> &'a mu
     })
 }
 
+/// A campaign's figures before anything is counted.
+fn blank(key: &str) -> campaign::Efficiency {
+    campaign::Efficiency {
+        campaign: key.to_string(),
+        description: String::new(),
+        leads: 0,
+        prospects: 0,
+        opportunities: 0,
+        won: 0,
+        won_revenue: Sums::default(),
+        cost: None,
+    }
+}
+
 pub(super) fn campaigns(store: &Store, p: &Params) -> Result<Report> {
     if p.query.is_some() || p.salesperson.is_some() || p.team.is_some() || p.territory.is_some() {
         return Err(usage(
@@ -213,15 +220,61 @@ pub(super) fn campaigns(store: &Store, p: &Params) -> Result<Report> {
         return Err(super::bad_by(by, &["campaign"]));
     }
     let range = Range::of(store, p)?;
+    let meanings = super::Meanings::of(store)?;
+    let campaigns: Vec<Campaign> = store
+        .scan(Campaign::DEF)
+        .filter_map(|r| r.ok())
+        .filter_map(|r| r.as_any().downcast_ref::<Campaign>().cloned())
+        .collect();
+    let figures = super::cache::with(store, super::cache::Need::Campaigns, |proj| {
+        // Per campaign code id: leads, prospects, opportunities, won, won revenue.
+        let mut by: HashMap<u32, campaign::Efficiency> = HashMap::new();
+        let codes = &proj.codes;
+        for &c in proj.leads.rows.values().filter(|c| **c != 0) {
+            by.entry(c).or_insert_with(|| blank(codes.name(c))).leads += 1;
+        }
+        for &c in proj.prospects.rows.values().filter(|c| **c != 0) {
+            by.entry(c)
+                .or_insert_with(|| blank(codes.name(c)))
+                .prospects += 1;
+        }
+        for o in proj.opps.rows.values().filter(|o| o.campaign != 0) {
+            let e = by
+                .entry(o.campaign)
+                .or_insert_with(|| blank(codes.name(o.campaign)));
+            e.opportunities += 1;
+            if meanings.is(codes.name(o.status), "won") {
+                e.won += 1;
+                if let Some(a) = o.amount {
+                    e.won_revenue.add(a).map_err(too_large("campaigns"))?;
+                }
+            }
+        }
+        Ok(by
+            .into_values()
+            .map(|e| (e.campaign.clone(), e))
+            .collect::<HashMap<String, campaign::Efficiency>>())
+    })?;
     let mut rows = Vec::new();
-    for e in campaign::report(store)? {
+    for c in &campaigns {
         if let Some(r) = &range {
-            let c = store.fetch_as::<crate::model::Campaign>(&e.campaign)?;
             let starts = c.start_date.unwrap_or(NaiveDate::MIN);
             let ends = c.end_date.unwrap_or(NaiveDate::MAX);
             if r.to.is_some_and(|t| starts > t) || r.from.is_some_and(|f| ends < f) {
                 continue;
             }
+        }
+        let e = campaign::Efficiency {
+            description: c.description.clone(),
+            cost: c.actual_cost.or(c.budget),
+            ..figures
+                .get(&c.key)
+                .cloned()
+                .unwrap_or_else(|| blank(&c.key))
+        };
+        let mut cost = Sums::default();
+        if let Some(m) = e.cost {
+            cost.add(m).map_err(too_large("campaigns"))?;
         }
         rows.push(vec![
             Cell::Text(e.campaign.clone()),
@@ -230,15 +283,7 @@ pub(super) fn campaigns(store: &Store, p: &Params) -> Result<Report> {
             Cell::Count(e.opportunities as u64),
             Cell::Count(e.won as u64),
             Cell::Money(e.won_revenue.clone()),
-            Cell::Money(
-                e.cost
-                    .map(|c| {
-                        let mut s = crate::report::Sums::default();
-                        let _ = s.add(c);
-                        s
-                    })
-                    .unwrap_or_default(),
-            ),
+            Cell::Money(cost),
             Cell::Percent(e.roi()),
         ]);
     }

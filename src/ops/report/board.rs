@@ -3,8 +3,9 @@
 
 use std::collections::HashMap;
 
-use super::{filter_text, scope, select, stages, too_large, Meanings};
-use crate::model::{Customer, Entity, Opportunity, Prospect};
+use super::cache::OppRow;
+use super::{scope, stages, too_large, with_opps, Meanings};
+use crate::model::{Customer, Prospect};
 use crate::query::Env;
 use crate::report::{Board, Card, Lane, Params, Sums};
 use crate::store::{Result, Store};
@@ -27,64 +28,62 @@ pub fn board(store: &Store, env: &Env, p: &Params) -> Result<Board> {
         .enumerate()
         .map(|(i, l)| (l.stage.clone(), i))
         .collect();
-    // Borrowed from the records read, not cloned: on a million records the
-    // copies and the sort's moves of whole records cost more than the read.
-    let text = filter_text(p, "salesperson", Some("sales_team"), Some("territory"))?;
-    let records = select(store, env, Opportunity::DEF, &text)?;
-    let mut open: Vec<&Opportunity> = records
-        .iter()
-        .filter_map(|r| r.as_any().downcast_ref::<Opportunity>())
-        .filter(|o| meanings.is(&o.status, "open"))
-        .collect();
-    open.sort_by(|a, b| {
-        (a.expected_close.is_none(), a.expected_close, &a.key).cmp(&(
-            b.expected_close.is_none(),
-            b.expected_close,
-            &b.key,
-        ))
-    });
-    let mut names = Names::default();
-    for o in open {
-        let i = match slot.get(&o.stage) {
-            Some(&i) => i,
-            None => {
-                // A stage no longer in the list (or none): a lane of its own, last.
-                lanes.push(Lane {
-                    stage: o.stage.clone(),
-                    description: if o.stage.is_empty() {
-                        "no stage".into()
-                    } else {
-                        String::new()
-                    },
-                    count: 0,
-                    amount: Sums::default(),
-                    weighted: Sums::default(),
-                    cards: Vec::new(),
-                });
-                slot.insert(o.stage.clone(), lanes.len() - 1);
-                lanes.len() - 1
+    with_opps(store, env, p, |codes, rows| {
+        let mut open: Vec<&OppRow> = rows
+            .filter(|o| meanings.is(codes.name(o.status), "open"))
+            .collect();
+        open.sort_by(|a, b| {
+            (a.expected_close.is_none(), a.expected_close, &a.key).cmp(&(
+                b.expected_close.is_none(),
+                b.expected_close,
+                &b.key,
+            ))
+        });
+        let mut names = Names::default();
+        for o in open {
+            let stage = codes.name(o.stage);
+            let i = match slot.get(stage) {
+                Some(&i) => i,
+                None => {
+                    // A stage no longer in the list (or none): a lane of its own, last.
+                    lanes.push(Lane {
+                        stage: stage.to_string(),
+                        description: if stage.is_empty() {
+                            "no stage".into()
+                        } else {
+                            String::new()
+                        },
+                        count: 0,
+                        amount: Sums::default(),
+                        weighted: Sums::default(),
+                        cards: Vec::new(),
+                    });
+                    slot.insert(stage.to_string(), lanes.len() - 1);
+                    lanes.len() - 1
+                }
+            };
+            let lane = &mut lanes[i];
+            lane.count += 1;
+            if let Some(a) = o.amount {
+                lane.amount.add(a).map_err(too_large("board"))?;
             }
-        };
-        let lane = &mut lanes[i];
-        lane.count += 1;
-        if let Some(a) = o.amount {
-            lane.amount.add(a).map_err(too_large("board"))?;
+            if let Some(w) = o.weighted() {
+                lane.weighted.add(w).map_err(too_large("board"))?;
+            }
+            if lane.cards.len() < Board::CARDS {
+                lane.cards.push(Card {
+                    company: names.of(store, &o.company, o.is_customer)?,
+                    past_due: o.expected_close.is_some_and(|d| d < env.today),
+                    key: o.key.to_string(),
+                    description: o.description.to_string(),
+                    amount: o.amount,
+                    expected_close: o.expected_close,
+                    salesperson: codes.name(o.salesperson).to_string(),
+                });
+            }
         }
-        if let Some(w) = o.weighted_amount() {
-            lane.weighted.add(w).map_err(too_large("board"))?;
-        }
-        if lane.cards.len() < Board::CARDS {
-            lane.cards.push(Card {
-                company: names.of(store, o)?,
-                past_due: o.expected_close.is_some_and(|d| d < env.today),
-                key: o.key.clone(),
-                description: o.description.clone(),
-                amount: o.amount,
-                expected_close: o.expected_close,
-                salesperson: o.salesperson.clone(),
-            });
-        }
-    }
+        Ok(())
+    })?;
     Ok(Board {
         scope: scope(None, p),
         lanes,
@@ -96,12 +95,7 @@ pub fn board(store: &Store, env: &Env, p: &Params) -> Result<Board> {
 struct Names(HashMap<String, String>);
 
 impl Names {
-    fn of(&mut self, store: &Store, o: &Opportunity) -> Result<String> {
-        let (key, customer) = if !o.customer.is_empty() {
-            (&o.customer, true)
-        } else {
-            (&o.prospect, false)
-        };
+    fn of(&mut self, store: &Store, key: &str, customer: bool) -> Result<String> {
         if key.is_empty() {
             return Ok(String::new());
         }
@@ -114,8 +108,8 @@ impl Names {
             store.get_as::<Prospect>(key)?.map(|c| c.name)
         }
         .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| key.clone());
-        self.0.insert(key.clone(), name.clone());
+        .unwrap_or_else(|| key.to_string());
+        self.0.insert(key.to_string(), name.clone());
         Ok(name)
     }
 }

@@ -82,10 +82,10 @@ pub fn group_query(
         crate::query::Error::Store(e) => e,
         other => usage("query", "", other.to_string()),
     })?;
-    let records = crate::query::select(&compiled, None)?;
     let mut labels = vec![String::new(); by.len()];
     let mut amounts = vec![None; sums.len()];
-    for (n, r) in records.iter().enumerate() {
+    let mut n = 0u32;
+    crate::query::for_each(&compiled, |r| {
         for (l, &i) in labels.iter_mut().zip(&by) {
             *l = format_value(&def.fields[i].kind, &r.get(i));
         }
@@ -97,9 +97,11 @@ pub fn group_query(
         }
         let refs: Vec<&str> = labels.iter().map(String::as_str).collect();
         grouper
-            .add(n as u32, &refs, &amounts)
+            .add(n, &refs, &amounts)
             .map_err(too_large("group"))?;
-    }
+        n += 1;
+        Ok(true)
+    })?;
     let (mut groups, total) = grouper.finish();
     sort.apply(&mut groups, descending);
     let mut columns: Vec<Column> = by

@@ -6,6 +6,7 @@
 
 mod activity;
 mod board;
+pub mod cache;
 mod group;
 mod pipeline;
 mod sales;
@@ -23,6 +24,7 @@ use crate::model::{Entity, Opportunity, OpportunityStage, Record, SalesPeriod};
 use crate::query::{self, Env, Query};
 use crate::report::{Params, Report, ReportKind};
 use crate::store::{Result, Store, StoreError};
+use cache::{Codes, OppRow};
 
 /// Runs one report.
 pub fn run(store: &Store, env: &Env, kind: ReportKind, params: &Params) -> Result<Report> {
@@ -75,21 +77,34 @@ fn period(store: &Store, code: &str) -> Result<(String, NaiveDate, NaiveDate)> {
     }
 }
 
-/// The period containing `day`, if any (the latest starting one when several do).
+/// The period containing `day`, if any. When several do (a month inside a
+/// quarter), the one with the most forecasts, then the latest starting.
 fn period_of(store: &Store, day: NaiveDate) -> Result<Option<(String, NaiveDate, NaiveDate)>> {
-    let mut best: Option<(String, NaiveDate, NaiveDate)> = None;
+    let mut candidates: Vec<(String, NaiveDate, NaiveDate)> = Vec::new();
     for r in store.scan(SalesPeriod::DEF) {
         let r = r?;
         let Some(p) = r.downcast_ref::<SalesPeriod>() else {
             continue;
         };
         if let (Some(s), Some(e)) = (p.start_date, p.end_date) {
-            if s <= day && day <= e && best.as_ref().is_none_or(|b| s > b.1) {
-                best = Some((p.key.clone(), s, e));
+            if s <= day && day <= e {
+                candidates.push((p.key.clone(), s, e));
             }
         }
     }
-    Ok(best)
+    if candidates.len() > 1 {
+        let mut forecasts: HashMap<String, usize> = HashMap::new();
+        for r in store.scan(crate::model::SalesForecast::DEF) {
+            if let Some(f) = r?.downcast_ref::<crate::model::SalesForecast>() {
+                if candidates.iter().any(|c| c.0 == f.period) {
+                    *forecasts.entry(f.period.clone()).or_default() += 1;
+                }
+            }
+        }
+        let n = |c: &(String, NaiveDate, NaiveDate)| forecasts.get(&c.0).copied().unwrap_or(0);
+        candidates.sort_by(|a, b| (n(a), a.1).cmp(&(n(b), b.1)));
+    }
+    Ok(candidates.pop())
 }
 
 /// The date range a report covers: `--period`, else `--from`/`--to` (either end
@@ -124,25 +139,25 @@ impl Range {
         }))
     }
 
-    /// The period containing today, else the last `days` days up to today.
-    fn current(store: &Store, today: NaiveDate, days: i64) -> Result<Range> {
-        Ok(match period_of(store, today)? {
-            Some((code, s, e)) => Range {
-                label: format!("period {code} ({s} – {e})"),
-                from: Some(s),
-                to: Some(e),
-                period: Some(code),
-            },
-            None => {
-                let from = today - chrono::Duration::days(days - 1);
-                Range {
-                    label: format!("{from} – {today}"),
-                    from: Some(from),
-                    to: Some(today),
-                    period: None,
-                }
-            }
-        })
+    /// The period containing today (the latest starting one), if any.
+    fn current(store: &Store, today: NaiveDate) -> Result<Option<Range>> {
+        Ok(period_of(store, today)?.map(|(code, s, e)| Range {
+            label: format!("period {code} ({s} – {e})"),
+            from: Some(s),
+            to: Some(e),
+            period: Some(code),
+        }))
+    }
+
+    /// The last `days` days up to today.
+    fn recent(today: NaiveDate, days: i64) -> Range {
+        let from = today - chrono::Duration::days(days - 1);
+        Range {
+            label: format!("last {days} days ({from} – {today})"),
+            from: Some(from),
+            to: Some(today),
+            period: None,
+        }
     }
 
     fn holds(&self, d: Option<NaiveDate>) -> bool {
@@ -214,13 +229,61 @@ fn select(
     query::select(&compiled, None)
 }
 
-/// The opportunities the filters select.
-fn opportunities(store: &Store, env: &Env, p: &Params) -> Result<Vec<Opportunity>> {
-    let text = filter_text(p, "salesperson", Some("sales_team"), Some("territory"))?;
-    Ok(select(store, env, Opportunity::DEF, &text)?
-        .into_iter()
-        .filter_map(|r| r.as_any().downcast_ref::<Opportunity>().cloned())
-        .collect())
+/// Runs `f` over the opportunities the filters select, as projection rows. Without
+/// a query they come from the server's projection (filters on interned codes, no
+/// record read); a query goes through the planner and the rows are made from the
+/// records it selects.
+fn with_opps<T>(
+    store: &Store,
+    env: &Env,
+    p: &Params,
+    f: impl FnOnce(&Codes, &mut dyn Iterator<Item = &OppRow>) -> Result<T>,
+) -> Result<T> {
+    if p.query.as_deref().is_some_and(|q| !q.trim().is_empty()) {
+        let text = filter_text(p, "salesperson", Some("sales_team"), Some("territory"))?;
+        let mut codes = Codes::default();
+        let rows: Vec<OppRow> = select(store, env, Opportunity::DEF, &text)?
+            .iter()
+            .filter_map(|r| r.as_any().downcast_ref::<Opportunity>())
+            .map(|o| OppRow::of(o, &mut codes))
+            .collect();
+        return f(&codes, &mut rows.iter());
+    }
+    // Each filter must name a record (with a did-you-mean), as the query would.
+    filter_text(p, "salesperson", Some("sales_team"), Some("territory"))?;
+    let code = |v: &Option<String>| v.as_deref().map(|v| v.trim().to_uppercase());
+    let salesperson = match code(&p.salesperson) {
+        Some(s) if s == "ME" => Some(env.me.clone().ok_or_else(|| {
+            usage(
+                "salesperson",
+                "me",
+                format!("OS user '{}' is no salesperson; name one", env.user),
+            )
+        })?),
+        other => other,
+    };
+    if let Some(s) = &salesperson {
+        store.fetch_as::<crate::model::Salesperson>(s)?;
+    }
+    let team = code(&p.team);
+    if let Some(t) = &team {
+        store.fetch_as::<crate::model::SalesTeam>(t)?;
+    }
+    let territory = code(&p.territory);
+    if let Some(t) = &territory {
+        store.fetch_as::<crate::model::Territory>(t)?;
+    }
+    cache::with(store, cache::Need::Opportunities, |proj| {
+        // A code no row names selects nothing (u32::MAX matches no row).
+        let id = |c: &Option<String>| c.as_deref().map(|c| proj.codes.find(c).unwrap_or(u32::MAX));
+        let (s, t, r) = (id(&salesperson), id(&team), id(&territory));
+        let mut rows = proj.opps.rows.values().filter(|o| {
+            s.is_none_or(|s| o.salesperson == s)
+                && t.is_none_or(|t| o.sales_team == t)
+                && r.is_none_or(|r| o.territory == r)
+        });
+        f(&proj.codes, &mut rows)
+    })
 }
 
 /// The stages in sequence order (then by code), with their descriptions.

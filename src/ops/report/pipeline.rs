@@ -1,8 +1,9 @@
 //! The pipeline report: open opportunities by stage (or another field, or the
 //! month they are expected to close), with their number, Σ amount and Σ weighted.
 
-use super::{bad_by, opportunities, scope, stages, too_large, Meanings, Range};
-use crate::model::{format_value, Entity, Opportunity, Record};
+use super::cache::{Codes, OppRow};
+use super::{bad_by, scope, stages, too_large, with_opps, Meanings, Range};
+use crate::model::{Entity, Opportunity};
 use crate::query::Env;
 use crate::report::{
     Cell, Chart, Column, ColumnKind, GroupSort, Grouper, Params, Report, ReportKind, Section,
@@ -10,7 +11,7 @@ use crate::report::{
 use crate::store::{Result, Store};
 
 /// The fields the pipeline may be grouped by, beside `month`.
-pub(super) const BY: [&str; 8] = [
+pub(super) const BY: [&str; 9] = [
     "stage",
     "salesperson",
     "sales_team",
@@ -18,43 +19,78 @@ pub(super) const BY: [&str; 8] = [
     "source",
     "campaign",
     "status",
+    "reason",
     "month",
 ];
 
-/// How a row is labelled when grouped by `by`: a field's text, or the month of
-/// the expected close.
+/// What rows are grouped by: a code of the opportunity, or the month of a date
+/// (the expected close; the closing day for closed opportunities).
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum By {
-    Field(usize),
+    Stage,
+    Salesperson,
+    SalesTeam,
+    Territory,
+    Source,
+    Campaign,
+    Status,
+    Reason,
     Month,
 }
 
 impl By {
     pub(super) fn parse(by: &str, allowed: &[&str]) -> Result<By> {
         let by = by.trim().to_ascii_lowercase().replace('-', "_");
-        let by = match by.as_str() {
-            "team" => "sales_team".to_string(),
-            _ => by,
+        let by = if by == "team" {
+            "sales_team".to_string()
+        } else {
+            by
         };
         if !allowed.contains(&by.as_str()) {
             return Err(bad_by(&by, allowed));
         }
-        if by == "month" {
-            return Ok(By::Month);
-        }
-        Ok(By::Field(
-            Opportunity::DEF
-                .field_index(&by)
-                .ok_or_else(|| bad_by(&by, allowed))?,
-        ))
+        Ok(match by.as_str() {
+            "stage" => By::Stage,
+            "salesperson" => By::Salesperson,
+            "sales_team" => By::SalesTeam,
+            "territory" => By::Territory,
+            "source" => By::Source,
+            "campaign" => By::Campaign,
+            "status" => By::Status,
+            "reason" => By::Reason,
+            "month" => By::Month,
+            _ => return Err(bad_by(&by, allowed)),
+        })
     }
 
-    pub(super) fn label(&self, o: &Opportunity) -> String {
-        match self {
-            By::Field(i) => format_value(&Opportunity::DEF.fields[*i].kind, &o.get(*i)),
-            By::Month => o
-                .expected_close
-                .map_or_else(String::new, |d| d.format("%Y-%m").to_string()),
-        }
+    /// The row's label; `closed` months go by the closing day.
+    pub(super) fn label<'a>(
+        &self,
+        o: &OppRow,
+        codes: &'a Codes,
+        closed: bool,
+    ) -> std::borrow::Cow<'a, str> {
+        let code = match self {
+            By::Stage => o.stage,
+            By::Salesperson => o.salesperson,
+            By::SalesTeam => o.sales_team,
+            By::Territory => o.territory,
+            By::Source => o.source,
+            By::Campaign => o.campaign,
+            By::Status => o.status,
+            By::Reason => o.reason,
+            By::Month => {
+                let day = if closed {
+                    o.closed_on
+                } else {
+                    o.expected_close
+                };
+                return day
+                    .map_or_else(String::new, |d| d.format("%Y-%m").to_string())
+                    .into();
+            }
+        };
+        codes.name(code).into()
     }
 }
 
@@ -77,21 +113,24 @@ pub(super) fn pipeline(store: &Store, env: &Env, p: &Params) -> Result<Report> {
     let by = By::parse(by_name, &BY)?;
     let meanings = Meanings::of(store)?;
     let mut grouper = Grouper::new(1, 2);
-    for (i, o) in opportunities(store, env, p)?.iter().enumerate() {
-        if !meanings.is(&o.status, "open") {
-            continue;
+    with_opps(store, env, p, |codes, rows| {
+        for (i, o) in rows.enumerate() {
+            if !meanings.is(codes.name(o.status), "open") {
+                continue;
+            }
+            if range.as_ref().is_some_and(|r| !r.holds(o.expected_close)) {
+                continue;
+            }
+            let label = by.label(o, codes, false);
+            grouper
+                .add(i as u32, &[&label], &[o.amount, o.weighted()])
+                .map_err(too_large("pipeline"))?;
         }
-        if range.as_ref().is_some_and(|r| !r.holds(o.expected_close)) {
-            continue;
-        }
-        let label = by.label(o);
-        grouper
-            .add(i as u32, &[&label], &[o.amount, o.weighted_amount()])
-            .map_err(too_large("pipeline"))?;
-    }
+        Ok(())
+    })?;
     let (mut groups, total) = grouper.finish();
     match by {
-        By::Field(i) if Opportunity::DEF.fields[i].name == "stage" => {
+        By::Stage => {
             let order: Vec<String> = stages(store)?.into_iter().map(|s| s.key).collect();
             let rank = |l: &str| order.iter().position(|k| k == l).unwrap_or(usize::MAX);
             groups.sort_by(|a, b| (rank(&a.label), &a.label).cmp(&(rank(&b.label), &b.label)));

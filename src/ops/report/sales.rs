@@ -3,7 +3,7 @@
 //! and by competitor, with the win rate).
 
 use super::pipeline::{label_de, label_en, By};
-use super::{opportunities, scope, too_large, usage, Meanings, Range};
+use super::{scope, too_large, usage, with_opps, Meanings, Range};
 use crate::ops::forecast::{self, Figures};
 use crate::query::Env;
 use crate::report::{
@@ -36,13 +36,12 @@ pub(super) fn forecast(store: &Store, env: &Env, p: &Params) -> Result<Report> {
     }
     let range = match &p.period {
         Some(_) => Range::of(store, p)?.expect("a period gives a range"),
-        None => {
-            let r = Range::current(store, env.today, 1)?;
-            if r.period.is_none() {
+        None => match Range::current(store, env.today)? {
+            Some(r) => r,
+            None => {
                 return Err(usage("period", "", format!("no sales period contains today ({}); give --period (`crm list sales_period` lists them)", env.today)));
             }
-            r
-        }
+        },
     };
     let by =
         p.by.as_deref()
@@ -162,7 +161,7 @@ fn section(name: &str, en: &str, de: &str, grouper: Grouper) -> Section {
     };
     Section {
         name: format!("by_{name}"),
-        en: format!("Won and lost by {}", en.to_lowercase()),
+        en: format!("Won and lost by {}", name.replace('_', " ")),
         de: format!("Gewonnen und verloren nach {de}"),
         columns: outcome_columns(name, en, de),
         rows: groups.iter().map(|g| outcome_row(&g.label, g)).collect(),
@@ -197,7 +196,9 @@ fn merged_outcomes(groups: &[Group]) -> Vec<Group> {
 pub(super) fn win_loss(store: &Store, env: &Env, p: &Params) -> Result<Report> {
     let range = match Range::of(store, p)? {
         Some(r) => r,
-        None => Range::current(store, env.today, 90)?,
+        // Without a range: the last 90 days, which always holds recent closes
+        // (the current period may have just begun).
+        None => Range::recent(env.today, 90),
     };
     let by_name = p.by.as_deref().unwrap_or("reason");
     let by = By::parse(
@@ -216,32 +217,36 @@ pub(super) fn win_loss(store: &Store, env: &Env, p: &Params) -> Result<Report> {
     let meanings = Meanings::of(store)?;
     let mut by_reason = Grouper::new(2, 1);
     let mut by_competitor = Grouper::new(2, 1);
-    for (i, o) in opportunities(store, env, p)?.iter().enumerate() {
-        let outcome = if meanings.is(&o.status, "won") {
-            "won"
-        } else if meanings.is(&o.status, "lost") {
-            "lost"
-        } else {
-            continue;
-        };
-        if !range.holds(o.closed_on) {
-            continue;
-        }
-        let label = by.label(o);
-        by_reason
-            .add(i as u32, &[&label, outcome], &[o.amount])
-            .map_err(too_large("win-loss"))?;
-        if o.competitors.is_empty() {
-            by_competitor
-                .add(i as u32, &["", outcome], &[o.amount])
+    with_opps(store, env, p, |codes, rows| {
+        for (i, o) in rows.enumerate() {
+            let status = codes.name(o.status);
+            let outcome = if meanings.is(status, "won") {
+                "won"
+            } else if meanings.is(status, "lost") {
+                "lost"
+            } else {
+                continue;
+            };
+            if !range.holds(o.closed_on) {
+                continue;
+            }
+            let label = by.label(o, codes, true);
+            by_reason
+                .add(i as u32, &[&label, outcome], &[o.amount])
                 .map_err(too_large("win-loss"))?;
+            if o.competitors.is_empty() {
+                by_competitor
+                    .add(i as u32, &["", outcome], &[o.amount])
+                    .map_err(too_large("win-loss"))?;
+            }
+            for &c in o.competitors.iter() {
+                by_competitor
+                    .add(i as u32, &[codes.name(c), outcome], &[o.amount])
+                    .map_err(too_large("win-loss"))?;
+            }
         }
-        for c in &o.competitors {
-            by_competitor
-                .add(i as u32, &[c, outcome], &[o.amount])
-                .map_err(too_large("win-loss"))?;
-        }
-    }
+        Ok(())
+    })?;
     let (en, de) = (label_en(by_name), label_de(by_name));
     let first = section(by_name, &en, &de, by_reason);
     // An opportunity is in as many competitor rows as it names competitors; the

@@ -187,3 +187,107 @@ fn bad_input_is_one_clear_line() {
     .to_string();
     assert!(msg.contains("multiline"), "{msg}");
 }
+
+#[test]
+fn campaigns_report_agrees_with_each_campaigns_efficiency() {
+    let (_dir, store) = crate::ops::demo_store(3000);
+    let r = run(&store, &env(), ReportKind::Campaigns, &Params::default()).unwrap();
+    let want = crate::ops::campaign::report(&store).unwrap();
+    let s = &r.sections[0];
+    assert_eq!(s.rows.len(), want.len());
+    for (row, e) in s.rows.iter().zip(&want) {
+        assert_eq!(row[0].text(), e.campaign);
+        assert_eq!(count(&row[2]), e.leads as u64, "{}", e.campaign);
+        assert_eq!(count(&row[3]), e.opportunities as u64, "{}", e.campaign);
+        assert_eq!(count(&row[4]), e.won as u64, "{}", e.campaign);
+        assert_eq!(money(&row[5]), e.won_revenue, "{}", e.campaign);
+        assert_eq!(row[7], Cell::Percent(e.roi()), "{}", e.campaign);
+    }
+}
+
+#[test]
+fn the_projection_follows_saves_deletes_and_new_records() {
+    let (_dir, store) = crate::ops::demo_store(1500);
+    let m = Meanings::of(&store).unwrap();
+    let total = |store: &Store| {
+        let r = run(store, &env(), ReportKind::Pipeline, &Params::default()).unwrap();
+        count(&r.sections[0].total.as_ref().unwrap()[1])
+    };
+    let before = total(&store);
+    let open: Vec<Opportunity> = all(&store)
+        .into_iter()
+        .filter(|o| m.is(&o.status, "open"))
+        .collect();
+    // A new open opportunity, one deleted, one closed.
+    let mut new = open[0].clone();
+    new.key = "OPP9000001".into();
+    store.insert(Box::new(new)).unwrap();
+    assert_eq!(total(&store), before + 1);
+    store.delete(Opportunity::DEF, &open[1].key).unwrap();
+    assert_eq!(total(&store), before);
+    let status = crate::ops::forecast::meanings(&store)
+        .unwrap()
+        .into_iter()
+        .find(|(_, m)| m == "lost")
+        .unwrap()
+        .0;
+    let reason = store
+        .scan(crate::model::ReasonCode::DEF)
+        .map(|r| {
+            r.unwrap()
+                .downcast_ref::<crate::model::ReasonCode>()
+                .unwrap()
+                .clone()
+        })
+        .find(|r| r.kind == "lost")
+        .unwrap()
+        .key;
+    let mut closed = open[2].clone();
+    let old = closed.clone();
+    closed.status = status;
+    closed.reason = reason;
+    crate::ops::save::save(&store, Some(&old as &dyn Record), Box::new(closed)).unwrap();
+    assert_eq!(total(&store), before - 1);
+    // The board agrees with a brute-force count after the writes.
+    let b = board(&store, &env(), &Params::default()).unwrap();
+    let m = Meanings::of(&store).unwrap();
+    let want = all(&store)
+        .iter()
+        .filter(|o| m.is(&o.status, "open"))
+        .count() as u64;
+    assert_eq!(b.lanes.iter().map(|l| l.count).sum::<u64>(), want);
+}
+
+#[test]
+fn activity_counts_interactions_and_done_tasks_per_week() {
+    use crate::model::{Interaction, OpportunityTask};
+    let (_dir, store) = crate::ops::demo_store(3000);
+    let p = Params {
+        from: NaiveDate::from_ymd_opt(2020, 1, 1),
+        to: NaiveDate::from_ymd_opt(2021, 12, 31),
+        ..Params::default()
+    };
+    let r = run(&store, &env(), ReportKind::Activity, &p).unwrap();
+    let (from, to) = (r.from.unwrap(), r.to.unwrap());
+    let want_i = store
+        .scan(Interaction::DEF)
+        .map(|r| r.unwrap().downcast_ref::<Interaction>().unwrap().clone())
+        .filter(|i| {
+            i.occurred_at
+                .is_some_and(|t| from <= t.date() && t.date() <= to)
+        })
+        .count() as u64;
+    let want_t = store
+        .scan(OpportunityTask::DEF)
+        .map(|r| {
+            r.unwrap()
+                .downcast_ref::<OpportunityTask>()
+                .unwrap()
+                .clone()
+        })
+        .filter(|t| t.status == "done" && t.completed_on.is_some_and(|d| from <= d && d <= to))
+        .count() as u64;
+    let total = r.sections[0].total.as_ref().unwrap();
+    assert_eq!(count(&total[1]), want_i);
+    assert_eq!(count(&total[2]), want_t);
+}

@@ -26,7 +26,9 @@ impl App {
         }
         self.forms.clear();
         self.on_home = false;
-        if let Some(i) = self.masks.iter().position(|m| board::shows(m.entity)) {
+        // The table mask of its records (a report mask may be about them too).
+        let table = |m: &crate::ui::masks::Mask| m.report.is_none() && board::shows(m.entity);
+        if let Some(i) = self.masks.iter().position(table) {
             self.current = i;
         }
         if self.board.is_none() {

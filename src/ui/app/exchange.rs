@@ -40,7 +40,7 @@ pub(super) struct Exchange {
 }
 
 /// `~/x` is in the home directory; anything else as typed.
-fn expand(path: &str) -> PathBuf {
+pub(super) fn expand(path: &str) -> PathBuf {
     match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
         _ => PathBuf::from(path),
@@ -59,6 +59,7 @@ impl App {
                 let name = format!("export ~/{}-{today}.xlsx", def.name.replace('_', "-"));
                 self.open_palette_with(&name);
             }
+            Request::AskReportExport(kind) => self.ask_report_export(kind),
             Request::Export(path) => self.export(&path),
             Request::Import(path) => self.preview(&path),
             Request::ImportNow => self.import_now(),
@@ -180,6 +181,9 @@ impl App {
         if self.is_home() {
             self.status = "an export writes a table's rows: open a table first".into();
             return;
+        }
+        if self.chart().is_some() {
+            return self.export_report(path);
         }
         let tab = &self.tabs[self.current];
         let def = self.masks[self.current].entity;

@@ -83,6 +83,7 @@ impl App {
         }
         self.awaiting = None;
         self.home_stale = true;
+        self.charts_changed();
         if resync {
             self.board_heard([], true);
             for tab in &mut self.tabs {

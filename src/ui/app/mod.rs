@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::board::BoardView;
+use super::charts::ChartView;
 use super::component::{Component, Ctx, Flow, Handled, Request};
 use super::confirm::ConfirmPopup;
 use super::find::FindPopup;
@@ -21,6 +22,7 @@ use crate::model::Lang;
 use crate::ui::action::{Action, Context};
 
 mod board;
+mod charts;
 mod exchange;
 mod inbox;
 mod live;
@@ -49,6 +51,8 @@ pub struct App {
     lang: Lang,
     masks: Vec<Mask>,
     tabs: Vec<TableView>,
+    /// The report masks' charts, by mask index (None for a table mask).
+    charts: Vec<Option<ChartView>>,
     current: usize,
     /// Open forms, the current one last: a child opened from a form comes back to it.
     forms: Vec<FormView>,
@@ -106,6 +110,7 @@ impl App {
             client,
             keymap,
             lang,
+            charts: masks.iter().map(|m| m.report.map(ChartView::new)).collect(),
             masks,
             tabs,
             current: 0,
@@ -174,7 +179,7 @@ impl App {
         match self.forms.last_mut() {
             Some(f) => f,
             None if self.on_home => &mut self.home,
-            None => &mut self.tabs[self.current],
+            None => charts::main_view_mut(&mut self.tabs, &mut self.charts, self.current),
         }
     }
 
@@ -188,7 +193,7 @@ impl App {
         match self.forms.last() {
             Some(f) => f,
             None if self.on_home => &self.home,
-            None => &self.tabs[self.current],
+            None => self.main_view(),
         }
     }
 
@@ -405,6 +410,7 @@ impl App {
             Request::SaveQuery(name) => self.save_query(&name, queue),
             Request::AskDelete { entity, key } => self.ask_delete(entity, key, queue),
             Request::AskExport(_)
+            | Request::AskReportExport(_)
             | Request::Export(_)
             | Request::Import(_)
             | Request::ImportNow
@@ -441,6 +447,7 @@ impl App {
                     self.awaiting.get_or_insert_with(std::time::Instant::now);
                     return;
                 }
+                self.charts_changed();
                 for (tab, mask) in self.tabs.iter_mut().zip(&self.masks) {
                     if mask.entity == entity {
                         tab.reload();
@@ -503,6 +510,7 @@ impl App {
                 && !home
                 && !query
                 && !board
+                && !self.chart_loading()
                 && (self.welcome || self.tabs[self.current].loading().is_none())
             {
                 break;
@@ -566,7 +574,7 @@ impl App {
                     self.unread = n;
                 }
             }
-            None => self.tabs[self.current].prepare(main, &mut ctx),
+            None => self.main_view_mut().prepare(main, &mut ctx),
         }
         if let Some(p) = self.popups.last_mut() {
             p.component().prepare(main, &mut ctx);

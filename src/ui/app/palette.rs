@@ -27,7 +27,7 @@ impl App {
             .last()
             .map(|f| f.context())
             .or_else(|| self.board.as_ref().map(|b| b.context()))
-            .unwrap_or(Context::Table);
+            .unwrap_or_else(|| self.main_context());
         let mut entries = Vec::new();
         for (i, m) in self.masks.iter().enumerate() {
             let other = match self.lang {

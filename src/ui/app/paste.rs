@@ -9,15 +9,18 @@ use super::App;
 
 impl App {
     /// Pasted text: into the focused form input as one edit, or typed into the
-    /// table's open filter line. Anywhere else it is dropped, so pasted letters
-    /// never run as commands.
+    /// table's open filter line or the chart's prompt. Anywhere else it is
+    /// dropped, so pasted letters never run as commands.
     pub fn paste(&mut self, text: &str) {
         if self.welcome || !self.popups.is_empty() {
             return;
         }
         if let Some(form) = self.forms.last_mut() {
             form.paste(text);
-        } else if !self.on_home && self.tabs[self.current].is_editing() {
+        } else if !self.on_home
+            && (self.tabs[self.current].is_editing()
+                || self.chart().is_some_and(|c| c.prompt().is_some()))
+        {
             for c in text.chars().filter(|c| !c.is_control()) {
                 self.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
             }

@@ -36,7 +36,7 @@ impl App {
                     .iter()
                     .for_each(|b| b.render(frame, main, self.lang)),
                 None if self.on_home => self.home.render(frame, main, self.lang),
-                None => self.tabs[self.current].render(frame, main, self.lang),
+                None => self.main_view().render(frame, main, self.lang),
             }
             let view = self.active_view();
             let hint = hint_line(&self.keymap, view.context(), &view.commands(), self.lang);
@@ -99,7 +99,7 @@ impl App {
         } else if let Some(b) = self.shown_board() {
             b.position()
         } else {
-            self.tabs[self.current].position()
+            self.main_position()
         };
         let path = &self.database;
         // Who else is on the database, once anyone is.

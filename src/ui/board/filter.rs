@@ -125,6 +125,6 @@ impl BoardView {
 
     /// Whether a query other than the board's is being asked for.
     pub(super) fn query_pending(&self) -> bool {
-        self.job.is_some() && self.query_line.editing
+        self.asked && self.query_line.editing
     }
 }

@@ -25,7 +25,7 @@ use ratatui::Frame;
 
 use super::action::{Action, Context};
 use super::component::{Component, Ctx, Handled, Request};
-use super::job::{Job, Polled};
+use super::job::Job;
 use super::palette::PaletteEntry;
 use crate::api::report::{Board, Card, Params};
 use crate::api::Client;
@@ -72,7 +72,9 @@ pub struct BoardView {
     haystacks: Vec<Vec<String>>,
     /// Per lane, the cards `/` lets through (indices into the lane's cards).
     shown: Vec<Vec<usize>>,
-    job: Option<Job<Loaded>>,
+    job: Job<Loaded>,
+    /// A load was started and its result not taken yet.
+    asked: bool,
     /// A load is wanted (first frame, a change heard, a move).
     needs_load: bool,
     /// When the running load started; when the last one ended and how long it
@@ -110,7 +112,8 @@ impl BoardView {
             board: None,
             haystacks: Vec::new(),
             shown: Vec::new(),
-            job: None,
+            job: Job::default(),
+            asked: false,
             needs_load: true,
             started: Instant::now(),
             last_load: None,
@@ -147,7 +150,7 @@ impl BoardView {
 
     /// Whether a load is running.
     pub fn is_loading(&self) -> bool {
-        self.job.is_some() || (self.needs_load && self.error.is_none())
+        self.asked || (self.needs_load && self.error.is_none())
     }
 
     /// Whether `/` or `f` is taking typed text: letters are typed, not run.
@@ -204,29 +207,33 @@ impl BoardView {
         self.needs_load = false;
         self.started = Instant::now();
         let client = client.clone();
-        self.job = Some(Job::spawn(move || {
+        self.asked = true;
+        self.job.start(move || {
             let params = Params {
                 query: Some(query.clone()).filter(|q| !q.trim().is_empty()),
                 ..Params::default()
             };
             let result = client.board(params).map_err(|e| e.to_string());
             (query, result)
-        }));
+        });
     }
 
     /// Takes a finished load. A new query that fails keeps the last board and
     /// says why on the query line, which stays open.
     fn poll(&mut self, ctx: &mut Ctx) {
-        let Some(job) = &self.job else { return };
-        let (query, result) = match job.poll() {
-            Polled::Pending => return,
-            Polled::Done(done) => done,
-            Polled::Lost => (
+        if !self.asked {
+            return;
+        }
+        let (query, result) = match self.job.poll() {
+            Some(done) => done,
+            None if self.job.is_running() => return,
+            // The thread ended without a board.
+            None => (
                 self.query.clone(),
                 Err("the board could not be read".into()),
             ),
         };
-        self.job = None;
+        self.asked = false;
         self.last_load = Some((Instant::now(), self.started.elapsed()));
         match result {
             Ok(board) => {
@@ -342,7 +349,7 @@ impl Component for BoardView {
 
     fn handle(&mut self, key: KeyEvent, action: Option<Action>, ctx: &mut Ctx) -> Handled {
         // A load that failed (the server was away) is tried again on the next key.
-        if self.error.is_some() && self.job.is_none() {
+        if self.error.is_some() && !self.asked {
             self.needs_load = true;
         }
         if self.query_line.editing {
@@ -390,7 +397,7 @@ impl Component for BoardView {
         let rested = self
             .last_load
             .is_none_or(|(ended, took)| ended.elapsed() >= took);
-        if self.needs_load && self.job.is_none() && rested {
+        if self.needs_load && !self.asked && rested {
             let query = self.query.clone();
             self.start_load(ctx.api, query);
         }

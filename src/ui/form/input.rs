@@ -303,6 +303,7 @@ mod tests {
         };
         let (short, long) = (time(200), time(20_000));
         eprintln!("a frame at 200 chars: {short:?}, at 20,000: {long:?}");
-        assert!(long < std::time::Duration::from_millis(1), "{long:?}");
+        // 24 ms before; a loaded machine may take a few times the 0.2 ms it takes.
+        assert!(long < std::time::Duration::from_millis(5), "{long:?}");
     }
 }
