@@ -410,8 +410,9 @@ impl Component for BoardView {
     }
 
     fn commands(&self) -> Vec<Action> {
+        // While a line is typed, Esc closes the line, not the board: no hints.
         if self.is_editing() {
-            vec![Action::Back]
+            Vec::new()
         } else {
             vec![
                 Action::Open,
