@@ -15,10 +15,11 @@ pub enum Context {
     Confirm,
     Help,
     Home,
+    Group,
 }
 
 impl Context {
-    pub const ALL: [Context; 8] = [
+    pub const ALL: [Context; 9] = [
         Context::Global,
         Context::Table,
         Context::Form,
@@ -27,6 +28,7 @@ impl Context {
         Context::Confirm,
         Context::Help,
         Context::Home,
+        Context::Group,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -38,6 +40,7 @@ impl Context {
             Context::Confirm => "confirm",
             Context::Help => "help",
             Context::Home => "home",
+            Context::Group => "group",
         }
     }
 }
@@ -98,6 +101,9 @@ actions! {
     ClearFilter = "clear_filter",
     SortNext = "sort_next",
     SortReverse = "sort_reverse",
+    // group-by (table and group view)
+    GroupBy = "group_by",
+    Ungroup = "ungroup",
     NewRecord = "new_record",
     CopyRecord = "copy_record",
     DeleteRecord = "delete_record",

@@ -22,11 +22,12 @@ impl App {
     }
 
     pub(super) fn palette_entries(&self) -> Vec<PaletteEntry> {
-        let context = self
-            .forms
-            .last()
-            .map(|f| f.context())
-            .unwrap_or(Context::Table);
+        let context = match self.forms.last() {
+            Some(f) => f.context(),
+            // The group view offers its own keys.
+            None if !self.on_home => self.tabs[self.current].context(),
+            None => Context::Table,
+        };
         let mut entries = Vec::new();
         for (i, m) in self.masks.iter().enumerate() {
             let other = match self.lang {
