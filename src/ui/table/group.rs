@@ -26,7 +26,11 @@ pub fn group_rows(
     sums: &[usize],
 ) -> Result<(Vec<Group>, Group), String> {
     let mut grouper = Grouper::new(by.len(), sums.len());
-    let cols: Vec<usize> = by.iter().map(|b| b.col).chain(sums.iter().copied()).collect();
+    let cols: Vec<usize> = by
+        .iter()
+        .map(|b| b.col)
+        .chain(sums.iter().copied())
+        .collect();
     let mut cells: Vec<&str> = vec![""; cols.len()];
     let mut labels: Vec<&str> = vec![""; by.len()];
     let mut amounts: Vec<Option<Money>> = vec![None; sums.len()];
@@ -123,7 +127,10 @@ mod tests {
             (sp1.children[0].label.as_str(), sp1.children[0].count),
             ("won", 3)
         );
-        assert!(sp1.rows.is_empty(), "outer groups keep no rows of their own");
+        assert!(
+            sp1.rows.is_empty(),
+            "outer groups keep no rows of their own"
+        );
         assert_eq!(rows_of(sp1), [0, 3, 4, 2]);
         assert_eq!(first_row(sp1), Some(0));
     }

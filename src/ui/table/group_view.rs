@@ -59,7 +59,11 @@ pub(super) fn render(tv: &TableView, frame: &mut Frame, area: Rect, lang: Lang) 
         .collect();
     let label_of = |line: (usize, Option<usize>)| {
         let label = tv.group_label(line);
-        let label = if label.is_empty() { none.to_string() } else { label };
+        let label = if label.is_empty() {
+            none.to_string()
+        } else {
+            label
+        };
         let indent = if line.1.is_some() { "  " } else { "" };
         crate::util::safe_text(&format!("{indent}{label}"))
     };
@@ -112,7 +116,10 @@ pub(super) fn render(tv: &TableView, frame: &mut Frame, area: Rect, lang: Lang) 
     let total = lines.pop().unwrap_or_default();
 
     frame.render_widget(
-        Paragraph::new(Line::styled(title(tv, lang), Style::new().add_modifier(Modifier::BOLD))),
+        Paragraph::new(Line::styled(
+            title(tv, lang),
+            Style::new().add_modifier(Modifier::BOLD),
+        )),
         Rect { height: 1, ..area },
     );
     let constraints: Vec<Constraint> = widths
@@ -124,8 +131,8 @@ pub(super) fn render(tv: &TableView, frame: &mut Frame, area: Rect, lang: Lang) 
         let first = Cell::from(it.next().unwrap_or_default());
         Row::new(std::iter::once(first).chain(it.map(right)))
     };
-    let head = row_of(header)
-        .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
+    let head =
+        row_of(header).style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
     let body = Rect {
         y: area.y + 1,
         height: area.height - 3,
@@ -136,7 +143,10 @@ pub(super) fn render(tv: &TableView, frame: &mut Frame, area: Rect, lang: Lang) 
             Lang::En => "no rows to group: the filter shows none",
             Lang::De => "keine Zeilen zum Gruppieren: der Filter zeigt keine",
         };
-        frame.render_widget(Table::new([row_of(vec![text.to_string()])], [Constraint::Fill(1)]), body);
+        frame.render_widget(
+            Table::new([row_of(vec![text.to_string()])], [Constraint::Fill(1)]),
+            body,
+        );
     } else {
         let table = Table::new(lines.into_iter().map(row_of), constraints.clone())
             .header(head)
@@ -175,24 +185,31 @@ fn title(tv: &TableView, lang: Lang) -> String {
     };
     let groups = g.groups.len();
     let rows = g.total.count;
+    let (by, sort) = (tv.group_title(lang), tv.group_sort_name(lang));
     let mut text = match lang {
         Lang::En => format!(
-            " By {} · {groups} groups, {rows} rows · sorted by {}",
-            tv.group_title(lang),
-            tv.group_sort_name(lang)
+            " By {by} · {} · sorted by {sort}",
+            counted(groups, "group", "groups", rows, "row", "rows")
         ),
         Lang::De => format!(
-            " Nach {} · {groups} Gruppen, {rows} Zeilen · sortiert nach {}",
-            tv.group_title(lang),
-            tv.group_sort_name(lang)
+            " Nach {by} · {} · sortiert nach {sort}",
+            counted(groups, "Gruppe", "Gruppen", rows, "Zeile", "Zeilen")
         ),
     };
     // What `g` on the current column would group by.
     if let (Some(key), Some(&first)) = (&g.key, g.by.first()) {
-        if tv.col != first && !g.by.contains(&tv.col) {
+        // (Not the key: a group per row is no second level worth offering.)
+        if tv.col != 0 && !g.by.contains(&tv.col) {
             let names = [first, tv.col].map(|c| tv.column_name(c, lang));
             text.push_str(&format!(" · {key}: {} › {}", names[0], names[1]));
         }
     }
     text
+}
+
+/// "1 group, 2 rows".
+fn counted(groups: usize, one: &str, many: &str, rows: u64, row: &str, rows_word: &str) -> String {
+    let groups = format!("{groups} {}", if groups == 1 { one } else { many });
+    let rows = format!("{rows} {}", if rows == 1 { row } else { rows_word });
+    format!("{groups}, {rows}")
 }

@@ -9,24 +9,12 @@
 
 use std::collections::HashMap;
 
-use super::group::{first_row, group_rows, rows_of, By};
+use super::group::{group_rows, rows_of, By};
 use super::TableView;
 use crate::api::report::{Group, GroupSort};
-use crate::api::Client;
 use crate::model::{FieldKind, Lang};
 use crate::ui::action::{Action, Context};
 use crate::ui::component::{Ctx, Handled, Request};
-
-/// How a group's lower-case label is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Case {
-    /// Codes (keys, references, currencies) are stored upper-case: upper-cased.
-    Upper,
-    /// Words, numbers, dates are stored as shown.
-    AsIs,
-    /// Free text: read from the cells of a row of the group.
-    Fetch,
-}
 
 /// The grouping of one table.
 pub(super) struct Grouping {
@@ -209,21 +197,6 @@ impl TableView {
         g.group(*g.lines.get(g.selected)?)
     }
 
-    pub(super) fn label_case(&self, col: usize) -> Case {
-        match self.columns[col].field.map(|i| &self.mask.entity.fields[i].kind) {
-            None | Some(FieldKind::Ref(_) | FieldKind::Money) => Case::Upper,
-            Some(FieldKind::Text | FieldKind::Email) => Case::Fetch,
-            Some(_) => Case::AsIs,
-        }
-    }
-
-    pub(super) fn column_name(&self, col: usize, lang: Lang) -> &'static str {
-        match self.columns[col].field {
-            Some(i) => self.mask.entity.fields[i].label(lang),
-            None => super::view::key_label(lang),
-        }
-    }
-
     /// `:group FIELD[,FIELD]`: groups by these fields (names or labels, any case);
     /// `:group` alone ungroups. Errors say which field and why, and change nothing.
     pub fn group_by_names(&mut self, text: &str, lang: Lang) -> Result<(), String> {
@@ -239,7 +212,10 @@ impl TableView {
         if names.len() > 2 {
             return Err(match lang {
                 Lang::En => format!("group by at most two fields, not {}", names.len()),
-                Lang::De => format!("höchstens nach zwei Feldern gruppieren, nicht {}", names.len()),
+                Lang::De => format!(
+                    "höchstens nach zwei Feldern gruppieren, nicht {}",
+                    names.len()
+                ),
             });
         }
         let mut by = Vec::new();
@@ -267,7 +243,9 @@ impl TableView {
             return Ok(0);
         }
         let field = def.fields.iter().position(|f| {
-            f.name == lower || f.label_en.to_lowercase() == lower || f.label_de.to_lowercase() == lower
+            f.name == lower
+                || f.label_en.to_lowercase() == lower
+                || f.label_de.to_lowercase() == lower
         });
         let Some(i) = field else {
             let names = def.fields.iter().map(|f| f.name).chain(["key"]);
@@ -319,7 +297,10 @@ impl TableView {
     /// second level, in place of a second one there was.
     pub(super) fn group_current(&mut self, lang: Lang) -> Result<(), String> {
         let col = self.col;
-        if let Some(kind) = self.columns[col].field.map(|i| &self.mask.entity.fields[i].kind) {
+        if let Some(kind) = self.columns[col]
+            .field
+            .map(|i| &self.mask.entity.fields[i].kind)
+        {
             if let Some(why) = refusal(kind, lang) {
                 let name = self.column_name(col, lang);
                 return Err(match lang {
@@ -333,8 +314,12 @@ impl TableView {
             Some(g) if g.by[0] == col => {
                 let name = self.column_name(col, lang);
                 return Err(match lang {
-                    Lang::En => format!("already grouped by {name}: choose another column (left/right) to nest"),
-                    Lang::De => format!("schon nach {name} gruppiert: eine andere Spalte wählen (links/rechts)"),
+                    Lang::En => format!(
+                        "already grouped by {name}: choose another column (left/right) to nest"
+                    ),
+                    Lang::De => format!(
+                        "schon nach {name} gruppiert: eine andere Spalte wählen (links/rechts)"
+                    ),
                 });
             }
             Some(g) => vec![g.by[0], col],
@@ -475,16 +460,15 @@ impl TableView {
         let Some(g) = &mut self.grouping else {
             return Ok(());
         };
-        let by: Vec<By> = g
-            .by
-            .iter()
-            .map(|&col| By {
-                col,
-                day: self.columns[col]
-                    .field
-                    .is_some_and(|i| self.mask.entity.fields[i].kind == FieldKind::DateTime),
-            })
-            .collect();
+        let by: Vec<By> =
+            g.by.iter()
+                .map(|&col| By {
+                    col,
+                    day: self.columns[col]
+                        .field
+                        .is_some_and(|i| self.mask.entity.fields[i].kind == FieldKind::DateTime),
+                })
+                .collect();
         let (groups, total) = group_rows(self.data.rows(), self.data.filtered(), &by, &g.sums)?;
         let path = g.lines.get(g.selected).map(|&l| g.path(l));
         if g.computed.map(|c| c.1) != Some(gens.1) {
@@ -499,117 +483,16 @@ impl TableView {
         let Some(open) = &g.open else { return Ok(()) };
         let mut member = vec![false; self.data.rows().len()];
         let line = g.find(open);
-        for r in line.and_then(|l| g.group(l)).map(rows_of).unwrap_or_default() {
+        for r in line
+            .and_then(|l| g.group(l))
+            .map(rows_of)
+            .unwrap_or_default()
+        {
             if let Some(m) = member.get_mut(r as usize) {
                 *m = true;
             }
         }
         self.data.set_within(Some(member));
         Ok(())
-    }
-
-    /// Reads the cells of one row of each group on screen whose label is free text
-    /// (the search text holds it lower-case).
-    fn fetch_labels(&mut self, client: &Client) {
-        let cases: Vec<Case> = match &self.grouping {
-            Some(g) => g.by.iter().map(|&c| self.label_case(c)).collect(),
-            None => return,
-        };
-        let Some(g) = &self.grouping else { return };
-        if g.open.is_some() || !cases.contains(&Case::Fetch) {
-            return;
-        }
-        let rows = self.data.rows();
-        let missing: Vec<String> = g.lines[g.offset.min(g.lines.len())..]
-            .iter()
-            .take(g.page)
-            .filter_map(|&l| first_row(g.group(l)?))
-            .map(|r| rows.key(r as usize).to_string())
-            .filter(|k| !g.cased.contains_key(k))
-            .collect();
-        if missing.is_empty() {
-            return;
-        }
-        let def = self.mask.entity;
-        let Ok(records) = client.get_many(def, missing.clone()) else {
-            return;
-        };
-        let fetched: Vec<(String, Vec<String>)> = missing
-            .into_iter()
-            .zip(records)
-            .filter_map(|(k, r)| Some((k, Self::row_cells(&self.columns, r?.as_ref()))))
-            .collect();
-        if let Some(g) = &mut self.grouping {
-            g.cased.extend(fetched);
-        }
-    }
-
-    /// A group's label as shown: codes upper-case, free text as a row of the group
-    /// holds it; "" for rows without a value.
-    pub(super) fn group_label(&self, line: (usize, Option<usize>)) -> String {
-        let Some(g) = &self.grouping else {
-            return String::new();
-        };
-        let depth = usize::from(line.1.is_some());
-        let (Some(group), Some(&col)) = (g.group(line), g.by.get(depth)) else {
-            return String::new();
-        };
-        match self.label_case(col) {
-            Case::Upper => group.label.to_uppercase(),
-            Case::AsIs => group.label.clone(),
-            Case::Fetch => first_row(group)
-                .and_then(|r| g.cased.get(self.data.rows().key(r as usize)))
-                .and_then(|cells| cells.get(col))
-                .cloned()
-                .unwrap_or_else(|| group.label.clone()),
-        }
-    }
-
-    /// "Salesperson › Stage".
-    pub(super) fn group_title(&self, lang: Lang) -> String {
-        let Some(g) = &self.grouping else {
-            return String::new();
-        };
-        g.by.iter()
-            .map(|&c| self.column_name(c, lang))
-            .collect::<Vec<_>>()
-            .join(" › ")
-    }
-
-    /// The open group as the table's title: "Salesperson SP001 › Stage PROPOSAL".
-    pub(super) fn open_title(&self, lang: Lang) -> Option<String> {
-        let g = self.grouping.as_ref()?;
-        let open = g.open.as_ref()?;
-        let parts: Vec<String> = g
-            .by
-            .iter()
-            .zip(open)
-            .map(|(&c, label)| {
-                let shown = match self.label_case(c) {
-                    Case::Upper => label.to_uppercase(),
-                    _ => label.clone(),
-                };
-                format!("{} {}", self.column_name(c, lang), shown)
-            })
-            .collect();
-        Some(parts.join(" › "))
-    }
-
-    /// The name of the current sort, for the group view's title.
-    pub(super) fn group_sort_name(&self, lang: Lang) -> String {
-        let Some(g) = &self.grouping else {
-            return String::new();
-        };
-        let name = match (g.sort, lang) {
-            (GroupSort::Label, Lang::En) => "label".to_string(),
-            (GroupSort::Label, Lang::De) => "Bezeichnung".to_string(),
-            (GroupSort::Count, Lang::En) => "count".to_string(),
-            (GroupSort::Count, Lang::De) => "Anzahl".to_string(),
-            (GroupSort::Sum(i), _) => match g.sums.get(i) {
-                Some(&c) => format!("Σ {}", self.column_name(c, lang)),
-                None => "Σ".to_string(),
-            },
-        };
-        format!("{name} {}", if g.descending { "▼" } else { "▲" })
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod data;
 pub mod group;
+mod group_labels;
 mod group_view;
 mod grouped;
 mod load;
@@ -148,7 +149,10 @@ impl TableView {
     /// "n of m" for the status line: (selected row + 1, rows shown); (0, 0) if none.
     pub fn position(&self) -> (usize, usize) {
         if let Some(g) = self.grouping.as_ref().filter(|g| g.open.is_none()) {
-            return (g.selected.min(g.lines.len()) + usize::from(!g.lines.is_empty()), g.lines.len());
+            return (
+                g.selected.min(g.lines.len()) + usize::from(!g.lines.is_empty()),
+                g.lines.len(),
+            );
         }
         let n = self.data.hits().len();
         if n == 0 {
@@ -270,9 +274,12 @@ impl TableView {
         }
     }
 
-    /// The current column (0 is the key).
-    pub fn current_column(&self) -> usize {
-        self.col
+    /// The field of the current column ("key" for the key column).
+    pub fn current_field(&self) -> &'static str {
+        self.columns
+            .get(self.col)
+            .and_then(|c| c.field)
+            .map_or("key", |i| self.mask.entity.fields[i].name)
     }
 
     /// The non-key columns that fit from `hscroll` on, with the key pinned left.
@@ -529,11 +536,11 @@ impl Component for TableView {
                 Action::Open,
                 Action::SortNext,
                 Action::SortReverse,
-                Action::Right,
                 Action::GroupBy,
+                Action::Ungroup,
                 Action::Filter,
                 Action::QueryFilter,
-                Action::Ungroup,
+                Action::Right,
             ]
         } else if self.grouping.is_some() {
             vec![Action::Back, Action::Open, Action::Filter, Action::GroupBy]
@@ -542,10 +549,10 @@ impl Component for TableView {
                 Action::Open,
                 Action::Filter,
                 Action::QueryFilter,
+                Action::GroupBy,
                 Action::NewRecord,
                 Action::DeleteRecord,
                 Action::SortNext,
-                Action::GroupBy,
                 Action::ToggleMark,
                 Action::Export,
             ]

@@ -47,9 +47,11 @@ pub(super) fn render(tv: &TableView, frame: &mut Frame, area: Rect, lang: Lang) 
         let body = tv.body_area(area);
         if body != area {
             let rows = tv.data.hits().len();
-            let text = match lang {
-                Lang::En => format!(" {title} · {rows} rows"),
-                Lang::De => format!(" {title} · {rows} Zeilen"),
+            let text = match (lang, rows) {
+                (Lang::En, 1) => format!(" {title} · 1 row"),
+                (Lang::En, _) => format!(" {title} · {rows} rows"),
+                (Lang::De, 1) => format!(" {title} · 1 Zeile"),
+                (Lang::De, _) => format!(" {title} · {rows} Zeilen"),
             };
             let line = Line::styled(
                 crate::util::safe_text(&text),
