@@ -410,7 +410,10 @@ fn labels_show_as_stored_and_date_times_group_by_day() {
         .filter(|l| cities.iter().any(|c| l.starts_with(&format!("{c} "))))
         .count();
     assert!(shown >= 5, "{screen}");
-    assert!(screen.contains("Company revenue"), "every money column summed:\n{screen}");
+    assert!(
+        screen.contains("Company revenue"),
+        "every money column summed:\n{screen}"
+    );
 
     h.goto("Contact Interactions");
     h.keys(":group occurred_at<ret>");

@@ -16,15 +16,38 @@ pub struct By {
     pub day: bool,
 }
 
+/// Groupings of at least this many rows use two threads.
+const PARALLEL_FROM: usize = 100_000;
+
 /// The rows `hits` grouped by `by` (outer first, one or two), each group with its
 /// count and the sums of the money columns `sums`; the groups in the order first
-/// seen, and the total. An error when a sum would pass the largest amount.
+/// seen, and the total. An error when a sum would pass the largest amount. Long
+/// lists are grouped in two halves on two threads, then merged.
 pub fn group_rows(
     rows: &Rows,
     hits: &[u32],
     by: &[By],
     sums: &[usize],
 ) -> Result<(Vec<Group>, Group), String> {
+    if hits.len() < PARALLEL_FROM {
+        return Ok(grouped(rows, hits, by, sums)?.finish());
+    }
+    let (a, b) = hits.split_at(hits.len() / 2);
+    let (first, second) = std::thread::scope(|s| {
+        let second = s.spawn(|| grouped(rows, b, by, sums));
+        let first = grouped(rows, a, by, sums);
+        (first, second.join())
+    });
+    let mut whole = first?;
+    whole.merge(match second {
+        Ok(part) => part?,
+        Err(_) => grouped(rows, b, by, sums)?,
+    })?;
+    Ok(whole.finish())
+}
+
+/// One pass over the rows: each row's text is read once for its labels and amounts.
+fn grouped(rows: &Rows, hits: &[u32], by: &[By], sums: &[usize]) -> Result<Grouper, String> {
     let mut grouper = Grouper::new(by.len(), sums.len());
     let cols: Vec<usize> = by
         .iter()
@@ -47,7 +70,7 @@ pub fn group_rows(
         }
         grouper.add(row, &labels, &amounts)?;
     }
-    Ok(grouper.finish())
+    Ok(grouper)
 }
 
 /// The rows of a group: its own (innermost) or its subgroups' (outer).
@@ -133,6 +156,32 @@ mod tests {
         );
         assert_eq!(rows_of(sp1), [0, 3, 4, 2]);
         assert_eq!(first_row(sp1), Some(0));
+    }
+
+    #[test]
+    fn long_lists_group_in_two_halves_as_in_one() {
+        let mut r = Rows::default();
+        for i in 0..PARALLEL_FROM + 7 {
+            let amount = Money::new(
+                i as i64,
+                if i % 3 == 0 {
+                    Currency::USD
+                } else {
+                    Currency::EUR
+                },
+            );
+            r.push(
+                &format!("K{i:07}"),
+                [format!("sp{}", i % 5).as_str(), &amount.to_string()],
+            );
+        }
+        let hits: Vec<u32> = (0..r.len() as u32).rev().collect();
+        let by = [By { col: 1, day: false }];
+        let (groups, total) = group_rows(&r, &hits, &by, &[2]).unwrap();
+        let mut one = grouped(&r, &hits, &by, &[2]).unwrap();
+        let empty = Grouper::new(1, 1);
+        one.merge(empty).unwrap();
+        assert_eq!((groups, total), one.finish());
     }
 
     #[test]

@@ -274,6 +274,16 @@ impl TableView {
         }
     }
 
+    /// The column showing a field ("key": the key column), as the rows' texts
+    /// number them.
+    pub fn column_index(&self, field: &str) -> Option<usize> {
+        if field == "key" {
+            return Some(0);
+        }
+        let i = self.mask.entity.field_index(field)?;
+        self.columns.iter().position(|c| c.field == Some(i))
+    }
+
     /// The field of the current column ("key" for the key column).
     pub fn current_field(&self) -> &'static str {
         self.columns
@@ -549,9 +559,9 @@ impl Component for TableView {
                 Action::Open,
                 Action::Filter,
                 Action::QueryFilter,
-                Action::GroupBy,
                 Action::NewRecord,
                 Action::DeleteRecord,
+                Action::GroupBy,
                 Action::SortNext,
                 Action::ToggleMark,
                 Action::Export,
