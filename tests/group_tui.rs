@@ -54,8 +54,11 @@ fn brute_force(h: &Harness, fields: &[&str]) -> BTreeMap<Vec<String>, (u64, Sums
     out
 }
 
+/// Count and per-currency amounts by label path.
+type Totals = BTreeMap<Vec<String>, (u64, Vec<(String, i64)>)>;
+
 /// The groups as (label path, count, Σ amount), innermost levels only when nested.
-fn shown(groups: &[Group], nested: bool) -> BTreeMap<Vec<String>, (u64, Vec<(String, i64)>)> {
+fn shown(groups: &[Group], nested: bool) -> Totals {
     let mut out = BTreeMap::new();
     for g in groups {
         if nested {

@@ -158,7 +158,7 @@ fn two_forms_on_one_record_merge_other_fields_and_offer_the_choice_on_the_same_f
     h.goto("Opportunities");
     h.keys("<home><ret>");
     let key = h.form_key().unwrap();
-    b.keys(":Opportunities<ret>g<ret>");
+    b.keys(":Opportunities<ret><home><ret>");
     assert_eq!(b.app.form().and_then(|f| f.key()), Some(key.as_str()));
 
     // A: the description. B: the probability, on the revision both read.

@@ -300,7 +300,7 @@ fn stable(screen: String) -> String {
 #[test]
 fn snapshot_in_german() {
     let mut h = harness_in(300, Lang::De);
-    h.keys(":Verkaufschancen<ret>g<ret>");
+    h.keys(":Verkaufschancen<ret><home><ret>");
     let screen = h.screen();
     assert!(
         screen.contains("Beschreibung") && screen.contains("Speichern"),
