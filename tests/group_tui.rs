@@ -219,6 +219,14 @@ fn a_second_column_nests_salesperson_and_stage() {
     h.keys("<esc>");
     h.keys(":group stage,salesperson<ret>");
     assert_eq!(h.app.table().grouped_by(), ["stage", "salesperson"]);
+    // Labels work as well as names, in any case.
+    h.keys(":group Sales team, STAGE<ret>");
+    assert_eq!(
+        h.app.table().grouped_by(),
+        ["sales_team", "stage"],
+        "{}",
+        h.app.status()
+    );
     h.keys(":group<ret>");
     assert!(h.app.table().groups().is_none());
 }
@@ -383,6 +391,13 @@ fn snapshots_of_the_group_view() {
     let mut de = filtered(2000, Lang::De);
     de.keys("g");
     insta::assert_snapshot!("group_by_salesperson_de", de.screen());
+    // Where the full sums do not fit, they are short.
+    let narrow = Rect::new(0, 0, 30, 12);
+    h.keys("<esc><esc>g");
+    h.app.settle(narrow);
+    let screen = h.screen_at(narrow);
+    assert!(screen.contains("1.3M €"), "{screen}");
+    assert!(!screen.contains("1292300.00 EUR"), "{screen}");
 }
 
 #[test]

@@ -201,7 +201,7 @@ impl TableView {
     /// `:group` alone ungroups. Errors say which field and why, and change nothing.
     pub fn group_by_names(&mut self, text: &str, lang: Lang) -> Result<(), String> {
         let names: Vec<&str> = text
-            .split([',', ' '])
+            .split(',')
             .map(str::trim)
             .filter(|n| !n.is_empty())
             .collect();
@@ -222,6 +222,7 @@ impl TableView {
         for name in names {
             let col = self.column_named(name, lang)?;
             if by.contains(&col) {
+                let name = crate::util::excerpt(name);
                 return Err(match lang {
                     Lang::En => format!("{name} is named twice: group by two different fields"),
                     Lang::De => format!("{name} ist doppelt genannt: nach zwei Feldern gruppieren"),
