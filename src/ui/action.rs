@@ -16,10 +16,11 @@ pub enum Context {
     Help,
     Home,
     Chart,
+    Group,
 }
 
 impl Context {
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::Global,
         Context::Table,
         Context::Form,
@@ -29,6 +30,7 @@ impl Context {
         Context::Help,
         Context::Home,
         Context::Chart,
+        Context::Group,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -41,6 +43,7 @@ impl Context {
             Context::Help => "help",
             Context::Home => "home",
             Context::Chart => "chart",
+            Context::Group => "group",
         }
     }
 }
@@ -101,6 +104,9 @@ actions! {
     ClearFilter = "clear_filter",
     SortNext = "sort_next",
     SortReverse = "sort_reverse",
+    // group-by (table and group view)
+    GroupBy = "group_by",
+    Ungroup = "ungroup",
     NewRecord = "new_record",
     CopyRecord = "copy_record",
     DeleteRecord = "delete_record",

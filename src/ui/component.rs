@@ -120,6 +120,9 @@ pub enum Request {
     /// Ask why a held change is rejected: the palette, filled with
     /// `reject APPROVAL `, for the reason.
     AskReject(u64),
+    /// `:group FIELD[,FIELD]`: group the current table by these fields (empty:
+    /// ungroup).
+    Group(String),
     /// A step of a workflow (accept or reject a quote, a forecast's opportunities…).
     Flow(Flow),
     Quit,

@@ -223,6 +223,9 @@ impl TableView {
         }
         self.columns = columns;
         self.hscroll = 0;
+        self.col = 0;
+        self.grouping = None;
+        self.data.set_within(None);
         self.data.sort(0, super::SortKind::Text, false);
         self.data.set_rows(super::Rows::default());
         self.cells.clear();
