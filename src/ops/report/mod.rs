@@ -102,7 +102,7 @@ fn period_of(store: &Store, day: NaiveDate) -> Result<Option<(String, NaiveDate,
             }
         }
         let n = |c: &(String, NaiveDate, NaiveDate)| forecasts.get(&c.0).copied().unwrap_or(0);
-        candidates.sort_by(|a, b| (n(a), a.1).cmp(&(n(b), b.1)));
+        candidates.sort_by_key(|c| (n(c), c.1));
     }
     Ok(candidates.pop())
 }
