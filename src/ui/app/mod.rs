@@ -586,6 +586,7 @@ impl App {
             p.component().prepare(main, &mut ctx);
         }
         self.run_requests(requests);
+        self.replay_typeahead();
     }
 }
 
