@@ -185,7 +185,12 @@ fn shifted_keys_match_however_the_terminal_reports_them() {
         Some(Action::Bottom)
     );
     assert_eq!(km.resolve(Context::Table, &ch('G')), Some(Action::Bottom));
-    assert_eq!(km.resolve(Context::Table, &ch('g')), Some(Action::Top));
+    // Lower case stays apart: `g` groups, the home key goes to the top.
+    assert_eq!(km.resolve(Context::Table, &ch('g')), Some(Action::GroupBy));
+    assert_eq!(
+        km.resolve(Context::Table, &key(KeyCode::Home)),
+        Some(Action::Top)
+    );
     assert_eq!(
         km.resolve(Context::Table, &shift(KeyCode::Char('S'))),
         Some(Action::SortReverse)

@@ -121,7 +121,7 @@ fn a_save_in_one_session_shows_in_the_other_s_table_at_once_with_its_cursor_kept
     assert!(b.screen().contains("3 of "), "{}", b.screen());
 
     // A opens the first opportunity, changes its description and saves.
-    h.keys("g<ret>");
+    h.keys("<home><ret>");
     let key = h.form_key().unwrap();
     retype(&mut h, "description", "Fräszentrum Live");
     h.keys("<c-s>");
@@ -156,9 +156,9 @@ fn two_forms_on_one_record_merge_other_fields_and_offer_the_choice_on_the_same_f
     let mut h = harness(2000);
     let Some(mut b) = Other::of(&h) else { return };
     h.goto("Opportunities");
-    h.keys("g<ret>");
+    h.keys("<home><ret>");
     let key = h.form_key().unwrap();
-    b.keys(":Opportunities<ret>g<ret>");
+    b.keys(":Opportunities<ret><home><ret>");
     assert_eq!(b.app.form().and_then(|f| f.key()), Some(key.as_str()));
 
     // A: the description. B: the probability, on the revision both read.
@@ -258,7 +258,7 @@ fn a_form_whose_record_was_deleted_saves_it_as_new() {
 fn u_undoes_the_last_change_and_the_history_list_shows_it() {
     let mut h = harness(2000);
     h.goto("Opportunities");
-    h.keys("g<ret>");
+    h.keys("<home><ret>");
     let key = h.form_key().unwrap();
     let before = stored(&h, &key).description;
     retype(&mut h, "description", "Versehentlich");

@@ -147,10 +147,10 @@ fn filter_narrows_inverts_and_clears() {
 fn sort_changes_the_order_both_ways() {
     let mut h = harness(300);
     h.goto("Territories");
-    h.keys("g");
+    h.keys("<home>");
     let first = h.app.table().selected_key();
     h.keys("S");
-    h.keys("g");
+    h.keys("<home>");
     let reversed = h.app.table().selected_key();
     assert_ne!(first, reversed, "S reverses the key order");
     h.keys("s");
@@ -161,7 +161,7 @@ fn sort_changes_the_order_both_ways() {
 fn leaving_a_changed_form_asks_and_can_stay() {
     let mut h = harness(300);
     h.goto("Territories");
-    h.keys("g<ret>");
+    h.keys("<home><ret>");
     assert!(h.app.form().is_some());
     h.focus("description");
     h.keys("X<esc>");
@@ -194,7 +194,7 @@ fn an_empty_database_opens_on_the_welcome_pane_which_loads_demo_data() {
 fn quit_from_the_table_and_guarded_from_a_changed_form() {
     let mut h = harness(300);
     h.goto("Territories");
-    h.keys("g<ret>");
+    h.keys("<home><ret>");
     h.focus("description");
     h.keys("Z<c-c>");
     assert!(!h.app.should_quit(), "a changed form asks first");
@@ -256,7 +256,7 @@ fn snapshots_of_every_mask() {
         insta::assert_snapshot!(format!("{i:02}_{slug}_table"), h.screen());
         h.app.settle(LARGE);
         insta::assert_snapshot!(format!("{i:02}_{slug}_table_120x40"), h.screen_at(LARGE));
-        h.keys("g<ret>");
+        h.keys("<home><ret>");
         if h.app.form().is_some() {
             insta::assert_snapshot!(format!("{i:02}_{slug}_form"), stable(h.screen()));
             h.app.settle(LARGE);
@@ -301,7 +301,7 @@ fn stable(screen: String) -> String {
 #[test]
 fn snapshot_in_german() {
     let mut h = harness_in(300, Lang::De);
-    h.keys(":Verkaufschancen<ret>g<ret>");
+    h.keys(":Verkaufschancen<ret><home><ret>");
     let screen = h.screen();
     assert!(
         screen.contains("Beschreibung") && screen.contains("Speichern"),
@@ -415,7 +415,7 @@ fn the_palette_finds_records_of_the_current_mask_by_key_and_name() {
 fn lists_a_record_holds_open_the_records_they_name() {
     let mut h = harness(2000);
     h.goto("Sales Teams");
-    h.keys("g<ret>");
+    h.keys("<home><ret>");
     let team = h.app.form().unwrap().key().unwrap().to_string();
     for _ in 0..20 {
         if h.app.form().unwrap().focused_child().is_some() {
@@ -467,7 +467,7 @@ fn converting_a_prospect_and_a_lead_from_their_masks() {
 
     h.keys("<esc>");
     h.goto("Leads");
-    h.keys("g<ret><f6>y");
+    h.keys("<home><ret><f6>y");
     let opp = h
         .app
         .form()

@@ -139,3 +139,93 @@ fn split_decimal(digits: &str) -> Result<(String, &str), String> {
 fn first_group(a: &str) -> bool {
     (1..=3).contains(&a.len()) && !a.starts_with('0')
 }
+
+/// An amount as `Money`'s `Display` writes it (`-1234.56 EUR`), in any case (a
+/// table's lower-case search text holds `1234.56 eur`): its exact inverse, read in
+/// one pass without allocating. None for any other text, or past the largest
+/// amount.
+pub(super) fn parse_shown(text: &str) -> Option<Money> {
+    let b = text.as_bytes();
+    let (neg, b) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    // At least "0.00 eur": digits, '.', two digits, ' ', three letters.
+    let n = b.len();
+    if n < 8 || b[n - 4] != b' ' || b[n - 7] != b'.' {
+        return None;
+    }
+    let letter = |c: u8| c.is_ascii_alphabetic().then(|| c.to_ascii_uppercase());
+    let code = [letter(b[n - 3])?, letter(b[n - 2])?, letter(b[n - 1])?];
+    let mut cents: u64 = 0;
+    for &c in b[..n - 7].iter().chain(&b[n - 6..n - 4]) {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        cents = cents.checked_mul(10)?.checked_add(u64::from(c - b'0'))?;
+    }
+    let cents = if neg {
+        // i64::MIN has no positive counterpart: its magnitude is one more than MAX.
+        0i64.checked_sub_unsigned(cents)?
+    } else {
+        i64::try_from(cents).ok()?
+    };
+    Some(Money::new(cents, Currency(code)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shown_amounts_read_back_exactly() {
+        let eur = |c| Some(Money::eur(c));
+        assert_eq!(parse_shown("1234.56 eur"), eur(123_456));
+        assert_eq!(parse_shown("1234.56 EUR"), eur(123_456));
+        assert_eq!(parse_shown("0.05 eur"), eur(5));
+        assert_eq!(parse_shown("-0.05 eur"), eur(-5));
+        assert_eq!(
+            parse_shown("10.00 usd"),
+            Some(Money::new(1000, Currency::USD))
+        );
+        assert_eq!(
+            parse_shown("-92233720368547758.08 eur"),
+            eur(i64::MIN),
+            "the smallest amount"
+        );
+        assert_eq!(parse_shown("92233720368547758.07 eur"), eur(i64::MAX));
+        for bad in [
+            "",
+            "eur",
+            "1234.56",
+            "1234.5 eur",
+            ".56 eur",
+            "12,34.56 eur",
+            "1234.56eur",
+            "1234.56 eu1",
+            "1234.56  eur",
+            "--1.00 eur",
+            "92233720368547758.08 eur",
+            "-92233720368547758.09 eur",
+            "99999999999999999999.99 eur",
+            "1 234.56 eur",
+            "1234.56 €",
+        ] {
+            assert_eq!(parse_shown(bad), None, "{bad:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn format_lowercase_parse_round_trips(
+            cents in proptest::num::i64::ANY,
+            code in "[A-Z]{3}",
+        ) {
+            let b = code.as_bytes();
+            let m = Money::new(cents, Currency([b[0], b[1], b[2]]));
+            let shown = m.to_string();
+            proptest::prop_assert_eq!(parse_shown(&shown.to_lowercase()), Some(m));
+            proptest::prop_assert_eq!(parse_shown(&shown), Some(m));
+        }
+    }
+}

@@ -53,6 +53,13 @@ impl Money {
     pub fn parse(text: &str) -> Result<Money, String> {
         super::money_parse::parse(text)
     }
+
+    /// An amount as `Display` wrote it (`1234.56 EUR`, any case), read back
+    /// exactly and without allocating; None for other text (see `parse` for typed
+    /// amounts).
+    pub fn parse_shown(text: &str) -> Option<Money> {
+        super::money_parse::parse_shown(text)
+    }
 }
 
 impl fmt::Display for Money {

@@ -48,6 +48,21 @@ impl Level {
         i
     }
 
+    /// Takes in another level's groups, after this one's (see `Grouper::merge`).
+    fn merge(&mut self, other: Level, sums: usize) -> Result<(), String> {
+        for (g, inner) in other.groups.into_iter().zip(other.inner) {
+            let i = self.slot(&g.label, sums);
+            let mine = &mut self.groups[i];
+            mine.count += g.count;
+            for (s, o) in mine.sums.iter_mut().zip(&g.sums) {
+                s.merge(o)?;
+            }
+            mine.rows.extend(g.rows);
+            self.inner[i].merge(inner, sums)?;
+        }
+        Ok(())
+    }
+
     fn finish(self) -> Vec<Group> {
         self.groups
             .into_iter()
@@ -94,13 +109,16 @@ impl Grouper {
     ) -> Result<(), String> {
         let sums = self.sums;
         // Check the total first: every group's sum is at most the total's.
-        let mut total = self.total.sums.clone();
-        for (s, a) in total.iter_mut().zip(amounts) {
+        for (s, a) in self.total.sums.iter().zip(amounts) {
+            if let Some(m) = a {
+                s.check(*m)?;
+            }
+        }
+        for (s, a) in self.total.sums.iter_mut().zip(amounts) {
             if let Some(m) = a {
                 s.add(*m)?;
             }
         }
-        self.total.sums = total;
         self.total.count += 1;
         let mut level = &mut self.top;
         for depth in 0..self.levels {
@@ -119,6 +137,18 @@ impl Grouper {
             level = &mut level.inner[i];
         }
         Ok(())
+    }
+
+    /// Takes in the rows another grouper of the same shape collected, as if they
+    /// had been added here after this one's rows (so that rows can be grouped in
+    /// parallel, in parts). An error names the sum that would pass the largest
+    /// amount.
+    pub fn merge(&mut self, other: Grouper) -> Result<(), String> {
+        self.total.count += other.total.count;
+        for (s, o) in self.total.sums.iter_mut().zip(&other.total.sums) {
+            s.merge(o)?;
+        }
+        self.top.merge(other.top, self.sums)
     }
 
     /// The groups (in the order first seen) and the total over every row.

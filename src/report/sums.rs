@@ -20,6 +20,15 @@ impl Sums {
         Ok(())
     }
 
+    /// Whether `add` would take the amount (its currency's sum stays within the
+    /// largest amount), without adding it.
+    pub fn check(&self, m: Money) -> std::result::Result<(), String> {
+        match self.0.iter().find(|(c, _)| *c == m.currency) {
+            Some((c, v)) => Money::new(*v, *c).checked_add(m).map(|_| ()),
+            None => Ok(()),
+        }
+    }
+
     pub fn merge(&mut self, other: &Sums) -> std::result::Result<(), String> {
         for (c, v) in &other.0 {
             self.add(Money::new(*v, *c))?;

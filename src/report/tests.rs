@@ -80,3 +80,32 @@ fn report_names_parse_with_a_did_you_mean() {
     assert!(e.contains("did you mean 'pipeline'"), "{e}");
     assert!(e.contains("campaigns"), "{e}");
 }
+
+#[test]
+fn merged_parts_group_as_one_pass_does() {
+    let rows: Vec<(&str, &str, Option<Money>)> = vec![
+        ("SMITH", "WON", eur(100)),
+        ("JONES", "LOST", Some(Money::new(7, Currency::USD))),
+        ("SMITH", "LOST", None),
+        ("KIM", "WON", eur(5)),
+        ("JONES", "LOST", eur(-40)),
+        ("SMITH", "WON", eur(1)),
+    ];
+    let add = |g: &mut Grouper, part: &[(&str, &str, Option<Money>)], from: u32| {
+        for (i, (a, b, m)) in part.iter().enumerate() {
+            g.add(from + i as u32, &[a, b], &[*m]).unwrap();
+        }
+    };
+    let mut whole = Grouper::new(2, 1);
+    add(&mut whole, &rows, 0);
+    let (mut first, mut second) = (Grouper::new(2, 1), Grouper::new(2, 1));
+    add(&mut first, &rows[..3], 0);
+    add(&mut second, &rows[3..], 3);
+    first.merge(second).unwrap();
+    assert_eq!(first.finish(), whole.finish());
+    // A merge past the largest amount is refused.
+    let (mut a, mut b) = (Grouper::new(1, 1), Grouper::new(1, 1));
+    a.add(0, &["X"], &[eur(i64::MAX)]).unwrap();
+    b.add(1, &["X"], &[eur(1)]).unwrap();
+    assert!(a.merge(b).unwrap_err().contains("largest amount"));
+}

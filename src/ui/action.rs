@@ -17,10 +17,11 @@ pub enum Context {
     Home,
     Board,
     Chart,
+    Group,
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 11] = [
         Context::Global,
         Context::Table,
         Context::Form,
@@ -31,6 +32,7 @@ impl Context {
         Context::Home,
         Context::Board,
         Context::Chart,
+        Context::Group,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -44,6 +46,7 @@ impl Context {
             Context::Home => "home",
             Context::Board => "board",
             Context::Chart => "chart",
+            Context::Group => "group",
         }
     }
 }
@@ -104,6 +107,9 @@ actions! {
     ClearFilter = "clear_filter",
     SortNext = "sort_next",
     SortReverse = "sort_reverse",
+    // group-by (table and group view)
+    GroupBy = "group_by",
+    Ungroup = "ungroup",
     NewRecord = "new_record",
     CopyRecord = "copy_record",
     DeleteRecord = "delete_record",

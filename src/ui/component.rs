@@ -122,6 +122,9 @@ pub enum Request {
     AskReject(u64),
     /// Show the pipeline board (over the Opportunities mask).
     OpenBoard,
+    /// `:group FIELD[,FIELD]`: group the current table by these fields (empty:
+    /// ungroup).
+    Group(String),
     /// A step of a workflow (accept or reject a quote, a forecast's opportunities…).
     Flow(Flow),
     Quit,

@@ -416,6 +416,7 @@ impl App {
             | Request::ImportNow
             | Request::Revert(_) => self.exchange_request(request),
             Request::RunSaved(name) => self.run_saved(&name),
+            Request::Group(by) => self.group_table(&by),
             Request::Answer { .. } | Request::AskReject(_) => self.inbox_request(request),
             Request::Confirm { message, then } => {
                 self.popups
@@ -580,6 +581,7 @@ impl App {
             p.component().prepare(main, &mut ctx);
         }
         self.run_requests(requests);
+        self.replay_typeahead();
     }
 }
 

@@ -35,6 +35,17 @@ impl App {
             && self.forms.last().is_some_and(|f| f.takes_typing())
     }
 
+    /// Keys typed while the current table's query ran, handled now that it has
+    /// its result.
+    pub(super) fn replay_typeahead(&mut self) {
+        if self.on_home || !self.forms.is_empty() {
+            return;
+        }
+        for key in self.tabs[self.current].take_typeahead() {
+            self.handle_key(key);
+        }
+    }
+
     /// Characters typed into the focused form input (see `takes_typing`).
     pub fn type_text(&mut self, text: &str) {
         if let Some(form) = self.forms.last_mut() {

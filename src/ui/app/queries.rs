@@ -59,6 +59,22 @@ impl App {
         }
     }
 
+    /// `:group FIELD[,FIELD]`: the current table grouped by these fields; `:group`
+    /// alone ungroups. A refusal says why on the status line and changes nothing.
+    pub(super) fn group_table(&mut self, by: &str) {
+        if self.is_home() || !self.forms.is_empty() {
+            return self.say(
+                "group-by works on a table: open one (a mask), then :group FIELD",
+                "Gruppieren geht in einer Tabelle: eine Maske öffnen, dann :group FELD",
+            );
+        }
+        let lang = self.lang;
+        match self.tabs[self.current].group_by_names(by, lang) {
+            Ok(()) => self.status.clear(),
+            Err(e) => self.status = e,
+        }
+    }
+
     /// Runs a saved query in the first mask of its entity.
     pub(super) fn run_saved(&mut self, name: &str) {
         let list = match self.client.saved_queries() {

@@ -1,12 +1,19 @@
 //! Palette queries with an argument: `save NAME`, `import FILE`, `export FILE`,
-//! `revert BATCH`, `approve APPROVAL`, `reject APPROVAL REASON` — what each asks the app, and the line that says what Enter does.
+//! `revert BATCH`, `approve APPROVAL`, `reject APPROVAL REASON`, `group
+//! FIELD[,FIELD]` (and `group` alone) — what each asks the app, and the line that
+//! says what Enter does.
 
 use crate::model::Lang;
 use crate::ui::component::Request;
 
 /// The request a palette query with an argument makes.
 pub(super) fn request(query: &str) -> Option<Request> {
-    let (verb, rest) = query.trim().split_once(' ')?;
+    let query = query.trim();
+    let (verb, rest) = query.split_once(' ').unwrap_or((query, ""));
+    // `group` alone ungroups.
+    if verb.eq_ignore_ascii_case("group") {
+        return Some(Request::Group(rest.trim().to_string()));
+    }
     let arg = rest.trim();
     if arg.is_empty() {
         return None;
@@ -37,6 +44,16 @@ pub(super) fn request(query: &str) -> Option<Request> {
 /// What the palette shows instead of "no matches": what Enter will do.
 pub(super) fn hint(query: &str, lang: Lang) -> &'static str {
     match (request(query), lang) {
+        (Some(Request::Group(by)), Lang::En) if by.is_empty() => " enter: ungroup the table",
+        (Some(Request::Group(by)), Lang::De) if by.is_empty() => {
+            " Enter: die Gruppierung der Tabelle aufheben"
+        }
+        (Some(Request::Group(_)), Lang::En) => {
+            " enter: group the table's rows by these fields (FIELD[,FIELD])"
+        }
+        (Some(Request::Group(_)), Lang::De) => {
+            " Enter: die Zeilen der Tabelle nach diesen Feldern gruppieren (FELD[,FELD])"
+        }
         (Some(Request::Export(_)), Lang::En) => {
             " enter: export to this file (the name's ending picks the format)"
         }
@@ -129,5 +146,12 @@ mod tests {
             })
         );
         assert_eq!(request("approve x"), None);
+        assert_eq!(
+            request("group salesperson,stage"),
+            Some(Request::Group("salesperson,stage".into()))
+        );
+        assert_eq!(request(" Group "), Some(Request::Group(String::new())));
+        assert!(hint("group", Lang::En).contains("ungroup"));
+        assert!(hint("group stage", Lang::De).contains("gruppieren"));
     }
 }

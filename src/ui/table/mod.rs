@@ -8,6 +8,10 @@
 //! `render` never calls the client.
 
 pub mod data;
+pub mod group;
+mod group_labels;
+mod group_view;
+mod grouped;
 mod load;
 mod query;
 mod view;
@@ -49,6 +53,10 @@ pub struct TableView {
     offset: usize,
     /// Non-key columns scrolled off to the left.
     hscroll: usize,
+    /// The current column (0 is the key): what `g` groups by.
+    col: usize,
+    /// The group-by, when the rows are grouped.
+    grouping: Option<grouped::Grouping>,
     /// Body rows and width of the last `prepare`.
     page: usize,
     width: u16,
@@ -115,6 +123,8 @@ impl TableView {
             selected: 0,
             offset: 0,
             hscroll: 0,
+            col: 0,
+            grouping: None,
             page: 0,
             width: 0,
             query: String::new(),
@@ -138,6 +148,12 @@ impl TableView {
 
     /// "n of m" for the status line: (selected row + 1, rows shown); (0, 0) if none.
     pub fn position(&self) -> (usize, usize) {
+        if let Some(g) = self.grouping.as_ref().filter(|g| g.open.is_none()) {
+            return (
+                g.selected.min(g.lines.len()) + usize::from(!g.lines.is_empty()),
+                g.lines.len(),
+            );
+        }
         let n = self.data.hits().len();
         if n == 0 {
             (0, 0)
@@ -238,7 +254,42 @@ impl TableView {
         }
         // Fill the screen when the end of the list comes into view.
         self.offset = self.offset.min(n.saturating_sub(page));
+        self.col = self.col.min(self.columns.len().saturating_sub(1));
         self.hscroll = self.hscroll.min(self.max_hscroll());
+    }
+
+    /// Moves the current column; the columns scroll to keep it in view.
+    fn move_column(&mut self, delta: isize) {
+        let last = self.columns.len().saturating_sub(1);
+        self.col = self.col.saturating_add_signed(delta).min(last);
+        if self.col == 0 {
+            // The key is pinned left: scroll back only when nothing is off screen.
+            return;
+        }
+        if self.col <= self.hscroll {
+            self.hscroll = self.col - 1;
+        }
+        while self.hscroll + 1 < self.col && !self.visible_columns(self.width).contains(&self.col) {
+            self.hscroll += 1;
+        }
+    }
+
+    /// The column showing a field ("key": the key column), as the rows' texts
+    /// number them.
+    pub fn column_index(&self, field: &str) -> Option<usize> {
+        if field == "key" {
+            return Some(0);
+        }
+        let i = self.mask.entity.field_index(field)?;
+        self.columns.iter().position(|c| c.field == Some(i))
+    }
+
+    /// The field of the current column ("key" for the key column).
+    pub fn current_field(&self) -> &'static str {
+        self.columns
+            .get(self.col)
+            .and_then(|c| c.field)
+            .map_or("key", |i| self.mask.entity.fields[i].name)
     }
 
     /// The non-key columns that fit from `hscroll` on, with the key pinned left.
@@ -331,6 +382,13 @@ impl TableView {
         self.clamp();
     }
 
+    /// Why there is nothing to group with the key given (or none).
+    fn group_key(&mut self, ctx: &mut Ctx) {
+        if let Err(e) = self.group_current(ctx.lang) {
+            ctx.request(Request::Status(e));
+        }
+    }
+
     fn template(&self, client: &Client) -> Vec<(String, String)> {
         let def = self.mask.entity;
         let Some(key) = self.data.hit_key(self.selected) else {
@@ -352,7 +410,11 @@ impl TableView {
 
 impl Component for TableView {
     fn context(&self) -> Context {
-        Context::Table
+        if self.is_grouped_view() {
+            Context::Group
+        } else {
+            Context::Table
+        }
     }
 
     fn handle(&mut self, key: KeyEvent, action: Option<Action>, ctx: &mut Ctx) -> Handled {
@@ -369,6 +431,9 @@ impl Component for TableView {
         let Some(action) = action else {
             return Handled::Ignored;
         };
+        if let Some(handled) = self.handle_group_action(action, ctx) {
+            return handled;
+        }
         let entity = self.mask.entity;
         let page = self.page.max(1) as isize;
         match action {
@@ -378,8 +443,9 @@ impl Component for TableView {
             Action::PageDown => self.move_by(page),
             Action::Top => self.move_by(isize::MIN),
             Action::Bottom => self.move_by(isize::MAX),
-            Action::Left => self.hscroll = self.hscroll.saturating_sub(1),
-            Action::Right => self.hscroll = (self.hscroll + 1).min(self.max_hscroll()),
+            Action::Left => self.move_column(-1),
+            Action::Right => self.move_column(1),
+            Action::GroupBy => self.group_key(ctx),
             Action::Filter => self.editing = true,
             Action::QueryFilter => self.edit_query(),
             // Clears the typed filter and the query both: every row again.
@@ -447,7 +513,7 @@ impl Component for TableView {
     }
 
     fn prepare(&mut self, area: Rect, ctx: &mut Ctx) {
-        let (page, width) = view::body_size(area);
+        let (page, width) = view::body_size(self.body_area(area));
         self.page = page;
         self.width = width;
         let had_error = self.error.is_some();
@@ -456,6 +522,7 @@ impl Component for TableView {
         }
         self.poll_loader();
         self.poll_query();
+        self.prepare_groups(group_view::page(area), ctx);
         self.clamp();
         self.fetch_visible(ctx.api);
         // A new failure (the server went away) is said in the status line too.
@@ -465,12 +532,29 @@ impl Component for TableView {
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, lang: Lang) {
-        view::render(self, frame, area, lang);
+        if self.is_grouped_view() {
+            group_view::render(self, frame, area, lang);
+        } else {
+            view::render(self, frame, area, lang);
+        }
     }
 
     fn commands(&self) -> Vec<Action> {
         if self.editing {
             vec![Action::Back]
+        } else if self.is_grouped_view() {
+            vec![
+                Action::Open,
+                Action::SortNext,
+                Action::SortReverse,
+                Action::GroupBy,
+                Action::Ungroup,
+                Action::Filter,
+                Action::QueryFilter,
+                Action::Right,
+            ]
+        } else if self.grouping.is_some() {
+            vec![Action::Back, Action::Open, Action::Filter, Action::GroupBy]
         } else {
             let mut offered = vec![
                 Action::Open,
@@ -478,6 +562,7 @@ impl Component for TableView {
                 Action::QueryFilter,
                 Action::NewRecord,
                 Action::DeleteRecord,
+                Action::GroupBy,
                 Action::SortNext,
                 Action::ToggleMark,
                 Action::Export,

@@ -31,6 +31,10 @@ pub struct TableQuery {
     running: Option<(String, Receiver<QueryResult>)>,
     /// The query line closes once the running query has its result.
     close_when_done: bool,
+    /// Keys typed after Enter while the query runs: handled once it has its
+    /// result (by the table, or by the line again when the query did not parse),
+    /// so that typing ahead loses nothing.
+    typeahead: Vec<KeyEvent>,
 }
 
 impl TableQuery {
@@ -137,6 +141,10 @@ impl TableView {
         action: Option<Action>,
         client: &Client,
     ) -> Handled {
+        if self.query_line.running.is_some() && self.query_line.close_when_done {
+            self.query_line.typeahead.push(key);
+            return Handled::Consumed;
+        }
         let plain = !key
             .modifiers
             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
@@ -166,6 +174,14 @@ impl TableView {
             },
         }
         Handled::Consumed
+    }
+
+    /// The keys typed ahead while a query ran, once it has its result.
+    pub fn take_typeahead(&mut self) -> Vec<KeyEvent> {
+        if self.query_line.running.is_some() {
+            return Vec::new();
+        }
+        std::mem::take(&mut self.query_line.typeahead)
     }
 
     /// The sort as query text ("-amount", "close"), None when sorted by key.
@@ -223,6 +239,9 @@ impl TableView {
         }
         self.columns = columns;
         self.hscroll = 0;
+        self.col = 0;
+        self.grouping = None;
+        self.data.set_within(None);
         self.data.sort(0, super::SortKind::Text, false);
         self.data.set_rows(super::Rows::default());
         self.cells.clear();

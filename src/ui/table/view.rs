@@ -17,10 +17,24 @@ pub(super) fn body_size(area: Rect) -> (usize, u16) {
     (usize::from(area.height.saturating_sub(2)), area.width)
 }
 
-fn key_label(lang: Lang) -> &'static str {
+pub(super) fn key_label(lang: Lang) -> &'static str {
     match lang {
         Lang::En => "Key",
         Lang::De => "Schlüssel",
+    }
+}
+
+impl TableView {
+    /// Where the rows go: below a title line while a group's rows are shown.
+    pub(super) fn body_area(&self, area: Rect) -> Rect {
+        if self.open_group().is_none() || area.height < 3 {
+            return area;
+        }
+        Rect {
+            y: area.y + 1,
+            height: area.height - 1,
+            ..area
+        }
     }
 }
 
@@ -29,6 +43,28 @@ pub(super) fn render(tv: &TableView, frame: &mut Frame, area: Rect, lang: Lang) 
     if area.width == 0 || area.height == 0 {
         return;
     }
+    if let Some(title) = tv.open_title(lang) {
+        let body = tv.body_area(area);
+        if body != area {
+            let rows = tv.data.hits().len();
+            let text = match (lang, rows) {
+                (Lang::En, 1) => format!(" {title} · 1 row"),
+                (Lang::En, _) => format!(" {title} · {rows} rows"),
+                (Lang::De, 1) => format!(" {title} · 1 Zeile"),
+                (Lang::De, _) => format!(" {title} · {rows} Zeilen"),
+            };
+            let line = Line::styled(
+                crate::util::safe_text(&text),
+                Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+            );
+            frame.render_widget(Paragraph::new(line), Rect { height: 1, ..area });
+        }
+        return render_table(tv, frame, body, lang);
+    }
+    render_table(tv, frame, area, lang);
+}
+
+fn render_table(tv: &TableView, frame: &mut Frame, area: Rect, lang: Lang) {
     let def = tv.mask.entity;
     let cols = tv.visible_columns(area.width);
     let (sort_col, descending) = tv.data.sort_state();
@@ -37,10 +73,16 @@ pub(super) fn render(tv: &TableView, frame: &mut Frame, area: Rect, lang: Lang) 
             None => key_label(lang),
             Some(i) => def.fields[i].label(lang),
         };
-        if c == sort_col {
+        let cell = if c == sort_col {
             Cell::from(format!("{label} {}", if descending { "▼" } else { "▲" }))
         } else {
             Cell::from(label)
+        };
+        // The current column (what `g` groups by) stands out.
+        if c == tv.col {
+            cell.style(Style::new().add_modifier(Modifier::REVERSED))
+        } else {
+            cell
         }
     }))
     .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED));
@@ -90,11 +132,6 @@ pub(super) fn render(tv: &TableView, frame: &mut Frame, area: Rect, lang: Lang) 
     if area.height < 2 {
         return;
     }
-    let bottom = Rect {
-        y: area.bottom().saturating_sub(1),
-        height: 1,
-        ..area
-    };
     let count = match (tv.loading(), &tv.error) {
         (_, Some(e)) => e.clone(),
         (Some(n), None) => format!("loading {n}…"),
@@ -110,6 +147,16 @@ pub(super) fn render(tv: &TableView, frame: &mut Frame, area: Rect, lang: Lang) 
                 format!("{marked}{n} of {m} ({})", tv.total())
             }
         }
+    };
+    bottom_line(tv, frame, area, count);
+}
+
+/// The last line of the area: the filter and the query on the left, `count` right.
+pub(super) fn bottom_line(tv: &TableView, frame: &mut Frame, area: Rect, count: String) {
+    let bottom = Rect {
+        y: area.bottom().saturating_sub(1),
+        height: 1,
+        ..area
     };
     let mut filter = if tv.editing {
         format!("/{}█", tv.query)

@@ -219,3 +219,22 @@ fn rows_changed_since_the_load_are_found_filtered_and_dropped() {
     assert_eq!(data.hits().len(), 3);
     assert_eq!(data.rows().live(), 3);
 }
+
+proptest::proptest! {
+    /// `columns` reads what splitting the text at `SEP` gives, whatever the
+    /// cells (umlauts, empty ones, any length) and whichever columns are asked.
+    #[test]
+    fn columns_read_what_a_split_gives(
+        cells in proptest::collection::vec("[a-zäöü0-9 .,-]{0,20}", 0..20),
+        cols in proptest::collection::vec(0usize..24, 0..4),
+    ) {
+        let mut rows = Rows::default();
+        rows.push("KEY-1", cells.iter().map(String::as_str));
+        let mut out = vec![""; cols.len()];
+        rows.columns(0, &cols, &mut out);
+        let split: Vec<&str> = rows.text(0).split(SEP).collect();
+        for (got, &c) in out.iter().zip(&cols) {
+            proptest::prop_assert_eq!(*got, split.get(c).copied().unwrap_or(""));
+        }
+    }
+}
