@@ -174,20 +174,10 @@ impl<'a> Bars<'a> {
 
     /// The total: its figures, and each bar column's sum after its symbol.
     pub fn total(&self, buf: &mut Buffer, line: Rect, lang: Lang) {
-        let Some(cells) = &self.section.total else {
+        let Some(cells) = layout::draw_total(buf, line, &self.plan, self.section, lang) else {
             return;
         };
         let style = layout::heading_style();
-        let label = layout::total_label(lang);
-        draw_left(
-            buf,
-            line,
-            &self.plan,
-            self.section,
-            Some((label, cells)),
-            lang,
-            style,
-        );
         let parts: Vec<String> = self
             .values
             .iter()

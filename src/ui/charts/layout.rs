@@ -341,6 +341,21 @@ pub(super) fn dim() -> Style {
 
 /// The label and the figures of one row (or of the headings, when `cells` is
 /// None) at the left of `line`.
+/// Draws the total row's label and figures on `line` in the heading style; its
+/// cells, or None when the section has no total.
+pub(super) fn draw_total<'s>(
+    buf: &mut Buffer,
+    line: Rect,
+    plan: &Plan,
+    section: &'s Section,
+    lang: Lang,
+) -> Option<&'s [Cell]> {
+    let cells = section.total.as_deref()?;
+    let row = Some((total_label(lang), cells));
+    draw_left(buf, line, plan, section, row, lang, heading_style());
+    Some(cells)
+}
+
 pub(super) fn draw_left(
     buf: &mut Buffer,
     line: Rect,
