@@ -286,7 +286,7 @@ fn table(shown: &Shown, lang: Lang) -> String {
         out.push_str(&format!(
             "{} — {}\n\n",
             r.kind.title(lang),
-            safe_text(&r.scope)
+            safe_text(r.scope_in(lang))
         ));
     }
     for (n, s) in shown.sections().iter().enumerate() {

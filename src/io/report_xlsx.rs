@@ -35,7 +35,7 @@ const LARGE: usize = 20_000;
 /// are kept in a temporary file in `tempdir` (beside the report, rather than in
 /// a possibly RAM-backed /tmp) while the workbook is made.
 pub fn report_bytes(report: &Report, lang: Lang, tempdir: &Path) -> Result<Vec<u8>, IoError> {
-    let scope = format!("{} · {}", report.kind.title(lang), report.scope);
+    let scope = format!("{} · {}", report.kind.title(lang), report.scope_in(lang));
     book(&report.sections, Some(&scope), report.from, lang, tempdir)
 }
 

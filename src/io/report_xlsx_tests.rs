@@ -63,6 +63,7 @@ fn report(sections: Vec<Section>) -> Report {
     Report {
         kind: ReportKind::Pipeline,
         scope: "open opportunities · all records".into(),
+        scope_de: "offene Verkaufschancen · alle Datensätze".into(),
         from: None,
         to: None,
         sections,

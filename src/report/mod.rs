@@ -234,12 +234,23 @@ impl Section {
 pub struct Report {
     pub kind: ReportKind,
     /// What the report covers, e.g. "period 2026-Q4 (2026-10-01 – 2026-12-31) ·
-    /// territory NORD"; the same in both languages.
+    /// territory NORD" (`scope_de`: in German; see `scope_in`).
     pub scope: String,
+    pub scope_de: String,
     /// The date range it covers, when it has one.
     pub from: Option<chrono::NaiveDate>,
     pub to: Option<chrono::NaiveDate>,
     pub sections: Vec<Section>,
+}
+
+impl Report {
+    /// What the report covers, in `lang`.
+    pub fn scope_in(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.scope,
+            Lang::De => &self.scope_de,
+        }
+    }
 }
 
 /// One card of the pipeline board: an open opportunity.
@@ -273,10 +284,19 @@ pub struct Lane {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Board {
     pub scope: String,
+    pub scope_de: String,
     pub lanes: Vec<Lane>,
 }
 
 impl Board {
+    /// What the board covers, in `lang`.
+    pub fn scope_in(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.scope,
+            Lang::De => &self.scope_de,
+        }
+    }
+
     /// The most cards one lane carries; the rest are counted, and a filter
     /// narrows them.
     pub const CARDS: usize = 500;

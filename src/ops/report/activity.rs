@@ -137,13 +137,16 @@ pub(super) fn activity(store: &Store, env: &Env, p: &Params) -> Result<Report> {
     let last = first + Duration::weeks(weeks) - Duration::days(1);
     let covered = Range {
         label: format!("{weeks} weeks {first} – {}", last.min(to)),
+        label_de: format!("{weeks} Wochen {first} – {}", last.min(to)),
         from: Some(first),
         to: Some(to),
         period: None,
     };
+    let (scope_en, scope_de) = scope(("", ""), Some(&covered), p);
     Ok(Report {
         kind: ReportKind::Activity,
-        scope: scope(Some(&covered), p),
+        scope: scope_en,
+        scope_de,
         from: Some(first),
         to: Some(to),
         sections: vec![Section {
@@ -287,9 +290,11 @@ pub(super) fn campaigns(store: &Store, p: &Params) -> Result<Report> {
             Cell::Percent(e.roi()),
         ]);
     }
+    let (scope_en, scope_de) = scope(("", ""), range.as_ref(), p);
     Ok(Report {
         kind: ReportKind::Campaigns,
-        scope: scope(range.as_ref(), p),
+        scope: scope_en,
+        scope_de,
         from: range.as_ref().and_then(|r| r.from),
         to: range.as_ref().and_then(|r| r.to),
         sections: vec![Section {

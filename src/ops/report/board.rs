@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::cache::OppRow;
-use super::{scope, stages, too_large, with_opps, Meanings};
+use super::{stages, too_large, with_opps, Meanings};
 use crate::model::{Customer, Prospect};
 use crate::query::Env;
 use crate::report::{Board, Card, Lane, Params, Sums};
@@ -84,8 +84,10 @@ pub fn board(store: &Store, env: &Env, p: &Params) -> Result<Board> {
         }
         Ok(())
     })?;
+    let (scope, scope_de) = super::scope(("", ""), None, p);
     Ok(Board {
-        scope: scope(None, p),
+        scope,
+        scope_de,
         lanes,
     })
 }

@@ -111,6 +111,7 @@ fn period_of(store: &Store, day: NaiveDate) -> Result<Option<(String, NaiveDate,
 /// open), else `default`.
 struct Range {
     label: String,
+    label_de: String,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     period: Option<String>,
@@ -122,6 +123,7 @@ impl Range {
             let (code, s, e) = period(store, code)?;
             return Ok(Some(Range {
                 label: format!("period {code} ({s} – {e})"),
+                label_de: format!("Periode {code} ({s} – {e})"),
                 from: Some(s),
                 to: Some(e),
                 period: Some(code),
@@ -133,6 +135,7 @@ impl Range {
         let show = |d: Option<NaiveDate>| d.map_or("…".to_string(), |d| d.to_string());
         Ok(Some(Range {
             label: format!("{} – {}", show(p.from), show(p.to)),
+            label_de: format!("{} – {}", show(p.from), show(p.to)),
             from: p.from,
             to: p.to,
             period: None,
@@ -143,6 +146,7 @@ impl Range {
     fn current(store: &Store, today: NaiveDate) -> Result<Option<Range>> {
         Ok(period_of(store, today)?.map(|(code, s, e)| Range {
             label: format!("period {code} ({s} – {e})"),
+            label_de: format!("Periode {code} ({s} – {e})"),
             from: Some(s),
             to: Some(e),
             period: Some(code),
@@ -154,6 +158,7 @@ impl Range {
         let from = today - chrono::Duration::days(days - 1);
         Range {
             label: format!("last {days} days ({from} – {today})"),
+            label_de: format!("letzte {days} Tage ({from} – {today})"),
             from: Some(from),
             to: Some(today),
             period: None,
@@ -316,27 +321,39 @@ impl Meanings {
     }
 }
 
-/// The scope line: the range and the filters given.
-fn scope(range: Option<&Range>, p: &Params) -> String {
-    let mut parts = Vec::new();
+/// The scope line in English and German: `prefix`, the range and the filters
+/// given.
+fn scope(prefix: (&str, &str), range: Option<&Range>, p: &Params) -> (String, String) {
+    let (mut en, mut de) = (Vec::new(), Vec::new());
     if let Some(r) = range {
-        parts.push(r.label.clone());
+        en.push(r.label.clone());
+        de.push(r.label_de.clone());
     }
-    for (name, v) in [
-        ("salesperson", &p.salesperson),
-        ("team", &p.team),
-        ("territory", &p.territory),
-        ("query", &p.query),
+    for (name, name_de, v) in [
+        ("salesperson", "Verkäufer", &p.salesperson),
+        ("team", "Team", &p.team),
+        ("territory", "Gebiet", &p.territory),
+        ("query", "Abfrage", &p.query),
     ] {
         if let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) {
-            parts.push(format!("{name} {}", crate::util::excerpt(v.trim())));
+            let v = crate::util::excerpt(v.trim());
+            en.push(format!("{name} {v}"));
+            de.push(format!("{name_de} {v}"));
         }
     }
-    if parts.is_empty() {
-        "all records".into()
-    } else {
-        parts.join(" · ")
+    if en.is_empty() {
+        en.push("all records".into());
+        de.push("alle Datensätze".into());
     }
+    let join = |prefix: &str, parts: Vec<String>| {
+        let body = parts.join(" · ");
+        if prefix.is_empty() {
+            body
+        } else {
+            format!("{prefix} · {body}")
+        }
+    };
+    (join(prefix.0, en), join(prefix.1, de))
 }
 
 /// A report's `--by` refused: the field and what it may be.

@@ -154,9 +154,12 @@ pub(super) fn pipeline(store: &Store, env: &Env, p: &Params) -> Result<Report> {
         ]
     };
     let rows = groups.iter().map(|g| row(g.label.clone(), g)).collect();
+    let prefix = ("open opportunities", "offene Verkaufschancen");
+    let (scope_en, scope_de) = scope(prefix, range.as_ref(), p);
     Ok(Report {
         kind: ReportKind::Pipeline,
-        scope: format!("open opportunities · {}", scope(range.as_ref(), p)),
+        scope: scope_en,
+        scope_de,
         from: range.as_ref().and_then(|r| r.from),
         to: range.as_ref().and_then(|r| r.to),
         sections: vec![Section {

@@ -82,9 +82,11 @@ pub(super) fn forecast(store: &Store, env: &Env, p: &Params) -> Result<Report> {
         .map(|g| forecast_row(&g.key, &g.figures))
         .collect();
     let (en, de) = (label_en(kind), label_de(kind));
+    let (scope_en, scope_de) = scope(("", ""), Some(&range), p);
     Ok(Report {
         kind: ReportKind::Forecast,
-        scope: scope(Some(&range), p),
+        scope: scope_en,
+        scope_de,
         from: range.from,
         to: range.to,
         sections: vec![Section {
@@ -255,9 +257,11 @@ pub(super) fn win_loss(store: &Store, env: &Env, p: &Params) -> Result<Report> {
         total: first.total.clone(),
         ..section("competitor", "Competitor", "Wettbewerber", by_competitor)
     };
+    let (scope_en, scope_de) = scope(("closed", "abgeschlossen"), Some(&range), p);
     Ok(Report {
         kind: ReportKind::WinLoss,
-        scope: format!("closed {}", scope(Some(&range), p)),
+        scope: scope_en,
+        scope_de,
         from: range.from,
         to: range.to,
         sections: vec![first, second],

@@ -244,7 +244,7 @@ fn bottom_line(view: &BoardView, frame: &mut Frame, g: &Geometry, lang: Lang) {
     let query = if q.editing {
         format!("{}{}█", text::query(lang), q.input)
     } else if let Some(b) = view.board.as_ref().filter(|_| !view.query.is_empty()) {
-        b.scope.clone()
+        b.scope_in(lang).to_string()
     } else {
         String::new()
     };

@@ -50,6 +50,7 @@ fn board() -> Board {
         .collect();
     Board {
         scope: "all records".into(),
+        scope_de: "alle Datensätze".into(),
         lanes: vec![
             lane("PROSPECT", first, 12),
             lane("QUALIFY", vec![card("OPP0000011", "Acme", None)], 1),

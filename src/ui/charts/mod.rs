@@ -280,7 +280,7 @@ impl ChartView {
         let mut spans = Vec::new();
         if let Some(r) = &self.report {
             spans.push(Span::styled(
-                format!(" {} ", safe_text(&r.scope)),
+                format!(" {} ", safe_text(r.scope_in(lang))),
                 Style::new().fg(Color::Black).bg(Color::Cyan),
             ));
         }
