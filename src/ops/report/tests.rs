@@ -51,8 +51,14 @@ fn pipeline_by_stage_matches_brute_force_sums() {
         }
     }
     let r = run(&store, &env(), ReportKind::Pipeline, &Params::default()).unwrap();
-    assert_eq!(r.scope_in(crate::model::Lang::En), "open opportunities · all records");
-    assert_eq!(r.scope_in(crate::model::Lang::De), "offene Verkaufschancen · alle Datensätze");
+    assert_eq!(
+        r.scope_in(crate::model::Lang::En),
+        "open opportunities · all records"
+    );
+    assert_eq!(
+        r.scope_in(crate::model::Lang::De),
+        "offene Verkaufschancen · alle Datensätze"
+    );
     let s = &r.sections[0];
     assert_eq!(s.rows.len(), want.len());
     for row in &s.rows {
