@@ -452,3 +452,52 @@ fn delete_of_a_record_others_name_is_refused_before_the_question() {
         .unwrap()
         .is_none());
 }
+
+/// A new opportunity or task names the user's own salesperson; a new code-table
+/// record (a sales team) gets no default, and a user who is no salesperson none.
+#[test]
+fn new_sales_records_name_the_users_own_salesperson() {
+    let mut h = harness(300);
+    let mut sp = h
+        .store
+        .scan(termcrm::model::Salesperson::DEF)
+        .next()
+        .unwrap()
+        .unwrap()
+        .downcast_ref::<termcrm::model::Salesperson>()
+        .unwrap()
+        .clone();
+    sp.os_user = "lea".into();
+    h.store.update(Box::new(sp.clone())).unwrap();
+    h.log_in_as("lea");
+    h.goto("Opportunities");
+    h.keys("n");
+    assert_eq!(h.field("salesperson"), sp.key, "{}", h.screen());
+    h.keys("<esc>");
+    h.goto("Opportunity Tasks");
+    h.keys("n");
+    assert_eq!(h.field("owner"), sp.key, "{}", h.screen());
+    h.keys("<esc>");
+    h.goto("Sales Teams");
+    h.keys("n");
+    assert!(
+        h.app
+            .form()
+            .is_some_and(|f| f.field_text("leader").is_some()),
+        "{}",
+        h.screen()
+    );
+    assert_eq!(h.field("leader"), "", "{}", h.screen());
+    h.keys("<esc>");
+    h.log_in_as("nobody");
+    h.goto("Opportunities");
+    h.keys("n");
+    assert!(
+        h.app
+            .form()
+            .is_some_and(|f| f.field_text("salesperson").is_some()),
+        "{}",
+        h.screen()
+    );
+    assert_eq!(h.field("salesperson"), "", "{}", h.screen());
+}

@@ -74,6 +74,7 @@ impl FormView {
             ),
             None => {
                 let mut record = (entity.new_record)();
+                names_me(record.as_mut(), client);
                 let pairs: Vec<(&str, &str)> = template
                     .iter()
                     .map(|(f, v)| (f.as_str(), v.as_str()))
@@ -521,5 +522,28 @@ impl Component for FormView {
         }
         out.push(Action::Back);
         out
+    }
+}
+
+/// A new sales record (one with a generated key: an opportunity, task, lead,
+/// interaction, customer …) names the user's own salesperson in its first
+/// salesperson field, for them to keep or change; code tables get no default.
+fn names_me(record: &mut dyn Record, client: &Client) {
+    let Some(me) = client.session().salesperson else {
+        return;
+    };
+    let def = record.def();
+    if !matches!(def.key, KeyKind::Generated(_)) {
+        return;
+    }
+    let salesperson = <model::Salesperson as model::Entity>::DEF.name;
+    let first = def
+        .fields
+        .iter()
+        .position(|f| matches!(f.kind, model::FieldKind::Ref(t) if t == salesperson));
+    if let Some(i) = first {
+        if record.get(i).is_empty() {
+            let _ = record.set(i, model::Value::Text(me));
+        }
     }
 }
