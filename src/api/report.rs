@@ -5,8 +5,8 @@
 use super::wire::{Request, Response};
 use super::{unexpected, Client, Result};
 pub use crate::report::{
-    short_count, short_money, short_sums, sort, Board, Card, Cell, Chart, Column, ColumnKind,
-    Group, GroupSort, Grouper, Lane, Params, Report, ReportKind, Section, Sums,
+    short_count, short_money, short_sums, Board, Card, Cell, Chart, Column, ColumnKind, Group,
+    GroupSort, Grouper, Lane, Params, Report, ReportKind, Section, Sums,
 };
 
 impl Client {

@@ -230,7 +230,7 @@ impl Output {
                     Some(ReportFormat::Json) => {
                         let v = match shown {
                             Shown::Report(r) => report_out::json_of(r),
-                            Shown::Section(s) => report_out::section_json_of(s),
+                            Shown::Section(s) => report_out::section_json(s),
                         };
                         let mut b = serde_json::to_vec_pretty(&v)?;
                         b.push(b'\n');

@@ -151,7 +151,8 @@ fn cell_json(c: &Cell) -> Value {
     }
 }
 
-fn section_json(s: &Section) -> Value {
+/// One section as JSON (a group-by's, or a report's).
+pub fn section_json(s: &Section) -> Value {
     let obj = |row: &Vec<Cell>| -> Value {
         Value::Object(
             s.columns
@@ -178,9 +179,4 @@ pub fn json_of(report: &Report) -> Value {
         "to": report.to.map(|d| d.to_string()),
         "sections": report.sections.iter().map(section_json).collect::<Vec<_>>(),
     })
-}
-
-/// A group-by's section as JSON.
-pub fn section_json_of(s: &Section) -> Value {
-    section_json(s)
 }

@@ -167,32 +167,30 @@ pub enum GroupSort {
     Sum(usize),
 }
 
-/// Sorts groups at every level; `descending` turns the order round (labels too).
-pub fn sort(groups: &mut [Group], by: GroupSort, descending: bool) {
-    groups.sort_by(|a, b| {
-        let o = match by {
-            GroupSort::Label => (a.label.is_empty(), &a.label).cmp(&(b.label.is_empty(), &b.label)),
-            GroupSort::Count => a.count.cmp(&b.count),
-            GroupSort::Sum(i) => {
-                let v = |g: &Group| g.sums.get(i).and_then(Sums::first).map_or(0, |m| m.cents);
-                v(a).cmp(&v(b))
-            }
-        };
-        let o = o.then_with(|| a.label.cmp(&b.label));
-        if descending {
-            o.reverse()
-        } else {
-            o
-        }
-    });
-    for g in groups {
-        sort(&mut g.children, by, descending);
-    }
-}
-
 impl GroupSort {
-    /// Sorts the groups this way (see `sort`).
+    /// Sorts groups this way at every level; `descending` turns the order round
+    /// (labels too).
     pub fn apply(self, groups: &mut [Group], descending: bool) {
-        sort(groups, self, descending);
+        groups.sort_by(|a, b| {
+            let o = match self {
+                GroupSort::Label => {
+                    (a.label.is_empty(), &a.label).cmp(&(b.label.is_empty(), &b.label))
+                }
+                GroupSort::Count => a.count.cmp(&b.count),
+                GroupSort::Sum(i) => {
+                    let v = |g: &Group| g.sums.get(i).and_then(Sums::first).map_or(0, |m| m.cents);
+                    v(a).cmp(&v(b))
+                }
+            };
+            let o = o.then_with(|| a.label.cmp(&b.label));
+            if descending {
+                o.reverse()
+            } else {
+                o
+            }
+        });
+        for g in groups {
+            self.apply(&mut g.children, descending);
+        }
     }
 }

@@ -12,7 +12,7 @@ mod sums;
 #[cfg(test)]
 mod tests;
 
-pub use group::{sort, Group, GroupSort, Grouper};
+pub use group::{Group, GroupSort, Grouper};
 pub use short::{short_count, short_money, short_sums};
 pub use sums::Sums;
 

@@ -85,3 +85,44 @@ mod tests {
         assert_eq!(excerpt(&exact), exact);
     }
 }
+
+/// The longest start of `text` that takes at most `width` terminal columns.
+pub fn take_width(text: &str, width: usize) -> &str {
+    use unicode_width::UnicodeWidthChar;
+    let mut used = 0;
+    for (i, c) in text.char_indices() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            return &text[..i];
+        }
+        used += w;
+    }
+    text
+}
+
+/// `text` in at most `width` columns, a `…` marking a cut.
+pub fn fit_width(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    if text.width() <= width {
+        return text.to_string();
+    }
+    match width {
+        0 => String::new(),
+        _ => format!("{}…", take_width(text, width - 1)),
+    }
+}
+
+#[cfg(test)]
+mod width_tests {
+    use super::*;
+
+    #[test]
+    fn cuts_count_columns_not_bytes() {
+        assert_eq!(take_width("Grüße", 3), "Grü");
+        assert_eq!(take_width("日本語", 3), "日");
+        assert_eq!(fit_width("Grüße", 5), "Grüße");
+        assert_eq!(fit_width("Grüße", 4), "Grü…");
+        assert_eq!(fit_width("abc", 0), "");
+        assert_eq!(fit_width("abc", 1), "…");
+    }
+}

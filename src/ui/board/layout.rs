@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use ratatui::layout::Rect;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use crate::api::report::{short_money, Card};
 use crate::model::Lang;
@@ -120,23 +120,7 @@ pub fn window(selected: usize, top: usize, page: usize, len: usize) -> usize {
 
 /// `text` cut to `width` columns, an ellipsis marking the cut.
 pub fn fit(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
+    crate::util::text::fit_width(text, width)
 }
 
 /// Whether a card counts as past due: its close date before `today` when the app

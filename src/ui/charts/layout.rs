@@ -6,7 +6,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use crate::api::report::{short_count, short_sums, Cell, Chart, ColumnKind, Report, Section};
 use crate::model::Lang;
@@ -166,22 +166,12 @@ pub(super) fn fit(text: &str, width: u16) -> String {
     if text.width() <= width {
         return text.to_string();
     }
-    let mark = if width >= 4 { "." } else { "…" };
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    let out = out.trim_end().to_string();
     if width == 0 {
         return String::new();
     }
-    out + mark
+    let mark = if width >= 4 { "." } else { "…" };
+    let kept = crate::util::text::take_width(text, width - 1).trim_end();
+    format!("{kept}{mark}")
 }
 
 fn width_of(text: &str) -> u16 {

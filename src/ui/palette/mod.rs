@@ -488,24 +488,8 @@ pub(super) fn delete_word(query: &mut String) {
 
 /// `text` cut to `width` columns (with "…" when cut), and its width.
 pub(super) fn fit(text: &str, width: usize) -> (String, usize) {
-    let full = text.width();
-    if full <= width {
-        return (text.to_string(), full);
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    if width > 0 {
-        out.push('…');
-        used += 1;
-    }
+    let out = crate::util::text::fit_width(text, width);
+    let used = out.width();
     (out, used)
 }
 
