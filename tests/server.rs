@@ -304,6 +304,7 @@ fn a_stranger_is_refused_and_a_group_member_admitted() {
         Config {
             peer_map: Some(Arc::clone(&nobody)),
             log_changes: false,
+            ticks: true,
             ..config(&db.path)
         },
     );
@@ -325,6 +326,7 @@ fn a_stranger_is_refused_and_a_group_member_admitted() {
         Config {
             peer_map: Some(nobody),
             log_changes: false,
+            ticks: true,
             group: Some("nogroup".into()),
             ..config(&db.path)
         },
@@ -348,6 +350,7 @@ fn roles_decide_what_a_user_may_change() {
         Config {
             peer_map: Some(map),
             log_changes: false,
+            ticks: true,
             group: Some("nogroup".into()),
             ..config(&db.path)
         },

@@ -148,8 +148,10 @@ impl Shared {
             return Ok(a);
         }
         let started = Instant::now();
+        let rules = self.rules(store)?;
         let alerts = Arc::new(
-            crate::ops::alerts::alerts(store, salesperson, today).map_err(ApiError::from)?,
+            crate::ops::alerts::alerts(store, &rules, salesperson, today)
+                .map_err(ApiError::from)?,
         );
         self.lock_alerts().insert(
             key.clone(),
@@ -276,6 +278,7 @@ mod tests {
         store
             .bulk_insert(crate::demo::generate(2000, 1), |_| {})
             .unwrap();
+        crate::ops::events::ensure_shipped(&store).unwrap();
         let shared = Shared::default();
         let today = crate::model::value::today();
         let first = Instant::now();

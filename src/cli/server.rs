@@ -25,6 +25,7 @@ pub fn serve(db: PathBuf, group: Option<String>, auto: bool) -> CliResult {
         idle_exit: auto.then(spawn::idle_exit),
         peer_map: None,
         log_changes: true,
+        ticks: true,
     };
     let server = Server::start(config)?;
     let stop = server::stop_handle(&server);

@@ -1,12 +1,17 @@
-//! Alerts, the salesperson's to-do list: past-due opportunities and tasks, quotes
-//! that expire within a week, and leads and interactions whose follow-up date has
-//! come — for one salesperson ("me": the one whose OS user name matches) or for all.
+//! Alerts, the salesperson's to-do list — past-due opportunities and tasks, quotes
+//! about to expire, leads and interactions whose follow-up date has come — for one
+//! salesperson ("me": the one whose OS user name matches) or for all. They are not
+//! a list of their own: each is a date rule (`event_rule`) with an `alert` action,
+//! shown while it is due, so an admin edits, adds or disables them as rules.
 
-use chrono::{Duration, NaiveDate};
+use std::collections::HashMap;
+use std::sync::Arc;
 
-use crate::model::{
-    Entity, Interaction, Lead, Opportunity, OpportunityStatus, OpportunityTask, Quote, Salesperson,
-};
+use chrono::NaiveDate;
+
+use crate::model::{Entity, FieldKind, Record, Salesperson, Value};
+use crate::ops::events::spec::{Action, DateBase, DateSpec, RenderCtx, Template, Trigger};
+use crate::ops::events::{Rule, RuleSet};
 use crate::store::{Result, Store};
 
 /// The kinds of alert, as `Alert::kind` holds them.
@@ -40,184 +45,192 @@ pub fn me(store: &Store, user: &str) -> Result<Option<String>> {
     Ok(None)
 }
 
-/// Every alert due on `today`, for `salesperson` (None: everyone), oldest first.
-pub fn alerts(store: &Store, salesperson: Option<&str>, today: NaiveDate) -> Result<Vec<Alert>> {
-    let mine = |s: &str| salesperson.is_none_or(|me| me == s);
-    let open_statuses: Vec<String> = store
-        .scan(OpportunityStatus::DEF)
-        .filter_map(|r| r.ok())
-        .filter(|r| {
-            r.downcast_ref::<OpportunityStatus>()
-                .is_some_and(|s| s.meaning == "open")
+/// Every alert standing on `today`, for `salesperson` (None: everyone), oldest
+/// first. The alerts are the standing view of the date rules that carry an
+/// `alert` action: a record stands from the day its rule is due (until the date
+/// itself, for a rule that fires before it) while the rule's condition holds. The
+/// date index gives each rule's span in one range read.
+pub fn alerts(
+    store: &Store,
+    rules: &RuleSet,
+    salesperson: Option<&str>,
+    today: NaiveDate,
+) -> Result<Vec<Alert>> {
+    let standing: Vec<_> = rules
+        .rules
+        .iter()
+        .filter_map(|rule| {
+            let Trigger::Date(spec) = &rule.trigger else {
+                return None;
+            };
+            let DateBase::Field(field) = spec.base else {
+                return None;
+            };
+            rule.actions.iter().find_map(|a| match a {
+                Action::Alert { label, text } => Some((rule, *spec, field, label, text)),
+                _ => None,
+            })
         })
-        .map(|r| r.key().to_string())
         .collect();
-    let first = || -> Result<Vec<Alert>> {
-        let mut out = Vec::new();
-        for r in store.scan(Opportunity::DEF) {
-            let r = r?;
-            let Some(o) = r.downcast_ref::<Opportunity>() else {
-                continue;
-            };
-            let open = o.status.is_empty() || open_statuses.contains(&o.status);
-            if let Some(close) = o
-                .expected_close
-                .filter(|d| open && *d < today && mine(&o.salesperson))
-            {
-                out.push(Alert {
-                    date: close,
-                    kind: PAST_DUE,
-                    entity: Opportunity::DEF.name,
-                    key: o.key.clone(),
-                    text: o.description.clone(),
-                });
-            }
-        }
-        for r in store.scan(OpportunityTask::DEF) {
-            let r = r?;
-            let Some(t) = r.downcast_ref::<OpportunityTask>() else {
-                continue;
-            };
-            if let Some(due) = t.due_date.filter(|d| {
-                t.status != "done" && t.status != "cancelled" && *d < today && mine(&t.owner)
-            }) {
-                out.push(Alert {
-                    date: due,
-                    kind: TASK_PAST_DUE,
-                    entity: OpportunityTask::DEF.name,
-                    key: t.key.clone(),
-                    text: format!(
-                        "{} ({})",
-                        t.description,
-                        if t.opportunity.is_empty() {
-                            &t.lead
-                        } else {
-                            &t.opportunity
-                        }
-                    ),
-                });
-            }
-        }
-        Ok(out)
-    };
-    let second = || -> Result<Vec<Alert>> {
-        let mut out = Vec::new();
-        let week = today + Duration::days(7);
-        for r in store.scan(Quote::DEF) {
-            let r = r?;
-            let Some(q) = r.downcast_ref::<Quote>() else {
-                continue;
-            };
-            let open = matches!(q.status.as_str(), "" | "draft" | "sent");
-            let owner = if salesperson.is_some() && !q.opportunity.is_empty() {
-                store
-                    .get_as::<Opportunity>(&q.opportunity)?
-                    .map(|o| o.salesperson)
-                    .unwrap_or_default()
-            } else {
-                String::new()
-            };
-            if let Some(until) = q
-                .valid_until
-                .filter(|d| open && *d >= today && *d <= week && mine(&owner))
-            {
-                out.push(Alert {
-                    date: until,
-                    kind: QUOTE_EXPIRES,
-                    entity: Quote::DEF.name,
-                    key: q.key.clone(),
-                    text: q.opportunity.clone(),
-                });
-            }
-        }
-        for r in store.scan(Lead::DEF) {
-            let r = r?;
-            let Some(l) = r.downcast_ref::<Lead>() else {
-                continue;
-            };
-            if let Some(d) = l
-                .follow_up
-                .filter(|d| *d <= today && l.opportunity.is_empty() && mine(&l.salesperson))
-            {
-                out.push(Alert {
-                    date: d,
-                    kind: FOLLOW_UP,
-                    entity: Lead::DEF.name,
-                    key: l.key.clone(),
-                    text: format!("{} {} {}", l.first_name, l.last_name, l.company)
-                        .trim()
-                        .to_string(),
-                });
-            }
-        }
-        // An interaction's follow-up is done once a later interaction with the same
-        // contact, prospect or customer took place.
-        let mut latest: std::collections::HashMap<String, chrono::NaiveDateTime> =
-            std::collections::HashMap::new();
-        let mut due = Vec::new();
-        for r in store.scan(Interaction::DEF) {
-            let r = r?;
-            let Some(i) = r.downcast_ref::<Interaction>() else {
-                continue;
-            };
-            let party = [&i.contact, &i.prospect, &i.customer]
-                .into_iter()
-                .find(|p| !p.is_empty())
-                .cloned()
-                .unwrap_or_default();
-            if let (Some(at), false) = (i.occurred_at, party.is_empty()) {
-                let e = latest.entry(party.clone()).or_insert(at);
-                *e = (*e).max(at);
-            }
-            if let Some(d) = i.follow_up.filter(|d| *d <= today && mine(&i.salesperson)) {
-                let text = match i.notes.lines().next() {
-                    Some(line) if !line.trim().is_empty() => line.to_string(),
-                    _ => party.clone(),
-                };
-                due.push((
-                    party,
-                    i.occurred_at,
-                    Alert {
-                        date: d,
-                        kind: FOLLOW_UP,
-                        entity: Interaction::DEF.name,
-                        key: i.key.clone(),
-                        text,
-                    },
-                ));
-            }
-        }
-        for (party, at, alert) in due {
-            let followed = at.is_some_and(|at| latest.get(&party).is_some_and(|l| *l > at));
-            if !followed {
-                out.push(alert);
-            }
-        }
-        Ok(out)
-    };
-    // The halves read different entities: on two cores they take half as long.
-    let (first, second) = std::thread::scope(|s| {
-        let second = s.spawn(second);
-        (first(), second.join())
+    let one =
+        |(rule, spec, field, label, text): &(&Arc<Rule>, DateSpec, usize, &String, &Template)| {
+            rule_alerts(store, rule, spec, *field, label, text, salesperson, today)
+        };
+    // Two cores: the rules are read by two threads, half each.
+    let (first, second) = standing.split_at(standing.len() / 2);
+    let (a, b) = std::thread::scope(|s| {
+        let b = s.spawn(|| second.iter().map(one).collect::<Result<Vec<_>>>());
+        (first.iter().map(one).collect::<Result<Vec<_>>>(), b.join())
     });
-    let mut out = first?;
-    out.extend(second.map_err(|_| crate::store::StoreError::Io {
+    let b = b.map_err(|_| crate::store::StoreError::Io {
         path: store.path().display().to_string(),
         message: "reading the alerts failed; try again".into(),
-    })??);
+    })?;
+    let mut out: Vec<Alert> = a?.into_iter().chain(b?).flatten().collect();
     out.sort();
+    out.dedup_by(|x, y| x.entity == y.entity && x.key == y.key && x.kind == y.kind);
     Ok(out)
+}
+
+/// The alerts one rule stands for on `today`.
+#[allow(clippy::too_many_arguments)]
+fn rule_alerts(
+    store: &Store,
+    rule: &Rule,
+    spec: &DateSpec,
+    field: usize,
+    label: &str,
+    text: &Template,
+    salesperson: Option<&str>,
+    today: NaiveDate,
+) -> Result<Vec<Alert>> {
+    let def = rule.def;
+    // Due from base + offset on: every base up to today - offset; a rule that
+    // fires before the date stands only until the date itself.
+    let to = spec.base_for(today);
+    let from = (spec.offset_days < 0).then_some(today);
+    let Some(dated) = store.keys_dated_between(def, field, from, to)? else {
+        return Ok(Vec::new());
+    };
+    let env = crate::query::Env {
+        today,
+        me: salesperson.map(str::to_string),
+        user: String::new(),
+    };
+    let compiled = rule.condition.compile(store, &env).map_err(|e| {
+        crate::store::StoreError::invalid("event_rule", &rule.key, "condition", "", e.to_string())
+    })?;
+    let ctx = RenderCtx {
+        user: "",
+        rule: &rule.key,
+    };
+    let kind = crate::util::statics::intern(label);
+    let mut owners = Owners::default();
+    let mut out = Vec::new();
+    for (date, key) in dated {
+        let Some(r) = store.get(def, &key)? else {
+            continue;
+        };
+        if let Some(me) = salesperson {
+            if !owners.of(store, r.as_ref())?.iter().any(|s| s == me) {
+                continue;
+            }
+        }
+        if !compiled.matches(r.as_ref())? {
+            continue;
+        }
+        out.push(Alert {
+            date,
+            kind,
+            entity: def.name,
+            key,
+            // An alert is one line: a template's first (notes have many).
+            text: text
+                .render(Some(r.as_ref()), None, &ctx)
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .unwrap_or_default()
+                .to_string(),
+        });
+    }
+    Ok(out)
+}
+
+/// Whose a record is: the salespersons its fields name, or for a record that
+/// names none (a quote), those of the record it belongs to (its opportunity),
+/// looked up once per run.
+#[derive(Default)]
+struct Owners {
+    looked_up: HashMap<(&'static str, String), Vec<String>>,
+}
+
+impl Owners {
+    fn of(&mut self, store: &Store, r: &dyn Record) -> Result<Vec<String>> {
+        let own = salespersons_of(r);
+        if !own.is_empty() {
+            return Ok(own);
+        }
+        for (i, f) in r.def().fields.iter().enumerate() {
+            let (FieldKind::Ref(target), Value::Text(k)) = (&f.kind, r.get(i)) else {
+                continue;
+            };
+            let Some(def) = crate::model::entity(target) else {
+                continue;
+            };
+            let names = def.fields.iter().any(|g| {
+                matches!(
+                    g.kind,
+                    FieldKind::Ref("salesperson") | FieldKind::RefList("salesperson")
+                )
+            });
+            if k.is_empty() || !names || def.name == r.def().name {
+                continue;
+            }
+            let probe = (def.name, k);
+            if let Some(hit) = self.looked_up.get(&probe) {
+                return Ok(hit.clone());
+            }
+            let found = store
+                .get(def, &probe.1)?
+                .map(|o| salespersons_of(o.as_ref()))
+                .unwrap_or_default();
+            self.looked_up.insert(probe, found.clone());
+            return Ok(found);
+        }
+        Ok(Vec::new())
+    }
+}
+
+/// The salesperson codes of the record's fields that name salespersons.
+pub fn salespersons_of(record: &dyn Record) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, f) in record.def().fields.iter().enumerate() {
+        match (&f.kind, record.get(i)) {
+            (FieldKind::Ref("salesperson"), Value::Text(s)) if !s.is_empty() => out.push(s),
+            (FieldKind::RefList("salesperson"), Value::List(v)) => out.extend(v),
+            _ => {}
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Interaction, Opportunity};
+
+    fn shipped_rules(store: &Store) -> RuleSet {
+        crate::ops::events::ensure_shipped(store).unwrap();
+        crate::ops::events::load(store).unwrap()
+    }
 
     #[test]
     fn alerts_are_due_items_of_the_salesperson_oldest_first() {
         let (_dir, store) = crate::ops::demo_store(2000);
         let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
-        let all = alerts(&store, None, day).unwrap();
+        let rules = shipped_rules(&store);
+        let all = alerts(&store, &rules, None, day).unwrap();
         assert!(!all.is_empty());
         assert!(all.windows(2).all(|w| w[0] <= w[1]), "sorted");
         for kind in ["past due", "task past due", "follow up"] {
@@ -231,7 +244,7 @@ mod tests {
             .unwrap()
             .unwrap()
             .salesperson;
-        let theirs = alerts(&store, Some(&someone), day).unwrap();
+        let theirs = alerts(&store, &rules, Some(&someone), day).unwrap();
         assert!(!theirs.is_empty() && theirs.len() < all.len());
         let os_user = store
             .get_as::<Salesperson>(&someone)
@@ -263,8 +276,9 @@ mod tests {
                 ..Default::default()
             }))
             .unwrap();
+        let rules = shipped_rules(&store);
         let due = |store: &Store| {
-            alerts(store, None, day)
+            alerts(store, &rules, None, day)
                 .unwrap()
                 .iter()
                 .any(|a| a.key == first)
@@ -278,5 +292,85 @@ mod tests {
             }))
             .unwrap();
         assert!(!due(&store), "called back on the 12th");
+    }
+
+    #[test]
+    fn the_alerts_are_rules_an_admin_edits() {
+        use crate::model::{EventRule, Quote};
+        let (_dir, store) = crate::ops::demo_store(2000);
+        let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let count = |store: &Store, kind: &str| {
+            let rules = crate::ops::events::load(store).unwrap();
+            let all = alerts(store, &rules, None, day).unwrap();
+            all.iter().filter(|a| a.kind == kind).count()
+        };
+        crate::ops::events::ensure_shipped(&store).unwrap();
+        let past_due = count(&store, "past due");
+        assert!(past_due > 0);
+        // Disabled, the rule's alerts leave the home pane.
+        let mut rule = store.get_as::<EventRule>("OPP_PAST_DUE").unwrap().unwrap();
+        rule.enabled = false;
+        store.update(Box::new(rule)).unwrap();
+        assert_eq!(count(&store, "past due"), 0);
+        // A rule of the admin's own: quotes within a week, labelled as they like.
+        store
+            .insert(Box::new(EventRule {
+                key: "QUOTE_WEEK".into(),
+                description: "Quotes expiring this week".into(),
+                entity: "quote".into(),
+                trigger: "date".into(),
+                when: "7 days before valid_until".into(),
+                actions: "alert \"quote this week\" \"{opportunity}\"".into(),
+                enabled: true,
+                ..Default::default()
+            }))
+            .unwrap();
+        let rules = crate::ops::events::load(&store).unwrap();
+        let week = alerts(&store, &rules, None, day).unwrap();
+        let week: Vec<_> = week
+            .iter()
+            .filter(|a| a.kind == "quote this week")
+            .collect();
+        assert!(!week.is_empty());
+        for a in &week {
+            let q = store.get_as::<Quote>(&a.key).unwrap().unwrap();
+            let until = q.valid_until.unwrap();
+            assert!(
+                until >= day && until <= day + chrono::Duration::days(7),
+                "{a:?}"
+            );
+            assert_eq!(a.date, until);
+        }
+        // The shipped three-day rule stands for fewer of them.
+        assert!(count(&store, "quote expires") <= week.len());
+    }
+
+    #[test]
+    fn rules_installed_by_an_earlier_version_gain_their_alert() {
+        use crate::model::EventRule;
+        let (_dir, store) = crate::ops::demo_store(200);
+        crate::ops::events::ensure_shipped(&store).unwrap();
+        let set = |key: &str, condition: &str, actions: &str| {
+            let mut r = store.get_as::<EventRule>(key).unwrap().unwrap();
+            r.condition = condition.into();
+            r.actions = actions.into();
+            store.update(Box::new(r)).unwrap();
+        };
+        let earlier = "notify owner \"task {description} is past due (due {due_date})\"";
+        set("TASK_OVERDUE", "status:open", earlier);
+        set("QUOTE_EXPIRY", "status:sent", "notify leader \"mine\"");
+        crate::ops::events::ensure_shipped(&store).unwrap();
+        let task = store.get_as::<EventRule>("TASK_OVERDUE").unwrap().unwrap();
+        assert!(
+            task.actions.contains("alert \"task past due\""),
+            "{}",
+            task.actions
+        );
+        assert_eq!(task.condition, "NOT status:done AND NOT status:cancelled");
+        let edited = store.get_as::<EventRule>("QUOTE_EXPIRY").unwrap().unwrap();
+        assert_eq!(
+            edited.actions, "notify leader \"mine\"",
+            "an edited rule stays"
+        );
     }
 }

@@ -324,3 +324,48 @@ fn a_condition_on_a_line_field_holds_when_some_line_passes() {
         e.message
     );
 }
+
+#[test]
+fn followed_is_a_later_record_with_the_same_party() {
+    use crate::model::{Interaction, Prospect};
+    let (_dir, store) = store();
+    let p = store
+        .insert(Box::new(Prospect {
+            name: "Hanse Robotik".into(),
+            ..Default::default()
+        }))
+        .unwrap();
+    let at = |d: u32| NaiveDate::from_ymd_opt(2026, 6, d).and_then(|d| d.and_hms_opt(9, 0, 0));
+    let call = |d: u32| Interaction {
+        prospect: p.clone(),
+        occurred_at: at(d),
+        ..Default::default()
+    };
+    let first = store.insert(Box::new(call(2))).unwrap();
+    let q = Query::parse("NOT followed:occurred_at", Interaction::DEF).unwrap();
+    let open = |store: &Store| {
+        let c = q.compile(store, &env()).unwrap();
+        let r = store.get(Interaction::DEF, &first).unwrap().unwrap();
+        c.matches(r.as_ref()).unwrap()
+    };
+    assert!(open(&store), "nobody called since");
+    store.insert(Box::new(call(1))).unwrap();
+    assert!(open(&store), "an earlier call does not follow it");
+    store.insert(Box::new(call(5))).unwrap();
+    assert!(!open(&store), "the call of the 5th follows it");
+
+    let err = |text: &str| {
+        Query::parse(text, Interaction::DEF)
+            .unwrap_err()
+            .to_string()
+    };
+    assert!(
+        err("followed:notes").contains("compares dates"),
+        "{}",
+        err("followed:notes")
+    );
+    assert!(err("followed>occurred_at").contains("takes ':'"));
+    assert!(err("followed:ocurred_at").contains("did you mean 'occurred_at'"));
+    let none = Query::parse("followed:expected_close", Opportunity::DEF);
+    assert!(none.is_ok() || none.unwrap_err().to_string().contains("names no record"));
+}

@@ -56,6 +56,8 @@ pub enum Pred {
     Was(Box<Pred>),
     /// Some line of the lines field holds a value (its field `.1`) that passes.
     Line(usize, usize, Test),
+    /// Another record naming the same party has a later value of this date field.
+    Followed(usize),
 }
 
 /// Where a predicate is being built: to check a query (no store, no key sets), or
@@ -94,6 +96,7 @@ pub fn compile(expr: &Expr, def: &'static EntityDef, env: &Env, mode: Mode) -> R
         },
         Expr::Changed { fields, .. } => Pred::Changed(fields.clone()),
         Expr::Was { inner, .. } => Pred::Was(Box::new(compile(inner, def, env, mode)?)),
+        Expr::Followed { field, .. } => Pred::Followed(*field),
         Expr::Related {
             has,
             source,
@@ -410,6 +413,7 @@ impl Pred {
                 Some(o) => inner.matches(o, store, lookups)?,
                 None => false,
             },
+            Pred::Followed(field) => followed(r, *field, store)?,
         })
     }
 
@@ -448,9 +452,47 @@ impl Pred {
             | Pred::Via { .. }
             | Pred::Changed(_)
             | Pred::Was(_)
+            | Pred::Followed(_)
             | Pred::Line(..) => None,
         }
     }
+}
+
+/// Whether another record of `r`'s entity that names `r`'s party (its first filled-in
+/// reference to a reverse-indexed record: the contact before the company) has a
+/// later `field`. A record without the date is followed by nothing.
+fn followed(r: &dyn Record, field: usize, store: &Store) -> StoreResult<bool> {
+    let def = r.def();
+    let mine = r.get(field);
+    if mine.is_empty() {
+        return Ok(false);
+    }
+    let party = def
+        .fields
+        .iter()
+        .enumerate()
+        .find_map(|(i, f)| match f.kind {
+            FieldKind::Ref(t) if crate::store::index::is_reverse_indexed(t) => match r.get(i) {
+                Value::Text(k) if !k.is_empty() => crate::model::entity(t).map(|d| (d, k)),
+                _ => None,
+            },
+            _ => None,
+        });
+    let Some((target, key)) = party else {
+        return Ok(false);
+    };
+    for other in store.keys_naming(target, &key, def)? {
+        if other == r.key() {
+            continue;
+        }
+        if let Some(o) = store.get(def, &other)? {
+            let theirs = o.get(field);
+            if !theirs.is_empty() && super::compare_values(&theirs, &mine).is_gt() {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
 }
 
 fn any_text(r: &dyn Record, needle: &str) -> bool {

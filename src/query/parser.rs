@@ -4,7 +4,9 @@
 //! (`compile`), when today's date and "me" are known.
 
 use super::{QueryError, MAX_DEPTH};
-use crate::model::{self, entity_or_suggest, field_or_suggest, EntityDef, FieldKind};
+use crate::model::{self, field_or_suggest, EntityDef, FieldKind};
+
+mod terms;
 
 /// A condition's operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +92,13 @@ pub enum Expr {
     /// false when there is none.
     Was {
         inner: Box<Expr>,
+        column: usize,
+    },
+    /// `followed:FIELD`: another record of the entity, naming the same party (the
+    /// first reference of the record that is filled in), has a later FIELD, as a
+    /// later call answers an interaction's follow-up.
+    Followed {
+        field: usize,
         column: usize,
     },
 }
@@ -424,49 +433,6 @@ impl Parser {
         }
     }
 
-    /// After `changed`: `:` and a comma-separated list of fields (not the key).
-    fn changed(
-        &mut self,
-        def: &'static EntityDef,
-        column: usize,
-        op: Op,
-        op_column: usize,
-    ) -> Result<Expr, QueryError> {
-        if op != Op::Match {
-            return Err(QueryError::new(
-                op_column,
-                "'changed' takes ':' and fields, as in changed:stage or changed:stage,amount",
-            ));
-        }
-        let mut fields = Vec::new();
-        loop {
-            let at = self.column();
-            let name = self.ident();
-            if name.is_empty() {
-                let after = if fields.is_empty() { "changed:" } else { "," };
-                return Err(self.error_here(format!("expected a field after '{after}'")));
-            }
-            if name == "key" {
-                return Err(QueryError::new(
-                    at,
-                    "a record's key does not change: 'changed:' takes fields",
-                ));
-            }
-            let field = field_or_suggest(def, &name).map_err(|m| QueryError::new(at, m))?;
-            if !fields.contains(&field) {
-                fields.push(field);
-            }
-            if self.peek() != Some(',') {
-                if self.peek().is_some_and(|c| !ends_word(c)) {
-                    return Err(self.error_here(format!("expected ',' or a space after '{name}'")));
-                }
-                break;
-            }
-            self.pos += 1;
-        }
-        Ok(Expr::Changed { fields, column })
-    }
-
     fn bare(&mut self) -> Result<Expr, QueryError> {
         let column = self.column();
         let from = self.pos;
@@ -507,6 +473,9 @@ impl Parser {
             }
             return self.related(def, name == "has", column);
         }
+        if name == "followed" && def.field(name).is_none() {
+            return self.followed(def, column, op, op_column);
+        }
         let subject = if name == "key" {
             Subject::Key
         } else {
@@ -537,59 +506,6 @@ impl Parser {
         Ok(RawValue {
             text: self.text(from, self.pos),
             quoted: false,
-            column,
-        })
-    }
-
-    /// After `has:` / `no:`: an entity whose records name `def`, and an optional
-    /// `(filter)` over that entity.
-    fn related(
-        &mut self,
-        def: &'static EntityDef,
-        has: bool,
-        column: usize,
-    ) -> Result<Expr, QueryError> {
-        let entity_column = self.column();
-        let name = self.ident();
-        if name.is_empty() {
-            return Err(self.error_here(format!(
-                "expected an entity after '{}:' (as in has:interaction)",
-                if has { "has" } else { "no" }
-            )));
-        }
-        let source = entity_or_suggest(&name).map_err(|m| QueryError::new(entity_column, m))?;
-        let names_def = source.fields.iter().any(|f| match f.kind {
-            FieldKind::Ref(t) | FieldKind::RefList(t) => t == def.name,
-            FieldKind::Lines(line) => line
-                .fields
-                .iter()
-                .any(|l| l.kind.target() == Some(def.name)),
-            _ => false,
-        });
-        if !names_def {
-            return Err(QueryError::new(
-                entity_column,
-                format!("no field of {} names a {}", source.name, def.name),
-            ));
-        }
-        let mut filter = None;
-        if self.peek() == Some('(') {
-            let open = self.column();
-            self.pos += 1;
-            // The filter is over other records, which have no "before".
-            let rule = std::mem::replace(&mut self.rule, false);
-            let inner = self.nested(open, |p| p.or(source));
-            self.rule = rule;
-            let inner = inner?;
-            self.close(open, &inner)?;
-            filter = Some(Box::new(inner));
-        } else if self.peek().is_some_and(|c| !ends_word(c)) {
-            return Err(self.error_here(format!("expected '(' or a space after '{name}'")));
-        }
-        Ok(Expr::Related {
-            has,
-            source,
-            filter,
             column,
         })
     }

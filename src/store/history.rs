@@ -221,6 +221,9 @@ fn process_user() -> String {
     .clone()
 }
 
+/// The "via" of a write made outside any request: the server's own.
+pub const SYSTEM: &str = "system";
+
 /// The actor, group and undo mark of the commit about to be made with `id`.
 fn current(id: u64) -> (Actor, u64, Option<u64>) {
     SCOPE.with(|s| match s.borrow_mut().as_mut() {
@@ -231,7 +234,7 @@ fn current(id: u64) -> (Actor, u64, Option<u64>) {
         None => (
             Actor {
                 user: process_user(),
-                via: "system".into(),
+                via: SYSTEM.into(),
             },
             id,
             None,

@@ -8,6 +8,7 @@
 mod audit;
 mod bulk;
 pub mod codec;
+mod dated;
 mod error;
 pub mod events;
 pub mod find;
@@ -228,29 +229,6 @@ impl Store {
     /// The keys of `target` records that at least one `source` record names, read
     /// from the reference index alone (None when references to `target` are not
     /// reverse-indexed).
-    /// The keys of `def` records whose dated field `field` is `day`, from the date
-    /// index; None when the field is not in it.
-    pub fn keys_dated(
-        &self,
-        def: &EntityDef,
-        field: usize,
-        day: chrono::NaiveDate,
-    ) -> Result<Option<Vec<String>>> {
-        let f = &def.fields[field];
-        if !f.dated {
-            return Ok(None);
-        }
-        let prefix = index::prefix(&[index::DATE_INDEX, &index::date_day(def.name, f.name, day)]);
-        let mut out = Vec::new();
-        for k in self.idx_ref.scan_prefix(prefix).keys() {
-            let parts = index::split(&k?);
-            if let Some(key) = parts.get(3) {
-                out.push(key.clone());
-            }
-        }
-        Ok(Some(out))
-    }
-
     pub fn keys_named_by(
         &self,
         target: &EntityDef,

@@ -46,7 +46,11 @@ fn connect(store: &Arc<Store>, db: &std::path::Path) -> (Client, Option<Server>)
     if std::env::var_os("CRM_TEST_LOCAL").is_some() {
         return (Local::client(Arc::clone(store)), None);
     }
-    let config = Config::quiet(db);
+    // The tests that need the date rules' tick drive it with their own clock.
+    let config = Config {
+        ticks: false,
+        ..Config::quiet(db)
+    };
     let server = Server::start_on(Arc::clone(store), config).expect("a server on the test store");
     let client = Remote::client(Target::Local(db.to_path_buf())).expect("connect to it");
     (client, Some(server))
@@ -81,6 +85,8 @@ pub fn harness_at_home(records: usize, keymap: Keymap, lang: Lang) -> Harness {
             .bulk_insert(termcrm::demo::generate(records, 1), |_| {})
             .unwrap();
     }
+    // As a server opening a database does: the shipped rules, the alerts among them.
+    termcrm::ops::events::ensure_shipped(&store).unwrap();
     let store = Arc::new(store);
     let (client, server) = connect(&store, &db);
     let mut app = App::new(client.clone(), keymap, lang);

@@ -72,7 +72,7 @@ pub fn run(
                 spawn(rule, record, command, *timeout, fired);
                 Ok(format!("run: started `{command}`"))
             }
-            Action::Set { .. } | Action::Hold { .. } => continue,
+            Action::Set { .. } | Action::Hold { .. } | Action::Alert { .. } => continue,
         };
         match outcome {
             Ok(done) => fired.actions.push(done),

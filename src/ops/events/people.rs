@@ -3,6 +3,7 @@
 
 use super::spec::Target;
 use crate::model::{Entity, FieldKind, Record, SalesTeam, Salesperson, Value};
+use crate::ops::alerts::salespersons_of;
 use crate::store::{Result, Store};
 
 /// One person a target names.
@@ -22,19 +23,6 @@ fn salesperson(store: &Store, code: &str) -> Result<Person> {
         salesperson: Some(code.to_string()),
         user,
     })
-}
-
-/// The salesperson codes of the record's fields that name salespersons.
-fn salespersons_of(record: &dyn Record) -> Vec<String> {
-    let mut out = Vec::new();
-    for (i, f) in record.def().fields.iter().enumerate() {
-        match (&f.kind, record.get(i)) {
-            (FieldKind::Ref("salesperson"), Value::Text(s)) if !s.is_empty() => out.push(s),
-            (FieldKind::RefList("salesperson"), Value::List(v)) => out.extend(v),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// The record's sales team: its own `sales_team` reference, else the team its

@@ -29,8 +29,12 @@ impl Rule {
     pub fn before_save(&self) -> bool {
         self.actions.iter().any(Action::before_save)
     }
+    /// Whether any action acts after a commit or at a tick (an alert only
+    /// stands on the home pane).
     pub fn after_commit(&self) -> bool {
-        self.actions.iter().any(|a| !a.before_save())
+        self.actions
+            .iter()
+            .any(|a| !a.before_save() && !matches!(a, Action::Alert { .. }))
     }
 }
 

@@ -46,17 +46,17 @@ pub const SHIPPED: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
         "opportunity_task",
         "date",
         "1 day after due_date",
-        "status:open",
-        "notify owner \"task {description} is past due (due {due_date})\"",
-        "An open task past its due date: tell its owner",
+        "NOT status:done AND NOT status:cancelled",
+        "notify owner \"task {description} is past due (due {due_date})\"\nalert \"task past due\" \"{description} ({opportunity}{lead})\"",
+        "A task not done past its due date: tell its owner",
     ),
     (
         "FOLLOW_UP",
         "lead",
         "date",
         "on follow_up",
-        "",
-        "notify salesperson \"follow up today: {first_name} {last_name}, {company}\"\ntask \"Call {first_name} {last_name} ({company})\" type=CALL due=+0d",
+        "opportunity=\"\"",
+        "notify salesperson \"follow up today: {first_name} {last_name}, {company}\"\ntask \"Call {first_name} {last_name} ({company})\" type=CALL due=+0d\nalert \"follow up\" \"{first_name} {last_name} {company}\"",
         "A lead's follow-up day: tell its salesperson and make a call task",
     ),
     (
@@ -65,8 +65,26 @@ pub const SHIPPED: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
         "date",
         "3 days before valid_until",
         "status:draft OR status:sent",
-        "notify leader \"quote {key} for {opportunity} expires on {valid_until}\"",
+        "notify leader \"quote {key} for {opportunity} expires on {valid_until}\"\nalert \"quote expires\" \"{opportunity}\"",
         "A draft or sent quote expires in 3 days: tell the team leader",
+    ),
+    (
+        "OPP_PAST_DUE",
+        "opportunity",
+        "date",
+        "1 day after expected_close",
+        "status.meaning:open OR status=\"\"",
+        "alert \"past due\" \"{description}\"",
+        "An open opportunity past its close date: on its salesperson's home pane",
+    ),
+    (
+        "CALL_BACK",
+        "interaction",
+        "date",
+        "on follow_up",
+        "NOT followed:occurred_at",
+        "alert \"follow up\" \"{notes}\"",
+        "An interaction's follow-up day, until a later one with the same party: on the home pane",
     ),
     (
         "DISCOUNT_NEW",
@@ -85,6 +103,27 @@ pub const SHIPPED: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
         "changed:lines AND lines.discount>20",
         "hold leader \"a line's discount is over 20 %\"",
         "A quote's lines changed with a discount over 20 %: the team leader approves it",
+    ),
+];
+
+/// Shipped rules as an earlier version installed them: (key, condition, actions).
+/// A stored rule still exactly so is brought up to the current version (the
+/// alerts became rules); one an admin edited is left as it is.
+const EARLIER: &[(&str, &str, &str)] = &[
+    (
+        "TASK_OVERDUE",
+        "status:open",
+        "notify owner \"task {description} is past due (due {due_date})\"",
+    ),
+    (
+        "FOLLOW_UP",
+        "",
+        "notify salesperson \"follow up today: {first_name} {last_name}, {company}\"\ntask \"Call {first_name} {last_name} ({company})\" type=CALL due=+0d",
+    ),
+    (
+        "QUOTE_EXPIRY",
+        "status:draft OR status:sent",
+        "notify leader \"quote {key} for {opportunity} expires on {valid_until}\"",
     ),
 ];
 
@@ -124,7 +163,28 @@ pub fn ensure_shipped(store: &Store) -> Result<usize> {
         }
     }
     store.meta_set(INSTALLED, names.join("\n").as_bytes())?;
+    upgrade(store)?;
     Ok(added)
+}
+
+/// Brings rules an earlier version installed, and nobody edited since, to the
+/// current shipped text.
+fn upgrade(store: &Store) -> Result<()> {
+    for &(key, condition, actions) in EARLIER {
+        let Some(mut stored) = store.get_as::<EventRule>(key)? else {
+            continue;
+        };
+        if stored.condition != condition || stored.actions != actions {
+            continue;
+        }
+        let Some(now) = shipped().into_iter().find(|r| r.key == key) else {
+            continue;
+        };
+        stored.condition = now.condition;
+        stored.actions = now.actions;
+        store.update(Box::new(stored))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -41,7 +41,7 @@ fn describe(rule: &Rule, record: &dyn Record, user: &str) -> Vec<String> {
                 a.describe(rule.def),
                 text.render(Some(record), None, &ctx)
             ),
-            Action::Task { text, .. } => format!(
+            Action::Task { text, .. } | Action::Alert { text, .. } => format!(
                 "{} — \"{}\"",
                 a.describe(rule.def),
                 text.render(Some(record), None, &ctx)

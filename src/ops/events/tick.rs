@@ -106,7 +106,7 @@ pub fn due_records(
 pub fn count_due(store: &Store, rules: &RuleSet, day: NaiveDate) -> Result<usize> {
     let mut n = 0;
     for rule in &rules.rules {
-        if let Trigger::Date(spec) = &rule.trigger {
+        if let (Trigger::Date(spec), true) = (&rule.trigger, rule.after_commit()) {
             let compiled = compile(store, rule, "")?;
             n += due_records(store, rule, spec, &compiled, day, usize::MAX)?.len();
         }
@@ -169,6 +169,10 @@ fn tick_rule(
     after: &mut After,
     wrote: &mut Vec<(Changed, Option<Vec<u8>>)>,
 ) -> Result<()> {
+    if !rule.after_commit() {
+        // Only an alert: it stands on the home pane, and nothing fires.
+        return Ok(());
+    }
     // What is due: (the firing's due text, the records), for each due time.
     let due: Vec<(String, Vec<Box<dyn Record>>)> = match &rule.trigger {
         Trigger::Date(spec) => {

@@ -3,7 +3,7 @@
 
 use super::{
     codec, corrupt, diff, id_of_head_key, id_of_rec_key, index, rec_key, Commit, Entry, Head, Kind,
-    LogFilter, Result, States, Store,
+    LogFilter, Result, States, Store, SYSTEM,
 };
 use crate::model::EntityDef;
 
@@ -209,8 +209,8 @@ impl Store {
         Ok(out)
     }
 
-    /// The commits of `user`'s last change that is not undone and not itself an
-    /// undo, oldest first, with each record's states.
+    /// The commits of `user`'s last change that is not undone, not itself an undo
+    /// and not the server's own, oldest first, with each record's states.
     pub fn last_undoable(&self, user: &str) -> Result<Option<Vec<Commit>>> {
         let mut undone = std::collections::HashSet::new();
         let mut group: Option<u64> = None;
@@ -234,7 +234,9 @@ impl Store {
                         undone.insert(u);
                         continue;
                     }
-                    if head.user != user || undone.contains(&head.group) {
+                    // The server's own writes (shipped rules, setup, upgrades) are
+                    // no user's change to take back.
+                    if head.user != user || head.via == SYSTEM || undone.contains(&head.group) {
                         continue;
                     }
                     group = Some(head.group);

@@ -48,9 +48,26 @@ pub enum Action {
         command: String,
         timeout: Duration,
     },
+    /// A date rule's records stand on their owners' home pane as alerts labelled
+    /// `label`, from their due day on (until the date itself, for a rule that
+    /// fires before it), while the condition holds. It does nothing at a tick.
+    Alert {
+        label: String,
+        text: Template,
+    },
 }
 
-const VERBS: &[&str] = &["notify", "set", "task", "interaction", "hold", "run"];
+const VERBS: &[&str] = &[
+    "notify",
+    "set",
+    "task",
+    "interaction",
+    "hold",
+    "run",
+    "alert",
+];
+/// The longest alert label: it is a column of the home pane.
+const MAX_LABEL: usize = 16;
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_TIMEOUT_SECS: u64 = 300;
 const PRIORITIES: &[&str] = &["low", "normal", "high"];
@@ -65,6 +82,7 @@ impl Action {
             Action::Interaction { .. } => "interaction",
             Action::Hold { .. } => "hold",
             Action::Run { .. } => "run",
+            Action::Alert { .. } => "alert",
         }
     }
 
@@ -134,6 +152,9 @@ impl Action {
                 out.push_str(&format!(" {}", quote(command)));
                 push_opt(&mut out, "timeout", &format!("{}s", timeout.as_secs()));
             }
+            Action::Alert { label, text } => {
+                out.push_str(&format!(" {} {}", quote(label), quote(text.text())));
+            }
         }
         out
     }
@@ -189,6 +210,27 @@ pub fn parse_actions(text: &str, def: &'static EntityDef) -> Result<Vec<Action>,
 pub fn check_actions_for(trigger: &Trigger, actions: &[Action]) -> Result<(), SpecError> {
     if actions.is_empty() {
         return Err(SpecError::at(0, "a rule needs at least one action"));
+    }
+    if let Some(n) = actions
+        .iter()
+        .position(|a| matches!(a, Action::Alert { .. }))
+    {
+        let on_a_date_field = matches!(
+            trigger,
+            Trigger::Date(super::DateSpec {
+                base: super::DateBase::Field(_),
+                ..
+            })
+        );
+        if !on_a_date_field {
+            return Err(SpecError::at(
+                0,
+                format!(
+                    "action {} (alert) shows a record while a date of it is due: it needs a date trigger on a date field, like 'on follow_up'",
+                    n + 1
+                ),
+            ));
+        }
     }
     let kind = match trigger {
         Trigger::Created | Trigger::Updated { .. } => return Ok(()),
@@ -372,6 +414,41 @@ fn parse_line(tokens: &[Token], line: usize, def: &'static EntityDef) -> Result<
                 }
             }
             Ok(Action::Interaction { text, kind, topic })
+        }
+        "alert" => {
+            no_words("alert \"LABEL\" [\"TEXT\"]")?;
+            options(&parts, &verb, &[], line)?;
+            let (label, text) = match parts.strings.as_slice() {
+                [label] => (label, None),
+                [label, text] => (label, Some(text)),
+                [] => {
+                    return Err(err(
+                        verb_col,
+                        "alert needs a label in double quotes, like alert \"past due\" \"{description}\"".into(),
+                    ))
+                }
+                [_, _, third, ..] => {
+                    return Err(err(
+                        third.start() - 1,
+                        "alert takes a label and a text in quotes; this is a third".into(),
+                    ))
+                }
+            };
+            let name = label.text.trim();
+            if name.is_empty() || name.chars().count() > MAX_LABEL {
+                return Err(err(
+                    label.start(),
+                    format!("an alert's label has 1 to {MAX_LABEL} characters, like \"past due\""),
+                ));
+            }
+            let text = match text {
+                Some(t) => template(t)?,
+                None => Template::parse("{key}", def).map_err(|e| label.place(e, line))?,
+            };
+            Ok(Action::Alert {
+                label: name.to_string(),
+                text,
+            })
         }
         "run" => {
             no_words("run \"COMMAND\" [timeout=10s]")?;

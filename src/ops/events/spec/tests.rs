@@ -7,6 +7,7 @@ use super::*;
 use crate::model::{Entity, Interaction, Lead, Opportunity, OpportunityTask, Quote, SalesTeam};
 
 mod actions;
+mod alert;
 mod schedule;
 mod targets;
 mod template;
