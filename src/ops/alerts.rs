@@ -10,7 +10,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::model::{Entity, FieldKind, Record, Salesperson, Value};
-use crate::ops::events::spec::{Action, DateBase, DateSpec, RenderCtx, Template, Trigger};
+use crate::ops::events::spec::{Action, DateBase, RenderCtx, Template, Trigger};
 use crate::ops::events::{Rule, RuleSet};
 use crate::store::{Result, Store};
 
@@ -56,62 +56,78 @@ pub fn alerts(
     salesperson: Option<&str>,
     today: NaiveDate,
 ) -> Result<Vec<Alert>> {
-    let standing: Vec<_> = rules
-        .rules
-        .iter()
-        .filter_map(|rule| {
-            let Trigger::Date(spec) = &rule.trigger else {
-                return None;
-            };
-            let DateBase::Field(field) = spec.base else {
-                return None;
-            };
-            rule.actions.iter().find_map(|a| match a {
-                Action::Alert { label, text } => Some((rule, *spec, field, label, text)),
-                _ => None,
-            })
-        })
-        .collect();
-    let one =
-        |(rule, spec, field, label, text): &(&Arc<Rule>, DateSpec, usize, &String, &Template)| {
-            rule_alerts(store, rule, spec, *field, label, text, salesperson, today)
+    let mut standing = Vec::new();
+    for rule in &rules.rules {
+        let Trigger::Date(spec) = &rule.trigger else {
+            continue;
         };
-    // Two cores: the rules are read by two threads, half each.
-    let (first, second) = standing.split_at(standing.len() / 2);
+        let DateBase::Field(field) = spec.base else {
+            continue;
+        };
+        let Some((label, text)) = rule.actions.iter().find_map(|a| match a {
+            Action::Alert { label, text } => Some((label, text)),
+            _ => None,
+        }) else {
+            continue;
+        };
+        // Due from base + offset on: every base up to today - offset; a rule that
+        // fires before the date stands only until the date itself.
+        let to = spec.base_for(today);
+        let from = (spec.offset_days < 0).then_some(today);
+        if let Some(dated) = store.keys_dated_between(rule.def, field, from, to)? {
+            standing.push(Standing {
+                rule,
+                label,
+                text,
+                dated,
+            });
+        }
+    }
+    // Two cores: each thread takes half of every rule's records.
+    let half = |second: bool| -> Result<Vec<Alert>> {
+        let mut out = Vec::new();
+        for s in &standing {
+            let (a, b) = s.dated.split_at(s.dated.len() / 2);
+            let part = if second { b } else { a };
+            out.extend(rule_alerts(store, s, part, salesperson, today)?);
+        }
+        Ok(out)
+    };
     let (a, b) = std::thread::scope(|s| {
-        let b = s.spawn(|| second.iter().map(one).collect::<Result<Vec<_>>>());
-        (first.iter().map(one).collect::<Result<Vec<_>>>(), b.join())
+        let b = s.spawn(|| half(true));
+        (half(false), b.join())
     });
     let b = b.map_err(|_| crate::store::StoreError::Io {
         path: store.path().display().to_string(),
         message: "reading the alerts failed; try again".into(),
     })?;
-    let mut out: Vec<Alert> = a?.into_iter().chain(b?).flatten().collect();
+    let mut out = a?;
+    out.extend(b?);
     out.sort();
     out.dedup_by(|x, y| x.entity == y.entity && x.key == y.key && x.kind == y.kind);
     Ok(out)
 }
 
-/// The alerts one rule stands for on `today`.
-#[allow(clippy::too_many_arguments)]
+/// A date rule with an alert, and the records whose date lies in its span.
+struct Standing<'r> {
+    rule: &'r Arc<Rule>,
+    label: &'r str,
+    text: &'r Template,
+    dated: Vec<(NaiveDate, String)>,
+}
+
+/// The alerts of `dated`, some of a rule's records in its span, on `today`.
 fn rule_alerts(
     store: &Store,
-    rule: &Rule,
-    spec: &DateSpec,
-    field: usize,
-    label: &str,
-    text: &Template,
+    standing: &Standing,
+    dated: &[(NaiveDate, String)],
     salesperson: Option<&str>,
     today: NaiveDate,
 ) -> Result<Vec<Alert>> {
+    let Standing {
+        rule, label, text, ..
+    } = standing;
     let def = rule.def;
-    // Due from base + offset on: every base up to today - offset; a rule that
-    // fires before the date stands only until the date itself.
-    let to = spec.base_for(today);
-    let from = (spec.offset_days < 0).then_some(today);
-    let Some(dated) = store.keys_dated_between(def, field, from, to)? else {
-        return Ok(Vec::new());
-    };
     let env = crate::query::Env {
         today,
         me: salesperson.map(str::to_string),
@@ -128,7 +144,7 @@ fn rule_alerts(
     let mut owners = Owners::default();
     let mut out = Vec::new();
     for (date, key) in dated {
-        let Some(r) = store.get(def, &key)? else {
+        let Some(r) = store.get(def, key)? else {
             continue;
         };
         if let Some(me) = salesperson {
@@ -140,10 +156,10 @@ fn rule_alerts(
             continue;
         }
         out.push(Alert {
-            date,
+            date: *date,
             kind,
             entity: def.name,
-            key,
+            key: key.clone(),
             // An alert is one line: a template's first (notes have many).
             text: text
                 .render(Some(r.as_ref()), None, &ctx)

@@ -325,7 +325,12 @@ fn ordered_test(
 #[derive(Default)]
 pub struct Lookups {
     found: RefCell<HashMap<(&'static str, String), Found>>,
+    /// `followed:`: the latest date of each party's records, by (entity, party
+    /// entity, party key, field).
+    latest: RefCell<HashMap<Party, Value>>,
 }
+
+type Party = (&'static str, &'static str, String, usize);
 
 /// A looked-up record, or None when the reference names nothing.
 type Found = Option<Rc<dyn Record>>;
@@ -413,7 +418,7 @@ impl Pred {
                 Some(o) => inner.matches(o, store, lookups)?,
                 None => false,
             },
-            Pred::Followed(field) => followed(r, *field, store)?,
+            Pred::Followed(field) => followed(r, *field, store, lookups)?,
         })
     }
 
@@ -460,39 +465,40 @@ impl Pred {
 
 /// Whether another record of `r`'s entity that names `r`'s party (its first filled-in
 /// reference to a reverse-indexed record: the contact before the company) has a
-/// later `field`. A record without the date is followed by nothing.
-fn followed(r: &dyn Record, field: usize, store: &Store) -> StoreResult<bool> {
+/// later `field`. A record without the date is followed by nothing. Each party's
+/// latest date is read once per run.
+fn followed(r: &dyn Record, field: usize, store: &Store, lookups: &Lookups) -> StoreResult<bool> {
     let def = r.def();
     let mine = r.get(field);
     if mine.is_empty() {
         return Ok(false);
     }
-    let party = def
-        .fields
-        .iter()
-        .enumerate()
-        .find_map(|(i, f)| match f.kind {
-            FieldKind::Ref(t) if crate::store::index::is_reverse_indexed(t) => match r.get(i) {
-                Value::Text(k) if !k.is_empty() => crate::model::entity(t).map(|d| (d, k)),
-                _ => None,
-            },
+    let party = def.fields.iter().enumerate().find_map(|(i, f)| match f.kind {
+        FieldKind::Ref(t) if crate::store::index::is_reverse_indexed(t) => match r.get(i) {
+            Value::Text(k) if !k.is_empty() => crate::model::entity(t).map(|d| (d, k)),
             _ => None,
-        });
+        },
+        _ => None,
+    });
     let Some((target, key)) = party else {
         return Ok(false);
     };
-    for other in store.keys_naming(target, &key, def)? {
-        if other == r.key() {
-            continue;
-        }
+    let probe: Party = (def.name, target.name, key, field);
+    if let Some(latest) = lookups.latest.borrow().get(&probe) {
+        return Ok(super::compare_values(latest, &mine).is_gt());
+    }
+    let mut latest = Value::Empty;
+    for other in store.keys_naming(target, &probe.2, def)? {
         if let Some(o) = store.get(def, &other)? {
             let theirs = o.get(field);
-            if !theirs.is_empty() && super::compare_values(&theirs, &mine).is_gt() {
-                return Ok(true);
+            if latest.is_empty() || super::compare_values(&theirs, &latest).is_gt() {
+                latest = theirs;
             }
         }
     }
-    Ok(false)
+    let followed = !latest.is_empty() && super::compare_values(&latest, &mine).is_gt();
+    lookups.latest.borrow_mut().insert(probe, latest);
+    Ok(followed)
 }
 
 fn any_text(r: &dyn Record, needle: &str) -> bool {
