@@ -117,7 +117,7 @@ pub fn read_frame<T: serde::de::DeserializeOwned>(input: &mut impl Read) -> io::
     }
     let mut body = vec![0u8; len];
     input.read_exact(&mut body)?;
-    bincode::serde::decode_from_slice(&body, config())
+    bincode::serde::decode_from_slice(&body, crate::store::codec::decoding())
         .map(|(v, _)| v)
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("bad frame: {e}")))
 }
