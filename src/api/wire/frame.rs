@@ -169,6 +169,24 @@ mod tests {
     }
 
     #[test]
+    fn a_length_inside_a_frame_past_the_limit_is_an_error_not_an_allocation() {
+        // A hello whose version claims 2^40 bytes, a request whose entity claims 2^62.
+        for claim in [1u64 << 40, 1 << 62] {
+            let mut body = vec![6, 0, 0xfd];
+            body.extend_from_slice(&claim.to_le_bytes());
+            let mut frame = (body.len() as u32).to_le_bytes().to_vec();
+            frame.extend_from_slice(&body);
+            let e = read_frame::<Hello>(&mut frame.as_slice()).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::InvalidData, "{e}");
+            let mut body = vec![1, 1, 3, 0xfd];
+            body.extend_from_slice(&claim.to_le_bytes());
+            let mut frame = (body.len() as u32).to_le_bytes().to_vec();
+            frame.extend_from_slice(&body);
+            assert!(read_frame::<Frame>(&mut frame.as_slice()).is_err());
+        }
+    }
+
+    #[test]
     fn a_request_s_summary_names_it_and_its_record() {
         let o = Opportunity {
             key: "OPP0000007".into(),
