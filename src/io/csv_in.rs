@@ -81,7 +81,7 @@ pub fn read(
                 if last >= width {
                     let sep = match delim {
                         b'\t' => "tab".to_string(),
-                        d => format!("'{}'", char::from(d)),
+                        d => format!("'{}'", char::from(d).escape_default()),
                     };
                     return Err(IoError::new(
                         file,

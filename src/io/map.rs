@@ -3,6 +3,7 @@
 
 use super::{contacts, IoError, Mapped, MappedRow, Sheet};
 use crate::model::EntityDef;
+use crate::util::excerpt;
 use crate::util::fold::fold;
 use crate::util::suggest::nearest;
 
@@ -105,18 +106,24 @@ pub fn map(
                     Some(s) => format!(" (did you mean '{s}'?)"),
                     None => String::new(),
                 };
-                mapped
-                    .ignored
-                    .push(format!("{header}: {} has no such field{hint}", def.name));
+                mapped.ignored.push(format!(
+                    "{}: {} has no such field{hint}",
+                    excerpt(header),
+                    def.name
+                ));
             }
         }
     }
     if strict && !mapped.ignored.is_empty() {
+        let more = match mapped.ignored.len() {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
         return Err(IoError::new(
             file,
             format!(
-                "unknown columns: {}; rename them to field names (`crm schema {}`) or import with --skip-bad to leave them out",
-                mapped.ignored.join("; "),
+                "unknown columns: {}{more}; rename them to field names (`crm schema {}`) or import with --skip-bad to leave them out",
+                mapped.ignored[0],
                 def.name
             ),
         )

@@ -166,7 +166,7 @@ impl fmt::Display for IoError {
             write!(f, ": line {line}")?;
         }
         if let Some(column) = &self.column {
-            write!(f, ", column {column}")?;
+            write!(f, ", column {}", crate::util::excerpt(column))?;
         }
         write!(f, ": {}", self.message)
     }

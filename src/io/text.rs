@@ -106,7 +106,8 @@ fn decode_forced(file: &str, bytes: &[u8], label: &str) -> Result<(String, &'sta
         IoError::new(
             file,
             format!(
-                "unknown encoding '{label}'; name one such as utf-8, windows-1252, utf-16le, utf-16be or iso-8859-15, or leave it out to detect it"
+                "unknown encoding '{}'; name one such as utf-8, windows-1252, utf-16le, utf-16be or iso-8859-15, or leave it out to detect it",
+                crate::util::excerpt(label)
             ),
         )
     })?;

@@ -17,7 +17,8 @@ pub fn split_assignment(text: &str) -> Result<(&str, &str), String> {
     match text.split_once('=') {
         Some((field, value)) if !field.trim().is_empty() => Ok((field.trim(), value)),
         _ => Err(format!(
-            "'{text}' is not field=value (e.g. description=\"Neue Anlage\")"
+            "'{}' is not field=value (e.g. description=\"Neue Anlage\")",
+            crate::util::excerpt(text)
         )),
     }
 }

@@ -88,7 +88,7 @@ pub fn entity(name: &str) -> Option<&'static EntityDef> {
 pub fn entity_or_suggest(name: &str) -> Result<&'static EntityDef, String> {
     let lower = name.to_lowercase().replace('-', "_");
     entity(&lower).ok_or_else(|| {
-        let mut msg = format!("unknown entity '{name}'");
+        let mut msg = format!("unknown entity '{}'", crate::util::excerpt(name));
         if let Some(s) = nearest(&lower, ENTITIES.iter().map(|e| e.name)) {
             msg.push_str(&format!(" (did you mean '{s}'?)"));
         }
@@ -100,7 +100,7 @@ pub fn entity_or_suggest(name: &str) -> Result<&'static EntityDef, String> {
 /// The field of that name, or an error that suggests the nearest field.
 pub fn field_or_suggest(def: &EntityDef, name: &str) -> Result<usize, String> {
     def.field_index(name).ok_or_else(|| {
-        let mut msg = format!("{} has no field '{name}'", def.name);
+        let mut msg = format!("{} has no field '{}'", def.name, crate::util::excerpt(name));
         if let Some(s) = nearest(name, def.fields.iter().map(|f| f.name)) {
             msg.push_str(&format!(" (did you mean '{s}'?)"));
         }

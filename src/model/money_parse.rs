@@ -27,7 +27,8 @@ pub(super) fn parse(text: &str) -> Result<Money, String> {
         .find(|c| !(c.is_ascii_digit() || *c == '.' || *c == ','))
     {
         return Err(bad(&format!(
-            "'{c}' is neither a digit nor a separator; {HOW}"
+            "'{}' is neither a digit nor a separator; {HOW}",
+            excerpt(c.encode_utf8(&mut [0; 4]))
         )));
     }
     let (int_part, frac_part) = split_decimal(digits).map_err(|why| bad(&why))?;

@@ -277,8 +277,9 @@ fn parse_offset(t: &str, offset: &str, today: NaiveDate) -> Result<NaiveDate, St
         'y' | 'j' => MAX_OFFSET_YEARS,
         _ => {
             return Err(format!(
-                "'{}': unknown unit '{unit}' (use d, w, m or y)",
-                excerpt(t)
+                "'{}': unknown unit '{}' (use d, w, m or y)",
+                excerpt(t),
+                excerpt(unit.encode_utf8(&mut [0; 4]))
             ))
         }
     };

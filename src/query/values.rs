@@ -49,6 +49,7 @@ pub fn date_span(text: &str, today: NaiveDate) -> Result<(NaiveDate, NaiveDate),
         None => parse_date(&lower, today),
     };
     day.map(|d| (d, d)).map_err(|e| {
+        let text = crate::util::excerpt(text);
         let mut msg = if e.contains("unknown unit") {
             format!("'{text}': a date offset counts d, w, m or y (as in today+30d, -1w)")
         } else {

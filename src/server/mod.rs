@@ -411,7 +411,7 @@ fn serve_connection(stream: UnixStream, id: u64, s: &Arc<Shared>) {
             format!(
                 "this client is crm {} (protocol {}), the server is crm {} (protocol {}){}; \
                  restart the server with the same crm (`crm server stop`)",
-                hello.version,
+                crate::util::excerpt(&hello.version),
                 hello.protocol,
                 ours.version,
                 ours.protocol,

@@ -11,6 +11,24 @@ use crate::model::{Entity, EntityDef, Record};
 /// The first byte of every stored value.
 pub const FORMAT_VERSION: u8 = 1;
 
+/// The most a decode may claim: bincode allocates what a length in the input
+/// says before it reads the bytes, so without a limit a damaged value (or a
+/// peer's frame) that claims a string of 2^40 bytes aborts the process.
+/// Containers claim their elements' in-memory size first, hence well over
+/// the largest frame.
+pub const DECODE_LIMIT: usize = 256 << 20;
+
+/// The configuration every decode uses: the standard one, with `DECODE_LIMIT`.
+pub type Decoding = bincode::config::Configuration<
+    bincode::config::LittleEndian,
+    bincode::config::Varint,
+    bincode::config::Limit<DECODE_LIMIT>,
+>;
+
+pub fn decoding() -> Decoding {
+    bincode::config::standard().with_limit::<DECODE_LIMIT>()
+}
+
 pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     let mut out = vec![FORMAT_VERSION];
     // Encoding into a Vec cannot fail for our plain data structs.
@@ -28,7 +46,7 @@ pub fn rev_of(bytes: &[u8]) -> u64 {
     match bytes.split_first() {
         Some((&FORMAT_VERSION, _)) => 1,
         Some((&RECORD_VERSION, body)) => {
-            bincode::serde::decode_from_slice::<u64, _>(body, bincode::config::standard())
+            bincode::serde::decode_from_slice::<u64, _>(body, decoding())
                 .map(|(v, _)| v)
                 .unwrap_or(0)
         }
@@ -46,7 +64,7 @@ fn encode_with_rev<T: Serialize>(value: &T, rev: u64) -> Vec<u8> {
 pub fn decode_stored<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
     match bytes.split_first() {
         Some((&RECORD_VERSION, body)) => {
-            bincode::serde::decode_from_slice::<(u64, T), _>(body, bincode::config::standard())
+            bincode::serde::decode_from_slice::<(u64, T), _>(body, decoding())
                 .map(|((_, v), _)| v)
                 .map_err(|e| format!("undecodable value: {e}"))
         }
@@ -56,11 +74,9 @@ pub fn decode_stored<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
 
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
     match bytes.split_first() {
-        Some((&FORMAT_VERSION, body)) => {
-            bincode::serde::decode_from_slice(body, bincode::config::standard())
-                .map(|(v, _)| v)
-                .map_err(|e| format!("undecodable value: {e}"))
-        }
+        Some((&FORMAT_VERSION, body)) => bincode::serde::decode_from_slice(body, decoding())
+            .map(|(v, _)| v)
+            .map_err(|e| format!("undecodable value: {e}")),
         Some((v, _)) => Err(format!("unknown format version {v}")),
         None => Err("empty value".to_string()),
     }

@@ -53,6 +53,39 @@ pub fn excerpt(text: &str) -> String {
     format!("{}… ({n} characters)", safe_text(&head))
 }
 
+/// A message built around quoted input (`'…'`): each quoted piece longer than
+/// an excerpt cut to one, and the whole safe for a terminal.
+/// Input with quotes of its own can pair them otherwise: then every long piece is
+/// cut, and past `MAX_MESSAGE_CHARS` the message itself.
+pub fn short_quotes(message: &str) -> String {
+    let cut = |all: bool| {
+        message
+            .split('\'')
+            .enumerate()
+            .map(|(i, piece)| {
+                if (all || i % 2 == 1) && piece.chars().count() > EXCERPT_CHARS {
+                    excerpt(piece)
+                } else {
+                    safe_text(piece)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("'")
+    };
+    let short = cut(false);
+    if short.chars().count() <= MAX_MESSAGE_CHARS {
+        return short;
+    }
+    let shorter = cut(true);
+    match shorter.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((at, _)) => format!("{}…", &shorter[..at]),
+        None => shorter,
+    }
+}
+
+/// The longest message `short_quotes` gives (in characters, before its `…`).
+pub const MAX_MESSAGE_CHARS: usize = 240;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,6 +116,18 @@ mod tests {
         assert!(e.chars().count() < EXCERPT_CHARS + 25);
         let exact = "y".repeat(EXCERPT_CHARS);
         assert_eq!(excerpt(&exact), exact);
+    }
+
+    #[test]
+    fn quoted_input_in_a_message_is_cut_short_and_shown_safe() {
+        let long = "z".repeat(5000);
+        let m = short_quotes(&format!("'{long}' is not a schedule: write 'daily'"));
+        assert!(m.starts_with(&format!(
+            "'{}… (5000 characters)'",
+            "z".repeat(EXCERPT_CHARS)
+        )));
+        assert!(m.ends_with(" is not a schedule: write 'daily'"), "{m}");
+        assert_eq!(short_quotes("'a\u{1b}[2J' and b\u{202e}"), "'a·[2J' and b·");
     }
 }
 

@@ -117,7 +117,7 @@ pub fn read_frame<T: serde::de::DeserializeOwned>(input: &mut impl Read) -> io::
     }
     let mut body = vec![0u8; len];
     input.read_exact(&mut body)?;
-    bincode::serde::decode_from_slice(&body, config())
+    bincode::serde::decode_from_slice(&body, crate::store::codec::decoding())
         .map(|(v, _)| v)
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("bad frame: {e}")))
 }
@@ -166,6 +166,24 @@ mod tests {
         let mut short = 100u32.to_le_bytes().to_vec();
         short.extend_from_slice(&[1, 2, 3]);
         assert!(read_frame::<Frame>(&mut short.as_slice()).is_err());
+    }
+
+    #[test]
+    fn a_length_inside_a_frame_past_the_limit_is_an_error_not_an_allocation() {
+        // A hello whose version claims 2^40 bytes, a request whose entity claims 2^62.
+        for claim in [1u64 << 40, 1 << 62] {
+            let mut body = vec![6, 0, 0xfd];
+            body.extend_from_slice(&claim.to_le_bytes());
+            let mut frame = (body.len() as u32).to_le_bytes().to_vec();
+            frame.extend_from_slice(&body);
+            let e = read_frame::<Hello>(&mut frame.as_slice()).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::InvalidData, "{e}");
+            let mut body = vec![1, 1, 3, 0xfd];
+            body.extend_from_slice(&claim.to_le_bytes());
+            let mut frame = (body.len() as u32).to_le_bytes().to_vec();
+            frame.extend_from_slice(&body);
+            assert!(read_frame::<Frame>(&mut frame.as_slice()).is_err());
+        }
     }
 
     #[test]

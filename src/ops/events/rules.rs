@@ -148,7 +148,10 @@ pub fn check(store: &Store, rule: &EventRule) -> Result<()> {
                     return Err(invalid(
                         "actions",
                         name,
-                        format!("notify target '{name}' is no salesperson code and no salesperson's OS user; name one that exists"),
+                        format!(
+                            "notify target '{}' is no salesperson code and no salesperson's OS user; name one that exists",
+                            crate::util::excerpt(name)
+                        ),
                     ));
                 }
             }

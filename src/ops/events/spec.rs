@@ -57,10 +57,12 @@ impl SpecError {
 
 impl fmt::Display for SpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The messages quote the rule's text: shown short and safe, whatever it holds.
+        let message = crate::util::short_quotes(&self.message);
         match (self.line, self.column) {
-            (0, 0) => f.write_str(&self.message),
-            (0, c) => write!(f, "column {c}: {}", self.message),
-            (l, c) => write!(f, "line {l}, column {c}: {}", self.message),
+            (0, 0) => f.write_str(&message),
+            (0, c) => write!(f, "column {c}: {message}"),
+            (l, c) => write!(f, "line {l}, column {c}: {message}"),
         }
     }
 }

@@ -145,12 +145,12 @@ fn placeholder(name: &str, def: &EntityDef) -> Result<Part, String> {
     if let Some(field) = lower.strip_prefix("was.") {
         return field_or_suggest(def, field.trim())
             .map(Part::Was)
-            .map_err(|e| format!("in {{{name}}}: {e}"));
+            .map_err(|e| format!("in {{{}}}: {e}", crate::util::excerpt(name)));
     }
     if let Some(i) = def.field_index(&lower) {
         return Ok(Part::Field(i));
     }
-    let mut msg = format!("unknown placeholder {{{name}}}");
+    let mut msg = format!("unknown placeholder {{{}}}", crate::util::excerpt(name));
     let candidates = def
         .fields
         .iter()
