@@ -473,13 +473,17 @@ fn followed(r: &dyn Record, field: usize, store: &Store, lookups: &Lookups) -> S
     if mine.is_empty() {
         return Ok(false);
     }
-    let party = def.fields.iter().enumerate().find_map(|(i, f)| match f.kind {
-        FieldKind::Ref(t) if crate::store::index::is_reverse_indexed(t) => match r.get(i) {
-            Value::Text(k) if !k.is_empty() => crate::model::entity(t).map(|d| (d, k)),
+    let party = def
+        .fields
+        .iter()
+        .enumerate()
+        .find_map(|(i, f)| match f.kind {
+            FieldKind::Ref(t) if crate::store::index::is_reverse_indexed(t) => match r.get(i) {
+                Value::Text(k) if !k.is_empty() => crate::model::entity(t).map(|d| (d, k)),
+                _ => None,
+            },
             _ => None,
-        },
-        _ => None,
-    });
+        });
     let Some((target, key)) = party else {
         return Ok(false);
     };
