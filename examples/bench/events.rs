@@ -139,6 +139,25 @@ fn measure(path: &Path, store: &Arc<Store>) -> Res<()> {
         &at_most_dur(find, Duration::from_millis(200)),
         &format!("{due} due, through the date index and the history"),
     );
+    // The home pane's alerts: the standing view of the date rules with an alert.
+    let today = chrono::Local::now().date_naive();
+    let started = Instant::now();
+    let all = termcrm::ops::alerts::alerts(store, &rules, None, today)?;
+    let everyone = started.elapsed();
+    let started = Instant::now();
+    let mine = termcrm::ops::alerts::alerts(store, &rules, Some(&team.leader), today)?;
+    let one = started.elapsed();
+    row(
+        "alerts: everyone's / one salesperson's",
+        &format!("{} / {}", dur(everyone), dur(one)),
+        "ref",
+        "",
+        &format!(
+            "{} / {} alerts, from the date rules over the date index",
+            all.len(),
+            mine.len()
+        ),
+    );
     let shared = termcrm::api::state::Shared::default();
     let server = Session {
         uid: peer::current_uid(),
