@@ -495,7 +495,16 @@ impl Local {
 
     /// Opens the database at `path` in this process (no server).
     pub fn open(path: &Path) -> Result<super::Client> {
-        let store = Store::open(path)?;
+        Local::open_with(path, false)
+    }
+
+    /// `open`; with `repair`, damaged snapshot and blob files are set aside first.
+    pub fn open_with(path: &Path, repair: bool) -> Result<super::Client> {
+        let options = crate::store::OpenOptions {
+            repair,
+            ..Default::default()
+        };
+        let store = Store::open_with(path, &options)?;
         saved::ensure_preconfigured(&store)?;
         ops::events::ensure_shipped(&store)?;
         Ok(Local::client(Arc::new(store)))

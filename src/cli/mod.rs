@@ -294,6 +294,10 @@ pub enum Command {
         /// Started by a client: leave after a while without clients.
         #[arg(long, hide = true)]
         auto: bool,
+        /// Set damaged snapshot and blob files aside before opening (what
+        /// `crm check --repair` starts a server with).
+        #[arg(long, hide = true)]
+        repair: bool,
     },
     /// The running server: `status` (pid, uptime, users, requests) or `stop`.
     Server {
@@ -336,7 +340,9 @@ pub fn main() -> i32 {
             // One line, whatever the values in the message hold.
             let message = format!("{e:#}").replace('\r', "").replace('\n', "\\n");
             let message = crate::util::safe_text(&message);
-            eprintln!("crm: {message}");
+            // A full disk (a server's log) must not turn this line into a panic.
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "crm: {message}");
             usage::exit_code(&e)
         }
     }
@@ -367,7 +373,8 @@ fn client_of(db: Option<PathBuf>, remote: Option<String>, start: bool) -> anyhow
     }
     let path = db.unwrap_or_else(default_db_path);
     if std::env::var("CRM_NO_SERVER").is_ok_and(|v| v == "1") {
-        return Ok(crate::api::local::Local::open(&path)?);
+        let repair = crate::server::spawn::repairs();
+        return Ok(crate::api::local::Local::open_with(&path, repair)?);
     }
     if !start {
         return Remote::client(Target::Running(path));
@@ -389,9 +396,11 @@ fn execute(cli: Cli) -> CliResult {
         Command::Schema { entity } => {
             return schema::run(entity.as_deref(), FormatArg::output(cli.format)?)
         }
-        Command::Serve { group, auto } => {
-            return server::serve(cli.db.unwrap_or_else(default_db_path), group, auto)
-        }
+        Command::Serve {
+            group,
+            auto,
+            repair,
+        } => return server::serve(cli.db.unwrap_or_else(default_db_path), group, auto, repair),
         Command::Proxy => {
             return crate::api::remote::proxy(&cli.db.unwrap_or_else(default_db_path))
         }
@@ -433,6 +442,9 @@ fn execute(cli: Cli) -> CliResult {
                 path.display()
             ));
         }
+    }
+    if matches!(command, Command::Check { repair: true }) {
+        crate::server::spawn::start_with_repair();
     }
     let api = client_of(cli.db, cli.remote, start)?;
     let result = match (prepared, command) {

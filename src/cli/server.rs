@@ -18,13 +18,14 @@ pub enum ServerAction {
     Stop,
 }
 
-pub fn serve(db: PathBuf, group: Option<String>, auto: bool) -> CliResult {
+pub fn serve(db: PathBuf, group: Option<String>, auto: bool, repair: bool) -> CliResult {
     let config = Config {
         db,
         group,
         idle_exit: auto.then(spawn::idle_exit),
         peer_map: None,
         log_changes: true,
+        repair,
     };
     let server = Server::start(config)?;
     let stop = server::stop_handle(&server);

@@ -10,10 +10,12 @@ pub mod spawn;
 mod background;
 mod feed;
 mod limits;
+mod socket;
 
 use background::{idle_watch, tick_loop, warm_reports};
 use feed::{publish_users, subscribe};
 use limits::{InFlight, TABLE_LOADING};
+use socket::{bind, file_id};
 
 use std::collections::HashMap;
 use std::io::{BufReader, BufWriter};
@@ -73,6 +75,8 @@ pub struct Config {
     pub peer_map: Option<PeerMap>,
     /// Log every change with its user (off for tests and the bench's load).
     pub log_changes: bool,
+    /// Open with damaged snapshot and blob files set aside (`crm check --repair`).
+    pub repair: bool,
 }
 
 impl Config {
@@ -85,6 +89,7 @@ impl Config {
             idle_exit: None,
             peer_map: None,
             log_changes: false,
+            repair: false,
         }
     }
 }
@@ -146,7 +151,10 @@ impl Server {
         }
         // The store first: sled's lock makes a second server on the same database
         // fail here, before it touches the first one's socket.
-        let store = open_store(&config.db)?;
+        let store = open_store(&config.db, config.repair)?;
+        for line in store.set_aside() {
+            log(&line);
+        }
         crate::query::saved::ensure_preconfigured(&store)?;
         crate::ops::events::ensure_shipped(&store)?;
         Server::start_on(Arc::new(store), config)
@@ -277,10 +285,14 @@ pub fn stop_handle(server: &Server) -> impl Fn() + Send + 'static {
 /// Opens the database. A server that just stopped lets go of sled's lock only when
 /// its last thread has exited, a moment after it stopped answering: wait for that
 /// (a live server keeps its socket, so no client starts a second one beside it).
-fn open_store(db: &Path) -> anyhow::Result<Store> {
+fn open_store(db: &Path, repair: bool) -> anyhow::Result<Store> {
     let deadline = Instant::now() + Duration::from_secs(3);
+    let options = OpenOptions {
+        repair,
+        ..OpenOptions::server()
+    };
     loop {
-        match Store::open_with(db, &OpenOptions::server()) {
+        match Store::open_with(db, &options) {
             Err(crate::store::StoreError::Locked { .. }) if Instant::now() < deadline => {
                 std::thread::sleep(Duration::from_millis(20));
             }
@@ -290,37 +302,13 @@ fn open_store(db: &Path) -> anyhow::Result<Store> {
 }
 
 fn log(line: &str) {
-    eprintln!(
+    // A full disk must not turn a log line into a panic.
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
         "{} crm serve: {line}",
         chrono::Local::now().format("%Y-%m-%d %H:%M:%S")
     );
-}
-
-/// Binds the socket; a socket file nobody answers on is a crashed server's and is
-/// replaced, one that answers belongs to a running server.
-/// A file's device and inode.
-fn file_id(path: &Path) -> Option<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
-}
-
-fn bind(socket: &Path) -> anyhow::Result<UnixListener> {
-    if socket.exists() {
-        if UnixStream::connect(socket).is_ok() {
-            anyhow::bail!(
-                "a server already serves this database on {}; `crm server stop` stops it",
-                socket.display()
-            );
-        }
-        std::fs::remove_file(socket)?;
-    }
-    // Created 0600 whatever the umask: only the owner may connect until told otherwise.
-    // SAFETY: umask only changes this process's file creation mask.
-    let old = unsafe { libc::umask(0o177) };
-    let listener = UnixListener::bind(socket);
-    // SAFETY: as above, restoring the previous mask.
-    unsafe { libc::umask(old) };
-    listener.map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", socket.display()))
 }
 
 fn request_stop(s: &Shared) {
@@ -572,7 +560,13 @@ fn serve_one(s: &Shared, session: &Session, id: u64, request: Request, writer: &
             }
         }
     };
+    // A repair that must rewrite damaged trees needs the database opened anew.
+    let reopen = matches!(&result, Ok(Response::Audit(a)) if a.reopen);
     send(writer, &Frame::Reply { id, result });
+    if reopen {
+        log("stopping: the repair needs the database opened anew");
+        request_stop(s);
+    }
 }
 
 fn status(s: &Shared) -> ServerStatus {
