@@ -11,11 +11,14 @@ mod background;
 mod feed;
 mod limits;
 mod socket;
+mod status;
+mod stream;
 
 use background::{idle_watch, tick_loop, warm_reports};
 use feed::{publish_users, subscribe};
 use limits::{InFlight, TABLE_LOADING};
 use socket::{bind, file_id};
+use status::status;
 
 use std::collections::HashMap;
 use std::io::{BufReader, BufWriter};
@@ -28,7 +31,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::api::local::{handle, session_for};
-use crate::api::wire::{read_frame, write_frame, Frame, Hello, Request, Response, ServerStatus};
+use crate::api::wire::{read_frame, write_frame, Frame, Hello, Request, Response};
 use crate::api::{ApiError, ErrorKind, Session};
 use crate::store::{OpenOptions, Store};
 
@@ -425,6 +428,7 @@ fn serve_connection(stream: UnixStream, id: u64, s: &Arc<Shared>) {
         .lock()
         .map(|w| w.get_ref().set_write_timeout(Some(Duration::from_secs(30))));
     let in_flight = Arc::new(InFlight::default());
+    let mut uploads = stream::Uploads::new();
     loop {
         let frame: Frame = match read_frame(&mut reader) {
             Ok(f) => f,
@@ -435,6 +439,10 @@ fn serve_connection(stream: UnixStream, id: u64, s: &Arc<Shared>) {
                 break;
             }
         };
+        if let Frame::Data { id, bytes } = frame {
+            stream::deliver(&mut uploads, id, bytes.0);
+            continue;
+        }
         let Frame::Call { id: call, request } = frame else {
             log(&format!(
                 "connection {id} ({}): not a request; closed",
@@ -464,8 +472,10 @@ fn serve_connection(stream: UnixStream, id: u64, s: &Arc<Shared>) {
         in_flight.acquire();
         let (s2, w2, sess) = (Arc::clone(s), Arc::clone(&writer), session.clone());
         let done = Arc::clone(&in_flight);
+        let upload = matches!(request, Request::RestoreBackup { .. })
+            .then(|| stream::open(&mut uploads, call));
         std::thread::spawn(move || {
-            serve_call(&s2, &sess, call, request, &w2);
+            serve_call(&s2, &sess, call, request, &w2, upload);
             done.release();
         });
     }
@@ -484,19 +494,33 @@ fn send(writer: &Writer, frame: &Frame) -> bool {
     true
 }
 
-fn serve_call(s: &Shared, session: &Session, id: u64, request: Request, writer: &Writer) {
+fn serve_call(
+    s: &Shared,
+    session: &Session,
+    id: u64,
+    request: Request,
+    writer: &Writer,
+    upload: Option<stream::Upload>,
+) {
     // A first screen's few rows never wait behind other TUIs' whole-mask loads.
     let heavy = matches!(request, Request::MaskRows { limit, .. } if limit > 1_000);
     if heavy {
         TABLE_LOADING.acquire();
     }
-    serve_one(s, session, id, request, writer);
+    serve_one(s, session, id, request, writer, upload);
     if heavy {
         TABLE_LOADING.release();
     }
 }
 
-fn serve_one(s: &Shared, session: &Session, id: u64, request: Request, writer: &Writer) {
+fn serve_one(
+    s: &Shared,
+    session: &Session,
+    id: u64,
+    request: Request,
+    writer: &Writer,
+    mut upload: Option<stream::Upload>,
+) {
     let result = match request {
         Request::ServerStatus => Ok(Response::Status(status(s))),
         Request::ServerStop => match crate::api::local::authorize(session, &Request::ServerStop) {
@@ -529,8 +553,14 @@ fn serve_one(s: &Shared, session: &Session, id: u64, request: Request, writer: &
                 }
             };
             crate::api::state::begin_request();
+            let mut download =
+                matches!(request, Request::Backup).then(|| stream::Download::new(writer, id));
             let run = std::panic::AssertUnwindSafe(|| {
-                handle(&s.store, session, &s.shared, request, &progress)
+                let data = crate::api::stream::Stream {
+                    input: upload.as_mut().map(|u| u as &mut dyn std::io::Read),
+                    output: download.as_mut().map(|d| d as &mut dyn std::io::Write),
+                };
+                handle(&s.store, session, &s.shared, request, &progress, data)
             });
             match std::panic::catch_unwind(run) {
                 // Every change is logged with the user who made it.
@@ -566,21 +596,5 @@ fn serve_one(s: &Shared, session: &Session, id: u64, request: Request, writer: &
     if reopen {
         log("stopping: the repair needs the database opened anew");
         request_stop(s);
-    }
-}
-
-fn status(s: &Shared) -> ServerStatus {
-    let sessions = s.sessions.lock().map(|m| m.clone()).unwrap_or_default();
-    let mut users: Vec<String> = sessions.values().cloned().collect();
-    users.sort();
-    users.dedup();
-    ServerStatus {
-        pid: std::process::id(),
-        uptime_secs: s.started.elapsed().as_secs(),
-        database: s.store.path().display().to_string(),
-        users,
-        connections: sessions.len(),
-        requests: s.requests.load(Ordering::Relaxed),
-        idle_exit_secs: s.idle_exit.map(|d| d.as_secs()),
     }
 }

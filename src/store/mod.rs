@@ -6,6 +6,7 @@
 #![allow(clippy::result_large_err)]
 
 mod audit;
+pub mod backup;
 mod bulk;
 pub mod codec;
 mod error;
@@ -29,6 +30,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 pub use audit::AuditReport;
+pub use backup::{BackupHeader, BackupReport};
 pub use bulk::BulkReport;
 use error::check_key;
 pub use error::{Referrer, Result, StoreError, MAX_KEY_CHARS};

@@ -214,6 +214,7 @@ impl Store {
             if existed && store.schema_version()?.is_none() {
                 return Err(recover::emptied(&store.path));
             }
+            store.check_restore()?;
             migrate::run(&store, migrate::MIGRATIONS)?;
             store.recover_imports()?;
             store.recover_bulk()
