@@ -204,8 +204,8 @@ impl Store {
     }
 
     /// The commits from `start` on, as the records, heads and states they left.
-    /// Returns how many records they created less those they removed (roughly:
-    /// the count is for the report only).
+    /// Returns how many records they created (less those they deleted, as far as
+    /// that count goes: it is for the report only).
     fn changes_since(&self, start: u64, frames: &mut Frames<impl Write>) -> Result<u64> {
         let mut heads = Vec::new();
         let from = Bound::Included(start.to_be_bytes().to_vec());
@@ -224,11 +224,15 @@ impl Store {
                 };
                 frames.put(&Item::Tree(def.name.into())).map_err(written)?;
                 let key = Bytes(item.key.as_bytes().to_vec());
+                // The count follows what the commits did; the frames carry the
+                // record as it is now.
+                match item.kind {
+                    super::history::Kind::Created => added += 1,
+                    super::history::Kind::Deleted => added = added.saturating_sub(1),
+                    super::history::Kind::Updated => {}
+                }
                 match self.tree(def).0.get(item.key.as_bytes())? {
-                    Some(v) => {
-                        added += 1;
-                        frames.put(&Item::Put(key, Bytes(v.to_vec())))
-                    }
+                    Some(v) => frames.put(&Item::Put(key, Bytes(v.to_vec()))),
                     None => frames.put(&Item::Remove(key)),
                 }
                 .map_err(written)?;
