@@ -17,7 +17,7 @@ mod stream;
 use background::{idle_watch, tick_loop, warm_reports};
 use feed::{publish_users, subscribe};
 use limits::{InFlight, TABLE_LOADING};
-use socket::{bind, file_id};
+use socket::{bind, file_id, open_store};
 use status::status;
 
 use std::collections::HashMap;
@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 use crate::api::local::{handle, session_for};
 use crate::api::wire::{read_frame, write_frame, Frame, Hello, Request, Response};
 use crate::api::{ApiError, ErrorKind, Session};
-use crate::store::{OpenOptions, Store};
+use crate::store::Store;
 
 /// Where the server of the database `db` listens, keeps its pid and logs: beside
 /// the database, named with the protocol so that a client never reaches a server
@@ -281,25 +281,6 @@ pub fn stop_handle(server: &Server) -> impl Fn() + Send + 'static {
     move || {
         if let Some(s) = s.upgrade() {
             request_stop(&s)
-        }
-    }
-}
-
-/// Opens the database. A server that just stopped lets go of sled's lock only when
-/// its last thread has exited, a moment after it stopped answering: wait for that
-/// (a live server keeps its socket, so no client starts a second one beside it).
-fn open_store(db: &Path, repair: bool) -> anyhow::Result<Store> {
-    let deadline = Instant::now() + Duration::from_secs(3);
-    let options = OpenOptions {
-        repair,
-        ..OpenOptions::server()
-    };
-    loop {
-        match Store::open_with(db, &options) {
-            Err(crate::store::StoreError::Locked { .. }) if Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            other => return Ok(other?),
         }
     }
 }

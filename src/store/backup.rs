@@ -329,7 +329,11 @@ impl Store {
             gz.read_exact(&mut buf)
                 .map_err(|e| format!("it ends early: {e}"))?;
             let (item, _): (Item, usize) =
-                bincode::serde::decode_from_slice(&buf, bincode::config::standard())
+                // Bounded: a length inside the entry claims no more than it holds.
+                bincode::serde::decode_from_slice(
+                    &buf,
+                    bincode::config::standard().with_limit::<MAX_ENTRY>(),
+                )
                     .map_err(|e| format!("an unreadable entry: {e}"))?;
             if tree.is_none() && matches!(item, Item::Put(..) | Item::Remove(_)) {
                 return Err("an entry before its tree".into());
