@@ -12,6 +12,7 @@
 //! - `--load-secs N` how long the server load runs (default 30);
 //! - `--events --db PATH` the event rule rows alone (they add rules and messages);
 //! - `--reports --db PATH` the report rows alone (board, charts, group-by, XLSX);
+//! - `--backup --db PATH` `crm backup` (with a writer beside it) and `crm restore`;
 //! - `--crm ARGS...` run the `crm` command line instead (the bench times `crm find`
 //!   and `crm get` as whole processes this way).
 //!
@@ -46,6 +47,7 @@ macro_rules! say {
     }};
 }
 
+mod backup;
 mod events;
 mod exchange;
 mod find;
@@ -100,6 +102,7 @@ fn main() {
         || args.exchange
         || args.events
         || args.reports
+        || args.backup
     {
         match &args.db {
             Some(path) if args.tui => tui::tui_rows(path, false),
@@ -111,6 +114,7 @@ fn main() {
             Some(path) if args.exchange => exchange::exchange_rows(path),
             Some(path) if args.events => events::event_rows(path),
             Some(path) if args.reports => reports::report_rows(path),
+            Some(path) if args.backup => backup::backup_rows(path),
             Some(path) => reads(path),
             None => Err("--reads, --tui, --server, --history and --forecasts need --db".into()),
         }
@@ -149,6 +153,8 @@ struct Args {
     events: bool,
     /// The report rows alone, on `--db` (read only).
     reports: bool,
+    /// The backup and restore rows alone, on `--db` (a writer adds competitors).
+    backup: bool,
     /// Seconds of the server load.
     load_secs: u64,
 }
@@ -168,6 +174,7 @@ fn parse_args() -> Result<Args, String> {
         exchange: false,
         events: false,
         reports: false,
+        backup: false,
         load_secs: server::DEFAULT_LOAD_SECS,
     };
     let mut it = std::env::args().skip(1);
@@ -196,6 +203,7 @@ fn parse_args() -> Result<Args, String> {
             "--exchange" => args.exchange = true,
             "--events" => args.events = true,
             "--reports" => args.reports = true,
+            "--backup" => args.backup = true,
             "--load-secs" => {
                 let v = value("--load-secs")?;
                 args.load_secs = v

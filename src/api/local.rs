@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 mod access;
+mod backup;
 mod events;
 mod queries;
 mod reports;
@@ -19,6 +20,7 @@ pub use reports::warm as warm_reports;
 use save::{fetch_rev, save_at, FORM_HISTORY};
 
 use super::state::Shared;
+use super::stream::Stream;
 use super::wire::{FormData, Rec, Request, Response, Who};
 use super::{ApiError, ErrorKind, Result, Role, Session, Transport};
 use crate::model::{self, entity_or_suggest, Entity, EntityDef, Record};
@@ -56,10 +58,11 @@ pub fn handle(
     shared: &Shared,
     request: Request,
     progress: &dyn Fn(usize),
+    stream: Stream<'_>,
 ) -> Result<Response> {
     authorize(session, &request)?;
     if !request.writes() {
-        return serve(store, session, shared, request, progress);
+        return serve(store, session, shared, request, progress, stream);
     }
     let via = request.name();
     let actor = Actor {
@@ -73,7 +76,7 @@ pub fn handle(
         let run = || {
             ops::events::with_rules(Arc::clone(&rules), &session.user, me.clone(), || {
                 ops::events::set_admin(session.role == super::Role::Admin);
-                serve(store, session, shared, request, progress)
+                serve(store, session, shared, request, progress, stream)
             })
         };
         // The rules read each change's record before it; without rules, no copy.
@@ -105,8 +108,11 @@ fn serve(
     shared: &Shared,
     request: Request,
     progress: &dyn Fn(usize),
+    stream: Stream<'_>,
 ) -> Result<Response> {
     Ok(match request {
+        Request::Backup => backup::backup(store, shared, stream)?,
+        Request::RestoreBackup { file } => backup::restore(store, shared, stream, &file)?,
         Request::Whoami => Response::Session(session.clone()),
         Request::Inbox { .. }
         | Request::Unread
@@ -495,7 +501,16 @@ impl Local {
 
     /// Opens the database at `path` in this process (no server).
     pub fn open(path: &Path) -> Result<super::Client> {
-        let store = Store::open(path)?;
+        Local::open_with(path, false)
+    }
+
+    /// `open`; with `repair`, damaged snapshot and blob files are set aside first.
+    pub fn open_with(path: &Path, repair: bool) -> Result<super::Client> {
+        let options = crate::store::OpenOptions {
+            repair,
+            ..Default::default()
+        };
+        let store = Store::open_with(path, &options)?;
         saved::ensure_preconfigured(&store)?;
         ops::events::ensure_shipped(&store)?;
         Ok(Local::client(Arc::new(store)))
@@ -510,6 +525,18 @@ impl Transport for Local {
             &self.shared,
             request,
             progress.unwrap_or(&|_| {}),
+            Stream::none(),
+        )
+    }
+
+    fn call_stream(&self, request: Request, stream: Stream<'_>) -> Result<Response> {
+        handle(
+            &self.store,
+            &self.session,
+            &self.shared,
+            request,
+            &|_| {},
+            stream,
         )
     }
 

@@ -9,6 +9,7 @@ pub mod local;
 pub mod remote;
 pub mod report;
 pub mod state;
+pub mod stream;
 pub mod wire;
 
 use std::sync::Arc;
@@ -30,7 +31,8 @@ pub use crate::ops::timeline::Event as TimelineEvent;
 pub use crate::ops::undo::{local_time, Undone};
 pub use crate::store::history::{Changed, Entry, FieldChange, Head, Kind as ChangeKind, LogFilter};
 pub use crate::store::{
-    default_db_path, is_database, AuditReport, Batch, BatchState, BulkReport, FindHit, Reverted,
+    backup::read_header, default_db_path, is_database, AuditReport, BackupReport, Batch,
+    BatchState, BulkReport, FindHit, Reverted,
 };
 pub use error::{ApiError, ConflictField, ErrorKind, Result};
 pub use state::Feed;
@@ -90,6 +92,11 @@ pub trait Transport: Send + Sync {
     fn database(&self) -> String;
     /// This session's end of the change feed: every commit's changes from now on.
     fn subscribe(&self) -> Result<state::Feed>;
+    /// `call` for a request that streams data (see `stream`); a transport that
+    /// carries none refuses it.
+    fn call_stream(&self, request: Request, _stream: stream::Stream<'_>) -> Result<Response> {
+        Err(stream::missing(&request.name()))
+    }
 }
 
 /// The front ends' handle on the CRM: cheap to clone, shareable across threads.

@@ -13,6 +13,7 @@ use std::sync::mpsc::{channel, sync_channel, Sender, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 
 use super::state::{Feed, FEED_DEPTH};
+use super::stream::Stream;
 use super::wire::{read_frame, write_frame, Frame, Hello, Push, Request, Response};
 use super::{ApiError, ErrorKind, Result, Session, Transport};
 
@@ -188,7 +189,7 @@ fn open(target: &Target, pushes: &Pushes) -> anyhow::Result<(Arc<Conn>, Session)
                 Err(_) => break,
             };
             let id = match frame {
-                Frame::Progress { id, .. } | Frame::Reply { id, .. } => id,
+                Frame::Progress { id, .. } | Frame::Reply { id, .. } | Frame::Data { id, .. } => id,
                 Frame::Push(push) => {
                     if let Some((tx, behind)) =
                         pushes.lock().unwrap_or_else(|e| e.into_inner()).as_ref()
@@ -227,8 +228,18 @@ fn open(target: &Target, pushes: &Pushes) -> anyhow::Result<(Arc<Conn>, Session)
     ))
 }
 
-impl Transport for Remote {
-    fn call(&self, request: Request, progress: Option<&dyn Fn(usize)>) -> Result<Response> {
+/// A piece of a restore's upload.
+const PIECE: usize = 256 * 1024;
+
+impl Remote {
+    /// Sends a request (and its stream's input), hands progress and the data
+    /// pieces of the reply on, and returns the reply.
+    fn exchange(
+        &self,
+        request: Request,
+        progress: Option<&dyn Fn(usize)>,
+        stream: Stream<'_>,
+    ) -> Result<Response> {
         let conn = self.conn()?;
         let id = conn.next.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = channel();
@@ -260,11 +271,35 @@ impl Transport for Remote {
             conn.alive.store(false, Ordering::SeqCst);
             return Err(unavailable(e));
         }
+        let Stream { input, mut output } = stream;
+        let mut early = None;
+        if let Some(input) = input {
+            early = upload(&conn, id, input, &rx)?;
+        }
+        let mut frames = early
+            .into_iter()
+            .map(Ok)
+            .chain(std::iter::from_fn(|| Some(rx.recv())));
         loop {
-            match rx.recv() {
+            match frames.next().unwrap_or(Err(std::sync::mpsc::RecvError)) {
                 Ok(Frame::Progress { done, .. }) => {
                     if let Some(p) = progress {
                         p(done);
+                    }
+                }
+                Ok(Frame::Data { bytes, .. }) => {
+                    if let Some(out) = output.as_mut() {
+                        if let Err(e) = out.write_all(&bytes.0) {
+                            // The server stops sending when the connection closes.
+                            conn.alive.store(false, Ordering::SeqCst);
+                            if let Some(s) = &conn.socket {
+                                let _ = s.shutdown(std::net::Shutdown::Both);
+                            }
+                            return Err(ApiError::new(
+                                ErrorKind::Refused,
+                                format!("cannot write what the server sends: {e}"),
+                            ));
+                        }
                     }
                 }
                 Ok(Frame::Reply { result, .. }) => return result,
@@ -272,6 +307,57 @@ impl Transport for Remote {
                 Err(_) => return Err(unavailable("the connection closed")),
             }
         }
+    }
+}
+
+/// Sends `input` as the data pieces of request `id`, then the empty piece that
+/// ends it; stops early when the reply comes first (a refusal), returning it.
+fn upload(
+    conn: &Conn,
+    id: u64,
+    input: &mut dyn Read,
+    rx: &std::sync::mpsc::Receiver<Frame>,
+) -> Result<Option<Frame>> {
+    let mut buf = vec![0u8; PIECE];
+    loop {
+        if let Ok(frame) = rx.try_recv() {
+            return Ok(Some(frame));
+        }
+        let n = match input.read(&mut buf) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                return Err(ApiError::new(
+                    ErrorKind::Refused,
+                    format!("cannot read what is to be sent: {e}"),
+                ))
+            }
+        };
+        let piece = Frame::Data {
+            id,
+            bytes: crate::store::codec::Bytes(buf[..n].to_vec()),
+        };
+        let sent = {
+            let mut w = conn.writer.lock().unwrap_or_else(|e| e.into_inner());
+            write_frame(&mut *w, &piece)
+        };
+        if let Err(e) = sent {
+            conn.alive.store(false, Ordering::SeqCst);
+            return Err(unavailable(e));
+        }
+        if n == 0 {
+            return Ok(None);
+        }
+    }
+}
+
+impl Transport for Remote {
+    fn call(&self, request: Request, progress: Option<&dyn Fn(usize)>) -> Result<Response> {
+        self.exchange(request, progress, Stream::none())
+    }
+
+    fn call_stream(&self, request: Request, stream: Stream<'_>) -> Result<Response> {
+        self.exchange(request, None, stream)
     }
 
     fn session(&self) -> Session {

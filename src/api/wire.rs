@@ -400,6 +400,14 @@ pub enum Request {
         sort: crate::report::GroupSort,
         descending: bool,
     },
+    /// A backup of the whole database, streamed to the client as `Frame::Data`
+    /// (admins only).
+    Backup,
+    /// Builds this (new, empty) database from a backup the client streams as
+    /// `Frame::Data`; `file` names it in messages (admins only).
+    RestoreBackup {
+        file: String,
+    },
     /// From now on, push every commit's changes to this session.
     Subscribe,
     ServerStatus,
@@ -489,6 +497,7 @@ impl Request {
             | Request::PruneHistory { .. }
             | Request::ImportRevert { .. }
             | Request::Answer { .. }
+            | Request::RestoreBackup { .. }
             | Request::ServerStop => true,
             Request::Import { options, .. } => !options.dry_run,
             Request::Check { repair } => *repair,
@@ -548,6 +557,7 @@ pub enum Response {
     FormData(Box<FormData>),
     Bulk(BulkReport),
     Audit(AuditReport),
+    Backup(crate::store::BackupReport),
     Status(ServerStatus),
     Stored(SaveReport),
     History(Vec<Entry>),

@@ -3,6 +3,7 @@
 //! server, which the first command starts when none runs.
 
 mod alerts;
+mod backup;
 mod campaign;
 mod check;
 mod convert;
@@ -22,6 +23,7 @@ mod records;
 mod report;
 mod schema;
 mod server;
+mod tui;
 mod usage;
 
 use std::path::PathBuf;
@@ -32,7 +34,6 @@ use crate::api::default_db_path;
 use crate::api::{Client, QuerySpec};
 use crate::model::Lang;
 use crate::ui::config::{config_path, Config};
-use crate::ui::terminal::{self, UiOptions};
 pub use format::{Format, FormatArg};
 pub use lang::UiLang;
 
@@ -151,8 +152,16 @@ pub enum Command {
     /// Take back your last change (a save, a delete, a whole conversion), if
     /// nobody changed those records since.
     Undo,
-    /// Bring a deleted record back from its history.
-    Restore { entity: String, key: String },
+    /// Bring a deleted record back from its history (`crm restore ENTITY KEY`), or
+    /// build a new database from a backup (`crm restore FILE --db NEW`).
+    Restore {
+        /// The entity of the deleted record, or the backup file.
+        what: String,
+        key: Option<String>,
+    },
+    /// Write a compressed backup of every record, setting and the history to
+    /// FILE, while the server runs (admins only).
+    Backup { file: PathBuf },
     /// List the records of an entity, all or by territory or sales team.
     List {
         entity: String,
@@ -294,6 +303,10 @@ pub enum Command {
         /// Started by a client: leave after a while without clients.
         #[arg(long, hide = true)]
         auto: bool,
+        /// Set damaged snapshot and blob files aside before opening (what
+        /// `crm check --repair` starts a server with).
+        #[arg(long, hide = true)]
+        repair: bool,
     },
     /// The running server: `status` (pid, uptime, users, requests) or `stop`.
     Server {
@@ -336,7 +349,9 @@ pub fn main() -> i32 {
             // One line, whatever the values in the message hold.
             let message = format!("{e:#}").replace('\r', "").replace('\n', "\\n");
             let message = crate::util::safe_text(&message);
-            eprintln!("crm: {message}");
+            // A full disk (a server's log) must not turn this line into a panic.
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "crm: {message}");
             usage::exit_code(&e)
         }
     }
@@ -367,7 +382,8 @@ fn client_of(db: Option<PathBuf>, remote: Option<String>, start: bool) -> anyhow
     }
     let path = db.unwrap_or_else(default_db_path);
     if std::env::var("CRM_NO_SERVER").is_ok_and(|v| v == "1") {
-        return Ok(crate::api::local::Local::open(&path)?);
+        let repair = crate::server::spawn::repairs();
+        return Ok(crate::api::local::Local::open_with(&path, repair)?);
     }
     if !start {
         return Remote::client(Target::Running(path));
@@ -383,15 +399,17 @@ fn execute(cli: Cli) -> CliResult {
             .keymap
             .or(config.keymap)
             .unwrap_or_else(|| "default".into());
-        return run_tui(cli.db, cli.remote, &keymap, lang);
+        return tui::run_tui(cli.db, cli.remote, &keymap, lang);
     };
     match command {
         Command::Schema { entity } => {
             return schema::run(entity.as_deref(), FormatArg::output(cli.format)?)
         }
-        Command::Serve { group, auto } => {
-            return server::serve(cli.db.unwrap_or_else(default_db_path), group, auto)
-        }
+        Command::Serve {
+            group,
+            auto,
+            repair,
+        } => return server::serve(cli.db.unwrap_or_else(default_db_path), group, auto, repair),
         Command::Proxy => {
             return crate::api::remote::proxy(&cli.db.unwrap_or_else(default_db_path))
         }
@@ -422,8 +440,14 @@ fn execute(cli: Cli) -> CliResult {
     // `--db` says so and creates nothing.
     let creates = matches!(
         command,
-        Command::Add { .. } | Command::Demo { .. } | Command::Import(_)
+        Command::Add { .. }
+            | Command::Demo { .. }
+            | Command::Import(_)
+            | Command::Restore { key: None, .. }
     );
+    if let Command::Restore { what, key: None } = &command {
+        backup::check_file(what)?;
+    }
     if start && !creates && cli.remote.is_none() {
         let path = cli.db.clone().unwrap_or_else(default_db_path);
         if !crate::api::is_database(&path) {
@@ -433,6 +457,9 @@ fn execute(cli: Cli) -> CliResult {
                 path.display()
             ));
         }
+    }
+    if matches!(command, Command::Check { repair: true }) {
+        crate::server::spawn::start_with_repair();
     }
     let api = client_of(cli.db, cli.remote, start)?;
     let result = match (prepared, command) {
@@ -494,7 +521,12 @@ fn dispatch(api: &Client, command: Command, format: Format) -> CliResult {
         ),
         Command::Undo => history::undo(api),
         Command::Timeline { entity, key } => history::timeline(api, &entity, &key, format),
-        Command::Restore { entity, key } => history::restore(api, &entity, &key),
+        Command::Restore {
+            what,
+            key: Some(key),
+        } => history::restore(api, &what, &key),
+        Command::Restore { what, key: None } => backup::restore(api, &what),
+        Command::Backup { file } => backup::backup(api, &file),
         Command::Rm { entity, key } => records::rm(api, &entity, &key),
         Command::List {
             entity,
@@ -556,27 +588,4 @@ fn dispatch(api: &Client, command: Command, format: Format) -> CliResult {
         Command::Check { repair } => check::run(api, repair),
         Command::Server { action } => server::run(api, action, format),
     }
-}
-
-/// `crm` without a command: the full-screen interface, on a terminal only.
-fn run_tui(db: Option<PathBuf>, remote: Option<String>, keymap: &str, lang: Lang) -> CliResult {
-    if !terminal::has_terminal() {
-        use clap::CommandFactory;
-        eprintln!(
-            "crm: the full-screen interface needs a terminal (stdin and stdout are not one); \
-             use a command from the list below"
-        );
-        Cli::command().print_help()?;
-        std::process::exit(2);
-    }
-    let client = client(db, remote)?;
-    let options = UiOptions {
-        keymap: keymap.to_string(),
-        lang,
-    };
-    if let Some(code) = terminal::run(client, &options)? {
-        // Ended by a signal: the terminal is restored; the exit code names it.
-        std::process::exit(code);
-    }
-    Ok(())
 }

@@ -18,7 +18,7 @@ pub enum ServerAction {
     Stop,
 }
 
-pub fn serve(db: PathBuf, group: Option<String>, auto: bool) -> CliResult {
+pub fn serve(db: PathBuf, group: Option<String>, auto: bool, repair: bool) -> CliResult {
     let config = Config {
         db,
         group,
@@ -26,6 +26,7 @@ pub fn serve(db: PathBuf, group: Option<String>, auto: bool) -> CliResult {
         peer_map: None,
         log_changes: true,
         ticks: true,
+        repair,
     };
     let server = Server::start(config)?;
     let stop = server::stop_handle(&server);

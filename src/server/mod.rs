@@ -10,10 +10,15 @@ pub mod spawn;
 mod background;
 mod feed;
 mod limits;
+mod socket;
+mod status;
+mod stream;
 
 use background::{idle_watch, tick_loop, warm_reports};
 use feed::{publish_users, subscribe};
 use limits::{InFlight, TABLE_LOADING};
+use socket::{bind, file_id, open_store};
+use status::status;
 
 use std::collections::HashMap;
 use std::io::{BufReader, BufWriter};
@@ -26,9 +31,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::api::local::{handle, session_for};
-use crate::api::wire::{read_frame, write_frame, Frame, Hello, Request, Response, ServerStatus};
+use crate::api::wire::{read_frame, write_frame, Frame, Hello, Request, Response};
 use crate::api::{ApiError, ErrorKind, Session};
-use crate::store::{OpenOptions, Store};
+use crate::store::Store;
 
 /// Where the server of the database `db` listens, keeps its pid and logs: beside
 /// the database, named with the protocol so that a client never reaches a server
@@ -76,6 +81,8 @@ pub struct Config {
     /// Run the event rules' date and schedule triggers once a minute (off where a
     /// test drives the tick itself, with its own clock).
     pub ticks: bool,
+    /// Open with damaged snapshot and blob files set aside (`crm check --repair`).
+    pub repair: bool,
 }
 
 impl Config {
@@ -89,6 +96,7 @@ impl Config {
             peer_map: None,
             log_changes: false,
             ticks: true,
+            repair: false,
         }
     }
 }
@@ -150,7 +158,10 @@ impl Server {
         }
         // The store first: sled's lock makes a second server on the same database
         // fail here, before it touches the first one's socket.
-        let store = open_store(&config.db)?;
+        let store = open_store(&config.db, config.repair)?;
+        for line in store.set_aside() {
+            log(&line);
+        }
         crate::query::saved::ensure_preconfigured(&store)?;
         crate::ops::events::ensure_shipped(&store)?;
         Server::start_on(Arc::new(store), config)
@@ -280,53 +291,14 @@ pub fn stop_handle(server: &Server) -> impl Fn() + Send + 'static {
     }
 }
 
-/// Opens the database. A server that just stopped lets go of sled's lock only when
-/// its last thread has exited, a moment after it stopped answering: wait for that
-/// (a live server keeps its socket, so no client starts a second one beside it).
-fn open_store(db: &Path) -> anyhow::Result<Store> {
-    let deadline = Instant::now() + Duration::from_secs(3);
-    loop {
-        match Store::open_with(db, &OpenOptions::server()) {
-            Err(crate::store::StoreError::Locked { .. }) if Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            other => return Ok(other?),
-        }
-    }
-}
-
 fn log(line: &str) {
-    eprintln!(
+    // A full disk must not turn a log line into a panic.
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
         "{} crm serve: {line}",
         chrono::Local::now().format("%Y-%m-%d %H:%M:%S")
     );
-}
-
-/// Binds the socket; a socket file nobody answers on is a crashed server's and is
-/// replaced, one that answers belongs to a running server.
-/// A file's device and inode.
-fn file_id(path: &Path) -> Option<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
-}
-
-fn bind(socket: &Path) -> anyhow::Result<UnixListener> {
-    if socket.exists() {
-        if UnixStream::connect(socket).is_ok() {
-            anyhow::bail!(
-                "a server already serves this database on {}; `crm server stop` stops it",
-                socket.display()
-            );
-        }
-        std::fs::remove_file(socket)?;
-    }
-    // Created 0600 whatever the umask: only the owner may connect until told otherwise.
-    // SAFETY: umask only changes this process's file creation mask.
-    let old = unsafe { libc::umask(0o177) };
-    let listener = UnixListener::bind(socket);
-    // SAFETY: as above, restoring the previous mask.
-    unsafe { libc::umask(old) };
-    listener.map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", socket.display()))
 }
 
 fn request_stop(s: &Shared) {
@@ -443,6 +415,7 @@ fn serve_connection(stream: UnixStream, id: u64, s: &Arc<Shared>) {
         .lock()
         .map(|w| w.get_ref().set_write_timeout(Some(Duration::from_secs(30))));
     let in_flight = Arc::new(InFlight::default());
+    let mut uploads = stream::Uploads::new();
     loop {
         let frame: Frame = match read_frame(&mut reader) {
             Ok(f) => f,
@@ -453,6 +426,10 @@ fn serve_connection(stream: UnixStream, id: u64, s: &Arc<Shared>) {
                 break;
             }
         };
+        if let Frame::Data { id, bytes } = frame {
+            stream::deliver(&mut uploads, id, bytes.0);
+            continue;
+        }
         let Frame::Call { id: call, request } = frame else {
             log(&format!(
                 "connection {id} ({}): not a request; closed",
@@ -482,8 +459,10 @@ fn serve_connection(stream: UnixStream, id: u64, s: &Arc<Shared>) {
         in_flight.acquire();
         let (s2, w2, sess) = (Arc::clone(s), Arc::clone(&writer), session.clone());
         let done = Arc::clone(&in_flight);
+        let upload = matches!(request, Request::RestoreBackup { .. })
+            .then(|| stream::open(&mut uploads, call));
         std::thread::spawn(move || {
-            serve_call(&s2, &sess, call, request, &w2);
+            serve_call(&s2, &sess, call, request, &w2, upload);
             done.release();
         });
     }
@@ -502,19 +481,33 @@ fn send(writer: &Writer, frame: &Frame) -> bool {
     true
 }
 
-fn serve_call(s: &Shared, session: &Session, id: u64, request: Request, writer: &Writer) {
+fn serve_call(
+    s: &Shared,
+    session: &Session,
+    id: u64,
+    request: Request,
+    writer: &Writer,
+    upload: Option<stream::Upload>,
+) {
     // A first screen's few rows never wait behind other TUIs' whole-mask loads.
     let heavy = matches!(request, Request::MaskRows { limit, .. } if limit > 1_000);
     if heavy {
         TABLE_LOADING.acquire();
     }
-    serve_one(s, session, id, request, writer);
+    serve_one(s, session, id, request, writer, upload);
     if heavy {
         TABLE_LOADING.release();
     }
 }
 
-fn serve_one(s: &Shared, session: &Session, id: u64, request: Request, writer: &Writer) {
+fn serve_one(
+    s: &Shared,
+    session: &Session,
+    id: u64,
+    request: Request,
+    writer: &Writer,
+    mut upload: Option<stream::Upload>,
+) {
     let result = match request {
         Request::ServerStatus => Ok(Response::Status(status(s))),
         Request::ServerStop => match crate::api::local::authorize(session, &Request::ServerStop) {
@@ -547,8 +540,14 @@ fn serve_one(s: &Shared, session: &Session, id: u64, request: Request, writer: &
                 }
             };
             crate::api::state::begin_request();
+            let mut download =
+                matches!(request, Request::Backup).then(|| stream::Download::new(writer, id));
             let run = std::panic::AssertUnwindSafe(|| {
-                handle(&s.store, session, &s.shared, request, &progress)
+                let data = crate::api::stream::Stream {
+                    input: upload.as_mut().map(|u| u as &mut dyn std::io::Read),
+                    output: download.as_mut().map(|d| d as &mut dyn std::io::Write),
+                };
+                handle(&s.store, session, &s.shared, request, &progress, data)
             });
             match std::panic::catch_unwind(run) {
                 // Every change is logged with the user who made it.
@@ -578,21 +577,11 @@ fn serve_one(s: &Shared, session: &Session, id: u64, request: Request, writer: &
             }
         }
     };
+    // A repair that must rewrite damaged trees needs the database opened anew.
+    let reopen = matches!(&result, Ok(Response::Audit(a)) if a.reopen);
     send(writer, &Frame::Reply { id, result });
-}
-
-fn status(s: &Shared) -> ServerStatus {
-    let sessions = s.sessions.lock().map(|m| m.clone()).unwrap_or_default();
-    let mut users: Vec<String> = sessions.values().cloned().collect();
-    users.sort();
-    users.dedup();
-    ServerStatus {
-        pid: std::process::id(),
-        uptime_secs: s.started.elapsed().as_secs(),
-        database: s.store.path().display().to_string(),
-        users,
-        connections: sessions.len(),
-        requests: s.requests.load(Ordering::Relaxed),
-        idle_exit_secs: s.idle_exit.map(|d| d.as_secs()),
+    if reopen {
+        log("stopping: the repair needs the database opened anew");
+        request_stop(s);
     }
 }

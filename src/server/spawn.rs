@@ -22,6 +22,20 @@ pub const IDLE_EXIT: Duration = Duration::from_secs(600);
 /// database after a crash replays sled's log, which can take seconds.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Whether a server this process starts opens with damaged files set aside
+/// (`crm check --repair` on a database sled cannot open).
+static REPAIR: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// From now on, a server this process starts sets damaged files aside.
+pub fn start_with_repair() {
+    REPAIR.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Whether `start_with_repair` was called.
+pub fn repairs() -> bool {
+    REPAIR.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 pub fn idle_exit() -> Duration {
     std::env::var("CRM_SERVER_IDLE")
         .ok()
@@ -50,7 +64,7 @@ pub fn connect_or_start(db: &Path) -> anyhow::Result<UnixStream> {
         .write(true)
         .mode(0o600)
         .open(&paths.lock)
-        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", paths.lock.display()))?;
+        .map_err(|e| cannot_open(&paths.lock, &e))?;
     // SAFETY: flock on a file descriptor we own; released when `lock` closes.
     unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX) };
     if let Ok(s) = UnixStream::connect(&paths.socket) {
@@ -63,13 +77,14 @@ pub fn connect_or_start(db: &Path) -> anyhow::Result<UnixStream> {
         .append(true)
         .mode(0o600)
         .open(&paths.log)
-        .map_err(|e| anyhow::anyhow!("cannot open the server log {}: {e}", paths.log.display()))?;
+        .map_err(|e| cannot_open(&paths.log, &e))?;
     let mut command = Command::new(exe);
     command
         .arg("serve")
         .arg("--auto")
         .arg("--db")
         .arg(db)
+        .args(repairs().then_some("--repair"))
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log);
@@ -97,10 +112,20 @@ pub fn connect_or_start(db: &Path) -> anyhow::Result<UnixStream> {
             if let Some(other) = other_version(db) {
                 anyhow::bail!("{other}");
             }
+            // What the server said names the database and what to do: the one line.
+            let said = last_line(&paths.log);
+            if said.contains(&db.display().to_string()) {
+                anyhow::bail!("{said}");
+            }
+            if said.is_empty() && disk_full(db) {
+                anyhow::bail!(
+                    "database {}: the disk holding it is full, so its server cannot start: free some space and try again (nothing was changed)",
+                    db.display()
+                );
+            }
             anyhow::bail!(
-                "the server for {} did not start ({status}): {}",
-                db.display(),
-                last_line(&paths.log)
+                "the server for {} did not start ({status}): {said}",
+                db.display()
             );
         }
         if started.elapsed() > START_TIMEOUT {
@@ -115,6 +140,32 @@ pub fn connect_or_start(db: &Path) -> anyhow::Result<UnixStream> {
     }
 }
 
+/// Whether the file system holding `db` has no space left.
+fn disk_full(db: &Path) -> bool {
+    let dir = if db.exists() {
+        db
+    } else {
+        db.parent().unwrap_or(db)
+    };
+    let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()) else {
+        return false;
+    };
+    // SAFETY: statvfs fills a struct we own, from a valid NUL-terminated path.
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    unsafe { libc::statvfs(c.as_ptr(), &mut st) == 0 && st.f_bavail == 0 }
+}
+
+/// A file beside the database that cannot be made: a full disk says what to do.
+fn cannot_open(path: &Path, e: &std::io::Error) -> anyhow::Error {
+    if matches!(e.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT)) {
+        return anyhow::anyhow!(
+            "cannot create {}: the disk is full — free some space and try again (nothing was changed)",
+            path.display()
+        );
+    }
+    anyhow::anyhow!("cannot open {}: {e}", path.display())
+}
+
 /// The log's last line without its time stamp: what the server said when it failed.
 fn last_line(log: &Path) -> String {
     let text = std::fs::read_to_string(log).unwrap_or_default();
@@ -123,9 +174,10 @@ fn last_line(log: &Path) -> String {
         .rev()
         .find(|l| !l.trim().is_empty())
         .unwrap_or("");
-    line.split_once("crm serve: ")
-        .map_or(line, |(_, rest)| rest)
-        .to_string()
+    let line = line
+        .split_once("crm serve: ")
+        .map_or(line, |(_, rest)| rest);
+    line.strip_prefix("crm: ").unwrap_or(line).to_string()
 }
 
 /// A server of another protocol that answers beside `db` (an older or newer crm

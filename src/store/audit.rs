@@ -30,6 +30,14 @@ pub struct AuditReport {
     pub history_states: usize,
     /// History entries that point at no record and no deletion.
     pub history: Vec<String>,
+    /// What the open set aside and the repair rewrote (done, not drift).
+    pub repaired: Vec<String>,
+    /// Parts of the database sled cannot read, and damaged blob files.
+    pub damaged: Vec<String>,
+    /// Records whose stored content is missing or unreadable ("entity KEY").
+    pub lost: Vec<String>,
+    /// The repair needs the database opened anew (the server restarts for it).
+    pub reopen: bool,
 }
 
 impl AuditReport {
@@ -38,6 +46,8 @@ impl AuditReport {
             && self.stale.is_empty()
             && self.unreadable.is_empty()
             && self.history.is_empty()
+            && self.damaged.is_empty()
+            && self.lost.is_empty()
     }
     /// CRM records, settings (saved queries) not counted, as `Store::total_records`.
     pub fn total_records(&self) -> usize {
@@ -51,6 +61,28 @@ impl AuditReport {
 
 impl fmt::Display for AuditReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for line in &self.repaired {
+            writeln!(f, "repaired: {line}")?;
+        }
+        for line in &self.damaged {
+            writeln!(f, "damaged: {line}")?;
+        }
+        for line in &self.lost {
+            writeln!(f, "lost record: {line} (its stored content cannot be read; only a backup brings it back: `crm restore FILE --db NEW`)")?;
+        }
+        if !self.damaged.is_empty() || !self.lost.is_empty() {
+            return write!(
+                f,
+                "damaged: {} part(s) of the database unreadable, {} record(s) lost; {}",
+                self.damaged.len(),
+                self.lost.len(),
+                if self.reopen {
+                    "the server restarts to repair it"
+                } else {
+                    "run `crm check --repair`: it rewrites what can be read and names what is lost"
+                }
+            );
+        }
         for (entity, n) in &self.records {
             writeln!(f, "{entity:<20} {n:>9}")?;
         }
@@ -92,6 +124,21 @@ impl fmt::Display for AuditReport {
     }
 }
 
+/// How `audit_history` ends the line of a record that should exist and does not.
+const LOST: &str = "but does not exist";
+
+/// "competitor BIGCO (its history says it was last updated)" from that line.
+fn lost_record(line: &str) -> String {
+    let text = line
+        .trim_start_matches("history: ")
+        .trim_end_matches(LOST)
+        .trim();
+    match text.split_once(" was last ") {
+        Some((record, kind)) => format!("{record} (its history says it was last {kind})"),
+        None => text.to_string(),
+    }
+}
+
 fn show(key: &[u8]) -> String {
     index::split(key).join(" / ")
 }
@@ -101,6 +148,50 @@ impl Store {
     /// one; if every expected entry exists and the index holds exactly as many, it
     /// holds nothing else — only then is a second, slower pass skipped.
     pub fn audit(&self) -> Result<AuditReport> {
+        let mut report = match self.audit_indexes() {
+            Ok(report) => report,
+            Err(super::StoreError::Sled(e)) if super::recover::is_damage(&e) => {
+                self.damage_report(&e)
+            }
+            Err(e) => return Err(e),
+        };
+        report.repaired = self.set_aside();
+        // A record its history says exists, and no tree holds: its content is gone
+        // (a blob file lost, a page sled fell back from).
+        let (lost, history): (Vec<String>, Vec<String>) = std::mem::take(&mut report.history)
+            .into_iter()
+            .partition(|line| line.ends_with(LOST));
+        report.history = history;
+        report.lost.extend(lost.iter().map(|l| lost_record(l)));
+        for (blob, fault) in super::recover::damaged_blobs(self.path()) {
+            report
+                .damaged
+                .push(format!("blob file blobs/{blob} {fault}"));
+        }
+        Ok(report)
+    }
+
+    /// What cannot be read, tree by tree, and the records lost with it.
+    fn damage_report(&self, e: &sled::Error) -> AuditReport {
+        let mut report = AuditReport::default();
+        for d in super::salvage::scan(&self.db) {
+            report.damaged.push(format!(
+                "tree {}: {} ({} entries readable)",
+                d.tree,
+                d.error,
+                d.readable.len()
+            ));
+            report
+                .lost
+                .extend(d.lost.iter().map(|k| format!("{} {k}", d.tree)));
+        }
+        if report.damaged.is_empty() {
+            report.damaged.push(super::salvage::words(e));
+        }
+        report
+    }
+
+    fn audit_indexes(&self) -> Result<AuditReport> {
         let mut report = AuditReport::default();
         let (mut want_territory, mut want_team, mut want_refs) = (0usize, 0usize, 0usize);
         let mut want_find = Buckets::default();
@@ -195,11 +286,33 @@ impl Store {
         Ok(stale)
     }
 
-    /// Drops every index and writes it anew from the records.
+    /// Drops every index and writes it anew from the records. A tree with a page
+    /// sled cannot read is rewritten only by an open with `repair`: the report
+    /// then asks for the database to be opened anew.
     pub fn repair(&self) -> Result<AuditReport> {
+        let damage = super::salvage::scan(&self.db);
+        if !damage.is_empty() {
+            let mut report = self.damage_report(&sled::Error::Unsupported(String::new()));
+            report.reopen = true;
+            return Ok(report);
+        }
+        let blobs = super::recover::set_aside_blobs(self.path())?;
         self.rebuild_indexes(false)?;
-        self.audit_history(true)?;
-        self.audit()
+        let lost: Vec<String> = self
+            .audit_history(true)?
+            .iter()
+            .filter(|l| l.ends_with(LOST))
+            .map(|l| lost_record(l))
+            .collect();
+        let mut report = self.audit()?;
+        report.repaired.extend(blobs);
+        report.repaired.extend(lost.into_iter().map(|l| {
+            format!("lost record {l}: its stored content is gone, only a backup brings it back (`crm restore FILE --db NEW`)")
+        }));
+        report
+            .repaired
+            .push("every index written anew from the records, the history checked".into());
+        Ok(report)
     }
 
     /// Writes the indexes (with `find_only`, only the find index) anew from the
@@ -260,6 +373,13 @@ mod tests {
     use super::*;
     use crate::model::{Entity, Opportunity, Territory};
 
+    /// A report without what the repair says it did, to compare with a check's.
+    fn notes_aside(mut report: AuditReport) -> AuditReport {
+        assert!(!report.repaired.is_empty(), "a repair says what it did");
+        report.repaired.clear();
+        report
+    }
+
     fn store_with_one_opportunity(dir: &std::path::Path) -> Store {
         let store = Store::open(dir).unwrap();
         store
@@ -312,7 +432,7 @@ mod tests {
 
         let repaired = store.repair().unwrap();
         assert!(repaired.is_clean(), "{repaired}");
-        assert_eq!(repaired, clean);
+        assert_eq!(notes_aside(repaired), clean);
     }
 
     #[test]
@@ -331,7 +451,7 @@ mod tests {
         let drift = store.audit().unwrap();
         assert_eq!(drift.missing, ["find / anlage / opportunity / OPP0000001"]);
         assert_eq!(drift.stale, ["find / anlage / opportunity / OPP0000019"]);
-        assert_eq!(store.repair().unwrap(), clean);
+        assert_eq!(notes_aside(store.repair().unwrap()), clean);
 
         // A bucket that decodes to the right postings but is not packed as writes
         // pack it (unsorted, or empty) is drift too.
@@ -346,7 +466,7 @@ mod tests {
             .stale
             .iter()
             .all(|s| s.ends_with("(bucket not packed)")));
-        assert_eq!(store.repair().unwrap(), clean);
+        assert_eq!(notes_aside(store.repair().unwrap()), clean);
     }
 
     #[test]

@@ -68,6 +68,10 @@ pub enum StoreError {
     },
     #[error("database {path}: {message}")]
     Io { path: String, message: String },
+    /// A file of the database is damaged: the line names the database, the file,
+    /// what is wrong and what to do.
+    #[error("{0}")]
+    Damaged(String),
     /// A request that cannot be carried out as things stand; the text says why
     /// and what to do (nothing was changed).
     #[error("{0}")]
@@ -76,7 +80,7 @@ pub enum StoreError {
     /// saved yet; approval `approval` applies it.
     #[error("{message}")]
     Held { approval: u64, message: String },
-    #[error("database error: {0}; if it persists, run `crm check`")]
+    #[error("{}", sled_message(.0))]
     Sled(#[from] sled::Error),
 }
 
@@ -100,6 +104,21 @@ impl StoreError {
             value: value.to_string(),
             message: message.into(),
         }
+    }
+}
+
+/// Whether an I/O error is a full disk (ENOSPC) or an exceeded quota (EDQUOT).
+pub(crate) fn is_disk_full(e: &std::io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT))
+}
+
+/// The words a full disk gets: what to do, and that nothing half-done stays.
+pub(crate) const DISK_FULL: &str = "the disk holding it is full: free some space and try again (what was not saved is not in the database; it works again as soon as there is space)";
+
+fn sled_message(e: &sled::Error) -> String {
+    match e {
+        sled::Error::Io(io) if is_disk_full(io) => format!("database: {DISK_FULL}"),
+        other => format!("database error: {other}; if it persists, run `crm check`"),
     }
 }
 

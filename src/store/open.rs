@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::codec::codec_for;
-use super::{migrate, Result, Store, StoreError};
+use super::{migrate, recover, Result, Store, StoreError};
 use crate::model;
 
 const PID_FILE: &str = "crm.pid";
@@ -23,6 +23,9 @@ pub struct OpenOptions {
     /// Keep every change in the history (always, but for the bench's measure of
     /// what the history costs).
     pub keep_history: bool,
+    /// Set aside damaged snapshot and blob files before sled reads them
+    /// (`crm check --repair`; see `recover`).
+    pub repair: bool,
 }
 
 impl Default for OpenOptions {
@@ -31,6 +34,7 @@ impl Default for OpenOptions {
             cache_bytes: 64 * 1024 * 1024,
             flush_each_write: true,
             keep_history: true,
+            repair: false,
         }
     }
 }
@@ -56,7 +60,7 @@ impl OpenOptions {
         OpenOptions {
             cache_bytes: 256 * 1024 * 1024,
             flush_each_write: false,
-            keep_history: true,
+            ..OpenOptions::default()
         }
     }
 }
@@ -77,7 +81,9 @@ fn io_error(path: &Path, e: impl std::fmt::Display) -> StoreError {
 
 /// Whether `name`, inside a database directory, is sled's or crm's own.
 fn ours(name: &str) -> bool {
-    matches!(name, "conf" | "db" | "blobs" | PID_FILE) || name.starts_with("snap.")
+    matches!(name, "conf" | "db" | "blobs" | PID_FILE)
+        || name.starts_with("snap.")
+        || recover::is_damaged_folder(name)
 }
 
 /// Whether `path` holds a database (sled's `conf` and `db`).
@@ -112,8 +118,21 @@ impl Store {
         Self::open_with(path, &OpenOptions::default())
     }
 
+    /// Opens (creating a new database where there is none); damage sled meets on
+    /// the way is one line naming the file (see `recover`).
     pub fn open_with(path: impl AsRef<Path>, options: &OpenOptions) -> Result<Store> {
-        let path = path.as_ref().to_path_buf();
+        let path = path.as_ref();
+        Self::open_unguarded(path, options).map_err(|e| match e {
+            StoreError::Sled(e) if recover::is_damage(&e) => {
+                recover::diagnose(path, &e.to_string())
+            }
+            e => e,
+        })
+    }
+
+    fn open_unguarded(path: &Path, options: &OpenOptions) -> Result<Store> {
+        let path = path.to_path_buf();
+        let existed = super::is_database(&path);
         if path.exists() {
             check_directory(&path)?;
         } else {
@@ -123,14 +142,26 @@ impl Store {
                 .create(&path)
                 .map_err(|e| io_error(&path, format!("cannot create the directory: {e}")))?;
         }
+        let set_aside = if existed {
+            recover::prepare(&path, options.repair)?
+        } else {
+            Vec::new()
+        };
         let config = sled::Config::new()
             .path(&path)
             .cache_capacity(options.cache_bytes)
             .mode(sled::Mode::LowSpace)
             .flush_every_ms(Some(1000));
+        let mut set_aside = set_aside;
+        if existed && options.repair {
+            set_aside.extend(recover::without_snapshots_if_needed(&path, &config)?);
+            set_aside.extend(super::salvage::rebuild_if_damaged(&path, &config)?);
+        }
         let mut attempts = 0;
         let db = loop {
-            match config.open().map_err(|e| open_error(&path, e)) {
+            let opened = recover::guarded(|| config.open())
+                .map_err(|panic| recover::diagnose(&path, &panic))?;
+            match opened.map_err(|e| open_error(&path, e)) {
                 Ok(db) => break db,
                 // A store this process just dropped lets go of its lock only when
                 // sled's background thread ends; wait a little for our own.
@@ -178,10 +209,17 @@ impl Store {
         if let Ok(mut open) = OPEN_HERE.lock() {
             open.push(store.path.clone());
         }
-        migrate::run(&store, migrate::MIGRATIONS)?;
-        store.recover_imports()?;
-        store.recover_bulk()?;
-        Ok(store)
+        store.note_set_aside(set_aside);
+        let ready = (|| {
+            if existed && store.schema_version()?.is_none() {
+                return Err(recover::emptied(&store.path));
+            }
+            store.check_restore()?;
+            migrate::run(&store, migrate::MIGRATIONS)?;
+            store.recover_imports()?;
+            store.recover_bulk()
+        })();
+        ready.map(|()| store)
     }
 }
 
@@ -196,6 +234,12 @@ fn open_error(path: &Path, e: sled::Error) -> StoreError {
             path: path.display().to_string(),
             pid,
         };
+    }
+    if recover::is_damage(&e) {
+        return recover::diagnose(path, &e.to_string());
+    }
+    if matches!(&e, sled::Error::Io(io) if super::error::is_disk_full(io)) {
+        return io_error(path, super::error::DISK_FULL);
     }
     match e {
         sled::Error::Io(io) => io_error(path, io),

@@ -58,6 +58,16 @@ impl Watch {
 pub struct Watches(Mutex<Vec<Weak<Watch>>>);
 
 impl Watches {
+    /// Every watch hears "rebuild" (a restore replaced the records wholesale).
+    pub(super) fn overflow_all(&self) {
+        let list = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        for w in list.iter().filter_map(Weak::upgrade) {
+            let mut d = w.dirty.lock().unwrap_or_else(|p| p.into_inner());
+            d.keys.clear();
+            d.overflow = true;
+        }
+    }
+
     pub(super) fn committed(&self, changed: &[Changed]) {
         let mut list = self.0.lock().unwrap_or_else(|p| p.into_inner());
         if list.is_empty() {

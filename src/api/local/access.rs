@@ -32,7 +32,11 @@ pub fn authorize(session: &Session, request: &Request) -> Result<()> {
         Request::Import { options, .. } => {
             crate::model::entity(&options.entity).is_some_and(is_setup)
         }
-        Request::Demo { .. } | Request::ServerStop | Request::PruneHistory { .. } => true,
+        Request::Demo { .. }
+        | Request::ServerStop
+        | Request::PruneHistory { .. }
+        | Request::Backup
+        | Request::RestoreBackup { .. } => true,
         Request::Check { repair } => *repair,
         _ => false,
     };
@@ -44,6 +48,8 @@ pub fn authorize(session: &Session, request: &Request) -> Result<()> {
             Request::Demo { .. } => "load demo data".into(),
             Request::ServerStop => "stop the server".into(),
             Request::PruneHistory { .. } => "prune the history".into(),
+            Request::Backup => "back up the database".into(),
+            Request::RestoreBackup { .. } => "restore a backup".into(),
             _ => "repair the database".into(),
         };
         return Err(ApiError::denied(format!(

@@ -11,7 +11,7 @@ use crate::model;
 
 /// The protocol this build speaks; a client and a server of different protocols
 /// refuse each other in the handshake, each naming both versions.
-pub const PROTOCOL: u32 = 6;
+pub const PROTOCOL: u32 = 7;
 
 /// The largest frame either side reads; a longer one closes the connection.
 pub const MAX_FRAME: usize = 64 << 20;
@@ -55,6 +55,12 @@ pub enum Frame {
     },
     /// Sent unasked to a subscribed session.
     Push(Push),
+    /// A piece of the data request `id` streams: from the server, what a backup
+    /// writes; from the client, what a restore reads (an empty piece ends it).
+    Data {
+        id: u64,
+        bytes: crate::store::codec::Bytes,
+    },
 }
 
 /// A hash of every entity's name, fields and their kinds: two builds with the

@@ -77,10 +77,19 @@ fn check_finds_a_change_whose_record_is_gone_and_prune_removes_old_changes() {
     store.tree(Competitor::DEF).0.remove("BETA").unwrap();
     store.rebuild_indexes(false).unwrap();
     let report = store.audit().unwrap();
-    assert_eq!(report.history.len(), 1, "{report}");
-    assert!(report.history[0].contains("competitor BETA"), "{report}");
+    // Its content is gone: a lost record, named.
+    assert_eq!(report.lost.len(), 1, "{report}");
+    assert!(report.lost[0].starts_with("competitor BETA"), "{report}");
     assert!(!report.is_clean());
-    assert!(store.repair().unwrap().is_clean());
+    let repaired = store.repair().unwrap();
+    assert!(repaired.is_clean(), "{repaired}");
+    assert!(
+        repaired
+            .repaired
+            .iter()
+            .any(|l| l.contains("competitor BETA")),
+        "the repair says it is lost: {repaired}"
+    );
 
     let (commits, _) = store.history_counts();
     let later = now_ms() + 1;
