@@ -7,7 +7,7 @@ use crate::api::Client;
 
 pub fn run(api: &Client, repair: bool) -> CliResult {
     let report = api.check(repair)?;
-    println!("{report}");
+    outln!("{report}")?;
     if !report.is_clean() {
         bail!("the indexes of {} drifted from the records", api.database());
     }

@@ -24,7 +24,7 @@ pub fn run(api: &Client, what: &str, key: &str, new_prospect: bool) -> CliResult
                 key.to_uppercase(),
                 done.opportunity
             );
-            println!("{}", done.opportunity);
+            outln!("{}", done.opportunity)?;
             Ok(())
         }
         "prospect" => {
@@ -35,7 +35,7 @@ pub fn run(api: &Client, what: &str, key: &str, new_prospect: bool) -> CliResult
                 done.customer,
                 done.moved.len()
             );
-            println!("{}", done.customer);
+            outln!("{}", done.customer)?;
             Ok(())
         }
         other => bail!(
@@ -59,7 +59,7 @@ pub fn accept(api: &Client, key: &str, won: Option<&str>) -> CliResult {
             done.order
         ),
     }
-    println!("{}", done.order);
+    outln!("{}", done.order)?;
     Ok(())
 }
 

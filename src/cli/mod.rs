@@ -2,6 +2,15 @@
 //! through the application interface (`api::Client`), normally to the database's
 //! server, which the first command starts when none runs.
 
+/// `println!` that returns the write's error: a closed pipe (`crm … | head`) ends
+/// the command quietly instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
 mod alerts;
 mod campaign;
 mod check;
@@ -326,12 +335,7 @@ pub fn main() -> i32 {
     match run_to_exit(cli) {
         Ok(()) => 0,
         // `crm log | head`: the reader has what it wanted.
-        Err(e)
-            if e.downcast_ref::<std::io::Error>()
-                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
-        {
-            0
-        }
+        Err(e) if closed_pipe(&e) => 0,
         Err(e) => {
             // One line, whatever the values in the message hold.
             let message = format!("{e:#}").replace('\r', "").replace('\n', "\\n");
@@ -340,6 +344,17 @@ pub fn main() -> i32 {
             usage::exit_code(&e)
         }
     }
+}
+
+/// Whether the error is a write to a reader that went away, wherever in the chain.
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    let broken = |io: &std::io::Error| io.kind() == std::io::ErrorKind::BrokenPipe;
+    e.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(broken)
+            || cause
+                .downcast_ref::<csv::Error>()
+                .is_some_and(|c| matches!(c.kind(), csv::ErrorKind::Io(io) if broken(io)))
+    })
 }
 
 /// Runs a command.
