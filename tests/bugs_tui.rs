@@ -36,3 +36,54 @@ fn esc_merged_with_the_next_key_is_both_keys() {
         h.screen()
     );
 }
+
+/// The palette's record entries show the records' own text, not the lower-cased
+/// search text they are matched on.
+#[test]
+fn the_palette_shows_record_texts_in_their_own_case() {
+    let mut h = harness(300);
+    h.goto("Prospects");
+    let key = h.app.table().selected_key().unwrap();
+    let name = h
+        .store
+        .get_as::<termcrm::model::Prospect>(&key)
+        .unwrap()
+        .unwrap()
+        .name;
+    assert_ne!(name, name.to_lowercase(), "a name with capitals");
+    h.keys(&format!(":{key}"));
+    let screen = h.screen();
+    assert!(screen.contains(&name), "{name} on:\n{screen}");
+    assert!(!screen.contains(&name.to_lowercase()), "{screen}");
+}
+
+/// While `save NAME` (or another verb) is typed, the palette says what Enter does,
+/// not "0 matches".
+#[test]
+fn the_palette_names_the_command_being_typed() {
+    let mut h = harness(300);
+    h.goto("Opportunities");
+    h.keys(":save MY-Q");
+    let screen = h.screen();
+    assert!(!screen.contains("0 matches"), "{screen}");
+    assert!(screen.contains("save the table's query"), "{screen}");
+}
+
+/// In the Queries mask, `:NAME⏎` runs the saved query, as it does everywhere.
+#[test]
+fn a_saved_query_runs_from_the_palette_in_the_queries_mask() {
+    let mut h = harness(300);
+    h.goto("Opportunities");
+    h.keys("fprobability>=50<ret>:save BIG-CHANCES<ret>");
+    assert!(h.app.status().contains("saved query"), "{}", h.app.status());
+    h.goto("Queries");
+    assert_eq!(h.app.table().selected_key().as_deref(), Some("BIG-CHANCES"));
+    h.keys(":big-chances<ret>");
+    assert!(h.app.form().is_none(), "no record opened:\n{}", h.screen());
+    assert_eq!(
+        h.app.current_mask().name_en,
+        "Opportunities",
+        "{}",
+        h.screen()
+    );
+}
