@@ -87,3 +87,32 @@ fn a_saved_query_runs_from_the_palette_in_the_queries_mask() {
         h.screen()
     );
 }
+
+/// The tab line says when more tabs lie beyond its ends, and numbers only the
+/// tabs a digit key reaches (the Sales group has fifteen).
+#[test]
+fn the_tab_line_marks_hidden_tabs_and_numbers_only_reachable_ones() {
+    let mut h = harness(300);
+    h.goto("Orders");
+    let screen = h.screen();
+    let tabs = screen.lines().next().unwrap();
+    assert!(tabs.starts_with(" Sales ‹"), "{tabs}");
+    assert!(tabs.contains(" Orders "), "{tabs}");
+    assert!(!tabs.contains("15:") && !tabs.contains("14:"), "{tabs}");
+    // The first tab of the group: more to the right.
+    h.keys("1");
+    let screen = h.screen();
+    let tabs = screen.lines().next().unwrap();
+    assert!(tabs.contains(" 1:") && tabs.ends_with('›'), "{tabs}");
+    assert!(!tabs.contains('‹'), "{tabs}");
+    // 9 reaches the ninth; beyond it, ] does.
+    h.keys("9");
+    let ninth = h.app.current_mask().name_en;
+    h.keys("]");
+    let tabs = h.screen().lines().next().unwrap().to_string();
+    assert_ne!(h.app.current_mask().name_en, ninth);
+    assert!(
+        tabs.contains(&format!(" {} ", h.app.current_mask().name_en)),
+        "{tabs}"
+    );
+}
