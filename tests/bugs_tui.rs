@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::harness::harness;
+use common::harness::{harness, Harness};
 
 /// Over SSH an Esc and the key after it often arrive in one read, which the
 /// terminal reader turns into alt-KEY: unbound, it is the two keys.
@@ -114,5 +114,87 @@ fn the_tab_line_marks_hidden_tabs_and_numbers_only_reachable_ones() {
     assert!(
         tabs.contains(&format!(" {} ", h.app.current_mask().name_en)),
         "{tabs}"
+    );
+}
+
+fn first_key(h: &mut Harness, filter: &str) -> String {
+    h.keys(&format!("<c-l>/{filter}<ret>"));
+    h.app.table().selected_key().unwrap()
+}
+
+/// Accepting a quote: a prospect's quote is refused before any question; the
+/// won-reason picker offers won reasons only; winning moves the opportunity to
+/// the last stage; keeping its amount is a choice; the order has the quote's
+/// lines and a status.
+#[test]
+fn accepting_a_quote_asks_only_what_can_be_done() {
+    use termcrm::model::{Entity, Opportunity, Order, Quote, ReasonCode};
+    let mut h = harness(2000);
+    h.goto("Quotes");
+    let day = termcrm::model::value::today();
+    let quotes: Vec<Quote> = h
+        .store
+        .scan(Quote::DEF)
+        .map(|r| r.unwrap().downcast_ref::<Quote>().unwrap().clone())
+        .filter(|q| matches!(q.status.as_str(), "draft" | "sent"))
+        .filter(|q| q.valid_until.is_none_or(|d| d >= day) && !q.opportunity.is_empty())
+        .collect();
+    let orders = h.store.count(Order::DEF);
+    // A prospect's quote: refused at once, nothing asked.
+    let of_prospect = quotes.iter().find(|q| !q.prospect.is_empty()).unwrap();
+    first_key(&mut h, &of_prospect.key);
+    h.keys("A");
+    assert_eq!(h.app.popup_context(), None, "{}", h.screen());
+    assert!(
+        h.app.status().contains("convert prospect"),
+        "{}",
+        h.app.status()
+    );
+    // A customer's quote whose opportunity has an amount of its own.
+    let quote = quotes
+        .iter()
+        .find(|q| {
+            let opp = h.store.get_as::<Opportunity>(&q.opportunity).unwrap();
+            !q.customer.is_empty()
+                && opp.is_some_and(|o| o.amount.is_some() && o.amount != q.total().ok())
+        })
+        .expect("a customer's quote below or above its opportunity's amount");
+    let before = h
+        .store
+        .get_as::<Opportunity>(&quote.opportunity)
+        .unwrap()
+        .unwrap();
+    first_key(&mut h, &quote.key);
+    h.keys("Ayy");
+    let offered = h.app.picker_keys();
+    let kinds: Vec<String> = offered
+        .iter()
+        .map(|k| h.store.get_as::<ReasonCode>(k).unwrap().unwrap().kind)
+        .collect();
+    assert!(
+        !kinds.is_empty() && kinds.iter().all(|k| k == "won"),
+        "{offered:?} {kinds:?}"
+    );
+    h.keys("<ret>");
+    assert!(h.screen().contains("Replace opportunity"), "{}", h.screen());
+    h.keys("n");
+    assert_eq!(h.store.count(Order::DEF), orders + 1, "{}", h.app.status());
+    let opp = h
+        .store
+        .get_as::<Opportunity>(&quote.opportunity)
+        .unwrap()
+        .unwrap();
+    assert_eq!(opp.amount, before.amount, "kept");
+    assert_eq!(opp.reason, offered[0]);
+    assert_eq!(opp.stage, "CLOSE", "the last stage");
+    let order = h
+        .store
+        .scan(Order::DEF)
+        .map(|r| r.unwrap().downcast_ref::<Order>().unwrap().clone())
+        .find(|o| o.quote == quote.key)
+        .unwrap();
+    assert_eq!(
+        (order.status.as_str(), &order.lines),
+        ("open", &quote.lines)
     );
 }

@@ -45,8 +45,12 @@ pub fn run(api: &Client, what: &str, key: &str, new_prospect: bool) -> CliResult
     }
 }
 
-pub fn accept(api: &Client, key: &str, won: Option<&str>) -> CliResult {
-    let done = api.accept_quote(key, won)?;
+pub fn accept(api: &Client, key: &str, won: Option<String>, keep_amount: bool) -> CliResult {
+    let how = crate::api::Acceptance {
+        won_reason: won,
+        keep_amount,
+    };
+    let done = api.accept_quote(key, how)?;
     match &done.won {
         Some(opp) => eprintln!(
             "quote {} accepted: order {}, opportunity {opp} won",

@@ -205,6 +205,10 @@ pub enum Command {
         /// Set the quote's opportunity won, with this won reason code.
         #[arg(long, value_name = "REASON")]
         won: Option<String>,
+        /// With --won: keep the opportunity's amount instead of replacing it by
+        /// the quote's total.
+        #[arg(long, requires = "won")]
+        keep_amount: bool,
     },
     /// What needs attention: past-due opportunities and tasks, quotes expiring within
     /// a week, follow-ups due — for you (your OS user name), a salesperson, or all.
@@ -527,7 +531,11 @@ fn dispatch(api: &Client, command: Command, format: Format) -> CliResult {
             key,
             new_prospect,
         } => convert::run(api, &what, &key, new_prospect),
-        Command::Accept { quote, won } => convert::accept(api, &quote, won.as_deref()),
+        Command::Accept {
+            quote,
+            won,
+            keep_amount,
+        } => convert::accept(api, &quote, won, keep_amount),
         Command::Alerts {
             as_salesperson,
             all,

@@ -363,8 +363,7 @@ impl App {
             }
             Request::Picked { field, key } => {
                 if let Some(quote) = self.pending_accept.take() {
-                    let reason = Some(key);
-                    queue.push(Request::Flow(Flow::Accept { quote, reason }));
+                    queue.push(Request::Flow(Flow::AskAmount { quote, reason: key }));
                 } else if let Some(form) = self.forms.last_mut() {
                     form.apply_pick(field, &key);
                 }

@@ -46,3 +46,13 @@ impl Popup {
         }
     }
 }
+
+impl super::App {
+    /// The keys the picker on top offers now (none without a picker).
+    pub fn picker_keys(&self) -> Vec<String> {
+        match self.popups.last() {
+            Some(Popup::Picker(p)) => p.shown_keys().into_iter().map(str::to_string).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
