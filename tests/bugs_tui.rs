@@ -198,3 +198,45 @@ fn accepting_a_quote_asks_only_what_can_be_done() {
         ("open", &quote.lines)
     );
 }
+
+/// A status message belongs to where it was said; a long one (a delete refusal
+/// listing its referrers) can be read whole in the messages popup (alt-m).
+#[test]
+fn status_messages_stay_where_they_belong_and_read_whole_on_demand() {
+    let mut h = harness(2000);
+    h.goto("Territories");
+    h.keys("d");
+    let refusal = h.app.status().to_string();
+    assert!(refusal.contains("cannot be deleted"), "{refusal}");
+    assert!(
+        refusal.chars().count() > 80,
+        "long enough to be cut: {refusal}"
+    );
+    h.keys("j");
+    assert_eq!(h.app.status(), refusal, "moving in the mask keeps it");
+    h.keys("]");
+    assert_eq!(h.app.status(), "", "another mask: gone");
+    assert_eq!(h.app.messages().last(), Some(&refusal));
+    h.keys("<a-m>");
+    let screen = h.screen();
+    let tail: String = refusal.split_whitespace().last().unwrap().to_string();
+    assert!(screen.contains("Messages"), "{screen}");
+    assert!(
+        screen.contains(&tail),
+        "the end of the message: {tail}\n{screen}"
+    );
+    h.keys("<esc>");
+    assert_eq!(h.app.popup_context(), None);
+    // Opening a record leaves the table's message behind; a form's "saved"
+    // stays when going back from it.
+    h.keys("[<home>d");
+    assert!(
+        h.app.status().contains("cannot be deleted"),
+        "{}",
+        h.app.status()
+    );
+    h.keys("<ret>");
+    assert_eq!(h.app.status(), "", "a form: gone");
+    h.keys("<c-s><esc>");
+    assert!(h.app.status().contains("saved"), "{}", h.app.status());
+}

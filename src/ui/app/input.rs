@@ -85,6 +85,7 @@ impl App {
             Action::Palette => self.open_palette_with(""),
             Action::Import => self.open_palette_with("import "),
             Action::Find => self.popups.push(Popup::Find(FindPopup::new())),
+            Action::Messages => self.open_messages(),
             // From home, the tabs continue where they were left.
             Action::NextTab if self.is_home() => requests.push(Request::SwitchTab(self.current)),
             Action::NextTab => {

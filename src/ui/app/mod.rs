@@ -31,6 +31,7 @@ mod palette;
 mod paste;
 mod popup;
 mod queries;
+mod status;
 mod view;
 mod welcome;
 mod workflows;
@@ -59,6 +60,10 @@ pub struct App {
     forms: Vec<FormView>,
     popups: Vec<Popup>,
     status: String,
+    /// The status as last noted, where it was said, and the recent messages.
+    status_seen: String,
+    status_place: status::Place,
+    messages: Vec<crate::ui::messages::Message>,
     /// The database was empty at start: offer demo data or an empty start.
     welcome: bool,
     /// Demo data being loaded in the background: its result arrives here, and
@@ -118,6 +123,9 @@ impl App {
             forms: Vec::new(),
             popups: Vec::new(),
             status: String::new(),
+            status_seen: String::new(),
+            status_place: (0, 0, !welcome, false),
+            messages: Vec::new(),
             welcome,
             demo_loading: None,
             demo_progress: Default::default(),
@@ -434,6 +442,7 @@ impl App {
         }
         self.poll_feed();
         self.poll_exchange();
+        self.track_status();
         if self.welcome || area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             return;
         }

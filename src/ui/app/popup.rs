@@ -5,6 +5,7 @@ use crate::ui::confirm::ConfirmPopup;
 use crate::ui::exchange::{PreviewPopup, ProgressPopup};
 use crate::ui::find::FindPopup;
 use crate::ui::help::HelpPopup;
+use crate::ui::messages::MessagesPopup;
 use crate::ui::multipick::MultiPickPopup;
 use crate::ui::palette::PalettePopup;
 use crate::ui::picker::PickerPopup;
@@ -18,6 +19,7 @@ pub(super) enum Popup {
     MultiPick(MultiPickPopup),
     Preview(PreviewPopup),
     Progress(ProgressPopup),
+    Messages(MessagesPopup),
 }
 
 impl Popup {
@@ -27,6 +29,7 @@ impl Popup {
             Popup::Find(p) => p,
             Popup::Help(p) => p,
             Popup::Picker(p) => p,
+            Popup::Messages(p) => p,
             Popup::Confirm(p) => p,
             Popup::MultiPick(p) => p,
             Popup::Preview(p) => p,
@@ -39,6 +42,7 @@ impl Popup {
             Popup::Find(p) => p,
             Popup::Help(p) => p,
             Popup::Picker(p) => p,
+            Popup::Messages(p) => p,
             Popup::Confirm(p) => p,
             Popup::MultiPick(p) => p,
             Popup::Preview(p) => p,
