@@ -147,7 +147,9 @@ fn a_quote_is_rejected_after_confirmation_and_then_cannot_be_accepted() {
         "rejected"
     );
     let orders = count(&h, "order");
-    h.keys("Ayn");
+    // Refused at once, before any question.
+    h.keys("A");
+    assert_eq!(h.app.popup_context(), None, "{}", h.screen());
     assert!(
         h.app.status().contains("rejected quote cannot be accepted"),
         "{}",
@@ -298,6 +300,10 @@ fn campaign_to_won_quote_in_the_forecast() {
     let orders = count(&h, "order");
     h.keys("Ayy");
     h.keys("wprice<ret>");
+    // The opportunity's own amount is replaced by the quote's total only if asked.
+    assert!(h.screen().contains("Replace opportunity"), "{}", h.screen());
+    assert_eq!(count(&h, "order"), orders);
+    h.keys("y");
     assert_eq!(count(&h, "order"), orders + 1, "{}", h.app.status());
     assert!(h.app.status().contains("won"), "{}", h.app.status());
     let o = h.store.get_as::<Opportunity>(&opp).unwrap().unwrap();

@@ -214,8 +214,8 @@ fn serve(
         Request::ConvertLead { key, new_prospect } => {
             Response::FromLead(ops::lead::convert_lead(store, &key, new_prospect)?)
         }
-        Request::AcceptQuote { key, won_reason } => {
-            Response::Accepted(ops::quote::accept(store, &key, won_reason.as_deref())?)
+        Request::AcceptQuote { key, how } => {
+            Response::Accepted(ops::quote::accept(store, &key, &how)?)
         }
         Request::RejectQuote { key } => {
             ops::quote::reject(store, &key)?;

@@ -26,7 +26,7 @@ pub use crate::ops::import::{
     Action as ImportAction, ImportOptions, ImportReport, Mode as ImportMode,
 };
 pub use crate::ops::lead::FromLead;
-pub use crate::ops::quote::Accepted;
+pub use crate::ops::quote::{Acceptance, Accepted};
 pub use crate::ops::timeline::Event as TimelineEvent;
 pub use crate::ops::undo::{local_time, Undone};
 pub use crate::store::history::{Changed, Entry, FieldChange, Head, Kind as ChangeKind, LogFilter};
@@ -389,10 +389,10 @@ impl Client {
         expect!(self, req, Response::FromLead(f) => f)
     }
 
-    pub fn accept_quote(&self, key: &str, won_reason: Option<&str>) -> Result<Accepted> {
+    pub fn accept_quote(&self, key: &str, how: Acceptance) -> Result<Accepted> {
         let req = Request::AcceptQuote {
             key: key.into(),
-            won_reason: won_reason.map(str::to_string),
+            how,
         };
         expect!(self, req, Response::Accepted(a) => a)
     }

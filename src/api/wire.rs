@@ -253,7 +253,7 @@ pub enum Request {
     },
     AcceptQuote {
         key: String,
-        won_reason: Option<String>,
+        how: crate::ops::quote::Acceptance,
     },
     RejectQuote {
         key: String,

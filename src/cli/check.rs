@@ -9,10 +9,10 @@ pub fn run(api: &Client, repair: bool) -> CliResult {
     let mut report = api.check(repair)?;
     if report.reopen {
         // The server stops so that the next one opens the database repairing it.
-        println!("{report}");
+        outln!("{report}")?;
         report = again(api)?;
     }
-    println!("{report}");
+    outln!("{report}")?;
     if !report.is_clean() {
         bail!("the indexes of {} drifted from the records", api.database());
     }

@@ -24,7 +24,7 @@ pub fn run(api: &Client, what: &str, key: &str, new_prospect: bool) -> CliResult
                 key.to_uppercase(),
                 done.opportunity
             );
-            println!("{}", done.opportunity);
+            outln!("{}", done.opportunity)?;
             Ok(())
         }
         "prospect" => {
@@ -35,7 +35,7 @@ pub fn run(api: &Client, what: &str, key: &str, new_prospect: bool) -> CliResult
                 done.customer,
                 done.moved.len()
             );
-            println!("{}", done.customer);
+            outln!("{}", done.customer)?;
             Ok(())
         }
         other => bail!(
@@ -45,8 +45,12 @@ pub fn run(api: &Client, what: &str, key: &str, new_prospect: bool) -> CliResult
     }
 }
 
-pub fn accept(api: &Client, key: &str, won: Option<&str>) -> CliResult {
-    let done = api.accept_quote(key, won)?;
+pub fn accept(api: &Client, key: &str, won: Option<String>, keep_amount: bool) -> CliResult {
+    let how = crate::api::Acceptance {
+        won_reason: won,
+        keep_amount,
+    };
+    let done = api.accept_quote(key, how)?;
     match &done.won {
         Some(opp) => eprintln!(
             "quote {} accepted: order {}, opportunity {opp} won",
@@ -59,7 +63,7 @@ pub fn accept(api: &Client, key: &str, won: Option<&str>) -> CliResult {
             done.order
         ),
     }
-    println!("{}", done.order);
+    outln!("{}", done.order)?;
     Ok(())
 }
 

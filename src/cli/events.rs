@@ -178,7 +178,7 @@ fn test(api: &Client, rule: &str, key: Option<&str>, format: Format) -> CliResul
             format,
         )?;
     } else if hits.is_empty() {
-        println!("{name} fires on no record now");
+        outln!("{name} fires on no record now")?;
     } else {
         print_hits(&hits)?;
     }
@@ -230,10 +230,10 @@ pub fn inbox(api: &Client, args: InboxArgs, format: Format) -> CliResult {
             bail!("a rejection needs a reason: --reject ID --reason TEXT");
         }
         let approval = approval_id(api, id)?;
-        println!(
+        outln!(
             "{}",
             crate::util::safe_text(&api.answer(approval, approve, reason)?)
-        );
+        )?;
         return Ok(());
     }
     let items = api.inbox(args.unread, args.limit)?;

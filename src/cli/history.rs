@@ -184,7 +184,7 @@ pub fn undo(api: &Client) -> CliResult {
 pub fn restore(api: &Client, entity_name: &str, key: &str) -> CliResult {
     let def = entity(entity_name)?;
     let key = api.restore(def, key)?;
-    println!("{key}");
+    outln!("{key}")?;
     Ok(())
 }
 

@@ -78,20 +78,20 @@ pub fn delimiter(text: &str) -> anyhow::Result<u8> {
 pub fn run(api: &Client, args: ImportArgs, format: Option<io::Format>) -> CliResult {
     if let Some(batch) = &args.revert {
         let r = api.revert_import(batch)?;
-        println!(
+        outln!(
             "took back import {}: {} created records deleted, {} updated records restored",
             batch.trim().to_uppercase(),
             r.deleted,
             r.restored
-        );
+        )?;
         for why in &r.left {
-            println!("left as it is: {why}");
+            outln!("left as it is: {why}")?;
         }
         return Ok(());
     }
     if args.list {
         for b in api.import_batches()? {
-            println!(
+            outln!(
                 "{}  {}  {:<10} {:<14} {:>6} created {:>6} updated  {:?}  {}",
                 b.id,
                 crate::api::local_time(b.at_ms),
@@ -101,7 +101,7 @@ pub fn run(api: &Client, args: ImportArgs, format: Option<io::Format>) -> CliRes
                 b.updated,
                 b.state,
                 b.source
-            );
+            )?;
         }
         return Ok(());
     }
@@ -156,9 +156,9 @@ pub fn run(api: &Client, args: ImportArgs, format: Option<io::Format>) -> CliRes
         write_errors(out, &sheet, &mapped, &report, delimiter)?;
         eprintln!("the {} bad rows are in {}", report.errors(), out.display());
     }
-    println!("{}", report.totals(rows));
+    outln!("{}", report.totals(rows))?;
     if let Some(batch) = &report.batch {
-        println!("batch {batch} (crm import --revert {batch} takes it back)");
+        outln!("batch {batch} (crm import --revert {batch} takes it back)")?;
     }
     if report.errors() > 0 && !args.skip_bad && !args.dry_run {
         anyhow::bail!(

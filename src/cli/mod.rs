@@ -2,6 +2,15 @@
 //! through the application interface (`api::Client`), normally to the database's
 //! server, which the first command starts when none runs.
 
+/// `println!` that returns the write's error: a closed pipe (`crm … | head`) ends
+/// the command quietly instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
 mod alerts;
 mod backup;
 mod campaign;
@@ -205,6 +214,10 @@ pub enum Command {
         /// Set the quote's opportunity won, with this won reason code.
         #[arg(long, value_name = "REASON")]
         won: Option<String>,
+        /// With --won: keep the opportunity's amount instead of replacing it by
+        /// the quote's total.
+        #[arg(long, requires = "won")]
+        keep_amount: bool,
     },
     /// What needs attention: past-due opportunities and tasks, quotes expiring within
     /// a week, follow-ups due — for you (your OS user name), a salesperson, or all.
@@ -339,12 +352,7 @@ pub fn main() -> i32 {
     match run_to_exit(cli) {
         Ok(()) => 0,
         // `crm log | head`: the reader has what it wanted.
-        Err(e)
-            if e.downcast_ref::<std::io::Error>()
-                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
-        {
-            0
-        }
+        Err(e) if closed_pipe(&e) => 0,
         Err(e) => {
             // One line, whatever the values in the message hold.
             let message = format!("{e:#}").replace('\r', "").replace('\n', "\\n");
@@ -355,6 +363,17 @@ pub fn main() -> i32 {
             usage::exit_code(&e)
         }
     }
+}
+
+/// Whether the error is a write to a reader that went away, wherever in the chain.
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    let broken = |io: &std::io::Error| io.kind() == std::io::ErrorKind::BrokenPipe;
+    e.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(broken)
+            || cause
+                .downcast_ref::<csv::Error>()
+                .is_some_and(|c| matches!(c.kind(), csv::ErrorKind::Io(io) if broken(io)))
+    })
 }
 
 /// Runs a command.
@@ -544,7 +563,11 @@ fn dispatch(api: &Client, command: Command, format: Format) -> CliResult {
             key,
             new_prospect,
         } => convert::run(api, &what, &key, new_prospect),
-        Command::Accept { quote, won } => convert::accept(api, &quote, won.as_deref()),
+        Command::Accept {
+            quote,
+            won,
+            keep_amount,
+        } => convert::accept(api, &quote, won, keep_amount),
         Command::Alerts {
             as_salesperson,
             all,

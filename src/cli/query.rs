@@ -36,7 +36,7 @@ pub fn list(api: &Client, format: Format) -> CliResult {
 
 /// `crm queries --rename OLD NEW` / `--delete NAME`.
 pub fn rename(api: &Client, old: &str, new: &str) -> CliResult {
-    println!("{}", api.rename_saved(old, new)?);
+    outln!("{}", api.rename_saved(old, new)?)?;
     Ok(())
 }
 

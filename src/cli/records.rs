@@ -53,7 +53,7 @@ pub fn add(api: &Client, entity_name: &str, args: &[String]) -> CliResult {
     let mut record = (def.new_record)();
     assign(def, "(new)", record.as_mut(), &pairs)?;
     let key = api.save(record, true)?;
-    println!("{key}");
+    outln!("{key}")?;
     Ok(())
 }
 

@@ -372,7 +372,9 @@ pub fn order(plan: &Plan, k: u64) -> Order {
         quote: q.key.clone(),
         customer: q.customer.clone(),
         order_date: Some(date),
+        status: if k % 5 < 3 { "delivered" } else { "open" }.to_string(),
         total: Some(Money::eur(quote_total(&q))),
+        lines: q.lines.clone(),
         notes: if rng.chance(10) {
             "Teillieferung möglich.".to_string()
         } else {

@@ -52,6 +52,7 @@ fn draft(store: &Store, key: &str, why: &str) -> Result<SalesForecast> {
 pub fn follow(store: &Store, opp: &Opportunity) -> Result<Vec<Change>> {
     let mut out = Vec::new();
     let line = line_of(opp);
+    let mut meaning = None;
     for key in store.keys_naming(Opportunity::DEF, &opp.key, SalesForecast::DEF)? {
         let Some(mut f) = store.get_as::<SalesForecast>(&key)? else {
             continue;
@@ -59,6 +60,11 @@ pub fn follow(store: &Store, opp: &Opportunity) -> Result<Vec<Change>> {
         if !is_draft(&f) {
             continue;
         }
+        if meaning.is_none() {
+            meaning = Some(meanings(store)?);
+        }
+        let meanings = meaning.as_ref().expect("read above");
+        let before = weighted(&f, meanings);
         let mut changed = false;
         for l in f.lines.iter_mut().filter(|l| l.opportunity == opp.key) {
             if *l != line {
@@ -67,10 +73,27 @@ pub fn follow(store: &Store, opp: &Opportunity) -> Result<Vec<Change>> {
             }
         }
         if changed {
+            track_amount(&mut f, before, meanings);
             out.push(Change::Update(Box::new(f)));
         }
     }
     Ok(out)
+}
+
+/// A draft's weighted total (in its first currency), if it can be summed.
+fn weighted(f: &SalesForecast, meanings: &HashMap<String, String>) -> Option<Money> {
+    Figures::of(f, meanings).ok()?.weighted.first()
+}
+
+/// While a forecast is draft, an empty forecast amount, or one still at the
+/// weighted total of `before` the change, follows the weighted total; a figure
+/// typed in stays.
+fn track_amount(f: &mut SalesForecast, before: Option<Money>, meanings: &HashMap<String, String>) {
+    if is_draft(f) && (f.forecast_amount.is_none() || f.forecast_amount == before) {
+        if let Some(now) = weighted(f, meanings) {
+            f.forecast_amount = Some(now);
+        }
+    }
 }
 
 /// Refreshes a draft forecast's lines from their opportunities before it is saved
@@ -79,11 +102,15 @@ pub fn refresh_lines(store: &Store, f: &mut SalesForecast) -> Result<()> {
     if !is_draft(f) {
         return Ok(());
     }
+    let meanings = meanings(store)?;
+    let stored = store.get_as::<SalesForecast>(&f.key)?;
+    let before = stored.and_then(|s| weighted(&s, &meanings));
     for l in &mut f.lines {
         if let Some(opp) = store.get_as::<Opportunity>(&l.opportunity)? {
             *l = line_of(&opp);
         }
     }
+    track_amount(f, before, &meanings);
     Ok(())
 }
 
@@ -156,6 +183,7 @@ pub fn add(store: &Store, key: &str, opportunities: &[String]) -> Result<usize> 
     )?;
     let (start, end) = period(store, &f)?;
     let meanings = meanings(store)?;
+    let before = weighted(&f, &meanings);
     for k in opportunities {
         let k = k.trim().to_uppercase();
         let opp = store.fetch_as::<Opportunity>(&k)?;
@@ -189,6 +217,7 @@ pub fn add(store: &Store, key: &str, opportunities: &[String]) -> Result<usize> 
         }
         f.lines.push(line_of(&opp));
     }
+    track_amount(&mut f, before, &meanings);
     let added = opportunities.len();
     store.apply(vec![Change::Update(Box::new(f))])?;
     Ok(added)

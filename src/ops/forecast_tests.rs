@@ -247,3 +247,36 @@ fn two_opportunities_of_the_largest_amount_do_not_wrap_the_rollup() {
     assert!(e.to_string().contains("exceeds the largest amount"), "{e}");
     assert!(is_draft(&get(&store, &key)), "nothing submitted");
 }
+
+#[test]
+fn a_drafts_forecast_amount_follows_the_weighted_total_until_one_is_typed() {
+    let (_d, store, key, opps) = setup();
+    assert_eq!(get(&store, &key).forecast_amount, None);
+    add(&store, &key, &opps[..2]).unwrap();
+    // 1,000 × 10 % + 2,000 × 50 %
+    assert_eq!(get(&store, &key).forecast_amount, eur(100 + 1000));
+    let old = store.get_as::<Opportunity>(&opps[0]).unwrap().unwrap();
+    let new = Opportunity {
+        amount: eur(3000),
+        ..old.clone()
+    };
+    save(&store, Some(&old as &dyn Record), Box::new(new)).unwrap();
+    assert_eq!(get(&store, &key).forecast_amount, eur(300 + 1000));
+    // A figure typed in the form stays, whatever the opportunities do.
+    let old = get(&store, &key);
+    let typed = SalesForecast {
+        forecast_amount: eur(5000),
+        ..old.clone()
+    };
+    save(&store, Some(&old as &dyn Record), Box::new(typed)).unwrap();
+    add(&store, &key, &opps[2..]).unwrap();
+    assert_eq!(get(&store, &key).forecast_amount, eur(5000));
+    // Cleared, it follows again.
+    let old = get(&store, &key);
+    let cleared = SalesForecast {
+        forecast_amount: None,
+        ..old.clone()
+    };
+    save(&store, Some(&old as &dyn Record), Box::new(cleared)).unwrap();
+    assert_eq!(get(&store, &key).forecast_amount, eur(300 + 1000 + 3000));
+}

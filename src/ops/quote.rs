@@ -5,7 +5,8 @@
 use chrono::NaiveDate;
 
 use crate::model::{
-    value::today, Currency, Entity, Money, Opportunity, OpportunityStatus, Order, Quote, ReasonCode,
+    value::today, Currency, Entity, Money, Opportunity, OpportunityStage, OpportunityStatus, Order,
+    Quote, ReasonCode,
 };
 use crate::store::{Change, Result, Store, StoreError};
 
@@ -53,61 +54,79 @@ pub struct Accepted {
     pub won: Option<String>,
 }
 
+/// How a quote is accepted.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Acceptance {
+    /// Set the quote's opportunity won with this reason code.
+    pub won_reason: Option<String>,
+    /// Keep the opportunity's amount instead of replacing it by the quote's total.
+    pub keep_amount: bool,
+}
+
 fn refuse(key: &str, field: &str, value: &str, message: impl Into<String>) -> StoreError {
     StoreError::invalid(Quote::DEF.name, key, field, value, message)
 }
 
-/// Accepts a quote. `won_reason`: set the quote's opportunity won with this reason
-/// code (and the quote's total as its amount).
-pub fn accept(store: &Store, key: &str, won_reason: Option<&str>) -> Result<Accepted> {
-    accept_on(store, key, won_reason, today())
+impl Quote {
+    /// Why the quote cannot be accepted on `today`, if it cannot: (field, value,
+    /// what to do). Checked before anything is asked or written.
+    pub fn refusal(&self, today: NaiveDate) -> Option<(&'static str, String, String)> {
+        if matches!(self.status.as_str(), "accepted" | "rejected" | "expired") {
+            return Some((
+                "status",
+                self.status.clone(),
+                format!("a {} quote cannot be accepted", self.status),
+            ));
+        }
+        if let Some(until) = self.valid_until.filter(|d| *d < today) {
+            return Some((
+                "valid_until",
+                until.to_string(),
+                "the quote has expired; extend valid_until first".into(),
+            ));
+        }
+        if self.customer.is_empty() {
+            let why = if self.prospect.is_empty() {
+                "an order needs a customer: set the quote's customer".to_string()
+            } else {
+                format!(
+                    "an order needs a customer: convert prospect {} first (crm convert prospect)",
+                    self.prospect
+                )
+            };
+            return Some(("customer", self.prospect.clone(), why));
+        }
+        None
+    }
 }
 
-pub fn accept_on(
-    store: &Store,
-    key: &str,
-    won_reason: Option<&str>,
-    today: NaiveDate,
-) -> Result<Accepted> {
+/// Accepts a quote: the order (with the quote's lines, status open) and, when
+/// asked, the opportunity won (see `Acceptance`), in one transaction.
+pub fn accept(store: &Store, key: &str, how: &Acceptance) -> Result<Accepted> {
+    accept_on(store, key, how, today())
+}
+
+pub fn accept_on(store: &Store, key: &str, how: &Acceptance, today: NaiveDate) -> Result<Accepted> {
     let key = key.trim().to_uppercase();
     let mut quote = store.fetch_as::<Quote>(&key)?;
-    match quote.status.as_str() {
-        "accepted" | "rejected" | "expired" => {
-            return Err(refuse(
-                &key,
-                "status",
-                &quote.status,
-                format!("a {} quote cannot be accepted", quote.status),
-            ))
-        }
-        _ => {}
-    }
-    if let Some(until) = quote.valid_until.filter(|d| *d < today) {
-        return Err(refuse(
-            &key,
-            "valid_until",
-            &until.to_string(),
-            "the quote has expired; extend valid_until first",
-        ));
-    }
-    if quote.customer.is_empty() {
-        let why = if quote.prospect.is_empty() {
-            "an order needs a customer: set the quote's customer".to_string()
-        } else {
-            format!(
-                "an order needs a customer: convert prospect {} first (crm convert prospect)",
-                quote.prospect
-            )
-        };
-        return Err(refuse(&key, "customer", &quote.prospect, why));
+    if let Some((field, value, why)) = quote.refusal(today) {
+        return Err(refuse(&key, field, &value, why));
     }
     let total = quote.total().map_err(|e| refuse(&key, "lines", "", e))?;
+    // Everything is checked before the order's key is drawn: a refusal burns no
+    // order number.
+    let won = match &how.won_reason {
+        Some(reason) => Some(won_opportunity(store, &quote, reason, total, how, today)?),
+        None => None,
+    };
     let order = Order {
         key: store.reserve_key(Order::DEF)?,
         quote: key.clone(),
         customer: quote.customer.clone(),
         order_date: Some(today),
+        status: "open".into(),
         total: Some(total),
+        lines: quote.lines.clone(),
         notes: String::new(),
     };
     let order_key = order.key.clone();
@@ -116,62 +135,92 @@ pub fn accept_on(
         Change::Insert(Box::new(order)),
         Change::Update(Box::new(quote.clone())),
     ];
-    let mut won = None;
-    if let Some(reason) = won_reason {
-        if quote.opportunity.is_empty() {
-            return Err(refuse(
-                &key,
-                "opportunity",
-                "",
-                "the quote names no opportunity to set won",
-            ));
-        }
-        let reason = reason.trim().to_uppercase();
-        match store.get_as::<ReasonCode>(&reason)? {
-            Some(r) if r.kind == "won" => {}
-            _ => {
-                return Err(refuse(
-                    &key,
-                    "reason",
-                    &reason,
-                    "give a reason code for won opportunities",
-                ))
-            }
-        }
-        let status = store
-            .scan(OpportunityStatus::DEF)
-            .filter_map(|r| r.ok())
-            .find(|r| {
-                r.downcast_ref::<OpportunityStatus>()
-                    .is_some_and(|s| s.meaning == "won")
-            })
-            .map(|r| r.key().to_string())
-            .ok_or_else(|| refuse(&key, "opportunity", "", "no opportunity status means won"))?;
-        let mut opp = store.fetch(Opportunity::DEF, &quote.opportunity)?;
-        let typed = opp
-            .as_any()
-            .downcast_ref::<Opportunity>()
-            .cloned()
-            .unwrap_or_default();
-        let updated = Opportunity {
-            status,
-            reason,
-            amount: Some(total),
-            probability: Some(100),
-            closed_on: typed.closed_on.or(Some(today)),
-            ..typed
-        };
-        let follow = crate::ops::forecast::follow(store, &updated)?;
-        opp = Box::new(updated);
-        won = Some(opp.key().to_string());
-        changes.push(Change::Update(opp));
+    let won_key = won.as_ref().map(|(opp, _)| opp.key.clone());
+    if let Some((opp, follow)) = won {
+        changes.push(Change::Update(Box::new(opp)));
         changes.extend(follow);
     }
     store.apply(changes)?;
     Ok(Accepted {
         order: order_key,
-        won,
+        won: won_key,
     })
+}
+
+/// The quote's opportunity as won with `reason` (a won reason code): the status
+/// that means won, the last stage, 100 %, the quote's total as its amount unless
+/// kept; and the forecast lines that follow it.
+fn won_opportunity(
+    store: &Store,
+    quote: &Quote,
+    reason: &str,
+    total: Money,
+    how: &Acceptance,
+    today: NaiveDate,
+) -> Result<(Opportunity, Vec<Change>)> {
+    let key = &quote.key;
+    if quote.opportunity.is_empty() {
+        return Err(refuse(
+            key,
+            "opportunity",
+            "",
+            "the quote names no opportunity to set won",
+        ));
+    }
+    let reason = reason.trim().to_uppercase();
+    match store.get_as::<ReasonCode>(&reason)? {
+        Some(r) if r.kind == "won" => {}
+        _ => {
+            return Err(refuse(
+                key,
+                "reason",
+                &reason,
+                "give a reason code for won opportunities (kind won)",
+            ))
+        }
+    }
+    let status = store
+        .scan(OpportunityStatus::DEF)
+        .filter_map(|r| r.ok())
+        .find(|r| {
+            r.downcast_ref::<OpportunityStatus>()
+                .is_some_and(|s| s.meaning == "won")
+        })
+        .map(|r| r.key().to_string())
+        .ok_or_else(|| refuse(key, "opportunity", "", "no opportunity status means won"))?;
+    let opp = store.fetch_as::<Opportunity>(&quote.opportunity)?;
+    let stage = last_stage(store)?.unwrap_or_else(|| opp.stage.clone());
+    let updated = Opportunity {
+        status,
+        reason,
+        stage,
+        amount: if how.keep_amount {
+            opp.amount
+        } else {
+            Some(total)
+        },
+        probability: Some(100),
+        closed_on: opp.closed_on.or(Some(today)),
+        ..opp
+    };
+    let follow = crate::ops::forecast::follow(store, &updated)?;
+    Ok((updated, follow))
+}
+
+/// The stage a won opportunity ends in: the last one by sequence.
+fn last_stage(store: &Store) -> Result<Option<String>> {
+    let mut last: Option<(i64, String)> = None;
+    for r in store.scan(OpportunityStage::DEF) {
+        let r = r?;
+        let Some(s) = r.downcast_ref::<OpportunityStage>() else {
+            continue;
+        };
+        let at = (s.sequence.unwrap_or(i64::MIN), s.key.clone());
+        if last.as_ref().is_none_or(|l| at > *l) {
+            last = Some(at);
+        }
+    }
+    Ok(last.map(|(_, key)| key))
 }
 
 /// Rejects a quote that is neither accepted nor rejected yet.
@@ -266,13 +315,36 @@ mod tests {
             .map(|r| r.unwrap().downcast_ref::<ReasonCode>().unwrap().clone())
             .find(|r| r.kind == "won")
             .unwrap();
+        let lost_reason = store
+            .scan(ReasonCode::DEF)
+            .map(|r| r.unwrap().downcast_ref::<ReasonCode>().unwrap().clone())
+            .find(|r| r.kind == "lost")
+            .unwrap();
         let orders = store.count(Order::DEF);
-        let done = accept_on(&store, &quote.key, Some(&won_reason.key), day).unwrap();
+        let number = |key: &str| key[3..].parse::<u64>().unwrap();
+        let drawn = number(&store.reserve_key(Order::DEF).unwrap());
+        // A lost reason is refused before anything is drawn: no order number burnt.
+        let lost = Acceptance {
+            won_reason: Some(lost_reason.key.clone()),
+            keep_amount: false,
+        };
+        let e = accept_on(&store, &quote.key, &lost, day).unwrap_err();
+        assert!(e.to_string().contains("won opportunities"), "{e}");
+        let won = Acceptance {
+            won_reason: Some(won_reason.key.clone()),
+            keep_amount: false,
+        };
+        let done = accept_on(&store, &quote.key, &won, day).unwrap();
+        assert_eq!(number(&done.order), drawn + 1, "no number burnt");
         assert_eq!(store.count(Order::DEF), orders + 1);
         let order = store.get_as::<Order>(&done.order).unwrap().unwrap();
         assert_eq!(
             (order.total, order.customer.as_str()),
             (quote.total().ok(), quote.customer.as_str())
+        );
+        assert_eq!(
+            (order.status.as_str(), &order.lines),
+            ("open", &quote.lines)
         );
         let opp = store
             .get_as::<Opportunity>(&quote.opportunity)
@@ -282,17 +354,63 @@ mod tests {
             (opp.amount, opp.probability, opp.reason.as_str()),
             (quote.total().ok(), Some(100), won_reason.key.as_str())
         );
+        // Won is the end of the sales process: the last stage.
+        assert_eq!(opp.stage, last_stage(&store).unwrap().unwrap());
+        assert_eq!(opp.stage, "CLOSE");
         assert_eq!(
             store.get_as::<Quote>(&quote.key).unwrap().unwrap().status,
             "accepted"
         );
         // Once accepted, never again; nothing changes.
-        let e = accept_on(&store, &quote.key, None, day).unwrap_err();
+        let e = accept_on(&store, &quote.key, &Acceptance::default(), day).unwrap_err();
         assert!(
             e.to_string().contains("accepted quote cannot be accepted"),
             "{e}"
         );
         assert_eq!(store.count(Order::DEF), orders + 1);
         assert!(store.audit().unwrap().is_clean());
+    }
+
+    #[test]
+    fn a_won_opportunity_can_keep_its_amount_and_a_prospects_quote_is_refused_first() {
+        let (_dir, store) = crate::ops::demo_store(3000);
+        let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let open = |q: &Quote| {
+            !q.opportunity.is_empty()
+                && matches!(q.status.as_str(), "draft" | "sent")
+                && q.valid_until.is_none_or(|d| d >= day)
+        };
+        let quotes: Vec<Quote> = store
+            .scan(Quote::DEF)
+            .map(|r| r.unwrap().downcast_ref::<Quote>().unwrap().clone())
+            .filter(open)
+            .collect();
+        let of_prospect = quotes.iter().find(|q| !q.prospect.is_empty()).unwrap();
+        let why = of_prospect.refusal(day).unwrap();
+        assert_eq!(why.0, "customer");
+        assert!(why.2.contains("convert prospect"), "{}", why.2);
+        let quote = quotes.iter().find(|q| q.refusal(day).is_none()).unwrap();
+        let before = store
+            .get_as::<Opportunity>(&quote.opportunity)
+            .unwrap()
+            .unwrap();
+        let won = store
+            .scan(ReasonCode::DEF)
+            .map(|r| r.unwrap().downcast_ref::<ReasonCode>().unwrap().clone())
+            .find(|r| r.kind == "won")
+            .unwrap();
+        let how = Acceptance {
+            won_reason: Some(won.key),
+            keep_amount: true,
+        };
+        accept_on(&store, &quote.key, &how, day).unwrap();
+        let after = store
+            .get_as::<Opportunity>(&quote.opportunity)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (after.amount, after.probability),
+            (before.amount, Some(100))
+        );
     }
 }

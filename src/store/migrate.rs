@@ -4,7 +4,7 @@
 use super::{Result, Store, StoreError};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Moves a database from version N to N+1.
 pub type Migration = fn(&Store) -> Result<()>;
@@ -17,6 +17,7 @@ pub static MIGRATIONS: &[Migration] = &[
     revisions_begin,
     v5::contact_fields,
     v6::task_lead_and_date_index,
+    v7::order_status_and_lines,
 ];
 
 /// 4 -> 5: records carry revisions and changes are kept in the history. A record
@@ -29,6 +30,7 @@ fn revisions_begin(_store: &Store) -> Result<()> {
 
 mod v5;
 mod v6;
+mod v7;
 
 /// Rewrites every stored record of `def` and every state of it in the history
 /// through `upgrade` (stored bytes in, stored bytes out, revision kept).

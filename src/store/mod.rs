@@ -22,6 +22,7 @@ mod open;
 mod recover;
 mod referrers;
 mod salvage;
+mod typed;
 pub mod watch;
 mod write;
 
@@ -43,7 +44,7 @@ pub use many::Change;
 pub use migrate::{Migration, SCHEMA_VERSION};
 pub use open::{default_db_path, is_database, OpenOptions};
 
-use crate::model::{self, Entity, EntityDef, Record};
+use crate::model::{self, EntityDef, Record};
 use crate::util::suggest::nearest;
 use codec::Codec;
 
@@ -150,34 +151,6 @@ impl Store {
             }
             Ok(out)
         })
-    }
-
-    /// One record by key, or an error that names the nearest existing key.
-    pub fn fetch(&self, def: &'static EntityDef, key: &str) -> Result<Box<dyn Record>> {
-        let key = key.trim().to_uppercase();
-        check_key(def, &key)?;
-        match self.get(def, &key)? {
-            Some(r) => Ok(r),
-            None => Err(StoreError::NotFound {
-                entity: def.name,
-                suggestion: self.suggest_key(def, &key),
-                key,
-            }),
-        }
-    }
-
-    /// A typed record that must exist (key trimmed, upper-cased); NotFound names
-    /// the nearest key otherwise.
-    pub fn fetch_as<E: Entity>(&self, key: &str) -> Result<E> {
-        let record = self.fetch(E::DEF, key)?;
-        Ok(record.downcast_ref::<E>().cloned().unwrap_or_default())
-    }
-
-    /// A typed record by key.
-    pub fn get_as<E: Entity>(&self, key: &str) -> Result<Option<E>> {
-        Ok(self
-            .get(E::DEF, key)?
-            .and_then(|r| r.downcast_ref::<E>().cloned()))
     }
 
     pub fn contains(&self, def: &EntityDef, key: &str) -> Result<bool> {

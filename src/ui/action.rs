@@ -89,6 +89,7 @@ actions! {
     Tab7 = "tab_7",
     Tab8 = "tab_8",
     Tab9 = "tab_9",
+    Messages = "messages",
     Back = "back",
     Home = "home",
     // moving in lists (table, picker, palette, help)

@@ -137,9 +137,15 @@ pub enum Flow {
     AskWon(String),
     /// Pick the won reason, then accept.
     PickWonReason(String),
+    /// Ask whether the quote's total replaces the opportunity's amount, then accept.
+    AskAmount {
+        quote: String,
+        reason: String,
+    },
     Accept {
         quote: String,
         reason: Option<String>,
+        keep_amount: bool,
     },
     Reject(String),
     Submit(String),

@@ -18,6 +18,7 @@ pub mod job;
 pub mod keymap;
 pub mod keys;
 pub mod masks;
+pub mod messages;
 pub mod multipick;
 pub mod palette;
 pub mod picker;

@@ -160,6 +160,14 @@ impl PickerPopup {
         picker
     }
 
+    /// Offers only the records of these keys (the won reasons of the reason codes).
+    pub fn keep_only(mut self, keys: &std::collections::HashSet<String>) -> PickerPopup {
+        self.candidates.retain(|c| keys.contains(&c.key));
+        self.loading = None;
+        self.rematch();
+        self
+    }
+
     /// Matches the current query over all candidates again (after more arrived),
     /// keeping the selection on the current key while nothing is typed.
     fn rematch(&mut self) {

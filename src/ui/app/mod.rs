@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::board::BoardView;
 use super::charts::ChartView;
-use super::component::{Component, Ctx, Flow, Handled, Request};
+use super::component::{Component, Ctx, Flow, Request};
 use super::confirm::ConfirmPopup;
 use super::find::FindPopup;
 use super::form::FormView;
@@ -25,11 +25,13 @@ mod board;
 mod charts;
 mod exchange;
 mod inbox;
+mod input;
 mod live;
 mod palette;
 mod paste;
 mod popup;
 mod queries;
+mod status;
 mod view;
 mod welcome;
 mod workflows;
@@ -58,6 +60,10 @@ pub struct App {
     forms: Vec<FormView>,
     popups: Vec<Popup>,
     status: String,
+    /// The status as last noted, where it was said, and the recent messages.
+    status_seen: String,
+    status_place: status::Place,
+    messages: Vec<crate::ui::messages::Message>,
     /// The database was empty at start: offer demo data or an empty start.
     welcome: bool,
     /// Demo data being loaded in the background: its result arrives here, and
@@ -117,6 +123,9 @@ impl App {
             forms: Vec::new(),
             popups: Vec::new(),
             status: String::new(),
+            status_seen: String::new(),
+            status_place: (0, 0, !welcome, false),
+            messages: Vec::new(),
             welcome,
             demo_loading: None,
             demo_progress: Default::default(),
@@ -194,119 +203,6 @@ impl App {
             Some(f) => f,
             None if self.on_home => &self.home,
             None => self.main_view(),
-        }
-    }
-
-    /// One key press: to the focused component, then the app's own actions, then
-    /// every request that produced.
-    pub fn handle_key(&mut self, key: KeyEvent) {
-        if self.welcome {
-            self.handle_welcome_key(key);
-            return;
-        }
-        let context = self.active_view().context();
-        // While the table's filter line is open, letters are typed, not run.
-        let typing = self.popups.is_empty()
-            && self.forms.is_empty()
-            && !self.on_home
-            && match &self.board {
-                Some(b) => b.is_editing(),
-                None => self.tabs[self.current].is_editing(),
-            };
-        let action = if typing {
-            self.keymap.resolve_typing(context, &key)
-        } else {
-            self.keymap.resolve(context, &key)
-        };
-        self.dispatch(key, action);
-    }
-
-    fn dispatch(&mut self, key: KeyEvent, action: Option<Action>) {
-        let mut requests = Vec::new();
-        let handled = {
-            let client = self.client.clone();
-            let keymap = self.keymap.clone();
-            let lang = self.lang;
-            let mut ctx = Ctx {
-                api: &client,
-                keymap: &keymap,
-                lang,
-                requests: &mut requests,
-            };
-            self.active().handle(key, action, &mut ctx)
-        };
-        if handled == Handled::Ignored {
-            if let Some(action) = action {
-                self.app_action(action, &mut requests);
-            }
-        }
-        self.run_requests(requests);
-    }
-
-    /// Actions no component took: the global ones.
-    fn app_action(&mut self, action: Action, requests: &mut Vec<Request>) {
-        let in_group = |app: &App, n: usize| {
-            let group = app.masks[app.current].group;
-            app.masks
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| m.group == group)
-                .nth(n)
-                .map(|(i, _)| i)
-        };
-        match action {
-            Action::Quit => requests.push(Request::Quit),
-            Action::Help => {
-                let context = self.active_view().context();
-                self.popups
-                    .push(Popup::Help(HelpPopup::new(context, &self.keymap)));
-            }
-            Action::Palette => self.open_palette_with(""),
-            Action::Import => self.open_palette_with("import "),
-            Action::Find => self.popups.push(Popup::Find(FindPopup::new())),
-            // From home, the tabs continue where they were left.
-            Action::NextTab if self.is_home() => requests.push(Request::SwitchTab(self.current)),
-            Action::NextTab => {
-                requests.push(Request::SwitchTab((self.current + 1) % self.masks.len()))
-            }
-            Action::PrevTab => requests.push(Request::SwitchTab(
-                (self.current + self.masks.len() - 1) % self.masks.len(),
-            )),
-            Action::Tab1
-            | Action::Tab2
-            | Action::Tab3
-            | Action::Tab4
-            | Action::Tab5
-            | Action::Tab6
-            | Action::Tab7
-            | Action::Tab8
-            | Action::Tab9 => {
-                let n = Action::ALL
-                    .iter()
-                    .position(|a| *a == action)
-                    .unwrap_or(0)
-                    .saturating_sub(
-                        Action::ALL
-                            .iter()
-                            .position(|a| *a == Action::Tab1)
-                            .unwrap_or(0),
-                    );
-                if let Some(i) = in_group(self, n) {
-                    requests.push(Request::SwitchTab(i));
-                }
-            }
-            Action::Back | Action::Cancel => requests.push(Request::Back),
-            Action::ConvertRecord if !self.is_home() => self.ask_convert(requests),
-            Action::Home => requests.push(Request::GoHome),
-            Action::Undo => self.undo(),
-            Action::Board => self.status = super::board::text::not_here(self.lang).into(),
-            Action::LogInteraction
-            | Action::MarkDone
-            | Action::AcceptQuote
-            | Action::RejectQuote
-            | Action::AddOpportunities
-            | Action::SubmitForecast => self.workflow_action(action, requests),
-            _ => {}
         }
     }
 
@@ -475,8 +371,7 @@ impl App {
             }
             Request::Picked { field, key } => {
                 if let Some(quote) = self.pending_accept.take() {
-                    let reason = Some(key);
-                    queue.push(Request::Flow(Flow::Accept { quote, reason }));
+                    queue.push(Request::Flow(Flow::AskAmount { quote, reason: key }));
                 } else if let Some(form) = self.forms.last_mut() {
                     form.apply_pick(field, &key);
                 }
@@ -547,6 +442,7 @@ impl App {
         }
         self.poll_feed();
         self.poll_exchange();
+        self.track_status();
         if self.welcome || area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             return;
         }

@@ -3,7 +3,7 @@
 //! records.
 
 use super::{App, Popup, Request, PALETTE_RECORDS};
-use crate::model::Lang;
+use crate::model::{Entity, Lang, SavedQuery};
 use crate::ui::action::{Action, Context};
 use crate::ui::component::Component;
 use crate::ui::palette::PaletteEntry;
@@ -15,6 +15,9 @@ impl App {
     pub(super) fn open_palette_with(&mut self, query: &str) {
         let entries = self.palette_entries();
         let mut palette = PalettePopup::new(entries);
+        if let Some(field) = self.tabs[self.current].records_field() {
+            palette = palette.with_record_names(self.masks[self.current].entity, field);
+        }
         if !query.is_empty() {
             palette.set_query(query);
         }
@@ -60,10 +63,18 @@ impl App {
         // The current mask's records by key and name (the loaded rows; the palette
         // prefilters before it scores).
         let mask = &self.masks[self.current];
-        for (key, name) in self.tabs[self.current].records(PALETTE_RECORDS) {
+        // In the Queries mask the records are the saved queries above: `:NAME⏎`
+        // runs one rather than opening its record.
+        let limit = if mask.entity == SavedQuery::DEF {
+            0
+        } else {
+            PALETTE_RECORDS
+        };
+        for (key, name) in self.tabs[self.current].records(limit) {
             entries.push(PaletteEntry {
                 label: key.clone(),
-                // The prepared search text is lower-case; it is there to be found.
+                // The prepared search text is lower-case, to be found; the palette
+                // shows the record's own text once the entry is on screen.
                 detail: format!("{name} · {}", mask.name(self.lang)),
                 request: Request::OpenForm {
                     entity: mask.entity,

@@ -5,6 +5,7 @@ use crate::ui::confirm::ConfirmPopup;
 use crate::ui::exchange::{PreviewPopup, ProgressPopup};
 use crate::ui::find::FindPopup;
 use crate::ui::help::HelpPopup;
+use crate::ui::messages::MessagesPopup;
 use crate::ui::multipick::MultiPickPopup;
 use crate::ui::palette::PalettePopup;
 use crate::ui::picker::PickerPopup;
@@ -18,6 +19,7 @@ pub(super) enum Popup {
     MultiPick(MultiPickPopup),
     Preview(PreviewPopup),
     Progress(ProgressPopup),
+    Messages(MessagesPopup),
 }
 
 impl Popup {
@@ -27,6 +29,7 @@ impl Popup {
             Popup::Find(p) => p,
             Popup::Help(p) => p,
             Popup::Picker(p) => p,
+            Popup::Messages(p) => p,
             Popup::Confirm(p) => p,
             Popup::MultiPick(p) => p,
             Popup::Preview(p) => p,
@@ -39,10 +42,21 @@ impl Popup {
             Popup::Find(p) => p,
             Popup::Help(p) => p,
             Popup::Picker(p) => p,
+            Popup::Messages(p) => p,
             Popup::Confirm(p) => p,
             Popup::MultiPick(p) => p,
             Popup::Preview(p) => p,
             Popup::Progress(p) => p,
+        }
+    }
+}
+
+impl super::App {
+    /// The keys the picker on top offers now (none without a picker).
+    pub fn picker_keys(&self) -> Vec<String> {
+        match self.popups.last() {
+            Some(Popup::Picker(p)) => p.shown_keys().into_iter().map(str::to_string).collect(),
+            _ => Vec::new(),
         }
     }
 }

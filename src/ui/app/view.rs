@@ -6,12 +6,12 @@ use ratatui::style::{Color, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 use super::{main_layout, App, MIN_HEIGHT, MIN_WIDTH};
 use crate::model::Lang;
 use crate::ui::component::Component;
 use crate::ui::help::hint_line;
-use crate::ui::masks::Mask;
 
 impl App {
     pub fn render(&self, frame: &mut Frame) {
@@ -28,7 +28,7 @@ impl App {
         if self.welcome {
             self.render_welcome(frame, main);
         } else {
-            frame.render_widget(Paragraph::new(self.tab_line()), tabs);
+            frame.render_widget(Paragraph::new(self.tab_line(tabs.width)), tabs);
             match self.forms.last() {
                 Some(f) => f.render(frame, main, self.lang),
                 None if self.board.is_some() => self
@@ -48,8 +48,11 @@ impl App {
         }
     }
 
-    /// The current group, then its masks with numbers, the current one highlighted.
-    fn tab_line(&self) -> Line<'static> {
+    /// The current group, then as many of its masks as fit in `width` columns, the
+    /// current one highlighted; `‹` and `›` say that more lie to the left or right.
+    /// The first nine carry the number of their key (`1`–`9`); the others are
+    /// reached with `]`/`[` or the palette, so they carry none.
+    fn tab_line(&self, width: u16) -> Line<'static> {
         let home = match self.lang {
             Lang::En => " 0:Home ",
             Lang::De => " 0:Start ",
@@ -67,28 +70,45 @@ impl App {
             ]);
         }
         let mask = &self.masks[self.current];
-        let mut spans = vec![Span::styled(
-            format!(" {} ", mask.group.label(self.lang)),
-            Style::default().fg(Color::Black).bg(Color::Cyan),
-        )];
-        let group: Vec<(usize, &Mask)> = self
+        let group_label = format!(" {} ", mask.group.label(self.lang));
+        let group: Vec<(usize, String)> = self
             .masks
             .iter()
             .enumerate()
             .filter(|(_, m)| m.group == mask.group)
+            .enumerate()
+            .map(|(n, (i, m))| match n {
+                0..=8 => (i, format!(" {}:{} ", n + 1, m.name(self.lang))),
+                _ => (i, format!(" {} ", m.name(self.lang))),
+            })
             .collect();
         let at = group
             .iter()
             .position(|(i, _)| *i == self.current)
             .unwrap_or(0);
-        // Start a little before the current mask so it stays on screen.
-        for (n, (i, m)) in group.iter().enumerate().skip(at.saturating_sub(2)) {
-            let label = format!(" {}:{} ", n + 1, m.name(self.lang));
+        let labels: Vec<&str> = group.iter().map(|(_, l)| l.as_str()).collect();
+        let room = usize::from(width).saturating_sub(group_label.width());
+        let (from, to) = tab_window(&labels, at, room);
+        let mut spans = vec![Span::styled(
+            group_label,
+            Style::default().fg(Color::Black).bg(Color::Cyan),
+        )];
+        let mut used = 0;
+        if from > 0 {
+            spans.push(Span::raw("‹"));
+            used += 1;
+        }
+        for (i, label) in group.iter().take(to).skip(from) {
+            used += label.width();
             spans.push(if *i == self.current {
-                Span::styled(label, Style::default().bold().reversed())
+                Span::styled(label.clone(), Style::default().bold().reversed())
             } else {
-                Span::raw(label)
+                Span::raw(label.clone())
             });
+        }
+        if to < group.len() {
+            spans.push(Span::raw(" ".repeat(room.saturating_sub(used + 1))));
+            spans.push(Span::raw("›"));
         }
         Line::from(spans)
     }
@@ -156,5 +176,53 @@ impl App {
                 .block(Block::default().borders(Borders::ALL)),
             area,
         );
+    }
+}
+
+/// Which tab labels `[from, to)` the tab line shows in `room` columns: from a
+/// little before the current one (`at`), or from the first when that fits, as
+/// far right as fits with a column for each `‹`/`›` marker, then as far left as
+/// the room left allows; the current one always.
+fn tab_window(labels: &[&str], at: usize, room: usize) -> (usize, usize) {
+    let fits = |from: usize, to: usize| {
+        let marks = usize::from(from > 0) + usize::from(to < labels.len());
+        labels[from..to].iter().map(|l| l.width()).sum::<usize>() + marks <= room
+    };
+    let from = if fits(0, at + 1) {
+        0
+    } else {
+        (at.saturating_sub(2)..=at)
+            .find(|&f| fits(f, at + 1))
+            .unwrap_or(at)
+    };
+    let mut to = at + 1;
+    let mut from = from;
+    while to < labels.len() && fits(from, to + 1) {
+        to += 1;
+    }
+    // Room left over at the end shows more of the tabs before.
+    while from > 0 && fits(from - 1, to) {
+        from -= 1;
+    }
+    (from, to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tab_window;
+
+    #[test]
+    fn the_tab_window_keeps_the_current_tab_and_room_for_the_markers() {
+        let labels = [" 1:Aaaa ", " 2:Bbbb ", " 3:Cccc ", " 4:Dddd ", " 5:Eeee "];
+        // Everything fits: no markers.
+        assert_eq!(tab_window(&labels, 4, 45), (0, 5));
+        // From the first, as far as fits with the › column.
+        assert_eq!(tab_window(&labels, 0, 20), (0, 2));
+        // The current one far right: from two before it, ‹ in front, and more
+        // before it as room allows.
+        assert_eq!(tab_window(&labels, 4, 28), (2, 5));
+        assert_eq!(tab_window(&labels, 4, 38), (1, 5));
+        // Too narrow even for the current one with its neighbours: it alone.
+        assert_eq!(tab_window(&labels, 2, 5), (2, 3));
     }
 }

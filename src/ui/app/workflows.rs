@@ -203,10 +203,15 @@ impl App {
                 "nur Aufgaben werden erledigt",
             ),
             (Action::AcceptQuote, "quote") => {
-                let total = self
-                    .quote(&key)
-                    .map(|q| q.total().map_or_else(|e| e, |m| m.to_string()))
-                    .unwrap_or_default();
+                let Some(quote) = self.quote(&key) else {
+                    return self.say("the quote cannot be read", "das Angebot ist nicht lesbar");
+                };
+                // What would refuse it is said now, not after the questions.
+                if let Some((_, _, why)) = quote.refusal(crate::model::value::today()) {
+                    self.status = format!("quote {key}: {why}");
+                    return;
+                }
+                let total = quote.total().map_or_else(|e| e, |m| m.to_string());
                 requests.push(ask(
                     format!("Accept quote {key} ({total})? An order is created."),
                     format!("Angebot {key} ({total}) annehmen? Ein Auftrag wird erzeugt."),
@@ -274,6 +279,7 @@ impl App {
                 let accept_only = Request::Flow(Flow::Accept {
                     quote: quote.clone(),
                     reason: None,
+                    keep_amount: false,
                 });
                 if opp.is_empty() {
                     queue.push(accept_only);
@@ -290,14 +296,42 @@ impl App {
                 return;
             }
             Flow::PickWonReason(quote) => {
-                let picker = PickerPopup::new(ReasonCode::DEF, "reason", "", &self.client);
+                // Only the reasons for winning: a lost one would be refused.
+                let won: std::collections::HashSet<String> = self
+                    .client
+                    .list(ReasonCode::DEF, None, None)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|r| r.downcast_ref::<ReasonCode>())
+                    .filter(|r| r.kind == "won")
+                    .map(|r| r.key.clone())
+                    .collect();
+                if won.is_empty() {
+                    return self.say(
+                        "no reason code is of kind won: add one in Reason Codes first",
+                        "kein Grundcode der Art gewonnen: zuerst in Gründe anlegen",
+                    );
+                }
+                let picker =
+                    PickerPopup::new(ReasonCode::DEF, "reason", "", &self.client).keep_only(&won);
                 self.popups.push(Popup::Picker(picker));
                 self.pending_accept = Some(quote);
                 return;
             }
-            Flow::Accept { quote, reason } => self
+            Flow::AskAmount { quote, reason } => return self.ask_amount(quote, reason, queue),
+            Flow::Accept {
+                quote,
+                reason,
+                keep_amount,
+            } => self
                 .client
-                .accept_quote(&quote, reason.as_deref())
+                .accept_quote(
+                    &quote,
+                    crate::api::Acceptance {
+                        won_reason: reason,
+                        keep_amount,
+                    },
+                )
                 .map(|done| {
                     let won = done
                         .won
@@ -343,6 +377,42 @@ impl App {
                 self.reload_forms();
             }
             Err(e) => self.status = e.to_string(),
+        }
+    }
+
+    /// Before winning the quote's opportunity: whether the quote's total replaces
+    /// an amount of its own (asked only when they differ).
+    fn ask_amount(&mut self, quote: String, reason: String, queue: &mut Vec<Request>) {
+        let accept = |keep_amount| {
+            Box::new(Request::Flow(Flow::Accept {
+                quote: quote.clone(),
+                reason: Some(reason.clone()),
+                keep_amount,
+            }))
+        };
+        let q = self.quote(&quote);
+        let total = q.as_ref().and_then(|q| q.total().ok());
+        let opp = q
+            .and_then(|q| {
+                self.client
+                    .get(Opportunity::DEF, &q.opportunity)
+                    .ok()
+                    .flatten()
+            })
+            .and_then(|r| r.downcast_ref::<Opportunity>().cloned());
+        match (opp, total) {
+            (Some(o), Some(total)) if o.amount.is_some_and(|a| a != total) => {
+                let amount = o.amount.map(|a| a.to_string()).unwrap_or_default();
+                queue.push(Request::Choose {
+                    message: match self.lang {
+                        Lang::En => format!("Replace opportunity {}'s amount {amount} by the quote's total {total}? (y: replace, n: keep {amount})", o.key),
+                        Lang::De => format!("Betrag {amount} der Verkaufschance {} durch die Angebotssumme {total} ersetzen? (j/y: ersetzen, n: {amount} behalten)", o.key),
+                    },
+                    yes: accept(false),
+                    no: accept(true),
+                });
+            }
+            _ => queue.push(*accept(false)),
         }
     }
 

@@ -113,6 +113,8 @@ pub struct PalettePopup {
     offset: Cell<usize>,
     /// Match rows of the last frame, for PageUp/PageDown.
     page: Cell<usize>,
+    /// The record entries' texts in their own case, read as they come on screen.
+    names: Option<names::RecordNames>,
 }
 
 impl PalettePopup {
@@ -147,7 +149,19 @@ impl PalettePopup {
             selected: 0,
             offset: Cell::new(0),
             page: Cell::new(10),
+            names: None,
         }
+    }
+
+    /// Shows the record entries of `def` with the text of `field` read from the
+    /// records themselves (their entries carry it lower-cased, for matching).
+    pub fn with_record_names(
+        mut self,
+        def: &'static crate::model::EntityDef,
+        field: usize,
+    ) -> Self {
+        self.names = Some(names::RecordNames::new(def, field));
+        self
     }
 
     pub fn entries(&self) -> &[PaletteEntry] {
@@ -291,6 +305,8 @@ impl PalettePopup {
         let avail = width.saturating_sub(2);
         let marks = self.label_marks(&entry.label, terms);
         let (label, label_width) = fit(&entry.label, avail);
+        let detail = self.names.as_ref().and_then(|n| n.detail(entry));
+        let detail = detail.as_deref().unwrap_or(&entry.detail);
         let mut spans = vec![Span::raw(" ")];
         let mark = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
         let mut run = String::new();
@@ -311,8 +327,8 @@ impl PalettePopup {
             ));
         }
         let rest = avail.saturating_sub(label_width);
-        if !entry.detail.is_empty() && rest >= 4 {
-            let (detail, detail_width) = fit(&entry.detail, rest - 2);
+        if !detail.is_empty() && rest >= 4 {
+            let (detail, detail_width) = fit(detail, rest - 2);
             spans.push(Span::raw(" ".repeat(rest - detail_width)));
             spans.push(Span::styled(
                 detail,
@@ -386,6 +402,19 @@ impl Component for PalettePopup {
         Handled::Consumed
     }
 
+    fn prepare(&mut self, _area: Rect, ctx: &mut Ctx) {
+        let Some(names) = self.names.as_mut() else {
+            return;
+        };
+        // The rows the next frame can show, whichever way it scrolls to the selection.
+        let rows = usize::from(MAX_ROWS);
+        let from = self.offset.get().min(self.selected);
+        let to = (self.selected + 1).max(from + rows);
+        let hits = &self.current.hits;
+        let shown = hits[from.min(hits.len())..to.min(hits.len())].iter();
+        names.read(ctx.api, shown.map(|&i| &self.entries[i as usize]));
+    }
+
     fn render(&self, frame: &mut Frame, area: Rect, lang: Lang) {
         let area = area.intersection(frame.area());
         let popup = popup_area(area, self.current.hits.len());
@@ -394,7 +423,11 @@ impl Component for PalettePopup {
         }
         frame.render_widget(Clear, popup);
         let count = self.current.hits.len();
+        // `save NAME`, `export FILE`…: Enter runs the verb, whatever else matches.
+        let verb = verbs::request(&self.current.query).is_some();
         let title = match lang {
+            Lang::En if verb => " command ".to_string(),
+            Lang::De if verb => " Befehl ".to_string(),
             Lang::En if count == 1 => " 1 match ".to_string(),
             Lang::En => format!(" {count} matches "),
             Lang::De => format!(" {count} Treffer "),
@@ -412,7 +445,7 @@ impl Component for PalettePopup {
             return;
         }
         self.page.set(rows);
-        if count == 0 {
+        if count == 0 || verb {
             let none = verbs::hint(&self.current.query, lang);
             let line = Line::styled(none, Style::new().add_modifier(Modifier::DIM));
             frame.render_widget(Paragraph::new(line), list);
@@ -550,6 +583,7 @@ fn popup_area(area: Rect, matches: usize) -> Rect {
     }
 }
 
+mod names;
 mod verbs;
 
 #[cfg(test)]

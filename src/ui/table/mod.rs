@@ -194,6 +194,11 @@ impl TableView {
             .collect()
     }
 
+    /// The field of the text `records` gives beside each key (the first column).
+    pub fn records_field(&self) -> Option<usize> {
+        self.columns.get(1).and_then(|c| c.field)
+    }
+
     /// The marked rows' keys, in key order.
     pub fn marked(&self) -> &std::collections::BTreeSet<String> {
         &self.marked
