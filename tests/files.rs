@@ -77,10 +77,14 @@ fn a_directory_of_other_files_is_refused_and_left_as_it_was() {
 fn what_crm_creates_is_its_user_s_alone_whatever_the_umask() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
+    // The second record is large: sled keeps it in a blob file of its own, which
+    // it creates later, under the server's umask.
+    let text = "€".repeat(40_000);
     let script = format!(
-        "umask 000; {} --db {} add territory key=NORD description=Norden",
-        env!("CARGO_BIN_EXE_crm"),
-        db.display()
+        "umask 000; {crm} --db {db} add territory key=NORD description=Norden && \
+         {crm} --db {db} add competitor key=BIGCO name=Big notes={text} strengths={text} weaknesses={text}",
+        crm = env!("CARGO_BIN_EXE_crm"),
+        db = db.display()
     );
     let out = Command::new("sh").arg("-c").arg(&script).output().unwrap();
     common::cli::watch(&db);
@@ -90,9 +94,11 @@ fn what_crm_creates_is_its_user_s_alone_whatever_the_umask() {
         String::from_utf8_lossy(&out.stderr)
     );
     let mut seen = 0;
+    let blobs = std::fs::read_dir(db.join("blobs")).expect("sled's blob folder");
     for entry in std::fs::read_dir(dir.path())
         .unwrap()
         .chain(std::fs::read_dir(&db).unwrap())
+        .chain(blobs)
     {
         let path = entry.unwrap().path();
         let m = mode(&path);
@@ -101,8 +107,8 @@ fn what_crm_creates_is_its_user_s_alone_whatever_the_umask() {
         seen += 1;
     }
     assert!(
-        seen >= 4,
-        "the database, its files, the server's socket and log"
+        seen >= 5,
+        "the database, its files and blob, the server's socket and log"
     );
     stop_server(&db);
 }

@@ -140,6 +140,10 @@ impl Server {
         // own, and memory freed in one is not reused by the others.
         // SAFETY: mallopt only tunes this process's allocator.
         unsafe { libc::mallopt(libc::M_ARENA_MAX, 2) };
+        // Every file the server creates holds customer data — sled's blobs too,
+        // which it makes as it goes: only the owner reads them, whatever the umask.
+        // SAFETY: umask only changes this process's file creation mask.
+        unsafe { libc::umask(0o077) };
         if let Some(name) = &config.group {
             if peer::group_id(name).is_none() {
                 anyhow::bail!(
