@@ -77,22 +77,34 @@ fn a_directory_of_other_files_is_refused_and_left_as_it_was() {
 fn what_crm_creates_is_its_user_s_alone_whatever_the_umask() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
-    // The second record is large: sled keeps it in a blob file of its own, which
-    // it creates later, under the server's umask.
-    let text = "€".repeat(40_000);
-    let script = format!(
-        "umask 000; {crm} --db {db} add territory key=NORD description=Norden && \
-         {crm} --db {db} add competitor key=BIGCO name=Big notes={text} strengths={text} weaknesses={text}",
-        crm = env!("CARGO_BIN_EXE_crm"),
-        db = db.display()
-    );
-    let out = Command::new("sh").arg("-c").arg(&script).output().unwrap();
+    let under_umask_000 = |args: &[&str]| {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg("umask 000; exec \"$0\" \"$@\"")
+            .arg(env!("CARGO_BIN_EXE_crm"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    under_umask_000(&["add", "territory", "key=NORD", "description=Norden"]);
     common::cli::watch(&db);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // A large record: sled keeps it in a blob file of its own, which it creates
+    // later, under the server's umask.
+    let text = "€".repeat(40_000);
+    let fields: Vec<String> = ["notes", "strengths", "weaknesses"]
+        .iter()
+        .map(|f| format!("{f}={text}"))
+        .collect();
+    let mut args = vec!["add", "competitor", "key=BIGCO", "name=Big Co"];
+    args.extend(fields.iter().map(String::as_str));
+    under_umask_000(&args);
     let mut seen = 0;
     let blobs = std::fs::read_dir(db.join("blobs")).expect("sled's blob folder");
     for entry in std::fs::read_dir(dir.path())
