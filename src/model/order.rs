@@ -16,5 +16,6 @@ entity! {
             notes: String = multiline("Notes", "Notizen"),
         },
         checks: [],
+        columns: ["key", "customer", "quote", "order_date", "total"],
     }
 }
