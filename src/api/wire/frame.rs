@@ -11,7 +11,7 @@ use crate::model;
 
 /// The protocol this build speaks; a client and a server of different protocols
 /// refuse each other in the handshake, each naming both versions.
-pub const PROTOCOL: u32 = 6;
+pub const PROTOCOL: u32 = 7;
 
 /// The largest frame either side reads; a longer one closes the connection.
 pub const MAX_FRAME: usize = 64 << 20;
