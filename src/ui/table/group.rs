@@ -66,7 +66,7 @@ fn grouped(rows: &Rows, hits: &[u32], by: &[By], sums: &[usize]) -> Result<Group
             };
         }
         for (amount, cell) in amounts.iter_mut().zip(&cells[by.len()..]) {
-            *amount = Money::parse_shown(cell);
+            *amount = crate::model::display::parse_display(cell);
         }
         grouper.add(row, &labels, &amounts)?;
     }
