@@ -139,6 +139,12 @@ impl TableView {
         let sort_mark = if self.data.sort_state().0 == c { 2 } else { 0 };
         let heading = self.heading(c, lang).width() + sort_mark;
         let cap = usize::from(col.width).max(content.min(usize::from(col.width)));
+        // A number's or a date's heading gives way to the text columns' content.
+        let heading = if col.text || content == 0 {
+            heading
+        } else {
+            heading.min(content)
+        };
         let widest = content.max(heading).min(cap).max(1);
         let narrowest = if col.text {
             widest.min(usize::from(TEXT_FLOOR))
@@ -181,13 +187,20 @@ impl TableView {
             out.push((c, narrow));
             wants.push(wide);
         }
-        // The room left goes to the columns in their order: the first ones are
-        // what a user reads first.
+        // The room left is shared a cell at a time, in the columns' order.
         let mut room = width.saturating_sub(used);
-        for (n, (_, w)) in out.iter_mut().enumerate() {
-            let grow = wants[n].saturating_sub(*w).min(room);
-            *w += grow;
-            room -= grow;
+        while room > 0 {
+            let mut grew = false;
+            for (n, (_, w)) in out.iter_mut().enumerate() {
+                if room > 0 && *w < wants[n] {
+                    *w += 1;
+                    room -= 1;
+                    grew = true;
+                }
+            }
+            if !grew {
+                break;
+            }
         }
         out
     }
