@@ -96,7 +96,12 @@ fn filtered(records: usize, lang: Lang) -> Harness {
     assert_eq!(h.app.table().applied_query(), Some(QUERY), "{}", h.screen());
     // The codes, as the query names them: the groups compare with the records.
     h.keys(&format!(":columns {KEY_COLUMNS}<ret>"));
-    assert_eq!(h.app.table().columns_text(), KEY_COLUMNS, "{}", h.app.status());
+    assert_eq!(
+        h.app.table().columns_text(),
+        KEY_COLUMNS,
+        "{}",
+        h.app.status()
+    );
     to_column(&mut h, "salesperson");
     h
 }
@@ -218,7 +223,8 @@ fn a_second_column_nests_salesperson_and_stage() {
     h.keys("g");
     to_column(&mut h, "stage");
     assert!(
-        h.screen_at(LARGE).contains("g: Salesperson key › Stage key"),
+        h.screen_at(LARGE)
+            .contains("g: Salesperson key › Stage key"),
         "{}",
         h.screen()
     );
@@ -235,7 +241,10 @@ fn a_second_column_nests_salesperson_and_stage() {
         assert_eq!(g.count, g.children.iter().map(|c| c.count).sum::<u64>());
     }
     let screen = h.screen();
-    assert!(screen.contains("By Salesperson key › Stage key"), "{screen}");
+    assert!(
+        screen.contains("By Salesperson key › Stage key"),
+        "{screen}"
+    );
     // Subgroups are indented under their group.
     let first = &groups[0];
     let inner = first.children[0].label.to_uppercase();

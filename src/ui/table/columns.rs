@@ -125,6 +125,24 @@ impl TableView {
         self.columns[c].column.label(self.mask.entity, lang)
     }
 
+    /// The width of column `c`'s widest text on screen.
+    fn content_width(&self, c: usize) -> u16 {
+        self.cells
+            .values()
+            .filter_map(|cells| cells.get(c))
+            .map(|t| t.width())
+            .max()
+            .unwrap_or(0)
+            .min(usize::from(u16::MAX)) as u16
+    }
+
+    /// The width column `c`'s whole heading (and sort marker) takes, up to its cap.
+    fn heading_width(&self, c: usize, lang: Lang) -> u16 {
+        let sort_mark = if self.data.sort_state().0 == c { 2 } else { 0 };
+        let w = self.heading(c, lang).width() + sort_mark;
+        w.min(usize::from(self.columns[c].width.max(12))) as u16
+    }
+
     /// (narrowest, widest) column `c` takes: its text on screen and its heading,
     /// up to its cap; a text column may be cut to `TEXT_FLOOR`.
     fn needs(&self, c: usize, lang: Lang) -> (u16, u16) {
@@ -187,19 +205,33 @@ impl TableView {
             out.push((c, narrow));
             wants.push(wide);
         }
-        // The room left is shared a cell at a time, in the columns' order.
+        // The room left is shared a cell at a time, in the columns' order: first
+        // for their text, then for the headings cut short.
         let mut room = width.saturating_sub(used);
-        while room > 0 {
-            let mut grew = false;
-            for (n, (_, w)) in out.iter_mut().enumerate() {
-                if room > 0 && *w < wants[n] {
-                    *w += 1;
-                    room -= 1;
-                    grew = true;
+        let headings: Vec<u16> = out
+            .iter()
+            .zip(&wants)
+            .map(|(&(c, _), &want)| want.max(self.heading_width(c, lang)))
+            .collect();
+        // Last, a text still cut may pass its cap where the terminal has room.
+        let whole: Vec<u16> = out
+            .iter()
+            .zip(&headings)
+            .map(|(&(c, _), &want)| want.max(self.content_width(c)))
+            .collect();
+        for wants in [&wants, &headings, &whole] {
+            while room > 0 {
+                let mut grew = false;
+                for (n, (_, w)) in out.iter_mut().enumerate() {
+                    if room > 0 && *w < wants[n] {
+                        *w += 1;
+                        room -= 1;
+                        grew = true;
+                    }
                 }
-            }
-            if !grew {
-                break;
+                if !grew {
+                    break;
+                }
             }
         }
         out
