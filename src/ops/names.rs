@@ -6,7 +6,7 @@
 //! show names without a record lookup per row.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, RwLock};
 
 use crate::model::{self, EntityDef, FieldKind, Record};
 use crate::store::watch::Watch;
@@ -76,19 +76,33 @@ impl Names {
     }
 }
 
-/// Every entity's names in one store.
+/// Every entity's names in one store: refreshed under the write lock, read by
+/// every session at once under the read lock.
 #[derive(Default)]
-pub struct Cache(Mutex<HashMap<&'static str, Names>>);
+pub struct Cache(RwLock<HashMap<&'static str, Names>>);
 
-/// Names of the entities a call asked for, up to date.
+/// Names of the entities a call asked for, up to date; an entity whose names
+/// are not built yet (a small request before the first big one) is read record
+/// by record instead.
 pub struct Resolver<'a> {
     maps: &'a HashMap<&'static str, Names>,
+    store: &'a Store,
+    read: std::cell::RefCell<HashMap<(String, String), Option<String>>>,
 }
 
 impl Resolver<'_> {
     /// The name of `key` in `entity`, if it has one.
-    pub fn name(&self, entity: &str, key: &str) -> Option<&str> {
-        self.maps.get(entity)?.map.get(key).map(|n| &**n)
+    pub fn name(&self, entity: &str, key: &str) -> Option<String> {
+        if let Some(names) = self.maps.get(entity).filter(|n| n.watch.is_some()) {
+            return names.map.get(key).map(|n| n.to_string());
+        }
+        let mut read = self.read.borrow_mut();
+        read.entry((entity.to_string(), key.to_string()))
+            .or_insert_with(|| {
+                let def = model::entity(entity)?;
+                title(self.store.get(def, key).ok()??.as_ref())
+            })
+            .clone()
     }
 }
 
@@ -117,18 +131,47 @@ pub fn targets(def: &EntityDef, columns: &[model::Column]) -> Vec<&'static Entit
     out
 }
 
-/// Runs `f` with the names of `entities`, brought up to date first.
+/// Runs `f` with the names of `entities`, brought up to date first; with
+/// `build` false, names not built yet are not built now (the first screen
+/// does not wait for a scan: the load behind it builds them).
 pub fn with<T>(
     store: &Store,
     entities: &[&'static EntityDef],
+    build: bool,
     f: impl FnOnce(&Resolver) -> T,
 ) -> Result<T> {
     let cache: Arc<Cache> = store.slot(Cache::default);
-    let mut maps = cache.0.lock().unwrap_or_else(|e| e.into_inner());
-    for def in entities {
-        maps.entry(def.name).or_default().refresh(store, def)?;
+    let stale = |maps: &HashMap<&'static str, Names>| {
+        entities.iter().any(|def| match maps.get(def.name) {
+            Some(Names { watch: Some(w), .. }) => w.is_dirty(),
+            _ => build,
+        })
+    };
+    let maps = cache.0.read().unwrap_or_else(|e| e.into_inner());
+    if !stale(&maps) {
+        // Up to date: every session reads at once, nobody waits for a writer.
+        return Ok(f(&Resolver {
+            maps: &maps,
+            store,
+            read: Default::default(),
+        }));
     }
-    Ok(f(&Resolver { maps: &maps }))
+    drop(maps);
+    {
+        let mut maps = cache.0.write().unwrap_or_else(|e| e.into_inner());
+        for def in entities {
+            let names = maps.entry(def.name).or_default();
+            if build || names.watch.is_some() {
+                names.refresh(store, def)?;
+            }
+        }
+    }
+    let maps = cache.0.read().unwrap_or_else(|e| e.into_inner());
+    Ok(f(&Resolver {
+        maps: &maps,
+        store,
+        read: Default::default(),
+    }))
 }
 
 /// The names of these keys of `def` ("" for a key without one).
@@ -136,9 +179,9 @@ pub fn names_of(store: &Store, def: &'static EntityDef, keys: &[String]) -> Resu
     if def.title_fields().is_empty() {
         return Ok(vec![String::new(); keys.len()]);
     }
-    with(store, &[def], |r| {
+    with(store, &[def], keys.len() > SMALL, |r| {
         keys.iter()
-            .map(|k| r.name(def.name, k).unwrap_or_default().to_string())
+            .map(|k| r.name(def.name, k).unwrap_or_default())
             .collect()
     })
 }
@@ -154,8 +197,11 @@ pub fn warm(store: &Store) -> Result<()> {
             }
         }
     }
-    with(store, &all, |_| ())
+    with(store, &all, true, |_| ())
 }
+
+/// Requests of at most this many records read names not built yet one by one.
+pub const SMALL: usize = 1_000;
 
 /// What a found record's line says besides its name: its city and, for a
 /// prospect, the customer it was converted to.
@@ -178,7 +224,7 @@ pub fn detail(store: &Store, hits: &mut [crate::store::FindHit]) -> Result<()> {
 /// Roughly the bytes the names hold (keys, names and the maps' slots).
 pub fn heap_bytes(store: &Store) -> usize {
     let cache: Arc<Cache> = store.slot(Cache::default);
-    let maps = cache.0.lock().unwrap_or_else(|e| e.into_inner());
+    let maps = cache.0.read().unwrap_or_else(|e| e.into_inner());
     maps.values().map(Names::bytes).sum()
 }
 
@@ -205,7 +251,7 @@ mod tests {
             }))
             .unwrap();
         let both = [Prospect::DEF, SalesContact::DEF];
-        let name = |k: &str, e: &str| with(&store, &both, |r| r.name(e, k).map(str::to_string));
+        let name = |k: &str, e: &str| with(&store, &both, true, |r| r.name(e, k));
         assert_eq!(
             name(&key, "prospect").unwrap().as_deref(),
             Some("Hanse Robotik GmbH")
@@ -224,5 +270,20 @@ mod tests {
         store.delete(Prospect::DEF, &key).unwrap();
         assert_eq!(name(&key, "prospect").unwrap(), None);
         assert!(heap_bytes(&store) > 0);
+        // Before the names are built, a small request reads the record itself.
+        let fresh = tempfile::tempdir().unwrap();
+        let store = Store::open(fresh.path().join("db")).unwrap();
+        let key = store
+            .insert(Box::new(Prospect {
+                name: "Kalt GmbH".into(),
+                ..Prospect::default()
+            }))
+            .unwrap();
+        let got = with(&store, &[Prospect::DEF], false, |r| {
+            r.name("prospect", &key)
+        })
+        .unwrap();
+        assert_eq!(got.as_deref(), Some("Kalt GmbH"));
+        assert_eq!(heap_bytes(&store), 0, "nothing built");
     }
 }

@@ -23,9 +23,9 @@ pub fn cell(record: &dyn Record, column: Column, names: &Resolver, lang: Lang) -
         let f = &def.fields[usize::from(i)];
         let value = record.get(usize::from(i));
         match (f.kind, value.as_str()) {
-            (FieldKind::Ref(target), Some(key)) if !key.is_empty() => names
-                .name(target, key)
-                .map_or_else(|| key.to_string(), str::to_string),
+            (FieldKind::Ref(target), Some(key)) if !key.is_empty() => {
+                names.name(target, key).unwrap_or_else(|| key.to_string())
+            }
             _ => model::show_value(&f.kind, &value, lang),
         }
     };
@@ -79,7 +79,8 @@ pub fn rows_after(
             break;
         }
     }
-    names::with(store, &names::targets(def, ask.columns), |names| {
+    let build = records.len() > names::SMALL;
+    names::with(store, &names::targets(def, ask.columns), build, |names| {
         records
             .iter()
             .map(|r| row(r.as_ref(), ask, names))
@@ -98,12 +99,18 @@ pub fn rows_of(store: &Store, ask: &Ask, keys: &[String]) -> Result<Vec<(String,
             }
         }
     }
-    names::with(store, &names::targets(ask.def, ask.columns), |names| {
-        records
-            .iter()
-            .map(|r| row(r.as_ref(), ask, names))
-            .collect()
-    })
+    let build = records.len() > names::SMALL;
+    names::with(
+        store,
+        &names::targets(ask.def, ask.columns),
+        build,
+        |names| {
+            records
+                .iter()
+                .map(|r| row(r.as_ref(), ask, names))
+                .collect()
+        },
+    )
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! `f`) exist only in the client, so they are grouped here, by the one aggregation
 //! module the server's reports use (`report::Grouper`). A row's label is its
 //! column's lower-case text; its amounts are its money columns read back from that
-//! text (`Money::parse_shown`); sums stay per currency.
+//! text in either language (`model::display::parse_display`); sums stay per currency.
 
 use super::data::Rows;
 use crate::api::report::{Group, Grouper};
