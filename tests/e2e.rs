@@ -37,7 +37,7 @@ fn welcome_then_demo_data_then_quit_restores_the_terminal() {
     // Demo data opens on the home pane's alerts; 1 goes to the first tab.
     s.wait_for("Alerts");
     s.send(&["1"]);
-    s.wait_for("CMP0000001");
+    s.wait_for("Budget");
     s.send(&["q"]);
     assert_restored(&s.wait_for("icanon"));
 }
@@ -212,7 +212,7 @@ fn two_users_edit_one_opportunity_merge_choose_and_undo() {
         s.wait_for("Alerts");
         s.type_text(":Opportunities");
         s.send(&["Enter"]);
-        s.wait_for("OPP0000001");
+        s.wait_for("Company");
         s.send(&["Enter"]);
         s.wait_for("Opportunity OPP0000001");
     }
@@ -271,7 +271,8 @@ fn two_users_edit_one_opportunity_merge_choose_and_undo() {
     a.send(&["u"]);
     a.wait_for("undid your Save");
     assert!(crm(&db, &["get", "opportunity", "OPP0000001"]).contains("80000.00 EUR"));
-    b.wait_for("80000.00 EUR");
+    // The form shows money with thousands separators.
+    b.wait_for("80,000.00 EUR");
 }
 
 #[test]
@@ -301,7 +302,7 @@ fn mark_rows_export_them_and_import_a_file_after_its_preview() {
 
     s.type_text(":Prospects");
     s.send(&["Enter"]);
-    s.wait_for("PRO0000001");
+    s.wait_for("Territory");
     s.type_text(&format!(":import {}", csv.display()));
     s.send(&["Enter"]);
     s.wait_for("1 row: 1 created");
