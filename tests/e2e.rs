@@ -37,7 +37,7 @@ fn welcome_then_demo_data_then_quit_restores_the_terminal() {
     // Demo data opens on the home pane's alerts; 1 goes to the first tab.
     s.wait_for("Alerts");
     s.send(&["1"]);
-    s.wait_for("CMP0000001");
+    s.wait_for("Budget");
     s.send(&["q"]);
     assert_restored(&s.wait_for("icanon"));
 }
@@ -212,7 +212,7 @@ fn two_users_edit_one_opportunity_merge_choose_and_undo() {
         s.wait_for("Alerts");
         s.type_text(":Opportunities");
         s.send(&["Enter"]);
-        s.wait_for("OPP0000001");
+        s.wait_for("Company");
         s.send(&["Enter"]);
         s.wait_for("Opportunity OPP0000001");
     }
@@ -271,7 +271,8 @@ fn two_users_edit_one_opportunity_merge_choose_and_undo() {
     a.send(&["u"]);
     a.wait_for("undid your Save");
     assert!(crm(&db, &["get", "opportunity", "OPP0000001"]).contains("80000.00 EUR"));
-    b.wait_for("80000.00 EUR");
+    // The form shows money with thousands separators.
+    b.wait_for("80,000.00 EUR");
 }
 
 #[test]
@@ -301,7 +302,7 @@ fn mark_rows_export_them_and_import_a_file_after_its_preview() {
 
     s.type_text(":Prospects");
     s.send(&["Enter"]);
-    s.wait_for("PRO0000001");
+    s.wait_for("Territory");
     s.type_text(&format!(":import {}", csv.display()));
     s.send(&["Enter"]);
     s.wait_for("1 row: 1 created");
@@ -361,6 +362,74 @@ fn a_stage_change_from_the_command_line_reaches_the_team_leader_s_open_tui() {
     assert!(screen.contains(&format!("{key} ")), "{screen}");
     s.send(&["r"]);
     s.wait_for("Inbox (0 unread of 1)");
+    s.send(&["q"]);
+    assert_restored(&s.wait_for("icanon"));
+}
+
+#[test]
+fn the_first_minute_path_shows_opportunities_with_company_stage_amount_and_close() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("minute");
+    crm(&db, &["demo", "--records", "500"]);
+    let s = Session::start(&db, "");
+    s.wait_for("Alerts");
+    // A prospect with a territory from the picker.
+    s.type_text(":prospects");
+    s.send(&["Enter"]);
+    s.wait_for("Prospects");
+    s.send(&["n"]);
+    s.wait_for("New prospect");
+    s.type_text("Hanse Robotik GmbH");
+    for _ in 0..8 {
+        s.send(&["Tab"]);
+    }
+    s.send(&["C-o"]);
+    s.type_text("nord");
+    s.send(&["Enter"]);
+    s.send(&["C-s"]);
+    let screen = s.wait_for("saved Prospect PRO");
+    let at = screen.find("saved Prospect ").unwrap() + "saved Prospect ".len();
+    let prospect: String = screen[at..].chars().take(10).collect();
+    s.send(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+    // An opportunity on it, by the prospect's key.
+    s.type_text(":opportunities");
+    s.send(&["Enter"]);
+    s.wait_for("Opportunities");
+    s.send(&["n"]);
+    s.wait_for("New opportunity");
+    s.type_text("Roboterzelle");
+    s.send(&["Tab", "Tab"]);
+    s.type_text(&prospect);
+    s.send(&["C-s"]);
+    // The form names the prospect beside its key.
+    s.wait_for(&format!("{prospect} — Hanse Robotik GmbH"));
+    s.send(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+    // The first screen at 80×24: company names, stage, amount and close date.
+    let screen = s.wait_for("Company");
+    let head = screen.lines().nth(1).unwrap_or_default();
+    for label in [
+        "Description",
+        "Company",
+        "Stage",
+        "Projected amo",
+        "Expected",
+    ] {
+        assert!(head.contains(label), "{label}:\n{screen}");
+    }
+    assert!(
+        screen.contains(".00 EUR") && screen.contains(','),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("CUS0") && !screen.contains("PRO0"),
+        "{screen}"
+    );
+    s.type_text("/roboterzelle");
+    s.send(&["Enter"]);
+    let screen = s.wait_for("1 of 1");
+    assert!(screen.contains("Hanse Robotik"), "{screen}");
     s.send(&["q"]);
     assert_restored(&s.wait_for("icanon"));
 }

@@ -74,7 +74,7 @@ fn a_manager_reads_the_forecast_groups_a_territory_moves_a_card_and_exports_the_
     // The Opportunities of one territory, grouped by salesperson and stage.
     s.type_text(":Opportunities");
     s.send(&["Enter"]);
-    s.wait_for("OPP0000001");
+    s.wait_for("Company");
     s.send(&["f"]);
     s.type_text("territory:NORD");
     // Typed ahead while the query runs: nothing is lost.

@@ -120,7 +120,7 @@ fn suspended_then_continued(s: &Session, pid: u32) {
     );
     assert!(pane_modes(s).0, "back on the alternate screen");
     s.send(&["1"]);
-    s.wait_for("CMP0000001");
+    s.wait_for("Budget");
     s.send(&["q"]);
     let screen = s.wait_for("icanon");
     assert_restored(&screen);

@@ -188,6 +188,7 @@ fn crm_find_prints_entity_key_text_and_score_in_every_format() {
             "prospect",
             "name=Grosse Bäckerei",
             "phone=+49 40 4711",
+            "city=Hamburg",
         ],
         &["add", "competitor", "key=GROSS", "name=Gross Werkzeug"],
     ] {
@@ -207,13 +208,13 @@ fn crm_find_prints_entity_key_text_and_score_in_every_format() {
         "{table}"
     );
     assert!(
-        table.contains("Prospect  PRO0000001  Grosse Bäckerei · +49 40 4711"),
+        table.contains("Prospect  PRO0000001  Grosse Bäckerei · +49 40 4711 · Hamburg"),
         "{table}"
     );
 
     let (_, csv, _) = crm(&db, &["find", "gross", "--format", "csv", "--limit", "2"]);
     let rows: Vec<&str> = csv.lines().collect();
-    assert_eq!(rows[0], "entity,key,text,score");
+    assert_eq!(rows[0], "entity,key,text,city,converted,score");
     assert_eq!(rows.len(), 3, "--limit 2: {csv}");
 
     let (_, json, _) = crm(&db, &["find", "4711", "--format", "json"]);
@@ -221,6 +222,15 @@ fn crm_find_prints_entity_key_text_and_score_in_every_format() {
     assert_eq!(v[0]["entity"], "prospect");
     assert_eq!(v[0]["key"], "PRO0000001");
     assert!(v[0]["score"].as_i64().unwrap() > 0);
+    assert_eq!(v[0]["city"], "Hamburg");
+    assert_eq!(v[0]["converted"], serde_json::Value::Null);
+    // A converted prospect says so, naming its customer.
+    assert_eq!(crm(&db, &["convert", "prospect", "PRO0000001"]).0, 0);
+    let (_, table, _) = crm(&db, &["find", "4711"]);
+    assert!(
+        table.contains("Hamburg · converted → CUS0000002"),
+        "{table}"
+    );
 
     let (code, out, err) = crm(&db, &["find", "zzqxv"]);
     assert_eq!(

@@ -94,8 +94,50 @@ fn filtered(records: usize, lang: Lang) -> Harness {
     h.goto("Opportunities");
     h.keys(&format!("f{QUERY}<ret>"));
     assert_eq!(h.app.table().applied_query(), Some(QUERY), "{}", h.screen());
+    // The codes, as the query names them: the groups compare with the records.
+    h.keys(&format!(":columns {KEY_COLUMNS}<ret>"));
+    assert_eq!(
+        h.app.table().columns_text(),
+        KEY_COLUMNS,
+        "{}",
+        h.app.status()
+    );
     to_column(&mut h, "salesperson");
     h
+}
+
+/// The Opportunities' columns with references by key.
+const KEY_COLUMNS: &str =
+    "key,description,salesperson.key,sales_team.key,stage.key,amount,expected_close";
+
+#[test]
+fn a_reference_shown_by_name_groups_by_name() {
+    let mut h = harness_in(2000, Lang::En);
+    h.goto("Opportunities");
+    h.keys(&format!("f{QUERY}<ret>"));
+    to_column(&mut h, "salesperson");
+    h.keys("g");
+    let (groups, _) = h.app.table().groups().unwrap();
+    let labels: Vec<String> = groups.iter().map(|g| g.label.clone()).collect();
+    let def = model::entity("salesperson").unwrap();
+    let codes: Vec<String> = h
+        .store
+        .scan(def)
+        .map(|r| r.unwrap().key().to_string())
+        .collect();
+    let names = h.client.names(def, codes).unwrap();
+    for label in labels.iter().filter(|l| !l.is_empty()) {
+        assert!(
+            names.iter().any(|n| n.to_lowercase() == *label),
+            "{label} is a salesperson's name: {names:?}"
+        );
+    }
+    // The screen shows the name as stored.
+    let first = names
+        .iter()
+        .find(|n| n.to_lowercase() == labels[0])
+        .unwrap();
+    assert!(h.screen().contains(first.as_str()), "{}", h.screen());
 }
 
 #[test]
@@ -181,7 +223,8 @@ fn a_second_column_nests_salesperson_and_stage() {
     h.keys("g");
     to_column(&mut h, "stage");
     assert!(
-        h.screen().contains("g: Salesperson › Stage"),
+        h.screen_at(LARGE)
+            .contains("g: Salesperson key › Stage key"),
         "{}",
         h.screen()
     );
@@ -198,7 +241,10 @@ fn a_second_column_nests_salesperson_and_stage() {
         assert_eq!(g.count, g.children.iter().map(|c| c.count).sum::<u64>());
     }
     let screen = h.screen();
-    assert!(screen.contains("By Salesperson › Stage"), "{screen}");
+    assert!(
+        screen.contains("By Salesperson key › Stage key"),
+        "{screen}"
+    );
     // Subgroups are indented under their group.
     let first = &groups[0];
     let inner = first.children[0].label.to_uppercase();
@@ -260,7 +306,7 @@ fn enter_on_a_group_shows_exactly_its_rows() {
     assert_eq!(got.len() as u64, group.count);
     let screen = h.screen();
     assert!(
-        screen.contains(&format!("Salesperson {label} · {} rows", group.count)),
+        screen.contains(&format!("Salesperson key {label} · {} rows", group.count)),
         "the title says which group:\n{screen}"
     );
     // Enter on a row opens its record, as in the table; Esc comes back.
@@ -404,6 +450,7 @@ fn snapshots_of_the_group_view() {
 fn labels_show_as_stored_and_date_times_group_by_day() {
     let mut h = harness_in(2000, Lang::En);
     h.goto("Prospects");
+    h.keys(":columns key,name,city,company_revenue<ret>");
     let def = model::entity("prospect").unwrap();
     let city = def.field_index("city").unwrap();
     let keys = h.app.table().shown_keys();

@@ -245,8 +245,8 @@ fn key_for_shows_a_key_that_works_there() {
         Some("Beenden")
     );
     assert_eq!(
-        km.describe(Context::Table, Action::SortNext, Lang::En),
-        Some("Sort by next column")
+        km.describe(Context::Table, Action::SortBy, Lang::En),
+        Some("Sort by a column (then its letter)")
     );
     assert_eq!(km.describe(Context::Table, Action::Save, Lang::En), None);
     let (context, binding) = km.find_any(Action::Save).unwrap();

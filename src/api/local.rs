@@ -12,6 +12,7 @@ mod backup;
 mod events;
 mod queries;
 mod reports;
+mod rows;
 mod save;
 
 pub use access::{authorize, is_setup, session_for};
@@ -196,11 +197,25 @@ fn serve(
         }
         Request::MaskRows {
             entity: e,
-            fields,
+            columns,
+            lang,
             only,
             after,
             limit,
-        } => Response::Rows(mask_rows(store, entity(&e)?, &fields, only, after, limit)?),
+            keys,
+        } => Response::Rows(rows::serve(
+            store,
+            entity(&e)?,
+            &columns,
+            lang,
+            only,
+            after,
+            limit,
+            keys,
+        )?),
+        Request::Names { entity: e, keys } => {
+            Response::Keys(ops::names::names_of(store, entity(&e)?, &keys)?)
+        }
         Request::Save { record, new, base } => {
             Response::Stored(save_at(store, record.0, new, base)?)
         }
@@ -248,7 +263,11 @@ fn serve(
             saved::delete(store, &name)?;
             Response::Done
         }
-        Request::Find { text, limit } => Response::Hits(store.find(&text, limit)?),
+        Request::Find { text, limit } => {
+            let mut hits = store.find(&text, limit)?;
+            ops::names::detail(store, &mut hits)?;
+            Response::Hits(hits)
+        }
         Request::Alerts { who } => alerts(store, session, shared, who, model::value::today())?,
         Request::AlertsOn { who, today } => alerts(store, session, shared, who, today)?,
         Request::FormData { entity: e, key } => {
@@ -268,7 +287,9 @@ fn serve(
             } else {
                 Vec::new()
             };
+            let names = rows::reference_names(store, record.as_ref())?;
             Response::FormData(Box::new(FormData {
+                names,
                 record: Rec(record),
                 rev,
                 children,
@@ -387,43 +408,6 @@ fn list_by(
     let target_def = model::entity(target).expect("registered");
     store.fetch(target_def, code)?;
     Ok(store.encoded_by(index, code, def, limit)?)
-}
-
-fn mask_rows(
-    store: &Store,
-    def: &'static EntityDef,
-    fields: &[usize],
-    only: Option<usize>,
-    after: Option<String>,
-    limit: usize,
-) -> Result<Vec<(String, Vec<String>)>> {
-    if let Some(&bad) = fields
-        .iter()
-        .chain(only.iter())
-        .find(|&&i| i >= def.fields.len())
-    {
-        return Err(usage(format!("{} has no field number {bad}", def.name)));
-    }
-    let iter: Box<dyn Iterator<Item = crate::store::Result<Box<dyn Record>>>> = match &after {
-        Some(a) => Box::new(store.scan_after(def, a)),
-        None => Box::new(store.scan(def)),
-    };
-    let mut out = Vec::with_capacity(limit.min(65_536));
-    for r in iter {
-        let Ok(r) = r else { continue };
-        if only.is_some_and(|f| r.get(f).is_empty()) {
-            continue;
-        }
-        let cells = fields
-            .iter()
-            .map(|&i| model::format_value(&def.fields[i].kind, &r.get(i)))
-            .collect();
-        out.push((r.key().to_string(), cells));
-        if out.len() >= limit {
-            break;
-        }
-    }
-    Ok(out)
 }
 
 fn task_done(store: &Store, key: &str) -> Result<String> {

@@ -118,6 +118,8 @@ macro_rules! expect {
     };
 }
 
+mod rows;
+
 fn records(v: Vec<Rec>) -> Vec<Box<dyn Record>> {
     v.into_iter().map(|r| r.0).collect()
 }
@@ -265,25 +267,6 @@ impl Client {
             Response::Encoded { entity, values } => decode_all(&entity, &values),
             other => Err(unexpected("scan", other)),
         }
-    }
-
-    /// A chunk of a table's rows: key and formatted cells of `fields`.
-    pub fn mask_rows(
-        &self,
-        def: &EntityDef,
-        fields: Vec<usize>,
-        only: Option<usize>,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<(String, Vec<String>)>> {
-        let req = Request::MaskRows {
-            entity: def.name.into(),
-            fields,
-            only,
-            after: after.map(str::to_string),
-            limit,
-        };
-        expect!(self, req, Response::Rows(v) => v)
     }
 
     /// Saves a record through its entity's rules; returns its key.

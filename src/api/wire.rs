@@ -111,6 +111,8 @@ pub struct FormData {
     /// For a customer, prospect, contact or opportunity: its story by date
     /// (its changes and the records around it), newest first.
     pub timeline: Vec<Event>,
+    /// The names of the records its reference fields name: (field, key, name).
+    pub names: Vec<(String, String, String)>,
 }
 
 /// The version of a record a change was made on: its revision and, for a
@@ -222,14 +224,23 @@ pub enum Request {
         after: Option<String>,
         limit: usize,
     },
-    /// A table's rows: key and the formatted cells of `fields`, in key order after
-    /// `after`, skipping records whose field `only` is empty.
+    /// A table's rows: key and the cells of `columns` in `lang` (references by
+    /// name), in key order after `after` — or, with `keys`, those records in
+    /// that order (the rows on screen, changed records), leaving out the gone —
+    /// skipping records whose field `only` is empty.
     MaskRows {
         entity: String,
-        fields: Vec<usize>,
+        columns: Vec<model::Column>,
+        lang: model::Lang,
         only: Option<usize>,
         after: Option<String>,
         limit: usize,
+        keys: Option<Vec<String>>,
+    },
+    /// The names of records (`""` for one without), as tables show them.
+    Names {
+        entity: String,
+        keys: Vec<String>,
     },
     /// Saves through the entity's rules; the server reads the stored version itself.
     /// With a base, a record changed since is not written blindly: other fields'

@@ -31,6 +31,8 @@ pub fn run(api: &Client, words: &[String], limit: usize, format: Format) -> CliR
                         "entity": h.entity.name,
                         "key": h.key,
                         "text": h.text,
+                        "city": h.city,
+                        "converted": h.converted,
                         "score": h.score,
                     })
                 })
@@ -39,9 +41,17 @@ pub fn run(api: &Client, words: &[String], limit: usize, format: Format) -> CliR
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record(["entity", "key", "text", "score"])?;
+            w.write_record(["entity", "key", "text", "city", "converted", "score"])?;
             for h in &hits {
-                w.write_record([h.entity.name, &h.key, &h.text, &h.score.to_string()])?;
+                let converted = h.converted.as_deref().unwrap_or_default();
+                w.write_record([
+                    h.entity.name,
+                    &h.key,
+                    &h.text,
+                    &h.city,
+                    converted,
+                    &h.score.to_string(),
+                ])?;
             }
             w.flush()?;
         }
@@ -58,7 +68,7 @@ fn print_table(out: &mut impl Write, hits: &[FindHit]) -> CliResult {
         .iter()
         .map(|h| FindHit {
             key: safe_text(&h.key),
-            text: safe_text(&h.text),
+            text: safe_text(&found_text(h)),
             ..h.clone()
         })
         .collect();
@@ -90,6 +100,21 @@ fn print_table(out: &mut impl Write, hits: &[FindHit]) -> CliResult {
         )?;
     }
     Ok(())
+}
+
+/// A hit's text as a person reads it: its fields, its city and, for a converted
+/// prospect, the customer it became.
+pub fn found_text(h: &FindHit) -> String {
+    let mut text = h.text.clone();
+    if !h.city.is_empty() && !text.contains(h.city.as_str()) {
+        text.push_str(&format!(" · {}", h.city));
+    }
+    match h.converted.as_deref() {
+        Some("") => text.push_str(" · converted"),
+        Some(customer) => text.push_str(&format!(" · converted → {customer}")),
+        None => {}
+    }
+    text
 }
 
 fn width<'a>(texts: impl Iterator<Item = &'a str>, header: &str) -> usize {

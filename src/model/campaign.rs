@@ -21,5 +21,6 @@ entity! {
             notes: String = multiline("Notes", "Notizen"),
         },
         checks: [Check::DateOrder("start_date", "end_date")],
+        columns: ["description", "campaign_type", "status", "start_date", "end_date", "budget", "owner"],
     }
 }

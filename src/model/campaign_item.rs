@@ -13,5 +13,6 @@ entity! {
             notes: String = text("Notes", "Notizen"),
         },
         checks: [],
+        columns: ["campaign", "item", "price"],
     }
 }

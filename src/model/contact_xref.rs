@@ -14,5 +14,6 @@ entity! {
             primary: bool = boolean("Primary", "Hauptkontakt"),
         },
         checks: [Check::NotBoth("customer", "prospect")],
+        columns: ["contact", "customer|prospect", "role", "primary"],
     }
 }

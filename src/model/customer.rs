@@ -26,5 +26,6 @@ entity! {
             notes: String = multiline("Notes", "Notizen"),
         },
         checks: [],
+        columns: ["name", "city", "country", "territory", "salesperson", "phone"],
     }
 }

@@ -22,5 +22,6 @@ entity! {
             follow_up: Option<NaiveDate> = date("Follow-up", "Wiedervorlage").dated(),
         },
         checks: [Check::NotBoth("customer", "prospect")],
+        columns: ["occurred_at", "interaction_type", "contact", "customer|prospect", "topic", "salesperson", "follow_up"],
     }
 }

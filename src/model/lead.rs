@@ -35,5 +35,6 @@ entity! {
             notes: String = multiline("Notes", "Notizen"),
         },
         checks: [Check::NotBoth("customer", "prospect")],
+        columns: ["first_name", "last_name", "company", "city", "status", "salesperson", "follow_up"],
     }
 }

@@ -28,7 +28,8 @@ macro_rules! entity {
             fields: {
                 $( $field:ident : $fty:ty = $ctor:ident ( $($arg:expr),* $(,)? ) $( . $modifier:ident ( $($marg:expr),* ) )* ),* $(,)?
             },
-            checks: [ $($check:expr),* $(,)? ] $(,)?
+            checks: [ $($check:expr),* $(,)? ]
+            $(, columns: [ $($column:literal),* $(,)? ] )? $(,)?
         }
     ) => {
         $(#[$meta])*
@@ -49,6 +50,7 @@ macro_rules! entity {
                 key: $key,
                 fields: Self::FIELDS,
                 checks: &[ $($check),* ],
+                columns: &[ $($($column),*)? ],
                 new_record: || Box::new(<$ty>::default()),
             };
         }

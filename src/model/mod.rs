@@ -5,12 +5,16 @@
 #[macro_use]
 mod macros;
 pub mod assign;
+pub mod columns;
 pub mod currency;
+pub mod display;
 mod money_parse;
 pub mod schema;
 pub mod validate;
 pub mod value;
 
+pub use columns::Column;
+pub use display::{show_money, show_value};
 pub use schema::{
     Check, Entity, EntityDef, FieldDef, FieldKind, KeyKind, Lang, LineDef, LineRecord, Record,
 };

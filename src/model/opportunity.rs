@@ -43,5 +43,6 @@ entity! {
             notes: String = multiline("Notes", "Notizen"),
         },
         checks: [Check::NotBoth("customer", "prospect")],
+        columns: ["description", "customer|prospect", "stage", "amount", "expected_close", "salesperson", "status"],
     }
 }

@@ -23,5 +23,6 @@ entity! {
             notes: String = multiline("Notes", "Notizen"),
         },
         checks: [Check::OneOf("opportunity", "lead")],
+        columns: ["description", "opportunity", "owner", "due_date", "priority", "status"],
     }
 }

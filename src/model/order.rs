@@ -19,5 +19,6 @@ entity! {
             notes: String = multiline("Notes", "Notizen"),
         },
         checks: [],
+        columns: ["key", "customer", "quote", "order_date", "total"],
     }
 }

@@ -29,5 +29,6 @@ entity! {
             notes: String = multiline("Notes", "Notizen"),
         },
         checks: [],
+        columns: ["name", "city", "status", "territory", "salesperson", "phone"],
     }
 }

@@ -36,5 +36,6 @@ entity! {
             Check::NotBoth("customer", "prospect"),
             Check::DateOrder("quote_date", "valid_until"),
         ],
+        columns: ["key", "opportunity", "customer|prospect", "quote_date", "valid_until", "status"],
     }
 }

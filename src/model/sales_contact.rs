@@ -34,5 +34,6 @@ entity! {
             notes: String = multiline("Notes", "Notizen"),
         },
         checks: [],
+        columns: ["first_name", "last_name", "company", "city", "phone", "email"],
     }
 }

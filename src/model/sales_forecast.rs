@@ -34,5 +34,6 @@ entity! {
             notes: String = multiline("Notes", "Notizen"),
         },
         checks: [],
+        columns: ["key", "salesperson", "period", "status", "quota", "forecast_amount"],
     }
 }

@@ -210,7 +210,7 @@ impl FieldDef {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Lang {
     #[default]
     En,
@@ -246,6 +246,9 @@ pub struct EntityDef {
     pub key: KeyKind,
     pub fields: &'static [FieldDef],
     pub checks: &'static [Check],
+    /// The columns a table of it shows first (`crate::model::columns` names:
+    /// `description`, `customer|prospect`, `customer.key`); empty: every field.
+    pub columns: &'static [&'static str],
     pub new_record: fn() -> Box<dyn Record>,
 }
 
@@ -261,6 +264,19 @@ impl EntityDef {
             Lang::En => self.label_en,
             Lang::De => self.label_de,
         }
+    }
+
+    /// The fields that name a record to a person, joined by a space: its `name`,
+    /// else a person's first and last name, else its `description`; none for a
+    /// record only its key names (a quote, an order).
+    pub fn title_fields(&self) -> Vec<usize> {
+        let by_name = |names: &[&str]| -> Option<Vec<usize>> {
+            names.iter().map(|n| self.field_index(n)).collect()
+        };
+        by_name(&["name"])
+            .or_else(|| by_name(&["first_name", "last_name"]))
+            .or_else(|| by_name(&["description"]))
+            .unwrap_or_default()
     }
 
     /// The fields a list of records shows beside the key: the first few single-line

@@ -58,8 +58,8 @@ pub(super) fn tick_loop(s: Arc<Shared>) {
     }
 }
 
-/// Builds the report projections, so that the first board or chart a user opens
-/// does not wait for them.
+/// Builds the names tables show and the report projections, so that the first
+/// table, board or chart a user opens does not wait for them.
 pub(super) fn warm_reports(s: Arc<Shared>) {
     let run = std::panic::AssertUnwindSafe(|| crate::api::local::warm_reports(&s.store));
     match std::panic::catch_unwind(run) {

@@ -37,6 +37,12 @@ impl Watch {
         std::mem::take(&mut *self.dirty.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
+    /// Whether anything was written since the last take (without taking it).
+    pub fn is_dirty(&self) -> bool {
+        let d = self.dirty.lock().unwrap_or_else(|p| p.into_inner());
+        d.overflow || !d.keys.is_empty()
+    }
+
     fn note(&self, key: &str) {
         let mut d = self.dirty.lock().unwrap_or_else(|p| p.into_inner());
         if d.overflow {

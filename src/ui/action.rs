@@ -18,10 +18,12 @@ pub enum Context {
     Board,
     Chart,
     Group,
+    Sort,
+    Columns,
 }
 
 impl Context {
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 13] = [
         Context::Global,
         Context::Table,
         Context::Form,
@@ -33,6 +35,8 @@ impl Context {
         Context::Board,
         Context::Chart,
         Context::Group,
+        Context::Sort,
+        Context::Columns,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -47,6 +51,8 @@ impl Context {
             Context::Board => "board",
             Context::Chart => "chart",
             Context::Group => "group",
+            Context::Sort => "sort",
+            Context::Columns => "columns",
         }
     }
 }
@@ -108,6 +114,12 @@ actions! {
     ClearFilter = "clear_filter",
     SortNext = "sort_next",
     SortReverse = "sort_reverse",
+    SortBy = "sort_by",
+    // the column chooser
+    Columns = "columns",
+    ColumnEarlier = "column_earlier",
+    ColumnLater = "column_later",
+    ColumnsReset = "columns_reset",
     // group-by (table and group view)
     GroupBy = "group_by",
     Ungroup = "ungroup",

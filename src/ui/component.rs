@@ -65,6 +65,13 @@ pub enum Request {
     },
     /// Show a line in the status bar.
     Status(String),
+    /// `:columns` (open the chooser) or `:columns A,B,C` (show and keep those).
+    Columns(String),
+    /// Keep a mask's columns as the user's choice (None: back to its defaults).
+    SaveColumns {
+        mask: &'static str,
+        columns: Option<String>,
+    },
     /// Run an action as if its key had been pressed (from the palette).
     Run(Action),
     /// Open the picker for a reference field of the current form.

@@ -6,10 +6,18 @@
 //! ```
 //!
 //! Command-line flags win over the file; the file wins over the defaults.
+//!
+//! Beside it, `columns.toml` keeps each mask's columns as the user chose them in
+//! the column chooser (`c`), written by crm:
+//!
+//! ```toml
+//! [columns]
+//! Opportunities = "description,customer|prospect,stage,amount,expected_close"
+//! ```
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::Lang;
 
@@ -22,6 +30,57 @@ pub struct Config {
 
 pub fn config_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "termcrm").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// Where the column choices live: `$XDG_CONFIG_HOME/termcrm/columns.toml`.
+pub fn columns_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "termcrm").map(|d| d.config_dir().join("columns.toml"))
+}
+
+/// The user's columns per mask (by its English name), as `:columns` names them.
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnChoices {
+    #[serde(default)]
+    pub columns: std::collections::BTreeMap<String, String>,
+}
+
+impl ColumnChoices {
+    /// The file's choices; a missing file is none, a broken one an error naming it.
+    pub fn load(path: &Path) -> Result<ColumnChoices, String> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ColumnChoices::default()),
+            Err(e) => Err(format!("{}: {e}", path.display())),
+        }
+    }
+
+    /// Writes the choices (the file 0600, a new directory 0700), through a
+    /// temporary file so that a crash never leaves half a file.
+    pub fn save(&self, path: &Path) -> Result<(), String> {
+        use std::io::Write;
+        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+        let fail =
+            |e: &dyn std::fmt::Display| format!("{}: cannot keep the columns: {e}", path.display());
+        if let Some(dir) = path.parent() {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .map_err(|e| fail(&e))?;
+        }
+        let text = toml::to_string(self).map_err(|e| fail(&e))?;
+        let tmp = path.with_extension("toml.tmp");
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)
+            .map_err(|e| fail(&e))?;
+        f.write_all(text.as_bytes()).map_err(|e| fail(&e))?;
+        f.sync_all().map_err(|e| fail(&e))?;
+        std::fs::rename(&tmp, path).map_err(|e| fail(&e))
+    }
 }
 
 impl Config {
@@ -65,5 +124,29 @@ mod tests {
         std::fs::write(&path, "keymapp = \"vim\"\n").unwrap();
         let e = Config::load(Some(&path)).unwrap_err();
         assert!(e.contains("config.toml") && e.contains("keymapp"), "{e}");
+    }
+
+    #[test]
+    fn column_choices_are_kept_and_read_back() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("termcrm").join("columns.toml");
+        assert_eq!(
+            ColumnChoices::load(&path).unwrap(),
+            ColumnChoices::default()
+        );
+        let mut c = ColumnChoices::default();
+        c.columns.insert(
+            "Opportunities".into(),
+            "description,customer|prospect".into(),
+        );
+        c.save(&path).unwrap();
+        assert_eq!(ColumnChoices::load(&path).unwrap(), c);
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        std::fs::write(&path, "columns = 3").unwrap();
+        assert!(ColumnChoices::load(&path)
+            .unwrap_err()
+            .contains("columns.toml"));
     }
 }

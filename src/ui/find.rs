@@ -190,7 +190,7 @@ impl Component for FindPopup {
             .take(rows)
             .map(|(i, h)| {
                 let label = h.entity.label(lang);
-                let safe = crate::util::safe_text(&h.text);
+                let safe = crate::util::safe_text(&found_line(h, lang));
                 let key = crate::util::safe_text(&h.key);
                 let (text, used) = fit(&safe, text_width);
                 let line = Line::from(vec![
@@ -220,4 +220,23 @@ impl Component for FindPopup {
     fn commands(&self) -> Vec<Action> {
         vec![Action::Select, Action::Cancel]
     }
+}
+
+/// A hit's line: its fields, its city and, for a converted prospect, the
+/// customer it became.
+fn found_line(h: &crate::api::FindHit, lang: Lang) -> String {
+    let mut text = h.text.clone();
+    if !h.city.is_empty() && !text.contains(h.city.as_str()) {
+        text.push_str(&format!(" · {}", h.city));
+    }
+    let word = match lang {
+        Lang::En => "converted",
+        Lang::De => "umgewandelt",
+    };
+    match h.converted.as_deref() {
+        Some("") => text.push_str(&format!(" · {word}")),
+        Some(customer) => text.push_str(&format!(" · {word} → {customer}")),
+        None => {}
+    }
+    text
 }

@@ -69,6 +69,10 @@ fn context_title(context: Context, lang: Lang) -> &'static str {
         (Lang::De, Context::Board) => "Pipeline-Tafel",
         (Lang::En, Context::Chart) => "Chart",
         (Lang::De, Context::Chart) => "Diagramm",
+        (Lang::En, Context::Sort) => "Sort menu",
+        (Lang::De, Context::Sort) => "Sortiermenü",
+        (Lang::En, Context::Columns) => "Column chooser",
+        (Lang::De, Context::Columns) => "Spaltenauswahl",
     }
 }
 
@@ -383,15 +387,15 @@ mod tests {
     #[test]
     fn hint_line_takes_keys_and_descriptions_from_the_keymap() {
         let keymap = Keymap::builtin();
-        let actions = [Action::Filter, Action::SortNext, Action::Quit, Action::Save];
+        let actions = [Action::Filter, Action::SortBy, Action::Quit, Action::Save];
         let text = |lang| hint_line(&keymap, Context::Table, &actions, lang).to_string();
         assert_eq!(
             text(Lang::En),
-            "/ Filter  s Sort by next column  ctrl-c Quit"
+            "/ Filter  s Sort by a column (then its letter)  ctrl-c Quit"
         );
         assert_eq!(
             text(Lang::De),
-            "/ Filtern  s Nach nächster Spalte sortieren  ctrl-c Beenden"
+            "/ Filtern  s Nach einer Spalte sortieren (dann ihr Buchstabe)  ctrl-c Beenden"
         );
         let form = hint_line(
             &keymap,
@@ -411,7 +415,7 @@ mod tests {
         assert!(first.contains("Type to filter"), "{first}");
         // Keys in one column, padded to the widest ("ctrl-f, f3").
         assert!(
-            first.contains("│  s           Sort by next column"),
+            first.contains("│  s           Sort by a column (then its letter)"),
             "{first}"
         );
         assert!(first.contains("│  up, k       Previous row"), "{first}");
@@ -455,7 +459,7 @@ mod tests {
             filtered.contains("ctrl-c, q") && filtered.contains("Quit"),
             "{filtered}"
         );
-        assert!(!filtered.contains("Sort by next column"), "{filtered}");
+        assert!(!filtered.contains("Sort by a column"), "{filtered}");
         assert!(
             !filtered.contains("│Table") && filtered.contains("│Global"),
             "{filtered}"
@@ -469,7 +473,7 @@ mod tests {
         // Esc clears the filter first, then closes.
         assert!(driver.press(&mut popup, KeyCode::Esc).is_empty());
         assert_eq!(popup.filter(), "");
-        assert!(screen(&popup, Lang::En, 80, 24).contains("Sort by next column"));
+        assert!(screen(&popup, Lang::En, 80, 24).contains("Sort by a column"));
         assert_eq!(driver.press(&mut popup, KeyCode::Esc), vec![Request::Back]);
         assert_eq!(
             driver.press(&mut popup, KeyCode::Char('q')),

@@ -51,7 +51,13 @@ pub fn user_keymap_path() -> Option<PathBuf> {
 pub fn blocks_plain_globals(context: Context) -> bool {
     matches!(
         context,
-        Context::Form | Context::Picker | Context::Palette | Context::Help | Context::Confirm
+        Context::Form
+            | Context::Picker
+            | Context::Palette
+            | Context::Help
+            | Context::Confirm
+            | Context::Sort
+            | Context::Columns
     )
 }
 

@@ -55,7 +55,8 @@ pub fn run(client: Client, options: &UiOptions) -> anyhow::Result<Option<i32>> {
     // meanwhile: every continuation draws it whole again.
     let continued = Arc::new(AtomicBool::new(false));
     signal_hook::flag::register(SIGCONT, Arc::clone(&continued))?;
-    let mut app = App::new(client, keymap, options.lang);
+    let mut app =
+        App::new(client, keymap, options.lang).with_column_file(super::config::columns_path());
     watch_for_hangup(Arc::clone(&ending));
     // ratatui::init enters raw mode and the alternate screen and installs a panic
     // hook that restores the terminal before the panic message is printed; ours

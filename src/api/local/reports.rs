@@ -47,8 +47,9 @@ pub(super) fn serve(store: &Store, session: &Session, request: Request) -> Resul
     })
 }
 
-/// Builds the report projections ahead of the first report (the server calls it
-/// at start, on a thread of its own).
+/// Builds the names tables show and the report projections ahead of the first
+/// table and report (the server calls it at start, on a thread of its own).
 pub fn warm(store: &Store) -> Result<()> {
+    ops::names::warm(store)?;
     Ok(ops::report::cache::warm(store)?)
 }

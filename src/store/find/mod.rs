@@ -49,6 +49,10 @@ pub struct FindHit {
     pub text: String,
     /// Skim's score summed over the query's words; higher is better.
     pub score: i64,
+    /// Where the record is (its `city`, when it has one; see `ops::names::detail`).
+    pub city: String,
+    /// A converted prospect: the customer it became.
+    pub converted: Option<String>,
 }
 
 /// A record's searchable fields (in declaration order), joined by " · ".
@@ -245,6 +249,8 @@ impl Store {
                         key,
                         text,
                         score,
+                        city: String::new(),
+                        converted: None,
                     },
                 ));
             }

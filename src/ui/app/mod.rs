@@ -23,6 +23,7 @@ use crate::ui::action::{Action, Context};
 
 mod board;
 mod charts;
+mod columns;
 mod exchange;
 mod inbox;
 mod input;
@@ -93,6 +94,9 @@ pub struct App {
     exchange: exchange::Exchange,
     /// The pipeline board, shown over the Opportunities mask while open.
     board: Option<BoardView>,
+    /// Where the user's columns per mask are kept (None: for this session).
+    column_file: Option<std::path::PathBuf>,
+    column_choices: crate::ui::config::ColumnChoices,
 }
 
 impl App {
@@ -109,6 +113,8 @@ impl App {
             feed,
             exchange: Default::default(),
             board: None,
+            column_file: None,
+            column_choices: Default::default(),
             users: None,
             unread,
             awaiting: None,
@@ -216,31 +222,6 @@ impl App {
         }
     }
 
-    /// When the top form (or, with `all`, any open form) has unsaved changes: a
-    /// question whose "yes" discards them and then does `then`.
-    fn form_guard(&self, all: bool, then: Request) -> Option<Request> {
-        let dirty = if all {
-            self.forms.iter().any(FormView::is_dirty)
-        } else {
-            self.forms.last().is_some_and(FormView::is_dirty)
-        };
-        if !dirty {
-            return None;
-        }
-        let close = if all {
-            Request::CloseAllForms
-        } else {
-            Request::CloseForm
-        };
-        Some(Request::Confirm {
-            message: match self.lang {
-                Lang::En => "Discard the unsaved changes?".into(),
-                Lang::De => "Ungespeicherte Änderungen verwerfen?".into(),
-            },
-            then: Box::new(Request::All(vec![close, then])),
-        })
-    }
-
     fn run_request(&mut self, request: Request, queue: &mut Vec<Request>) {
         match request {
             // A form opened from a form (a child, a copy, a new record) goes on top;
@@ -249,7 +230,7 @@ impl App {
                 entity,
                 key,
                 template,
-            } => match FormView::open(entity, key, template, &self.client) {
+            } => match FormView::open_in(entity, key, template, &self.client, self.lang) {
                 Ok(mut form) => {
                     if let Some(field) = self.focus_after_open.take() {
                         form.focus_field(field);
@@ -313,6 +294,8 @@ impl App {
             | Request::Revert(_) => self.exchange_request(request),
             Request::RunSaved(name) => self.run_saved(&name),
             Request::Group(by) => self.group_table(&by),
+            Request::Columns(text) => self.columns_command(&text, queue),
+            Request::SaveColumns { mask, columns } => self.save_columns(mask, columns),
             Request::Answer { .. } | Request::AskReject(_) => self.inbox_request(request),
             Request::Confirm { message, then } => {
                 self.popups
@@ -374,6 +357,7 @@ impl App {
                     queue.push(Request::Flow(Flow::AskAmount { quote, reason: key }));
                 } else if let Some(form) = self.forms.last_mut() {
                     form.apply_pick(field, &key);
+                    form.name_reference(field, &key, &self.client);
                 }
             }
             Request::Quit => match self.form_guard(true, Request::Quit) {

@@ -1,4 +1,9 @@
-//! The popups the app stacks over its tabs and forms.
+//! The popups the app stacks over its tabs and forms, and the question asked
+//! before unsaved changes are left.
+
+use super::{App, Request};
+use crate::model::Lang;
+use crate::ui::form::FormView;
 
 use crate::ui::component::Component;
 use crate::ui::confirm::ConfirmPopup;
@@ -58,5 +63,32 @@ impl super::App {
             Some(Popup::Picker(p)) => p.shown_keys().into_iter().map(str::to_string).collect(),
             _ => Vec::new(),
         }
+    }
+}
+
+impl App {
+    /// When the top form (or, with `all`, any open form) has unsaved changes: a
+    /// question whose "yes" discards them and then does `then`.
+    pub(super) fn form_guard(&self, all: bool, then: Request) -> Option<Request> {
+        let dirty = if all {
+            self.forms.iter().any(FormView::is_dirty)
+        } else {
+            self.forms.last().is_some_and(FormView::is_dirty)
+        };
+        if !dirty {
+            return None;
+        }
+        let close = if all {
+            Request::CloseAllForms
+        } else {
+            Request::CloseForm
+        };
+        Some(Request::Confirm {
+            message: match self.lang {
+                Lang::En => "Discard the unsaved changes?".into(),
+                Lang::De => "Ungespeicherte Änderungen verwerfen?".into(),
+            },
+            then: Box::new(Request::All(vec![close, then])),
+        })
     }
 }

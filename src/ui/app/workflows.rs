@@ -442,7 +442,8 @@ impl App {
                 continue;
             }
             if let Some(key) = form.key().map(str::to_string) {
-                if let Ok(fresh) = FormView::open(form.entity, Some(key), Vec::new(), &self.client)
+                if let Ok(fresh) =
+                    FormView::open_in(form.entity, Some(key), Vec::new(), &self.client, self.lang)
                 {
                     *form = fresh;
                 }

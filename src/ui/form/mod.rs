@@ -6,6 +6,7 @@ mod conflict;
 mod focus;
 mod input;
 mod live;
+mod names;
 mod render;
 mod save;
 
@@ -19,7 +20,7 @@ use ratatui::{layout::Rect, Frame};
 use super::action::{Action, Context};
 use super::component::{Component, Ctx, Handled, Request};
 use crate::api::{ChildList, Client, Entry, Figure, FormData, Rec, TimelineEvent};
-use crate::model::{self, assign, format_value, EntityDef, KeyKind, Lang, Record};
+use crate::model::{self, assign, EntityDef, KeyKind, Lang, Record};
 use input::{FieldInput, Slot};
 
 pub struct FormView {
@@ -56,6 +57,11 @@ pub struct FormView {
     conflict: Option<Conflict>,
     /// The History entry shown whole.
     detail: Option<usize>,
+    /// The names of the records reference fields name: (field, key, name); a
+    /// name shows beside its field while the field holds that key.
+    names: Vec<(String, String, String)>,
+    /// The language money, dates and flags are shown (and typed) in.
+    lang: Lang,
 }
 
 impl FormView {
@@ -66,6 +72,17 @@ impl FormView {
         key: Option<String>,
         template: Vec<(String, String)>,
         client: &Client,
+    ) -> Result<FormView, String> {
+        FormView::open_in(entity, key, template, client, Lang::En)
+    }
+
+    /// `open`, with money, dates and flags in `lang`.
+    pub fn open_in(
+        entity: &'static EntityDef,
+        key: Option<String>,
+        template: Vec<(String, String)>,
+        client: &Client,
+        lang: Lang,
     ) -> Result<FormView, String> {
         let (data, saved) = match key {
             Some(key) => (
@@ -90,6 +107,7 @@ impl FormView {
                     figures: Vec::new(),
                     history: Vec::new(),
                     timeline: Vec::new(),
+                    names: Vec::new(),
                 };
                 (data, false)
             }
@@ -112,7 +130,12 @@ impl FormView {
             gone: false,
             conflict: None,
             detail: None,
+            names: data.names,
+            lang,
         };
+        if !saved {
+            form.name_references(client);
+        }
         form.load_inputs();
         Ok(form)
     }
@@ -124,7 +147,7 @@ impl FormView {
         let key_editable = !self.saved && self.entity.key == KeyKind::Code;
         inputs.push(FieldInput::new(Slot::Key, key_editable, record.key()));
         for (i, f) in self.entity.fields.iter().enumerate() {
-            let text = format_value(&f.kind, &record.get(i));
+            let text = model::show_value(&f.kind, &record.get(i), self.lang);
             inputs.push(FieldInput::new(Slot::Field(f), true, &text));
         }
         self.inputs = inputs;
@@ -179,6 +202,7 @@ impl FormView {
         self.figures = data.figures;
         self.history = data.history;
         self.timeline = data.timeline;
+        self.names = data.names;
     }
 
     /// The revision the form holds.

@@ -199,6 +199,10 @@ pub fn form(view: &FormView, frame: &mut Frame, area: Rect, lang: Lang) {
                         };
                         frame.render_widget(fill, rect);
                         input.draw(rect, frame.buffer_mut());
+                        if let Some(name) = input.field().and_then(|f| view.reference_name(f.name))
+                        {
+                            name_beside(frame, rect, &input.text(), name);
+                        }
                     } else {
                         let text = match input.text() {
                             t if t.is_empty() => "(new)".to_string(),
@@ -375,4 +379,18 @@ fn detail_box(e: &crate::api::Entry, frame: &mut Frame, area: Rect, lang: Lang) 
         e.rev
     );
     overlay(frame, area, lines, title);
+}
+
+/// `PRO0000778 — Hanse Robotik GmbH`: the name of the record a reference names,
+/// after its key in the input, as far as it fits.
+fn name_beside(frame: &mut Frame, rect: Rect, key: &str, name: &str) {
+    let used = key.width() as u16 + 1;
+    if used >= rect.width {
+        return;
+    }
+    let room = usize::from(rect.width - used);
+    let text = crate::util::text::fit_width(&shown(&format!("— {name}")), room);
+    let area = Rect::new(rect.x + used, rect.y, rect.width - used, 1);
+    let dim = Style::default().add_modifier(Modifier::DIM);
+    frame.render_widget(Paragraph::new(Span::styled(text, dim)), area);
 }

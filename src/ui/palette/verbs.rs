@@ -14,6 +14,10 @@ pub(super) fn request(query: &str) -> Option<Request> {
     if verb.eq_ignore_ascii_case("group") {
         return Some(Request::Group(rest.trim().to_string()));
     }
+    // `columns` alone opens the chooser.
+    if verb.eq_ignore_ascii_case("columns") || verb.eq_ignore_ascii_case("spalten") {
+        return Some(Request::Columns(rest.trim().to_string()));
+    }
     let arg = rest.trim();
     if arg.is_empty() {
         return None;
@@ -53,6 +57,18 @@ pub(super) fn hint(query: &str, lang: Lang) -> &'static str {
         }
         (Some(Request::Group(_)), Lang::De) => {
             " Enter: die Zeilen der Tabelle nach diesen Feldern gruppieren (FELD[,FELD])"
+        }
+        (Some(Request::Columns(c)), Lang::En) if c.is_empty() => {
+            " enter: choose the table's columns (add, remove, reorder)"
+        }
+        (Some(Request::Columns(c)), Lang::De) if c.is_empty() => {
+            " Enter: die Spalten der Tabelle wählen (hinzufügen, entfernen, ordnen)"
+        }
+        (Some(Request::Columns(_)), Lang::En) => {
+            " enter: show these columns and keep them (key, FIELD, FIELD.key, A|B)"
+        }
+        (Some(Request::Columns(_)), Lang::De) => {
+            " Enter: diese Spalten zeigen und behalten (key, FELD, FELD.key, A|B)"
         }
         (Some(Request::Export(_)), Lang::En) => {
             " enter: export to this file (the name's ending picks the format)"

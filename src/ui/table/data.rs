@@ -16,8 +16,11 @@ pub use rows::{signature, Rows, SEP};
 pub enum SortKind {
     /// By its (lower-case) text; ISO dates sort right that way.
     Text,
-    /// By the number its text starts with (integers, percentages, money); empty first.
+    /// By the number its text holds (integers, percentages, money in either
+    /// language's form); empty first.
     Number,
+    /// By the date its text holds, in either language's convention; empty first.
+    Date,
 }
 
 /// Filter passes over at least this many rows use two threads.
@@ -54,9 +57,9 @@ fn sort_by_text(order: &mut [u32], keys: &[&str]) {
     }
 }
 
-/// The number a column text starts with ("1234.56 eur" -> 1234.56).
+/// The number a column text holds ("1.234,56 €" -> 1234.56).
 fn number(text: &str) -> Option<f64> {
-    text.split_whitespace().next()?.parse::<f64>().ok()
+    crate::model::display::display_number(text)
 }
 
 /// Rows, their sort order and the rows the filter lets through.
@@ -306,6 +309,14 @@ impl Data {
             Some(SortKind::Text) => {
                 let keys: Vec<&str> = (0..rows.len()).map(|i| rows.segment(i, col)).collect();
                 sort_by_text(&mut self.order, &keys);
+            }
+            Some(SortKind::Date) => {
+                let keys: Vec<Option<u64>> = (0..rows.len())
+                    .map(|i| crate::model::display::display_date_key(rows.segment(i, col)))
+                    .collect();
+                self.order.sort_unstable_by(|&a, &b| {
+                    keys[a as usize].cmp(&keys[b as usize]).then(a.cmp(&b))
+                });
             }
             Some(SortKind::Number) => {
                 let keys: Vec<Option<f64>> = (0..rows.len())

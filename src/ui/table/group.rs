@@ -2,7 +2,7 @@
 //! `f`) exist only in the client, so they are grouped here, by the one aggregation
 //! module the server's reports use (`report::Grouper`). A row's label is its
 //! column's lower-case text; its amounts are its money columns read back from that
-//! text (`Money::parse_shown`); sums stay per currency.
+//! text in either language (`model::display::parse_display`); sums stay per currency.
 
 use super::data::Rows;
 use crate::api::report::{Group, Grouper};
@@ -66,7 +66,7 @@ fn grouped(rows: &Rows, hits: &[u32], by: &[By], sums: &[usize]) -> Result<Group
             };
         }
         for (amount, cell) in amounts.iter_mut().zip(&cells[by.len()..]) {
-            *amount = Money::parse_shown(cell);
+            *amount = crate::model::display::parse_display(cell);
         }
         grouper.add(row, &labels, &amounts)?;
     }

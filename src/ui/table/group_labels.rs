@@ -22,6 +22,10 @@ pub(super) enum Case {
 
 impl TableView {
     pub(super) fn label_case(&self, col: usize) -> Case {
+        if self.columns[col].column.shows_name(self.mask.entity) {
+            // A reference shown by name: free text.
+            return Case::Fetch;
+        }
         match self.columns[col]
             .field
             .map(|i| &self.mask.entity.fields[i].kind)
@@ -32,11 +36,8 @@ impl TableView {
         }
     }
 
-    pub(super) fn column_name(&self, col: usize, lang: Lang) -> &'static str {
-        match self.columns[col].field {
-            Some(i) => self.mask.entity.fields[i].label(lang),
-            None => super::view::key_label(lang),
-        }
+    pub(super) fn column_name(&self, col: usize, lang: Lang) -> String {
+        self.heading(col, lang)
     }
 
     /// Reads the cells of one row of each group on screen whose label is free text
@@ -61,14 +62,15 @@ impl TableView {
         if missing.is_empty() {
             return;
         }
-        let def = self.mask.entity;
-        let Ok(records) = client.get_many(def, missing.clone()) else {
+        let Ok(rows) = self.read_cells(client, missing) else {
             return;
         };
-        let fetched: Vec<(String, Vec<String>)> = missing
+        let fetched: Vec<(String, Vec<String>)> = rows
             .into_iter()
-            .zip(records)
-            .filter_map(|(k, r)| Some((k, Self::row_cells(&self.columns, r?.as_ref()))))
+            .map(|(k, cells)| {
+                let row = std::iter::once(k.clone()).chain(cells).collect();
+                (k, row)
+            })
             .collect();
         if let Some(g) = &mut self.grouping {
             g.cased.extend(fetched);

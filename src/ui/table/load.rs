@@ -36,13 +36,14 @@ impl TableView {
         self.needs_load = false;
         let def = self.mask.entity;
         let only = self.only_with();
-        let fields: Vec<usize> = self.columns.iter().filter_map(|c| c.field).collect();
+        let columns = self.cell_columns();
+        let lang = self.lang;
         if !self.started {
             // The first screen, read now: one chunk of rows, no full scan.
             self.started = true;
             let want = self.page.max(50);
             let mut rows = Rows::default();
-            match client.mask_rows(def, fields.clone(), only, None, want) {
+            match client.mask_rows(def, &columns, lang, only, None, want) {
                 Ok(chunk) => {
                     for (key, cells) in chunk {
                         rows.push(&key, cells.iter().map(String::as_str));
@@ -73,7 +74,7 @@ impl TableView {
                     return;
                 }
                 let chunk =
-                    match client.mask_rows(def, fields.clone(), only, after.as_deref(), LOAD_CHUNK)
+                    match client.mask_rows(def, &columns, lang, only, after.as_deref(), LOAD_CHUNK)
                     {
                         Ok(chunk) => chunk,
                         Err(e) => {
@@ -153,30 +154,17 @@ impl TableView {
             self.reload();
             return;
         }
-        let def = self.mask.entity;
-        let records = match client.get_many(def, keys.to_vec()) {
-            Ok(r) => r,
+        let rows = match self.read_cells(client, keys.to_vec()) {
+            Ok(rows) => rows,
             Err(e) => {
                 self.error = Some(e.to_string());
                 return;
             }
         };
-        let only = self.only_with();
-        let fields: Vec<usize> = self.columns.iter().filter_map(|c| c.field).collect();
+        let mut found: HashMap<String, Vec<String>> = rows.into_iter().collect();
         let changes: Vec<(String, Option<Vec<String>>)> = keys
             .iter()
-            .zip(records)
-            .map(|(key, record)| {
-                let cells = record
-                    .filter(|r| only.is_none_or(|i| !r.get(i).is_empty()))
-                    .map(|r| {
-                        fields
-                            .iter()
-                            .map(|&i| crate::model::format_value(&def.fields[i].kind, &r.get(i)))
-                            .collect()
-                    });
-                (key.clone(), cells)
-            })
+            .map(|key| (key.clone(), found.remove(key)))
             .collect();
         let selected = self.selected_key();
         if !self.data.apply(&changes) {
@@ -192,10 +180,26 @@ impl TableView {
         self.clamp();
     }
 
+    /// The columns whose cells the server sends (every one but the key).
+    pub(super) fn cell_columns(&self) -> Vec<crate::model::Column> {
+        self.columns[1..].iter().map(|c| c.column).collect()
+    }
+
+    /// The cells of these records (their rows' texts, the key not among them)
+    /// as the server writes them; the gone (and those the mask leaves out) are
+    /// left out.
+    pub(super) fn read_cells(
+        &self,
+        client: &Client,
+        keys: Vec<String>,
+    ) -> crate::api::Result<Vec<(String, Vec<String>)>> {
+        let def = self.mask.entity;
+        client.mask_cells(def, &self.cell_columns(), self.lang, self.only_with(), keys)
+    }
+
     /// Fetches the rows on screen that are not fetched yet (in one call);
     /// forgets the others.
     pub(super) fn fetch_visible(&mut self, client: &Client) {
-        let def = self.mask.entity;
         let end = self
             .offset
             .saturating_add(self.page.max(1))
@@ -210,13 +214,12 @@ impl TableView {
             .collect();
         let mut fetched: HashMap<String, Vec<String>> = HashMap::with_capacity(missing.len());
         if !missing.is_empty() {
-            match client.get_many(def, missing.clone()) {
-                Ok(records) => {
-                    for (key, record) in missing.into_iter().zip(records) {
-                        let row = match record {
-                            Some(r) => Self::row_cells(&self.columns, r.as_ref()),
-                            None => vec![key.clone()],
-                        };
+            match self.read_cells(client, missing) {
+                Ok(rows) => {
+                    for (key, cells) in rows {
+                        let mut row = Vec::with_capacity(cells.len() + 1);
+                        row.push(key.clone());
+                        row.extend(cells);
                         fetched.insert(key, row);
                     }
                 }

@@ -7,12 +7,14 @@
 //! the cells on screen are fetched in `prepare` for the visible window only, and
 //! `render` never calls the client.
 
+mod columns;
 pub mod data;
 pub mod group;
 mod group_labels;
 mod group_view;
 mod grouped;
 mod load;
+mod menus;
 mod query;
 mod view;
 
@@ -26,17 +28,11 @@ use super::action::{Action, Context};
 use super::component::{Component, Ctx, Handled, Request};
 use super::masks::Mask;
 use crate::api::Client;
-use crate::model::{format_value, FieldKind, KeyKind, Lang, Record};
-use data::{Data, Rows, SortKind};
+use crate::model::{self as m, format_value, Lang};
+use columns::{columns_for, Column};
+use data::{Data, Rows};
 use load::Loader;
-
-/// A column: the key (`field` None) or a field of the entity.
-#[derive(Debug, Clone, Copy)]
-struct Column {
-    field: Option<usize>,
-    width: u16,
-    sort: SortKind,
-}
+use menus::Menu;
 
 pub struct TableView {
     pub mask: Mask,
@@ -68,51 +64,24 @@ pub struct TableView {
     cells: HashMap<String, Vec<String>>,
     /// Rows marked with space (`a` marks every row shown): what `e` exports.
     marked: std::collections::BTreeSet<String>,
-}
-
-/// The key column, then `fields` (a saved query's columns) or every field a table
-/// can show.
-fn columns_of(def: &crate::model::EntityDef, fields: Option<&[usize]>) -> Vec<Column> {
-    let key_width = match def.key {
-        KeyKind::Generated(prefix) => (prefix.len() + 7) as u16,
-        KeyKind::Code => 12,
-    };
-    let mut columns = vec![Column {
-        field: None,
-        width: key_width,
-        sort: SortKind::Text,
-    }];
-    let all: Vec<usize> = (0..def.fields.len())
-        .filter(|&i| is_shown(&def.fields[i].kind))
-        .collect();
-    let chosen = fields.map_or(all.clone(), |f| {
-        f.iter().copied().filter(|i| all.contains(i)).collect()
-    });
-    columns.extend(chosen.into_iter().map(|i| {
-        let f = &def.fields[i];
-        Column {
-            field: Some(i),
-            width: f.width,
-            sort: match f.kind {
-                FieldKind::Int | FieldKind::Money | FieldKind::Percent => SortKind::Number,
-                _ => SortKind::Text,
-            },
-        }
-    }));
-    columns
-}
-
-fn is_shown(kind: &FieldKind) -> bool {
-    !matches!(
-        kind,
-        FieldKind::Lines(_) | FieldKind::RefList(_) | FieldKind::Multiline
-    )
+    /// Whether the key column (`columns[0]`, always there) is shown.
+    key_shown: bool,
+    /// The sort menu or the column chooser, when open.
+    menu: Option<Menu>,
+    /// The language the server writes the cells in (money, dates).
+    lang: Lang,
+    /// The columns shown when no saved query chose any (`set_own_columns`).
+    own_columns: Vec<m::Column>,
 }
 
 impl TableView {
     pub fn new(mask: Mask) -> TableView {
-        let columns = columns_of(mask.entity, None);
+        let (columns, key_shown) = columns_for(mask.entity, &m::columns::defaults(mask.entity));
         TableView {
+            key_shown,
+            menu: None,
+            lang: Lang::En,
+            own_columns: m::columns::defaults(mask.entity),
             mask,
             columns,
             data: Data::default(),
@@ -123,7 +92,7 @@ impl TableView {
             selected: 0,
             offset: 0,
             hscroll: 0,
-            col: 0,
+            col: usize::from(!key_shown),
             grouping: None,
             page: 0,
             width: 0,
@@ -237,17 +206,6 @@ impl TableView {
             .and_then(|f| self.mask.entity.field_index(f))
     }
 
-    fn row_cells(columns: &[Column], record: &dyn Record) -> Vec<String> {
-        let def = record.def();
-        columns
-            .iter()
-            .map(|c| match c.field {
-                None => record.key().to_string(),
-                Some(i) => format_value(&def.fields[i].kind, &record.get(i)),
-            })
-            .collect()
-    }
-
     fn clamp(&mut self) {
         let n = self.data.hits().len();
         self.selected = self.selected.min(n.saturating_sub(1));
@@ -259,34 +217,27 @@ impl TableView {
         }
         // Fill the screen when the end of the list comes into view.
         self.offset = self.offset.min(n.saturating_sub(page));
-        self.col = self.col.min(self.columns.len().saturating_sub(1));
+        self.col = self.col.clamp(
+            self.first_col(),
+            self.columns.len().saturating_sub(1).max(self.first_col()),
+        );
         self.hscroll = self.hscroll.min(self.max_hscroll());
     }
 
-    /// Moves the current column; the columns scroll to keep it in view.
-    fn move_column(&mut self, delta: isize) {
-        let last = self.columns.len().saturating_sub(1);
-        self.col = self.col.saturating_add_signed(delta).min(last);
-        if self.col == 0 {
-            // The key is pinned left: scroll back only when nothing is off screen.
-            return;
-        }
-        if self.col <= self.hscroll {
-            self.hscroll = self.col - 1;
-        }
-        while self.hscroll + 1 < self.col && !self.visible_columns(self.width).contains(&self.col) {
-            self.hscroll += 1;
-        }
-    }
-
     /// The column showing a field ("key": the key column), as the rows' texts
-    /// number them.
+    /// number them: the field itself before its key or a pair it is part of.
     pub fn column_index(&self, field: &str) -> Option<usize> {
         if field == "key" {
             return Some(0);
         }
         let i = self.mask.entity.field_index(field)?;
-        self.columns.iter().position(|c| c.field == Some(i))
+        self.column_of_field(i)
+    }
+
+    fn column_of_field(&self, i: usize) -> Option<usize> {
+        let exact = m::Column::Field(i as u16);
+        (self.columns.iter().position(|c| c.column == exact))
+            .or_else(|| self.columns.iter().position(|c| c.field == Some(i)))
     }
 
     /// The field of the current column ("key" for the key column).
@@ -297,52 +248,17 @@ impl TableView {
             .map_or("key", |i| self.mask.entity.fields[i].name)
     }
 
-    /// The non-key columns that fit from `hscroll` on, with the key pinned left.
-    fn visible_columns(&self, width: u16) -> Vec<usize> {
-        let mut used = self.columns[0].width;
-        let mut out = vec![0];
-        for i in (1 + self.hscroll)..self.columns.len() {
-            let w = self.columns[i].width.saturating_add(1);
-            if used.saturating_add(w) > width && out.len() > 1 {
-                break;
-            }
-            used = used.saturating_add(w);
-            out.push(i);
-        }
-        out
-    }
-
-    /// How far right scrolling goes: until the last column is in view.
-    fn max_hscroll(&self) -> usize {
-        let n = self.columns.len().saturating_sub(1);
-        (0..n)
-            .find(|&h| {
-                let rest: u32 = self.columns[1 + h..]
-                    .iter()
-                    .map(|c| u32::from(c.width) + 1)
-                    .sum();
-                u32::from(self.columns[0].width) + rest <= u32::from(self.width)
-            })
-            .unwrap_or(n.saturating_sub(1))
-    }
-
     fn refilter(&mut self) {
         self.data.set_query(&self.query);
         self.selected = 0;
         self.offset = 0;
     }
 
+    /// Sorts by the next column shown (after the last: the key).
     fn sort_next(&mut self) {
         let (col, _) = self.data.sort_state();
         let next = (col + 1) % self.columns.len();
         self.sort(next, false);
-    }
-
-    fn sort(&mut self, col: usize, descending: bool) {
-        let key = self.selected_key();
-        self.data.sort(col, self.columns[col].sort, descending);
-        self.selected = key.and_then(|k| self.data.hit_position(&k)).unwrap_or(0);
-        self.clamp();
     }
 
     fn handle_filter_key(&mut self, key: KeyEvent, action: Option<Action>) -> Handled {
@@ -415,7 +331,9 @@ impl TableView {
 
 impl Component for TableView {
     fn context(&self) -> Context {
-        if self.is_grouped_view() {
+        if let Some(c) = self.menu_context() {
+            c
+        } else if self.is_grouped_view() {
             Context::Group
         } else {
             Context::Table
@@ -426,6 +344,9 @@ impl Component for TableView {
         // A load that failed (the server was away) is tried again on the next key.
         if self.error.is_some() && self.loader.is_none() {
             self.reload();
+        }
+        if self.menu.is_some() {
+            return self.handle_menu(key, action, ctx);
         }
         if self.query_line.editing {
             return self.handle_query_key(key, action, ctx.api);
@@ -461,6 +382,8 @@ impl Component for TableView {
                 self.run_query("", ctx.api);
             }
             Action::SortNext => self.sort_next(),
+            Action::SortBy => self.open_sort_menu(),
+            Action::Columns => self.open_columns(),
             Action::SortReverse => {
                 let (col, descending) = self.data.sort_state();
                 self.sort(col, !descending);
@@ -518,6 +441,13 @@ impl Component for TableView {
     }
 
     fn prepare(&mut self, area: Rect, ctx: &mut Ctx) {
+        if self.lang != ctx.lang {
+            // The server writes money and dates in the user's language.
+            self.lang = ctx.lang;
+            if self.started {
+                self.set_rows_stale();
+            }
+        }
         let (page, width) = view::body_size(self.body_area(area));
         self.page = page;
         self.width = width;
@@ -542,9 +472,23 @@ impl Component for TableView {
         } else {
             view::render(self, frame, area, lang);
         }
+        self.render_menu(frame, area, lang);
     }
 
     fn commands(&self) -> Vec<Action> {
+        if let Some(menu) = &self.menu {
+            return match menu {
+                Menu::Sort { .. } => vec![Action::Select, Action::Cancel],
+                Menu::Columns(_) => vec![
+                    Action::ToggleMark,
+                    Action::ColumnEarlier,
+                    Action::ColumnLater,
+                    Action::ColumnsReset,
+                    Action::Select,
+                    Action::Cancel,
+                ],
+            };
+        }
         if self.editing {
             vec![Action::Back]
         } else if self.is_grouped_view() {
@@ -568,7 +512,8 @@ impl Component for TableView {
                 Action::NewRecord,
                 Action::DeleteRecord,
                 Action::GroupBy,
-                Action::SortNext,
+                Action::SortBy,
+                Action::Columns,
                 Action::ToggleMark,
                 Action::Export,
             ];

@@ -11,6 +11,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::TableView;
 use crate::api::{Client, ErrorKind};
+use crate::model as m;
 use crate::ui::action::Action;
 use crate::ui::component::Handled;
 
@@ -188,6 +189,9 @@ impl TableView {
     pub fn sort_text(&self) -> Option<String> {
         let (col, descending) = self.data.sort_state();
         let field = self.columns.get(col)?.field?;
+        if !matches!(self.columns[col].column, m::Column::Field(_)) {
+            return None;
+        }
         let name = self.mask.entity.fields[field].name;
         Some(if descending {
             format!("-{name}")
@@ -208,41 +212,63 @@ impl TableView {
         let Some(field) = self.mask.entity.field_index(name) else {
             return;
         };
-        if let Some(col) = self.columns.iter().position(|c| c.field == Some(field)) {
+        if let Some(col) = self.column_of_field(field) {
             self.sort(col, descending);
         }
     }
 }
 
 impl TableView {
-    /// The fields shown beside the key when a saved query chose them (None: the
-    /// mask's own columns).
+    /// The fields shown when they are not the mask's defaults (a saved query's
+    /// or the user's columns): a pair and a reference's key count as their
+    /// (first) field.
     pub fn chosen_fields(&self) -> Option<Vec<usize>> {
-        let default = super::columns_of(self.mask.entity, None);
-        let same = default
-            .iter()
-            .map(|c| c.field)
-            .eq(self.columns.iter().map(|c| c.field));
-        (!same).then(|| self.columns.iter().filter_map(|c| c.field).collect())
+        let def = self.mask.entity;
+        let shown = self.shown_columns();
+        if shown == m::columns::defaults(def) {
+            return None;
+        }
+        let mut fields: Vec<usize> = Vec::new();
+        for c in shown {
+            if let Some(i) = c.field() {
+                if !fields.contains(&i) {
+                    fields.push(i);
+                }
+            }
+        }
+        Some(fields)
     }
 
-    /// Shows these fields as columns beside the key (a saved query's), or every
-    /// field again (None); the rows are read again for the new columns.
+    /// Shows these fields as columns beside the key (a saved query's), or the
+    /// mask's own columns again (None); the rows are read again for the new
+    /// columns.
     pub fn show_fields(&mut self, fields: Option<&[usize]>) {
-        let columns = super::columns_of(self.mask.entity, fields.filter(|f| !f.is_empty()));
-        let same = columns
-            .iter()
-            .map(|c| c.field)
-            .eq(self.columns.iter().map(|c| c.field));
-        if same {
-            return;
-        }
-        self.columns = columns;
-        self.hscroll = 0;
-        self.col = 0;
-        self.grouping = None;
-        self.data.set_within(None);
-        self.data.sort(0, super::SortKind::Text, false);
+        let def = self.mask.entity;
+        let chosen: Vec<m::Column> = match fields.filter(|f| !f.is_empty()) {
+            Some(fields) => std::iter::once(m::Column::Key)
+                .chain(
+                    fields
+                        .iter()
+                        .filter(|&&i| i < def.fields.len())
+                        .map(|&i| m::Column::Field(i as u16)),
+                )
+                .collect(),
+            None => self.own_columns.clone(),
+        };
+        self.set_columns(&chosen);
+    }
+
+    /// The columns the table shows when no saved query chose any: the user's
+    /// choice for this mask, else the mask's defaults.
+    pub fn set_own_columns(&mut self, chosen: Option<Vec<m::Column>>) {
+        self.own_columns = chosen.unwrap_or_else(|| m::columns::defaults(self.mask.entity));
+        let own = self.own_columns.clone();
+        self.set_columns(&own);
+    }
+
+    /// Every row is read again (the language changed): filter, query and the
+    /// selected record stay.
+    pub(super) fn set_rows_stale(&mut self) {
         self.data.set_rows(super::Rows::default());
         self.cells.clear();
         self.loader = None;

@@ -8,6 +8,8 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
+use crate::util::text::fit_width;
+
 use super::TableView;
 use crate::model::Lang;
 
@@ -65,19 +67,22 @@ pub(super) fn render(tv: &TableView, frame: &mut Frame, area: Rect, lang: Lang) 
 }
 
 fn render_table(tv: &TableView, frame: &mut Frame, area: Rect, lang: Lang) {
-    let def = tv.mask.entity;
-    let cols = tv.visible_columns(area.width);
+    let layout = tv.layout(area.width, lang);
     let (sort_col, descending) = tv.data.sort_state();
-    let header = Row::new(cols.iter().map(|&c| {
-        let label = match tv.columns[c].field {
-            None => key_label(lang),
-            Some(i) => def.fields[i].label(lang),
-        };
-        let cell = if c == sort_col {
-            Cell::from(format!("{label} {}", if descending { "▼" } else { "▲" }))
+    let arrow = if descending { "▼" } else { "▲" };
+    let header = Row::new(layout.iter().map(|&(c, w)| {
+        let label = tv.heading(c, lang);
+        let w = usize::from(w);
+        // The sort marker is never cut: the heading gives way.
+        let text = if c == sort_col {
+            match w {
+                0..=2 => arrow.to_string(),
+                _ => format!("{} {arrow}", fit_width(&label, w - 2)),
+            }
         } else {
-            Cell::from(label)
+            fit_width(&label, w)
         };
+        let cell = Cell::from(text);
         // The current column (what `g` groups by) stands out.
         if c == tv.col {
             cell.style(Style::new().add_modifier(Modifier::REVERSED))
@@ -101,20 +106,18 @@ fn render_table(tv: &TableView, frame: &mut Frame, area: Rect, lang: Lang) {
             Style::new()
         };
         Some(
-            Row::new(cols.iter().map(|&c| {
+            Row::new(layout.iter().map(|&(c, w)| {
                 let text = match cells.and_then(|cells| cells.get(c)) {
                     Some(text) => text.as_str(),
                     None if c == 0 => key,
                     None => "",
                 };
-                Cell::from(crate::util::safe_text(text))
+                Cell::from(fit_width(&crate::util::safe_text(text), usize::from(w)))
             }))
             .style(row_style),
         )
     });
-    let widths = cols
-        .iter()
-        .map(|&c| Constraint::Length(tv.columns[c].width));
+    let widths = layout.iter().map(|&(_, w)| Constraint::Length(w));
     let table = Table::new(rows, widths)
         .header(header)
         .column_spacing(1)
@@ -141,10 +144,17 @@ fn render_table(tv: &TableView, frame: &mut Frame, area: Rect, lang: Lang) {
                 0 => String::new(),
                 k => format!("{k} marked · "),
             };
-            if tv.query.is_empty() {
-                format!("{marked}{n} of {m}")
+            // The sort column off screen (hidden, or scrolled away): the
+            // marker moves here, so it never disappears.
+            let sort = if layout.iter().any(|&(c, _)| c == sort_col) {
+                String::new()
             } else {
-                format!("{marked}{n} of {m} ({})", tv.total())
+                format!("{} {arrow} · ", tv.heading(sort_col, lang))
+            };
+            if tv.query.is_empty() {
+                format!("{marked}{sort}{n} of {m}")
+            } else {
+                format!("{marked}{sort}{n} of {m} ({})", tv.total())
             }
         }
     };
