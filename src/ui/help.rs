@@ -419,7 +419,7 @@ mod tests {
             "{first}"
         );
         assert!(first.contains("│  up, k       Previous row"), "{first}");
-        assert!(first.contains("1-16/51"), "{first}");
+        assert!(first.contains("1-16/52"), "{first}");
 
         // Scroll down to the global section.
         driver.press(&mut popup, KeyCode::PageDown);
