@@ -41,6 +41,19 @@ pub fn safe_lines(text: &str) -> String {
         .join("\n")
 }
 
+/// Text made for a single-line field: line breaks (`\r\n` as one) and tabs as
+/// spaces, other C0 control characters left out — none of them is stored there.
+pub fn one_line(text: &str) -> String {
+    text.replace("\r\n", " ")
+        .chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\t' => Some(' '),
+            c if c < ' ' => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
 /// A short, safe excerpt of a value a message quotes: at most `EXCERPT_CHARS`
 /// characters, then `…` (with how long the whole is), every unsafe character
 /// shown as `·`.
@@ -102,6 +115,12 @@ mod tests {
         assert_eq!(safe_text("a\u{1b}]0;title\u{7}b"), "a·]0;title·b");
         assert_eq!(safe_text("Müller · GmbH ✓ 東京"), "Müller · GmbH ✓ 東京");
         assert_eq!(safe_lines("a\r\nb\u{1b}[2J\nc"), "a\nb·[2J\nc");
+    }
+
+    #[test]
+    fn one_line_text_has_spaces_for_breaks_and_tabs_and_no_other_control() {
+        assert_eq!(one_line("a\r\nb\nc\td\u{1b}[2Je\0"), "a b c d[2Je");
+        assert_eq!(one_line("Müller\u{202e}"), "Müller\u{202e}");
     }
 
     #[test]
