@@ -58,11 +58,17 @@ pub fn one_line(text: &str) -> String {
 /// characters, then `…` (with how long the whole is), every unsafe character
 /// shown as `·`.
 pub fn excerpt(text: &str) -> String {
+    excerpt_to(text, EXCERPT_CHARS)
+}
+
+/// `excerpt` of at most `max` characters, for a value that is short when it
+/// makes sense (a key, a name).
+pub fn excerpt_to(text: &str, max: usize) -> String {
     let n = text.chars().count();
-    if n <= EXCERPT_CHARS {
+    if n <= max {
         return safe_text(text);
     }
-    let head: String = text.chars().take(EXCERPT_CHARS).collect();
+    let head: String = text.chars().take(max).collect();
     format!("{}… ({n} characters)", safe_text(&head))
 }
 
@@ -135,6 +141,7 @@ mod tests {
         assert!(e.chars().count() < EXCERPT_CHARS + 25);
         let exact = "y".repeat(EXCERPT_CHARS);
         assert_eq!(excerpt(&exact), exact);
+        assert_eq!(excerpt_to("ctrl-alt-x", 4), "ctrl… (10 characters)");
     }
 
     #[test]
