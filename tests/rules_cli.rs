@@ -154,7 +154,11 @@ fn a_rule_is_listed_switched_tested_fired_read_and_logged() {
     assert!(field(e, "actions").starts_with("notified "), "{e}");
     assert_eq!(field(e, "result"), "ok");
     assert_eq!(json(&db, &["events", "--rule", "stagewatch"]).len(), 1);
-    assert!(json(&db, &["events", "--rule", "OTHER"]).is_empty());
+    // A rule that has not fired lists nothing; one that does not exist is an error.
+    assert!(json(&db, &["events", "--rule", "QUOTE_EXPIRY"]).is_empty());
+    let (code, _, err) = crm(&db, &["events", "--rule", "STAGEWACH"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("(did you mean STAGEWATCH?)"), "{err}");
     let (csv, _) = ok(&db, &["events", "--format", "csv"]);
     assert!(
         csv.starts_with("when,rule,record,trigger,user,actions,result\n"),

@@ -13,6 +13,7 @@ pub mod figures;
 pub mod forecast;
 pub mod import;
 pub mod lead;
+pub mod names;
 pub mod quote;
 pub mod report;
 pub mod rules;
