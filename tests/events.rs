@@ -271,6 +271,35 @@ fn set_fields_act_before_the_save_and_tasks_and_interactions_are_created() {
 }
 
 #[test]
+fn a_task_quoting_notes_of_several_lines_gets_them_as_one_line() {
+    let f = fixture();
+    add_rule(
+        &f.store,
+        rule(
+            "NOTED",
+            "opportunity",
+            "updated",
+            "",
+            "changed:notes",
+            "task \"Note: {notes}\"",
+        ),
+    );
+    let sam = as_user(&f.store, "sam", None, Role::Sales);
+    let mut o = get_opp(&sam, &f.opp);
+    o.notes = "eins\r\n\tzwei\ndrei".into();
+    sam.save(Box::new(o), false).unwrap();
+    let log = sam.events(Default::default()).unwrap();
+    assert_eq!(log[0].error, None, "{:?}", log[0]);
+    let made = f
+        .store
+        .scan(OpportunityTask::DEF)
+        .filter_map(|r| r.ok())
+        .filter_map(|r| r.downcast_ref::<OpportunityTask>().cloned())
+        .any(|t| t.opportunity == f.opp && t.description == "Note: eins  zwei drei");
+    assert!(made, "{:?}", log[0]);
+}
+
+#[test]
 fn a_held_change_is_saved_when_approved_refused_when_rejected_and_stale_when_overtaken() {
     let f = fixture();
     add_rule(

@@ -343,13 +343,14 @@ fn every_workflow_leaves_its_history() {
         .history(Opportunity::DEF, "OPP00000001", None)
         .unwrap_err();
     assert!(e.message.contains("did you mean"), "{}", e.message);
-    let by_user = api
-        .log(termcrm::api::LogFilter {
-            user: Some("nobody-else".into()),
-            ..Default::default()
-        })
-        .unwrap();
-    assert!(by_user.is_empty());
+    let by = |user: &str| termcrm::api::LogFilter {
+        user: Some(user.into()),
+        ..Default::default()
+    };
+    assert!(!api.log(by("anja")).unwrap().is_empty());
+    let e = api.log(by("nobody-else")).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Refused);
+    assert!(e.message.contains("no user 'nobody-else'"), "{}", e.message);
 }
 
 /// A server on a database, stopped when dropped.
@@ -497,6 +498,42 @@ fn the_command_line_shows_history_and_refuses_stale_or_bad_revisions() {
     let (code, _, err) = crm(&db, &["log", "--since", "yesterday-ish"]);
     assert_eq!(code, 1);
     assert!(err.contains("'yesterday-ish'"), "{err}");
+    // An unknown user, entity or rule is an error with a did-you-mean, never an
+    // empty log; a salesperson's code stands for its OS user.
+    let (_, json, _) = crm(&db, &["log", "--format", "json", "--limit", "1"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let me = v[0]["user"].as_str().unwrap().to_string();
+    let (code, out, err) = crm(&db, &["log", "--user", &me]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Undo"), "{out}");
+    for (args, says) in [
+        (
+            vec!["log", "--user", &format!("{me}x")],
+            format!("no user '{me}x' made changes here and no salesperson is called so (did you mean {me}?)"),
+        ),
+        (
+            vec!["log", "--entity", "oportunity"],
+            "unknown entity 'oportunity' (did you mean 'opportunity'?)".to_string(),
+        ),
+        (
+            vec!["events", "--rule", "STAGE_MOVD"],
+            "no event rule 'STAGE_MOVD' (did you mean STAGE_MOVED?)".to_string(),
+        ),
+        (
+            vec!["events", "--rule", "NOSUCH", "--since", "1d"],
+            "no event rule 'NOSUCH'".to_string(),
+        ),
+    ] {
+        let (code, out, err) = crm(&db, &args);
+        assert_eq!(code, 1, "{args:?}: {out}{err}");
+        assert!(err.contains(&says), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(out.is_empty(), "{out}");
+    }
+    let (code, _, err) = crm(&db, &["log", "--user", "AMUELLER", "--since", "1h"]);
+    assert_eq!(code, 0, "a salesperson's code: {err}");
+    let (code, _, err) = crm(&db, &["events", "--rule", "stage_moved"]);
+    assert_eq!(code, 0, "an existing rule that has not fired: {err}");
     let (code, _, err) = crm(&db, &["restore", "opportunity", "OPP0000001"]);
     assert_eq!(code, 1);
     assert!(err.contains("exists"), "{err}");

@@ -154,7 +154,11 @@ fn a_rule_is_listed_switched_tested_fired_read_and_logged() {
     assert!(field(e, "actions").starts_with("notified "), "{e}");
     assert_eq!(field(e, "result"), "ok");
     assert_eq!(json(&db, &["events", "--rule", "stagewatch"]).len(), 1);
-    assert!(json(&db, &["events", "--rule", "OTHER"]).is_empty());
+    // A rule that has not fired lists nothing; one that does not exist is an error.
+    assert!(json(&db, &["events", "--rule", "QUOTE_EXPIRY"]).is_empty());
+    let (code, _, err) = crm(&db, &["events", "--rule", "STAGEWACH"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("(did you mean STAGEWATCH?)"), "{err}");
     let (csv, _) = ok(&db, &["events", "--format", "csv"]);
     assert!(
         csv.starts_with("when,rule,record,trigger,user,actions,result\n"),
@@ -222,24 +226,38 @@ fn rule_text_reaches_the_terminal_without_control_characters() {
             "add",
             "event_rule",
             "key=ESC",
-            "description=red\u{1b}[31mtext",
+            "description=red\u{9b}31mtext",
             "entity=opportunity",
             "trigger=created",
             "actions=notify actor \"x\"",
         ],
     );
     assert_eq!(code, 0, "{err}");
-    // The table shows it harmlessly; json escapes it; csv keeps the data exact.
+    // The table shows it harmlessly; json and csv keep the data exact.
     let (table, _) = ok(&db, &["rules"]);
-    assert!(!table.contains('\u{1b}'), "{table:?}");
-    assert!(table.contains("red·[31mtext"), "{table:?}");
+    assert!(!table.contains('\u{9b}'), "{table:?}");
+    assert!(table.contains("red·31mtext"), "{table:?}");
     let (json, _) = ok(&db, &["rules", "--format", "json"]);
-    assert!(
-        !json.contains('\u{1b}') && json.contains("red\\u001b[31mtext"),
-        "{json:?}"
-    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let shown = v.to_string();
+    assert!(shown.contains("red\u{9b}31mtext"), "{json:?}");
     let (csv, _) = ok(&db, &["rules", "--format", "csv"]);
-    assert!(csv.contains("red\u{1b}[31mtext"), "{csv:?}");
+    assert!(csv.contains("red\u{9b}31mtext"), "{csv:?}");
+    // A C0 escape is refused at input.
+    let (code, _, err) = crm(
+        &db,
+        &[
+            "add",
+            "event_rule",
+            "key=ESC0",
+            "description=red\u{1b}[31mtext",
+            "entity=opportunity",
+            "trigger=created",
+            "actions=notify actor \"x\"",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("U+001B"), "{err}");
     stop_server(&db);
 }
 

@@ -325,7 +325,7 @@ fn serve(
             if let Some(e) = &filter.entity {
                 entity(e)?;
             }
-            Response::Log(store.log(&filter)?)
+            Response::Log(ops::filters::log(store, &filter)?)
         }
         Request::Timeline { entity: e, key } => {
             Response::Timeline(ops::timeline::timeline(store, entity(&e)?, &key)?)

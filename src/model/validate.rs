@@ -39,6 +39,60 @@ fn too_long(kind: &FieldKind, value: &Value) -> Option<String> {
     (longest > max).then(|| format!("is too long: {longest} characters, at most {max}"))
 }
 
+/// Why `text`, the value of a field of `kind` labelled `label`, cannot be stored:
+/// a C0 control character (U+0000–U+001F) in it. A multiline field keeps line
+/// ends and tabs; a single-line one takes none of them. The message names the
+/// character by its code point and where it stands (the value itself is quoted
+/// safe, so the character would not show).
+pub fn control_error(kind: &FieldKind, label: &str, text: &str) -> Option<String> {
+    let multiline = matches!(kind, FieldKind::Multiline);
+    let (at, c) = text
+        .chars()
+        .enumerate()
+        .find(|&(_, c)| c < ' ' && !(multiline && matches!(c, '\n' | '\r' | '\t')))?;
+    let code = format!("U+{:04X}", u32::from(c));
+    let at = at + 1;
+    Some(match c {
+        '\t' => format!(
+            "{label} holds a tab ({code}) at character {at}; a single-line field takes no tabs: \
+             write spaces instead"
+        ),
+        '\n' | '\r' => format!(
+            "{label} holds a line break ({code}) at character {at}; a single-line field is one \
+             line: write spaces instead, or put the lines in the notes"
+        ),
+        _ if multiline => format!(
+            "{label} holds the control character {code} at character {at}; text keeps line \
+             breaks and tabs but no other control characters: remove it"
+        ),
+        _ => format!(
+            "{label} holds the control character {code} at character {at}; a single-line \
+             field takes no control characters: remove it"
+        ),
+    })
+}
+
+/// `control_error` for every text `value` holds (a list's keys, each line's text).
+fn control_in(kind: &FieldKind, label: &str, value: &Value) -> Option<String> {
+    match value {
+        Value::Text(s) => control_error(kind, label, s),
+        Value::List(keys) => keys.iter().find_map(|k| control_error(kind, label, k)),
+        Value::Lines(lines) => {
+            let FieldKind::Lines(def) = kind else {
+                return None;
+            };
+            lines.iter().enumerate().find_map(|(n, line)| {
+                def.fields.iter().zip(line).find_map(|(lf, lv)| {
+                    let text = lv.as_str()?;
+                    let why = control_error(&lf.kind, lf.label_en, text)?;
+                    Some(format!("line {}: {why}", n + 1))
+                })
+            })
+        }
+        _ => None,
+    }
+}
+
 /// Checks one record against its declaration; the first problem found is returned.
 pub fn validate(record: &dyn Record) -> Result<(), FieldError> {
     let def = record.def();
@@ -63,6 +117,9 @@ pub fn validate(record: &dyn Record) -> Result<(), FieldError> {
         };
         if let Some(why) = too_long(&f.kind, &value) {
             return Err(err(format!("{} {why}", f.label_en)));
+        }
+        if let Some(why) = control_in(&f.kind, f.label_en, &value) {
+            return Err(err(why));
         }
         if f.required && value.is_empty() {
             return Err(err(format!("{} is required", f.label_en)));
@@ -231,6 +288,59 @@ mod tests {
         let e = validate(&o).unwrap_err();
         assert_eq!(e.field, "key");
         assert!(e.message.contains("at most 64"), "{}", e.message);
+    }
+
+    #[test]
+    fn control_characters_are_refused_naming_field_and_code_point() {
+        let mut o = opportunity();
+        o.notes = "first line\r\n\tindented\nlast".into();
+        assert!(validate(&o).is_ok(), "notes keep line ends and tabs");
+        for (c, says) in [
+            ('\u{1b}', "control character U+001B at character 3"),
+            ('\0', "control character U+0000 at character 3"),
+            ('\t', "a tab (U+0009) at character 3"),
+            ('\n', "a line break (U+000A) at character 3"),
+            ('\r', "a line break (U+000D) at character 3"),
+        ] {
+            let mut o = opportunity();
+            o.description = format!("ab{c}cd");
+            let e = validate(&o).unwrap_err();
+            assert_eq!(e.field, "description");
+            assert!(e.message.starts_with("Description holds "), "{}", e.message);
+            assert!(e.message.contains(says), "{c:?}: {}", e.message);
+            assert!(!e.message.contains(c), "{}", e.message);
+        }
+        for c in ['\0', '\u{7}', '\u{1b}', '\u{1f}'] {
+            let mut o = opportunity();
+            o.notes = format!("ok\n{c}");
+            let e = validate(&o).unwrap_err();
+            assert_eq!(e.field, "notes");
+            assert!(e.message.contains("at character 4"), "{}", e.message);
+            assert!(e.message.contains("no other control"), "{}", e.message);
+        }
+        // DEL, C1 controls and bidirectional overrides are kept (and shown safe).
+        let mut o = opportunity();
+        o.description = "a\u{7f}\u{9b}\u{202e}b".into();
+        assert!(validate(&o).is_ok());
+    }
+
+    #[test]
+    fn control_characters_in_child_lines_name_the_line() {
+        use crate::model::quote::QuoteLine;
+        use crate::model::Quote;
+        let line = |item: &str| QuoteLine {
+            item: item.into(),
+            qty: Some(1),
+            ..Default::default()
+        };
+        let q = Quote {
+            lines: vec![line("WELLE"), line("WEL\u{1b}[2J")],
+            ..Default::default()
+        };
+        let e = validate(&q).unwrap_err();
+        assert_eq!(e.field, "lines");
+        assert!(e.message.starts_with("line 2: Item holds"), "{}", e.message);
+        assert!(e.message.contains("U+001B at character 4"), "{}", e.message);
     }
 
     #[test]

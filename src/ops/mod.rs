@@ -10,6 +10,7 @@ pub mod children;
 pub mod convert;
 pub mod events;
 pub mod figures;
+pub mod filters;
 pub mod forecast;
 pub mod import;
 pub mod lead;

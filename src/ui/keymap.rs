@@ -100,16 +100,18 @@ impl Keymap {
     pub fn load(name: &str, user_file: Option<&Path>) -> Result<Keymap, String> {
         let Some((_, file, text)) = SHIPPED.iter().find(|(n, _, _)| *n == name) else {
             return Err(format!(
-                "unknown keymap '{name}'{}; the shipped keymaps are: {}",
+                "unknown keymap '{}'{}; the shipped keymaps are: {}",
+                crate::util::excerpt(name),
                 did_you_mean(name, names()),
                 names().join(", ")
             ));
         };
         let mut keymap = Keymap::parse_shipped(name, file, text)?;
         if let Some(path) = user_file.filter(|p| p.exists()) {
+            let file = crate::util::safe_text(&path.display().to_string());
             let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("{}: cannot read the keymap: {e}", path.display()))?;
-            keymap.overlay(&path.display().to_string(), &text)?;
+                .map_err(|e| format!("{file}: cannot read the keymap: {e}"))?;
+            keymap.overlay(&file, &text)?;
         }
         Ok(keymap)
     }
@@ -172,9 +174,10 @@ impl Keymap {
                     let taken = list.iter().find(|b| b.chords.contains(chord));
                     if let Some(taken) = taken.filter(|b| b.action != binding.action) {
                         return Err(format!(
-                            "{file} [{}] append_keys: key \"{key}\" is already bound to '{}'; \
+                            "{file} [{}] append_keys: key \"{}\" is already bound to '{}'; \
                              put it in prepend_keys to override that",
                             context.name(),
+                            crate::util::excerpt(key),
                             taken.action.name()
                         ));
                     }

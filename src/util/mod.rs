@@ -5,4 +5,4 @@ pub mod statics;
 pub mod suggest;
 pub mod text;
 
-pub use text::{excerpt, is_unsafe, safe_lines, safe_text, short_quotes};
+pub use text::{excerpt, excerpt_to, is_unsafe, one_line, safe_lines, safe_text, short_quotes};

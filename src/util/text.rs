@@ -41,15 +41,34 @@ pub fn safe_lines(text: &str) -> String {
         .join("\n")
 }
 
+/// Text made for a single-line field: line breaks (`\r\n` as one) and tabs as
+/// spaces, other C0 control characters left out — none of them is stored there.
+pub fn one_line(text: &str) -> String {
+    text.replace("\r\n", " ")
+        .chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\t' => Some(' '),
+            c if c < ' ' => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
 /// A short, safe excerpt of a value a message quotes: at most `EXCERPT_CHARS`
 /// characters, then `…` (with how long the whole is), every unsafe character
 /// shown as `·`.
 pub fn excerpt(text: &str) -> String {
+    excerpt_to(text, EXCERPT_CHARS)
+}
+
+/// `excerpt` of at most `max` characters, for a value that is short when it
+/// makes sense (a key, a name).
+pub fn excerpt_to(text: &str, max: usize) -> String {
     let n = text.chars().count();
-    if n <= EXCERPT_CHARS {
+    if n <= max {
         return safe_text(text);
     }
-    let head: String = text.chars().take(EXCERPT_CHARS).collect();
+    let head: String = text.chars().take(max).collect();
     format!("{}… ({n} characters)", safe_text(&head))
 }
 
@@ -105,6 +124,12 @@ mod tests {
     }
 
     #[test]
+    fn one_line_text_has_spaces_for_breaks_and_tabs_and_no_other_control() {
+        assert_eq!(one_line("a\r\nb\nc\td\u{1b}[2Je\0"), "a b c d[2Je");
+        assert_eq!(one_line("Müller\u{202e}"), "Müller\u{202e}");
+    }
+
+    #[test]
     fn an_excerpt_is_short_and_safe() {
         assert_eq!(excerpt("ACME"), "ACME");
         assert_eq!(excerpt("a\u{202e}b"), "a·b");
@@ -116,6 +141,7 @@ mod tests {
         assert!(e.chars().count() < EXCERPT_CHARS + 25);
         let exact = "y".repeat(EXCERPT_CHARS);
         assert_eq!(excerpt(&exact), exact);
+        assert_eq!(excerpt_to("ctrl-alt-x", 4), "ctrl… (10 characters)");
     }
 
     #[test]

@@ -11,7 +11,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
-use crate::{check_message_of, Ctx, TARGETS};
+use crate::{check_message, Ctx, TARGETS};
 
 /// What an entry demands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,7 +131,7 @@ fn replay(ctx: &Ctx, target: &str, text: &str) -> (usize, Vec<String>) {
             _ => {}
         }
         if let Err(message) = outcome {
-            if let Err(why) = check_message_of(target, &message) {
+            if let Err(why) = check_message(&message) {
                 failures.push(format!("{at}: {why}"));
             }
         }

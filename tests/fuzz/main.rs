@@ -34,12 +34,6 @@ use termcrm::store::Store;
 /// The longest refusal a target may give, in characters.
 pub const MAX_MESSAGE: usize = 300;
 
-/// Targets whose refusals are only checked for panics, not for their shape: the
-/// keymap, its keys and the config (in `ui/`) still quote TOML's multi-line
-/// snippet and whole values, however long; the command line's edge makes them
-/// one safe line, but not a short one.
-pub const LOOSE: &[&str] = &["keymap", "key", "config"];
-
 /// What a target's input did: accepted, or refused with this message.
 pub type Outcome = Result<(), String>;
 
@@ -149,14 +143,6 @@ pub fn check_message(message: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// `check_message` unless the target is one of `LOOSE`.
-pub fn check_message_of(target: &str, message: &str) -> Result<(), String> {
-    if LOOSE.contains(&target) {
-        return Ok(());
-    }
-    check_message(message)
-}
-
 /// `check_message` for a message a target meets on its way (beside its outcome).
 pub fn assert_message(message: &str) {
     if let Err(e) = check_message(message) {
@@ -187,7 +173,7 @@ where
     let mut runner = TestRunner::new(config(cases));
     let result = runner.run(&inputs.prop_map(Shown), |Shown(args)| {
         if let Err(message) = target(ctx, &args) {
-            if let Err(why) = check_message_of(name, &message) {
+            if let Err(why) = check_message(&message) {
                 return Err(TestCaseError::fail(why));
             }
         }

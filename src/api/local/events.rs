@@ -61,7 +61,7 @@ pub(super) fn serve(
         }
         Request::Events(filter) => {
             ops::events::drain_finished(store);
-            Response::Events(store.fired_log(&filter)?)
+            Response::Events(ops::filters::events(store, &filter)?)
         }
         other => {
             return Err(ApiError::protocol(format!(

@@ -169,7 +169,8 @@ fn task(
     priority: &Option<String>,
 ) -> Result<String, String> {
     let mut t = OpportunityTask {
-        description: text.to_string(),
+        // The text may quote a multiline field: a task's description is one line.
+        description: crate::util::one_line(text),
         task_type: task_type.clone().unwrap_or_default(),
         due_date: due.map(|d| super::engine::today() + chrono::Duration::days(d)),
         priority: priority.clone().unwrap_or_else(|| "normal".into()),

@@ -84,6 +84,16 @@ impl<'a> Builder<'a> {
             };
             let f = &self.def.fields[i];
             let bad = |message: String| (Some(field.clone()), message);
+            // An address book's street or company may span lines (a quoted cell,
+            // a vCard's `\n`): a single-line field takes them as one, with spaces;
+            // any other control character is the row's error (validation's).
+            let joined;
+            let text = if matches!(f.kind, FieldKind::Text) && text.contains(['\n', '\r', '\t']) {
+                joined = text.replace("\r\n", " ").replace(['\n', '\r', '\t'], " ");
+                joined.as_str()
+            } else {
+                text
+            };
             let value = match f.kind {
                 FieldKind::Ref(target) => Value::Text(self.resolve(target, text).map_err(bad)?),
                 FieldKind::RefList(target) => {

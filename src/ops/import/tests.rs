@@ -380,3 +380,48 @@ fn namesakes_with_other_e_mails_are_two_people() {
         }
     );
 }
+
+#[test]
+fn a_control_character_is_the_rows_error_and_line_breaks_join_a_single_line_field() {
+    let (_d, store) = store();
+    let rows = vec![
+        row(
+            2,
+            &[("last_name", "Eins"), ("street", "Hauptstr. 1\r\nHof\tB")],
+        ),
+        row(3, &[("last_name", "Zw\u{1b}[2Jei")]),
+        row(4, &[("last_name", "Drei"), ("notes", "eins\nzwei\u{0}")]),
+        row(5, &[("last_name", "Vier"), ("notes", "eins\n\tzwei")]),
+    ];
+    let r = run(&store, "anja", rows, &contacts(), &|_| {}, &|| false).unwrap();
+    assert!(!r.written);
+    assert_eq!(r.rows[0].action, Action::Create);
+    assert!(
+        matches!(&r.rows[1].action, Action::Error { field: Some(f), message }
+            if f == "last_name" && message.contains("U+001B at character 3")),
+        "{:?}",
+        r.rows[1]
+    );
+    assert!(
+        matches!(&r.rows[2].action, Action::Error { field: Some(f), message }
+            if f == "notes" && message.contains("U+0000")),
+        "{:?}",
+        r.rows[2]
+    );
+    assert_eq!(r.rows[3].action, Action::Create);
+    let options = ImportOptions {
+        skip_bad: true,
+        ..contacts()
+    };
+    let rows = vec![
+        row(
+            2,
+            &[("last_name", "Eins"), ("street", "Hauptstr. 1\r\nHof\tB")],
+        ),
+        row(3, &[("last_name", "Zw\u{1b}[2Jei")]),
+    ];
+    let r = run(&store, "anja", rows, &options, &|_| {}, &|| false).unwrap();
+    assert_eq!((r.created(), r.errors()), (1, 1));
+    let key = r.rows[0].key.clone().unwrap();
+    assert_eq!(get(&store, &key).street, "Hauptstr. 1 Hof B");
+}

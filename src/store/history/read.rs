@@ -209,6 +209,18 @@ impl Store {
         Ok(out)
     }
 
+    /// The users of the latest `heads` changes (for a did-you-mean).
+    pub fn recent_users(&self, heads: usize) -> Result<std::collections::BTreeSet<String>> {
+        let mut users = std::collections::BTreeSet::new();
+        for kv in self.hist.iter().rev().take(heads) {
+            let (k, v) = kv?;
+            let head: Head = codec::decode(&v)
+                .map_err(|m| corrupt(&format!("change {}", id_of_head_key(&k)), m))?;
+            users.insert(head.user);
+        }
+        Ok(users)
+    }
+
     /// The commits of `user`'s last change that is not undone, not itself an undo
     /// and not the server's own, oldest first, with each record's states.
     pub fn last_undoable(&self, user: &str) -> Result<Option<Vec<Commit>>> {

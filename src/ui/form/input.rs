@@ -11,6 +11,30 @@ use unicode_width::UnicodeWidthChar;
 
 use crate::model::{FieldDef, FieldKind, Lang};
 
+/// Pasted text as an input of this kind takes it: line ends as `\n` (spaces in a
+/// single-line input, tabs too), other C0 control characters left out (their
+/// count and the first one beside the text).
+pub fn clean_paste(text: &str, multiline: bool) -> (String, Option<(usize, char)>) {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut dropped: Option<(usize, char)> = None;
+    let cleaned = text
+        .chars()
+        .filter_map(|c| match c {
+            '\n' | '\t' if multiline => Some(c),
+            '\n' | '\t' => Some(' '),
+            c if c < ' ' => {
+                match &mut dropped {
+                    Some((n, _)) => *n += 1,
+                    None => dropped = Some((1, c)),
+                }
+                None
+            }
+            c => Some(c),
+        })
+        .collect();
+    (cleaned, dropped)
+}
+
 /// How many rows a multi-line notes input takes.
 pub const MULTILINE_ROWS: u16 = 4;
 
@@ -144,15 +168,13 @@ impl FieldInput {
         }
     }
 
-    /// Inserts pasted text at the cursor as one edit; a single-line input takes
-    /// its line breaks as spaces.
-    pub fn paste(&mut self, text: &str) {
-        let text = text.replace("\r\n", "\n").replace('\r', "\n");
-        if self.is_multiline() {
-            self.area.insert_str(text);
-        } else {
-            self.area.insert_str(text.replace('\n', " "));
-        }
+    /// Inserts pasted text at the cursor as one edit: a single-line input takes
+    /// its line breaks and tabs as spaces; other control characters (which no
+    /// field stores) are left out, and their count and the first one returned.
+    pub fn paste(&mut self, text: &str) -> Option<(usize, char)> {
+        let (text, dropped) = clean_paste(text, self.is_multiline());
+        self.area.insert_str(text);
+        dropped
     }
 
     /// The cursor is on the first (or last) line: Up (Down) leaves the input.

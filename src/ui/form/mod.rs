@@ -407,8 +407,18 @@ impl FormView {
             return;
         }
         if let Some(input) = self.inputs.get_mut(self.focus).filter(|i| i.editable) {
-            input.paste(text);
+            let dropped = input.paste(text);
             input.error = None;
+            if let Some((n, first)) = dropped {
+                let what = match n {
+                    1 => "a control character".to_string(),
+                    n => format!("{n} control characters"),
+                };
+                self.notice = Some(format!(
+                    "the paste held {what} (U+{:04X}), which no field stores: left out",
+                    u32::from(first)
+                ));
+            }
         }
     }
 

@@ -411,3 +411,40 @@ fn child_rows_take_the_focus_after_the_fields_and_open_their_forms() {
         Some(Request::OpenForm { entity, key: None, .. }) if entity.name == "opportunity"
     ));
 }
+
+#[test]
+fn a_paste_with_control_characters_is_cleaned_and_says_so() {
+    let (_dir, api) = demo_api();
+    let opp = first_key(&api, "opportunity");
+    let mut form =
+        FormView::open(def("opportunity"), Some(opp.clone()), vec![], &client(&api)).unwrap();
+    let mut h = Harness::new(&api);
+    h.replace(&mut form, "description", "");
+    form.paste("Anlage\tNord\u{1b}[2J\r\nSüd\u{7}");
+    assert_eq!(
+        form.field_text("description").unwrap(),
+        "Anlage Nord[2J Süd"
+    );
+    let notice = form.notice().unwrap();
+    assert!(notice.contains("2 control characters (U+001B)"), "{notice}");
+    h.replace(&mut form, "notes", "");
+    form.paste("eins\r\n\tzwei\u{0}\ndrei");
+    assert_eq!(form.field_text("notes").unwrap(), "eins\n\tzwei\ndrei");
+    assert!(form
+        .notice()
+        .unwrap()
+        .contains("a control character (U+0000)"));
+    h.act(&mut form, Action::Save);
+    assert_eq!(
+        form.message(),
+        None,
+        "{:?}",
+        form.field_error("description")
+    );
+    let saved = api.fetch(def("opportunity"), &opp).unwrap();
+    assert_eq!(
+        saved.value("description").as_str(),
+        Some("Anlage Nord[2J Süd")
+    );
+    assert_eq!(saved.value("notes").as_str(), Some("eins\n\tzwei\ndrei"));
+}

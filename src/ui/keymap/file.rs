@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use super::{Binding, KeyChord};
 use crate::ui::action::{Action, Context};
 use crate::util::suggest::nearest;
+use crate::util::{excerpt, excerpt_to};
 
 /// One section of a file before merging.
 #[derive(Default)]
@@ -34,12 +35,14 @@ pub(super) fn parse_file(
     text: &str,
     strict: bool,
 ) -> Result<BTreeMap<Context, RawSection>, String> {
-    let table: toml::Table = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
+    let table: toml::Table =
+        toml::from_str(text).map_err(|e| crate::ui::config::toml_message(file, text, &e))?;
     let mut sections = BTreeMap::new();
     for (name, value) in &table {
         let Some(context) = Context::ALL.into_iter().find(|c| c.name() == name) else {
             return Err(format!(
-                "{file}: unknown section [{name}]{}; the sections are: {}",
+                "{file}: unknown section [{}]{}; the sections are: {}",
+                excerpt(name),
                 did_you_mean(name, Context::ALL.iter().map(|c| c.name())),
                 Context::ALL.map(|c| c.name()).join(", ")
             ));
@@ -54,7 +57,8 @@ pub(super) fn parse_file(
             let allowed: &[&str] = if strict { &LISTS[..1] } else { &LISTS };
             if !allowed.contains(&list_name.as_str()) {
                 return Err(format!(
-                    "{file} [{name}]: unknown entry '{list_name}'{}; a section has {}",
+                    "{file} [{name}]: unknown entry '{}'{}; a section has {}",
+                    excerpt(list_name),
                     did_you_mean(list_name, allowed.iter().copied()),
                     allowed.join(", ")
                 ));
@@ -99,13 +103,14 @@ fn parse_binding(item: &toml::Value, strict: bool) -> Result<Binding, String> {
         Some(_) => return Err(": `on` must be a key or a list of keys".into()),
         None => return Err(": `on` (the key) is missing".into()),
     };
-    let at = format!(" (on = \"{}\")", keys.join("\", \""));
+    let at = format!(" (on = \"{}\")", excerpt_to(&keys.join("\", \""), 24));
     if keys.is_empty() {
         return Err(format!("{at}: `on` has no key"));
     }
     if let Some(unknown) = fields.keys().find(|f| !FIELDS.contains(&f.as_str())) {
         return Err(format!(
-            "{at}: unknown field '{unknown}'{}; a binding has {}",
+            "{at}: unknown field '{}'{}; a binding has {}",
+            excerpt(unknown),
             did_you_mean(unknown, FIELDS),
             FIELDS.join(", ")
         ));
@@ -114,7 +119,8 @@ fn parse_binding(item: &toml::Value, strict: bool) -> Result<Binding, String> {
         .iter()
         .map(|k| KeyChord::parse(k))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("{at}: {e}"))?;
+        // The error names the key.
+        .map_err(|e| format!(": {e}"))?;
     let text = |field: &str| -> Result<String, String> {
         match fields.get(field) {
             Some(toml::Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
@@ -127,7 +133,8 @@ fn parse_binding(item: &toml::Value, strict: bool) -> Result<Binding, String> {
     let run = text("run")?;
     let action = Action::from_name(&run).ok_or_else(|| {
         format!(
-            "{at}: unknown action '{run}'{}",
+            "{at}: unknown action '{}'{}",
+            excerpt(&run),
             did_you_mean(&run, Action::ALL.iter().map(|a| a.name()))
         )
     })?;
@@ -169,8 +176,9 @@ pub(super) fn check_unique(
         for (key, chord) in binding.keys.iter().zip(&binding.chords) {
             if let Some(first) = seen.insert(chord.to_string(), binding.action) {
                 return Err(format!(
-                    "{file} [{}]: key \"{key}\" is bound twice (to '{}' and '{}')",
+                    "{file} [{}]: key \"{}\" is bound twice (to '{}' and '{}')",
                     context.name(),
+                    excerpt(key),
                     first.name(),
                     binding.action.name()
                 ));
@@ -234,6 +242,69 @@ mod tests {
         .err()
         .unwrap();
         assert!(err.contains("no key"), "{err}");
+    }
+
+    #[test]
+    fn every_error_is_one_short_safe_line_whatever_the_input() {
+        let huge = "x".repeat(100_000);
+        let nasty = format!("\u{1b}]0;t\u{7}\u{202e}{huge}");
+        let escaped = nasty
+            .replace('\u{1b}', "\\u001b")
+            .replace('\u{7}', "\\u0007");
+        let cases = [
+            // TOML's own errors: where, and what, without its snippet.
+            (
+                "[table]\nkeys = [\n  { on = \"x\", run = }\n]".to_string(),
+                "u.toml line 3, column 21: ",
+            ),
+            (
+                format!("[table]\nkeys = [{{ on = \"x\", run = \"up\" }}]\n{huge} = [\n"),
+                "u.toml line 3, column ",
+            ),
+            (format!("[\"{escaped}\"]\nkeys = []"), "unknown section ["),
+            (format!("[table]\n\"{escaped}\" = []"), "unknown entry '"),
+            (
+                format!("[table]\nkeys = [{{ on = \"x\", run = \"{escaped}\" }}]"),
+                "unknown action '",
+            ),
+            (
+                format!("[table]\nkeys = [{{ on = \"x\", run = \"up\", \"{escaped}\" = 1 }}]"),
+                "unknown field '",
+            ),
+            (
+                format!("[table]\nkeys = [{{ on = \"{escaped}\", run = \"up\" }}]"),
+                "unknown key '",
+            ),
+            (
+                format!("[table]\nkeys = [{{ on = \"ctrl-{escaped}\", run = \"up\" }}]"),
+                "unknown key '",
+            ),
+        ];
+        for (text, says) in cases {
+            let err = parse_file("u.toml", &text, false).err().unwrap();
+            assert!(err.contains(says), "{says}: {err}");
+            assert!(
+                err.chars().count() <= 300,
+                "{} characters: {err}",
+                err.chars().count()
+            );
+            assert_eq!(err.lines().count(), 1, "{err}");
+            assert!(!err.chars().any(crate::util::is_unsafe), "{err:?}");
+        }
+        let mut keymap = Keymap::builtin();
+        let twice = format!(
+            "[table]\nappend_keys = [{{ on = \"j\", run = \"quit\" }}]\nprepend_keys = [{{ on = \"{escaped}\", run = \"up\" }}]"
+        );
+        let err = keymap.overlay("u.toml", &twice).unwrap_err();
+        assert!(
+            err.chars().count() <= 300 && !err.chars().any(crate::util::is_unsafe),
+            "{err}"
+        );
+        let err = Keymap::load(&nasty, None).unwrap_err();
+        assert!(
+            err.chars().count() <= 300 && !err.chars().any(crate::util::is_unsafe),
+            "{err}"
+        );
     }
 
     #[test]

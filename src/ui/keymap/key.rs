@@ -5,6 +5,7 @@ use std::fmt;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::util::excerpt_to;
 use crate::util::suggest::nearest;
 
 /// Named keys, in the spelling the files use (and `Display` prints).
@@ -115,7 +116,7 @@ impl KeyChord {
         }
         let mut chars = rest.chars();
         let code = match (chars.next(), chars.next()) {
-            (None, _) => return Err(format!("'{text}' has modifiers but no key")),
+            (None, _) => return Err(format!("'{}' has modifiers but no key", shown(text))),
             (Some(c), None) => KeyCode::Char(c),
             _ => named(rest)?,
         };
@@ -129,6 +130,11 @@ impl KeyChord {
                 .modifiers
                 .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
     }
+}
+
+/// A key as a message quotes it: keys are short, so is the excerpt.
+fn shown(key: &str) -> String {
+    excerpt_to(key, 24)
 }
 
 fn named(name: &str) -> Result<KeyCode, String> {
@@ -152,7 +158,8 @@ fn named(name: &str) -> Result<KeyCode, String> {
         .map(|n| format!(" (did you mean '{n}'?)"))
         .unwrap_or_default();
     Err(format!(
-        "unknown key '{name}'{hint}; a key is one character, f1..f12 or one of: {}",
+        "unknown key '{}'{hint}; a key is one character, f1..f12 or one of: {}",
+        shown(name),
         NAMED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
     ))
 }
