@@ -350,7 +350,12 @@ fn every_workflow_leaves_its_history() {
     assert!(!api.log(by("anja")).unwrap().is_empty());
     let e = api.log(by("nobody-else")).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Refused);
-    assert!(e.message.contains("no user 'nobody-else'"), "{}", e.message);
+    assert!(
+        e.message
+            .contains("user 'nobody-else' is not in the history"),
+        "{}",
+        e.message
+    );
 }
 
 /// A server on a database, stopped when dropped.
@@ -509,7 +514,7 @@ fn the_command_line_shows_history_and_refuses_stale_or_bad_revisions() {
     for (args, says) in [
         (
             vec!["log", "--user", &format!("{me}x")],
-            format!("no user '{me}x' made changes here and no salesperson is called so (did you mean {me}?)"),
+            format!("user '{me}x' is not in the history and no salesperson has that code or os_user (did you mean {me}?)"),
         ),
         (
             vec!["log", "--entity", "oportunity"],

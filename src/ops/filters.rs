@@ -87,7 +87,7 @@ pub fn log(store: &Store, filter: &LogFilter) -> Result<Vec<Head>> {
         .map(|n| format!(" (did you mean {n}?)"))
         .unwrap_or_default();
     Err(StoreError::Refused(format!(
-        "no user '{}' made changes here and no salesperson is called so{hint}; \
+        "user '{}' is not in the history and no salesperson has that code or os_user{hint}; \
          name an OS user or a salesperson's code",
         excerpt(user)
     )))
@@ -122,7 +122,7 @@ mod tests {
         assert_eq!(log(&store, &by("wilma")).unwrap().len(), 1);
         let e = log(&store, &by("wilm")).unwrap_err().to_string();
         assert!(
-            e.contains("no user 'wilm'") && e.contains("(did you mean wilma?)"),
+            e.contains("user 'wilm' is not in the history") && e.contains("(did you mean wilma?)"),
             "{e}"
         );
         // A salesperson's OS user and code are known even with no change of theirs;
