@@ -9,15 +9,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use crate::model::{self, EntityDef, FieldKind, Record};
-use crate::store::watch::Watch;
+use crate::store::watch::Watched;
 use crate::store::{Result, Store};
 
-/// One entity's names, with the watch that keeps them true.
+/// One entity's names, kept true by a store watch.
 #[derive(Default)]
-struct Names {
-    watch: Option<Arc<Watch>>,
-    map: HashMap<Box<str>, Box<str>>,
-}
+struct Names(Watched<Box<str>>);
 
 /// The name of a record: its title fields' texts joined by a space; None when
 /// they are empty (or the entity has none).
@@ -34,42 +31,18 @@ pub fn title(record: &dyn Record) -> Option<String> {
 
 impl Names {
     fn refresh(&mut self, store: &Store, def: &'static EntityDef) -> Result<()> {
-        let rebuild = match &self.watch {
-            None => true,
-            Some(w) => {
-                let dirty = w.take();
-                if !dirty.overflow {
-                    for key in dirty.keys {
-                        match store.get(def, &key)?.as_deref().and_then(title) {
-                            Some(name) => {
-                                self.map.insert(key.into(), name.into());
-                            }
-                            None => {
-                                self.map.remove(key.as_str());
-                            }
-                        }
-                    }
-                }
-                dirty.overflow
-            }
-        };
-        if rebuild {
-            // Watch first: a write during the scan is read again next time.
-            self.watch = Some(store.watch(def));
-            self.map.clear();
-            for r in store.scan(def) {
-                let r = r?;
-                if let Some(name) = title(r.as_ref()) {
-                    self.map.insert(r.key().into(), name.into());
-                }
-            }
-            self.map.shrink_to_fit();
+        if self
+            .0
+            .refresh(store, def, |r| title(r).map(String::into_boxed_str))?
+        {
+            self.0.rows.shrink_to_fit();
         }
         Ok(())
     }
 
     fn bytes(&self) -> usize {
-        self.map
+        self.0
+            .rows
             .iter()
             .map(|(k, v)| k.len() + v.len() + 48)
             .sum::<usize>()
@@ -93,8 +66,8 @@ pub struct Resolver<'a> {
 impl Resolver<'_> {
     /// The name of `key` in `entity`, if it has one.
     pub fn name(&self, entity: &str, key: &str) -> Option<String> {
-        if let Some(names) = self.maps.get(entity).filter(|n| n.watch.is_some()) {
-            return names.map.get(key).map(|n| n.to_string());
+        if let Some(names) = self.maps.get(entity).filter(|n| n.0.is_built()) {
+            return names.0.rows.get(key).map(|n| n.to_string());
         }
         let mut read = self.read.borrow_mut();
         read.entry((entity.to_string(), key.to_string()))
@@ -143,7 +116,7 @@ pub fn with<T>(
     let cache: Arc<Cache> = store.slot(Cache::default);
     let stale = |maps: &HashMap<&'static str, Names>| {
         entities.iter().any(|def| match maps.get(def.name) {
-            Some(Names { watch: Some(w), .. }) => w.is_dirty(),
+            Some(Names(n)) if n.is_built() => n.is_dirty(),
             _ => build,
         })
     };
@@ -161,7 +134,7 @@ pub fn with<T>(
         let mut maps = cache.0.write().unwrap_or_else(|e| e.into_inner());
         for def in entities {
             let names = maps.entry(def.name).or_default();
-            if build || names.watch.is_some() {
+            if build || names.0.is_built() {
                 names.refresh(store, def)?;
             }
         }

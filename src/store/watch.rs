@@ -6,12 +6,12 @@
 //!
 //! Every write path ends in `history::Plan::committed`, which tells the watches.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, Weak};
 
 use super::history::Changed;
-use super::Store;
-use crate::model::EntityDef;
+use super::{Result, Store};
+use crate::model::{EntityDef, Record};
 
 /// Keys held before a watch only says "rebuild".
 const MAX_KEYS: usize = 20_000;
@@ -124,6 +124,77 @@ impl Store {
         let t = Arc::new(init());
         slots.push(Arc::clone(&t) as Arc<dyn std::any::Any + Send + Sync>);
         t
+    }
+}
+
+/// One entity's records by key, as `of` makes them (a name, a report row), kept
+/// true by a watch: each refresh reads again the keys written since, or every
+/// record the first time and after a bulk write. The report projections and the
+/// server's names are such maps.
+pub struct Watched<V> {
+    watch: Option<Arc<Watch>>,
+    pub rows: HashMap<Box<str>, V>,
+}
+
+impl<V> Default for Watched<V> {
+    fn default() -> Self {
+        Watched {
+            watch: None,
+            rows: HashMap::new(),
+        }
+    }
+}
+
+impl<V> Watched<V> {
+    /// Whether the map was built (and is being kept true since).
+    pub fn is_built(&self) -> bool {
+        self.watch.is_some()
+    }
+
+    /// Whether a commit wrote some of its records since the last refresh.
+    pub fn is_dirty(&self) -> bool {
+        self.watch.as_ref().is_some_and(|w| w.is_dirty())
+    }
+
+    /// Reads what changed since the last refresh: a record `of` makes nothing of,
+    /// or that is gone, leaves the map. Returns whether it read every record.
+    pub fn refresh(
+        &mut self,
+        store: &Store,
+        def: &'static EntityDef,
+        mut of: impl FnMut(&dyn Record) -> Option<V>,
+    ) -> Result<bool> {
+        let rebuild = match &self.watch {
+            None => true,
+            Some(w) => {
+                let dirty = w.take();
+                if !dirty.overflow {
+                    for key in dirty.keys {
+                        match store.get(def, &key)?.and_then(|r| of(r.as_ref())) {
+                            Some(v) => {
+                                self.rows.insert(key.into(), v);
+                            }
+                            None => {
+                                self.rows.remove(key.as_str());
+                            }
+                        }
+                    }
+                }
+                dirty.overflow
+            }
+        };
+        if rebuild {
+            // Watch first: a write during the scan is read again next time.
+            self.watch = Some(store.watch(def));
+            self.rows.clear();
+            for r in store.scan(def) {
+                let r = r?;
+                if let Some(v) = of(r.as_ref()) {
+                    self.rows.insert(r.key().into(), v);
+                }
+            }
+        }
+        Ok(rebuild)
     }
 }
 

@@ -13,7 +13,6 @@ use chrono::NaiveDate;
 use crate::model::{
     Entity, Interaction, Lead, Money, Opportunity, OpportunityTask, Prospect, Record,
 };
-use crate::store::watch::Watch;
 use crate::store::{Result, Store};
 
 /// Interned codes: 0 is the empty code.
@@ -122,66 +121,8 @@ pub struct TaskRow {
     pub done_on: Option<NaiveDate>,
 }
 
-/// One entity's rows by key, with the watch that keeps them true.
-pub struct Rows<R> {
-    watch: Option<Arc<Watch>>,
-    pub rows: HashMap<Box<str>, R>,
-}
-
-impl<R> Default for Rows<R> {
-    fn default() -> Self {
-        Rows {
-            watch: None,
-            rows: HashMap::new(),
-        }
-    }
-}
-
-impl<R> Rows<R> {
-    /// Reads what changed since the last refresh (everything, the first time or
-    /// after a bulk write).
-    fn refresh(
-        &mut self,
-        store: &Store,
-        def: &'static crate::model::EntityDef,
-        codes: &mut Codes,
-        of: fn(&dyn Record, &mut Codes) -> Option<R>,
-    ) -> Result<()> {
-        let rebuild = match &self.watch {
-            None => true,
-            Some(w) => {
-                let dirty = w.take();
-                if !dirty.overflow {
-                    for key in dirty.keys {
-                        match store.get(def, &key)? {
-                            Some(r) => {
-                                if let Some(row) = of(r.as_ref(), codes) {
-                                    self.rows.insert(key.into(), row);
-                                }
-                            }
-                            None => {
-                                self.rows.remove(key.as_str());
-                            }
-                        }
-                    }
-                }
-                dirty.overflow
-            }
-        };
-        if rebuild {
-            // Watch first: a write during the scan is read again next time.
-            self.watch = Some(store.watch(def));
-            self.rows.clear();
-            for r in store.scan(def) {
-                let r = r?;
-                if let Some(row) = of(r.as_ref(), codes) {
-                    self.rows.insert(r.key().into(), row);
-                }
-            }
-        }
-        Ok(())
-    }
-}
+/// One entity's rows by key, kept true by a store watch.
+pub type Rows<R> = crate::store::watch::Watched<R>;
 
 /// Every projection of one store.
 #[derive(Default)]
@@ -255,15 +196,17 @@ pub fn with<T>(store: &Store, need: Need, f: impl FnOnce(&Projections) -> Result
         prospects,
     } = &mut *p;
     match need {
-        Need::Opportunities => opps.refresh(store, Opportunity::DEF, codes, opp_of)?,
+        Need::Opportunities => {
+            opps.refresh(store, Opportunity::DEF, |r| opp_of(r, codes))?;
+        }
         Need::Activity => {
-            interactions.refresh(store, Interaction::DEF, codes, interaction_of)?;
-            tasks.refresh(store, OpportunityTask::DEF, codes, task_of)?;
+            interactions.refresh(store, Interaction::DEF, |r| interaction_of(r, codes))?;
+            tasks.refresh(store, OpportunityTask::DEF, |r| task_of(r, codes))?;
         }
         Need::Campaigns => {
-            opps.refresh(store, Opportunity::DEF, codes, opp_of)?;
-            leads.refresh(store, Lead::DEF, codes, lead_of)?;
-            prospects.refresh(store, Prospect::DEF, codes, prospect_of)?;
+            opps.refresh(store, Opportunity::DEF, |r| opp_of(r, codes))?;
+            leads.refresh(store, Lead::DEF, |r| lead_of(r, codes))?;
+            prospects.refresh(store, Prospect::DEF, |r| prospect_of(r, codes))?;
         }
     }
     f(&p)
